@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
-__all__ = ["mask_text", "mask_url", "scheme_of", "with_credentials"]
+__all__ = ["MaskedCause", "mask_text", "mask_url", "scheme_of", "scrub_exception", "with_credentials"]
 
 _MASK = "***"
 # scheme://user:password@ — the password is anything up to the last '@' before the host part.
@@ -46,3 +46,18 @@ def with_credentials(url: str, user: str | None, password: str | None) -> str:
     if password:
         userinfo += ":" + quote(password, safe="")
     return urlunsplit((parts.scheme, f"{userinfo}@{host}", parts.path, parts.query, parts.fragment))
+
+
+class MaskedCause(Exception):
+    """Stands in for a library exception whose text held a password, so that tracebacks stay clean."""
+
+
+def scrub_exception(exc: BaseException) -> BaseException:
+    """Return `exc` itself if its text holds no password, else a `MaskedCause` with the masked text."""
+    text = str(exc)
+    masked = mask_text(text)
+    if masked == text:
+        return exc
+    return MaskedCause(f"{type(exc).__module__}.{type(exc).__qualname__}: {masked}").with_traceback(
+        exc.__traceback__
+    )

@@ -23,7 +23,7 @@ from devices.errors import (
     StreamTimeout,
     UnsupportedCodec,
 )
-from devices.urls import mask_text, mask_url
+from devices.urls import mask_text, mask_url, scrub_exception
 from monitor.frames import Frame
 
 __all__ = ["PyAvSource", "luma_view", "translate_av_error"]
@@ -60,6 +60,7 @@ _BY_TYPE: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], typ
     ((av.error.ExitError, TimeoutError), StreamTimeout, "timeout"),
     (ConnectionRefusedError, ConnectError, "connection refused"),
     (av.error.DecoderNotFoundError, UnsupportedCodec, "unsupported codec"),
+    (av.error.HTTPNotFoundError, ConnectError, "stream not found"),
     ((av.error.InvalidDataError, av.error.HTTPError), ConnectError, "not a video stream"),
 )
 _BY_ERRNO: dict[int, tuple[type[DeviceError], str]] = {
@@ -148,7 +149,7 @@ class PyAvSource(SourceBase):
         try:
             container = av.open(self.target, **kwargs)
         except Exception as exc:
-            raise translate_av_error(exc, self.target) from exc
+            raise translate_av_error(exc, self.target) from scrub_exception(exc)
         try:
             self._stream = self._pick_stream(container)
         except BaseException:
@@ -211,7 +212,7 @@ class PyAvSource(SourceBase):
             except StopIteration:
                 return None
             except Exception as exc:
-                raise translate_av_error(exc, self.target) from exc
+                raise translate_av_error(exc, self.target) from scrub_exception(exc)
             self.stats.bytes_read += packet.size
             if packet.size and self._skip_packet(packet):
                 continue
