@@ -1,0 +1,160 @@
+"""Motion at analysis resolution: background model with illumination compensation, zones and masks.
+
+Per frame: blur, estimate a coarse gain field (current vs background, per grid cell, median-filtered so one
+object cannot bend it), compare the frame with the gain-corrected background, threshold per zone, open,
+label connected components and keep those above each zone's minimum size. Light switches, dusk and
+cloud shadows change the gain field, not the residual, so they raise nothing; a person walking in during a
+light switch still leaves a residual. A change the gain field cannot explain over most of the frame is
+treated as a global change: the background is re-learnt and the frame reports no motion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from config.detection import MotionParams
+from monitor.events import Box
+from monitor.zones import MASKED_THRESHOLD, ZoneMap, threshold_for
+
+__all__ = ["MotionDetector", "MotionResult", "ZoneMotion"]
+
+_GAIN_MIN, _GAIN_MAX = 0.05, 20.0
+_FOREGROUND_RATE_FACTOR = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneMotion:
+    """Motion found in one zone on one frame; boxes in analysis pixels."""
+
+    zone: str | None
+    boxes: tuple[Box, ...]
+    changed_ratio: float
+
+    @property
+    def active(self) -> bool:
+        """True when at least one object large enough moved in the zone."""
+        return bool(self.boxes)
+
+
+@dataclass(frozen=True, slots=True)
+class MotionResult:
+    """Per-zone motion on one frame, and whether the frame was a global change."""
+
+    zones: tuple[ZoneMotion, ...]
+    changed_ratio: float
+    global_change: bool
+
+
+class MotionDetector:
+    """Background-difference motion detector working on analysis-resolution uint8 luma images."""
+
+    def __init__(
+        self,
+        params: MotionParams,
+        zones: list[ZoneMap],
+        shape: tuple[int, int],
+        valid: NDArray[np.uint8] | None = None,
+    ) -> None:
+        self.params = params
+        self.zones = zones
+        self.shape = shape
+        h, w = shape
+        self._valid = np.full(shape, 255, dtype=np.uint8) if valid is None else valid.copy()
+        self._threshold = np.where(
+            self._valid > 0, threshold_for(params.sensitivity), MASKED_THRESHOLD
+        ).astype(np.float32)
+        for zone in zones:
+            np.minimum(
+                self._threshold,
+                np.where(zone.mask > 0, zone.threshold, MASKED_THRESHOLD),
+                out=self._threshold,
+            )
+        self._valid_count = max(1, cv2.countNonZero(self._valid))
+        self._valid_f = (self._valid > 0).astype(np.float32)
+        self._grid = (max(2, round(params.gain_grid * h / w)), params.gain_grid)
+        grid_w, grid_h = self._grid[1], self._grid[0]
+        self._cell_cover = cv2.resize(self._valid_f, (grid_w, grid_h), interpolation=cv2.INTER_AREA)
+        self._cell_ok = self._cell_cover > 0.25
+        self._frame = np.zeros(shape, dtype=np.float32)
+        self._background = np.zeros(shape, dtype=np.float32)
+        self._tmp = np.zeros(shape, dtype=np.float32)
+        self._gain = np.ones(shape, dtype=np.float32)
+        self._diff = np.zeros(shape, dtype=np.float32)
+        self._fg = np.zeros(shape, dtype=np.uint8)
+        self._fg_open = np.zeros(shape, dtype=np.uint8)
+        self._bg_mask = np.zeros(shape, dtype=np.uint8)
+        self._zone_fg = np.zeros(shape, dtype=np.uint8)
+        self._kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+        self._initialised = False
+
+    def reset(self) -> None:
+        """Forget the background; the next frame becomes the new background."""
+        self._initialised = False
+
+    def detect(self, image: NDArray[np.uint8]) -> MotionResult:
+        """Compare one analysis-resolution luma image with the background and update the background."""
+        frame = self._frame
+        np.copyto(frame, image, casting="unsafe")
+        cv2.GaussianBlur(frame, (3, 3), 0, dst=frame)
+        if not self._initialised:
+            np.copyto(self._background, frame)
+            self._initialised = True
+            return self._empty(global_change=False)
+        self._estimate_gain()
+        cv2.multiply(self._background, self._gain, dst=self._tmp)
+        cv2.absdiff(frame, self._tmp, dst=self._diff)
+        cv2.compare(self._diff, self._threshold, cv2.CMP_GT, dst=self._fg)
+        changed = cv2.countNonZero(self._fg) / self._valid_count
+        if changed > self.params.global_change_ratio:
+            np.copyto(self._background, frame)
+            return self._empty(global_change=True, changed=changed)
+        cv2.morphologyEx(self._fg, cv2.MORPH_OPEN, self._kernel, dst=self._fg_open)
+        cv2.dilate(self._fg_open, self._kernel, dst=self._fg_open)
+        zones = tuple(self._zone_motion(zone) for zone in self.zones)
+        self._update_background()
+        return MotionResult(zones, changed, global_change=False)
+
+    def _estimate_gain(self) -> None:
+        """Fill `self._gain` with a smooth per-pixel gain mapping the background onto the frame."""
+        grid_h, grid_w = self._grid
+        cv2.multiply(self._frame, self._valid_f, dst=self._tmp)
+        frame_cells = cv2.resize(self._tmp, (grid_w, grid_h), interpolation=cv2.INTER_AREA)
+        cv2.multiply(self._background, self._valid_f, dst=self._tmp)
+        bg_cells = cv2.resize(self._tmp, (grid_w, grid_h), interpolation=cv2.INTER_AREA)
+        gain = (frame_cells + self._cell_cover) / (bg_cells + self._cell_cover)
+        np.clip(gain, _GAIN_MIN, _GAIN_MAX, out=gain)
+        if self._cell_ok.any():
+            gain[~self._cell_ok] = float(np.median(gain[self._cell_ok]))
+        gain = cv2.medianBlur(gain, 3)
+        cv2.resize(gain, (self.shape[1], self.shape[0]), dst=self._gain, interpolation=cv2.INTER_LINEAR)
+
+    def _zone_motion(self, zone: ZoneMap) -> ZoneMotion:
+        """Connected components of the foreground inside one zone, kept if large enough."""
+        cv2.bitwise_and(self._fg_open, zone.mask, dst=self._zone_fg)
+        if zone.area_px == 0 or cv2.countNonZero(self._zone_fg) < zone.min_area_px:
+            return ZoneMotion(zone.name, (), 0.0)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(self._zone_fg, connectivity=8)
+        boxes = []
+        moving = 0
+        for label in range(1, count):
+            x, y, w, h, area = (int(v) for v in stats[label])
+            if area >= max(zone.min_area_px, 1.0):
+                boxes.append(Box(x, y, w, h))
+                moving += area
+        return ZoneMotion(zone.name, tuple(boxes), moving / zone.area_px)
+
+    def _update_background(self) -> None:
+        """Learn the background: fast where nothing moves, slowly under moving objects."""
+        rate = self.params.background_rate
+        cv2.bitwise_not(self._fg_open, dst=self._bg_mask)
+        cv2.accumulateWeighted(self._frame, self._background, rate, mask=self._bg_mask)
+        cv2.accumulateWeighted(
+            self._frame, self._background, rate * _FOREGROUND_RATE_FACTOR, mask=self._fg_open
+        )
+
+    def _empty(self, *, global_change: bool, changed: float = 0.0) -> MotionResult:
+        return MotionResult(tuple(ZoneMotion(z.name, (), 0.0) for z in self.zones), changed, global_change)

@@ -1,0 +1,118 @@
+"""Zones and masks rasterised at the analysis resolution, plus the privacy blanking used by views."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from config.detection import DetectConfig, MaskConfig
+
+__all__ = [
+    "ZoneMap",
+    "analysis_shape",
+    "blank_privacy",
+    "build_zone_maps",
+    "privacy_mask",
+    "rasterise",
+    "threshold_for",
+    "valid_mask",
+]
+
+_SUBPIXEL_BITS = 4
+# A threshold no absolute difference of 8-bit luma can exceed: used where detection is masked off.
+MASKED_THRESHOLD = 1.0e6
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneMap:
+    """One zone at analysis resolution: its pixels (255 inside, masks removed) and its limits in pixels."""
+
+    name: str | None
+    mask: NDArray[np.uint8]
+    area_px: int
+    min_area_px: float
+    threshold: float
+
+
+def analysis_shape(frame_shape: tuple[int, int], width: int) -> tuple[int, int]:
+    """Return (height, width) of the analysis image for a source of `frame_shape` (height, width)."""
+    src_h, src_w = frame_shape
+    if src_w <= width:
+        return src_h, src_w
+    return max(1, round(src_h * width / src_w)), width
+
+
+def rasterise(
+    polygon: Sequence[tuple[float, float]], frame_shape: tuple[int, int], shape: tuple[int, int]
+) -> NDArray[np.uint8]:
+    """Fill a polygon given in source pixels into a uint8 mask (255 inside) of `shape` (height, width)."""
+    sy = shape[0] / frame_shape[0]
+    sx = shape[1] / frame_shape[1]
+    scale = float(1 << _SUBPIXEL_BITS)
+    points = np.array([[x * sx * scale, y * sy * scale] for x, y in polygon], dtype=np.float64)
+    mask = np.zeros(shape, dtype=np.uint8)
+    cv2.fillPoly(mask, [np.round(points).astype(np.int32)], 255, cv2.LINE_8, _SUBPIXEL_BITS)
+    return mask
+
+
+def threshold_for(sensitivity: int) -> float:
+    """Luma difference (0-255) that counts as change at a sensitivity of 1-100."""
+    return 6.0 + (100 - sensitivity) * 0.3
+
+
+def _union(
+    masks: Sequence[MaskConfig], frame_shape: tuple[int, int], shape: tuple[int, int]
+) -> NDArray[np.uint8]:
+    out = np.zeros(shape, dtype=np.uint8)
+    for mask in masks:
+        cv2.bitwise_or(out, rasterise(mask.polygon, frame_shape, shape), dst=out)
+    return out
+
+
+def valid_mask(
+    config: DetectConfig, frame_shape: tuple[int, int], shape: tuple[int, int]
+) -> NDArray[np.uint8]:
+    """Pixels detection may look at: 255 everywhere except exclusion and privacy masks."""
+    ignored = _union([*config.exclusion_masks, *config.privacy_masks], frame_shape, shape)
+    return np.asarray(cv2.bitwise_not(ignored), dtype=np.uint8)
+
+
+def build_zone_maps(
+    config: DetectConfig, frame_shape: tuple[int, int], shape: tuple[int, int]
+) -> list[ZoneMap]:
+    """Rasterise the configured zones (or one whole-frame zone named None) with masks removed."""
+    valid = valid_mask(config, frame_shape, shape)
+    total = float(shape[0] * shape[1])
+    if not config.zones:
+        params = config.motion
+        area = cv2.countNonZero(valid)
+        return [ZoneMap(None, valid, area, params.min_area * total, threshold_for(params.sensitivity))]
+    maps = []
+    for zone in config.zones:
+        mask = np.asarray(cv2.bitwise_and(rasterise(zone.polygon, frame_shape, shape), valid), dtype=np.uint8)
+        maps.append(
+            ZoneMap(
+                zone.name,
+                mask,
+                cv2.countNonZero(mask),
+                zone.min_area * total,
+                threshold_for(zone.sensitivity),
+            )
+        )
+    return maps
+
+
+def privacy_mask(config: DetectConfig, frame_shape: tuple[int, int]) -> NDArray[np.uint8]:
+    """Privacy masks at full source resolution (255 = blank this pixel in any view)."""
+    return _union(config.privacy_masks, frame_shape, frame_shape)
+
+
+def blank_privacy(image: NDArray[np.uint8], mask: NDArray[np.uint8], value: int = 0) -> NDArray[np.uint8]:
+    """Return a copy of `image` with the privacy-masked pixels set to `value`."""
+    out = image.copy()
+    out[mask > 0] = value
+    return out
