@@ -1,0 +1,36 @@
+"""Response shapes of the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["AuditRead", "AuditVerifyRead"]
+
+
+class AuditRead(BaseModel):
+    """One audit entry."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    created_at: dt.datetime
+    actor: str
+    action: str
+    target: str
+    outcome: str
+    client: str
+    request_id: str
+    detail: dict[str, Any]
+    hash: str
+
+
+class AuditVerifyRead(BaseModel):
+    """The result of verifying the chain."""
+
+    ok: bool
+    checked: int
+    broken_at: int | None
+    reason: str | None

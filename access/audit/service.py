@@ -1,0 +1,99 @@
+"""Writing, listing and verifying the audit log. There is no update or delete: the log only grows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from access.audit.models import AUDIT_CHAIN, AuditEntry
+from core.db.chain import append_entry, verify_chain
+from core.hashchain import ChainBreak
+
+__all__ = ["Actor", "VerifyResult", "list_", "record", "verify"]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who did something, from where: the identity written into audit rows."""
+
+    id: int | None
+    name: str
+    client: str = ""
+    request_id: str = ""
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        """The service itself (scheduler, worker, CLI without a user)."""
+        return cls(id=None, name=name)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """How many entries were checked and the first break, if any."""
+
+    checked: int
+    broken: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain is intact."""
+        return self.broken is None
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    target: str = "",
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEntry:
+    """Append one audit entry in the caller's transaction."""
+    entry = AuditEntry(
+        actor_id=actor.id,
+        actor=actor.name[:64],
+        action=action[:100],
+        target=target[:300],
+        outcome=outcome[:32],
+        client=actor.client[:64],
+        request_id=actor.request_id[:64],
+        detail=detail or {},
+    )
+    return append_entry(session, entry, chain=AUDIT_CHAIN, now=now)
+
+
+def list_(
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    action: str | None = None,
+    actor: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> tuple[list[AuditEntry], int]:
+    """Return one page of audit entries, newest first, and the total matching."""
+    stmt = select(AuditEntry)
+    if action:
+        stmt = stmt.where(AuditEntry.action.startswith(action))
+    if actor:
+        stmt = stmt.where(AuditEntry.actor == actor)
+    if since:
+        stmt = stmt.where(AuditEntry.created_at >= since)
+    if until:
+        stmt = stmt.where(AuditEntry.created_at < until)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(AuditEntry.seq.desc()).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def verify(session: Session) -> VerifyResult:
+    """Recompute every link of the audit chain; report the first broken entry."""
+    checked, broken = verify_chain(session, AuditEntry, AUDIT_CHAIN)
+    return VerifyResult(checked=checked, broken=broken)

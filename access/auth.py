@@ -1,0 +1,171 @@
+"""Logins, lockout, console sessions, API tokens and password changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.passwords import hash_password, needs_rehash, verify_password
+from access.users import service as users
+from access.users.errors import AccountLocked, LoginRefused
+from access.users.models import AuthToken, TokenKind, User
+from config.settings import AuthSettings
+from core.clock import utcnow
+from core.errors import Unauthenticated
+
+__all__ = [
+    "IssuedToken",
+    "LoginAttempt",
+    "attempt_login",
+    "change_password",
+    "hash_token",
+    "issue_api_token",
+    "issue_session",
+    "resolve_token",
+    "revoke",
+]
+
+_TOUCH_EVERY = dt.timedelta(seconds=60)
+# A fixed hash verified for unknown users, so a miss costs as long as a hit.
+_DUMMY_HASH = hash_password("controlroom-timing-equaliser")
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A freshly issued secret (shown once) and its stored row."""
+
+    secret: str
+    token: AuthToken
+
+
+def hash_token(secret: str) -> str:
+    """The stored form of a token secret."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class LoginAttempt:
+    """The result of a login: the user, or why not. Failures are counted in the caller's transaction,
+    which must still commit (so the lockout counter survives the refusal)."""
+
+    user: User | None
+    error: Unauthenticated | None
+    username: str
+
+
+def attempt_login(
+    session: Session, *, username: str, password: str, auth: AuthSettings, now: dt.datetime | None = None
+) -> LoginAttempt:
+    """Check a user name and password; count failures and lock the account after too many."""
+    now = now or utcnow()
+    user = users.get_by_username(session, username)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return LoginAttempt(None, LoginRefused("wrong user name or password"), username)
+    if user.locked_until is not None and user.locked_until > now:
+        locked = AccountLocked(
+            f"account locked after {auth.lockout_attempts} failed logins; try again later",
+            detail={"locked_until": user.locked_until.isoformat()},
+        )
+        return LoginAttempt(None, locked, username)
+    if user.disabled or not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= auth.lockout_attempts:
+            user.locked_until = now + dt.timedelta(minutes=auth.lockout_minutes)
+            user.failed_logins = 0
+        session.flush()
+        return LoginAttempt(None, LoginRefused("wrong user name or password"), username)
+    user.failed_logins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.flush()
+    return LoginAttempt(user, None, username)
+
+
+def _issue(
+    session: Session, *, user: User, kind: TokenKind, lifetime: dt.timedelta, name: str, now: dt.datetime
+) -> IssuedToken:
+    secret = secrets.token_urlsafe(32)
+    token = AuthToken(
+        user_id=user.id,
+        kind=kind,
+        name=name,
+        token_hash=hash_token(secret),
+        csrf_token=secrets.token_urlsafe(24) if kind is TokenKind.SESSION else "",
+        expires_at=now + lifetime,
+        last_seen_at=now,
+        created_at=now,
+    )
+    session.add(token)
+    session.flush()
+    return IssuedToken(secret=secret, token=token)
+
+
+def issue_session(
+    session: Session, *, user: User, auth: AuthSettings, now: dt.datetime | None = None
+) -> IssuedToken:
+    """Start a console session for `user` (the secret goes into an HTTP-only cookie)."""
+    now = now or utcnow()
+    lifetime = dt.timedelta(minutes=auth.session_minutes)
+    return _issue(session, user=user, kind=TokenKind.SESSION, lifetime=lifetime, name="console", now=now)
+
+
+def issue_api_token(
+    session: Session, *, user: User, name: str, days: int, now: dt.datetime | None = None
+) -> IssuedToken:
+    """Create a bearer token for an integration; the secret is shown once."""
+    now = now or utcnow()
+    return _issue(
+        session, user=user, kind=TokenKind.API, lifetime=dt.timedelta(days=days), name=name, now=now
+    )
+
+
+def resolve_token(
+    session: Session, *, secret: str, kind: TokenKind, auth: AuthSettings, now: dt.datetime | None = None
+) -> AuthToken | None:
+    """Return the live token for `secret` (not expired, revoked, idle too long, or of a disabled user)."""
+    now = now or utcnow()
+    token = session.scalar(
+        select(AuthToken).where(AuthToken.token_hash == hash_token(secret), AuthToken.kind == kind)
+    )
+    if token is None or token.revoked_at is not None or token.expires_at <= now or token.user.disabled:
+        return None
+    idle = dt.timedelta(minutes=auth.idle_minutes)
+    if kind is TokenKind.SESSION and token.last_seen_at is not None and now - token.last_seen_at > idle:
+        return None
+    if token.last_seen_at is None or now - token.last_seen_at > _TOUCH_EVERY:
+        token.last_seen_at = now
+        session.flush()
+    return token
+
+
+def revoke(session: Session, *, token: AuthToken, now: dt.datetime | None = None) -> None:
+    """End one session or token."""
+    token.revoked_at = now or utcnow()
+    session.flush()
+
+
+def change_password(
+    session: Session,
+    *,
+    user: User,
+    current: str,
+    new: str,
+    auth: AuthSettings,
+    keep_token_id: int | None = None,
+) -> User:
+    """Change the user's password after checking the current one; end their other sessions."""
+    if not verify_password(user.password_hash, current):
+        raise LoginRefused("the current password is wrong")
+    users.check_password_rules(new, min_length=auth.min_password_length, username=user.username)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    users.revoke_tokens(session, user=user, keep_id=keep_token_id)
+    session.flush()
+    return user

@@ -1,0 +1,37 @@
+"""Errors of the users domain."""
+
+from __future__ import annotations
+
+from core.errors import Conflict, Invalid, NotFound, Unauthenticated
+
+__all__ = ["AccountLocked", "LoginRefused", "UserNotFound", "UsernameTaken", "WeakPassword"]
+
+
+class UserNotFound(NotFound):
+    """No user with that id or name."""
+
+    code = "user_not_found"
+
+
+class UsernameTaken(Conflict):
+    """Another user already has that name."""
+
+    code = "username_taken"
+
+
+class WeakPassword(Invalid):
+    """The new password does not meet the rules."""
+
+    code = "weak_password"
+
+
+class LoginRefused(Unauthenticated):
+    """Wrong user name or password, or a disabled account (deliberately not said which)."""
+
+    code = "login_refused"
+
+
+class AccountLocked(Unauthenticated):
+    """Too many failed logins; the account is locked for a while."""
+
+    code = "account_locked"

@@ -1,0 +1,100 @@
+"""Request and response shapes for users and logins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from access.roles import Role
+
+__all__ = [
+    "ApiTokenCreate",
+    "ApiTokenCreated",
+    "LoginRequest",
+    "LoginResult",
+    "PasswordChange",
+    "UserCreate",
+    "UserRead",
+    "UserUpdate",
+]
+
+Username = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$", description="Login name.")
+Password = Field(min_length=1, max_length=256, description="Password.")
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LoginRequest(_In):
+    """A login with user name and password."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Password
+
+
+class UserRead(BaseModel):
+    """A user as shown to admins and to the user."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    display_name: str
+    roles: list[Role]
+    language: str
+    disabled: bool
+    locked_until: dt.datetime | None
+    created_at: dt.datetime
+
+
+class LoginResult(BaseModel):
+    """The signed-in user and the CSRF token to send with state-changing requests."""
+
+    user: UserRead
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+class UserCreate(_In):
+    """A new user."""
+
+    username: str = Username
+    password: str = Field(min_length=1, max_length=256)
+    display_name: str = Field(default="", max_length=200)
+    roles: list[Role] = Field(min_length=1, max_length=5, description="At least one role.")
+    language: Literal["en", "zh"] = "en"
+
+
+class UserUpdate(_In):
+    """Changes to a user; absent fields stay as they are."""
+
+    display_name: str | None = Field(default=None, max_length=200)
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=5)
+    disabled: bool | None = None
+    language: Literal["en", "zh"] | None = None
+
+
+class PasswordChange(_In):
+    """A password change by the user."""
+
+    current_password: str = Password
+    new_password: str = Password
+
+
+class ApiTokenCreate(_In):
+    """A new API token for an integration."""
+
+    name: str = Field(min_length=1, max_length=100)
+    days: int = Field(default=90, ge=1, le=3650)
+
+
+class ApiTokenCreated(BaseModel):
+    """The token secret, shown once."""
+
+    id: int
+    name: str
+    token: str
+    expires_at: dt.datetime

@@ -1,0 +1,49 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from api.console.routes import mount_console
+from api.context import AppContext
+from api.errors import install_error_handlers
+from api.middleware import RequestMiddleware
+from api.routes import audit, auth, health, users
+from config.settings import Settings
+from core.clock import Clock, SystemClock
+from core.db.session import make_engine, make_session_factory
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock | None = None) -> FastAPI:
+    """Build the app for `settings`; the database schema must already be migrated."""
+    engine = engine or make_engine(settings.database, base_dir=None)
+    ctx = AppContext(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        clock=clock or SystemClock(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    app = FastAPI(
+        title="controlroom",
+        summary="Video-monitoring control room: cameras, alerts, duty log, handovers, footage under approval.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    for router in (health.router, auth.router, users.router, audit.router):
+        app.include_router(router)
+    mount_console(app)
+    app.add_middleware(RequestMiddleware, ctx=ctx)
+    return app

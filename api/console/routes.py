@@ -1,0 +1,108 @@
+"""Server-rendered console pages (Jinja2), calling the same services as the JSON API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from access.users.models import AuthToken, User
+from api.console.i18n import LANGUAGES, format_datetime, translate
+from api.deps import ANY_USER, PUBLIC, CurrentToken, SessionDep, SettingsDep, get_context
+from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
+
+__all__ = ["mount_console", "render"]
+
+_HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(_HERE / "templates"))
+router = APIRouter(include_in_schema=False)
+
+
+def _language(request: Request, user: User | None) -> str:
+    wanted = request.query_params.get("lang") or request.cookies.get("cr_lang")
+    if wanted in LANGUAGES:
+        return wanted
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    return get_context(request).settings.site.default_language
+
+
+def render(
+    request: Request, template: str, *, token: AuthToken | None = None, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    """Render a console page with the translation, time and user helpers every page needs."""
+    settings = get_context(request).settings
+    user = token.user if token is not None else None
+    lang = _language(request, user)
+    context = {
+        "lang": lang,
+        "t": lambda key, **params: translate(lang, key, **params),
+        "local": lambda value, seconds=False: format_datetime(value, settings.site.timezone, seconds=seconds),
+        "site_name": settings.site.name,
+        "timezone": settings.site.timezone,
+        "user": user,
+        "token": token,
+        "csrf_token": token.csrf_token if token is not None else "",
+        **values,
+    }
+    response = templates.TemplateResponse(request, template, context, status_code=status_code)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie("cr_lang", lang, max_age=365 * 86400, samesite="strict", httponly=True)
+    return response
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", dependencies=[Depends(PUBLIC)])
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    """The sign-in form."""
+    return render(request, "login.html", next=_safe_next(next), error=None, username="")
+
+
+@router.post("/login", dependencies=[Depends(PUBLIC)])
+def login_form(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    """Sign in from the form; back to the form with a message when refused."""
+    attempt, issued = sign_in(request, session, settings, username=username.strip(), password=password)
+    if issued is None:
+        assert attempt.error is not None
+        error = "login.locked" if attempt.error.code == "account_locked" else "login.refused"
+        return render(
+            request, "login.html", status_code=401, next=_safe_next(next), error=error, username=username
+        )
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    set_session_cookie(response, issued, settings)
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(ANY_USER)])
+def logout_form(request: Request, session: SessionDep, token: CurrentToken) -> Response:
+    """Sign out and go back to the sign-in page."""
+    sign_out(request, session, token)
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/", dependencies=[Depends(ANY_USER)])
+def home_page(request: Request, token: CurrentToken) -> HTMLResponse:
+    """The overview page."""
+    return render(request, "home.html", token=token)
+
+
+def mount_console(app: FastAPI) -> None:
+    """Add the console pages and their static assets to `app`."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")

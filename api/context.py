@@ -1,0 +1,49 @@
+"""What the app holds for its lifetime: settings, database, clock, metrics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from sqlalchemy import Engine
+
+from config.settings import Settings
+from core.clock import Clock, SystemClock
+from core.db.session import SessionFactory
+
+__all__ = ["AppContext", "HttpMetrics"]
+
+
+@dataclass
+class HttpMetrics:
+    """Prometheus metrics of the HTTP layer, in the app's own registry."""
+
+    registry: CollectorRegistry
+    requests: Counter
+    latency: Histogram
+
+    @classmethod
+    def create(cls) -> HttpMetrics:
+        """Make a fresh registry with the HTTP metrics."""
+        registry = CollectorRegistry()
+        requests = Counter(
+            "controlroom_http_requests",
+            "HTTP requests served",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        latency = Histogram(
+            "controlroom_http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
+        )
+        return cls(registry=registry, requests=requests, latency=latency)
+
+
+@dataclass
+class AppContext:
+    """Everything a request may need that lives as long as the app."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: SessionFactory
+    clock: Clock = field(default_factory=SystemClock)
+    metrics: HttpMetrics = field(default_factory=HttpMetrics.create)

@@ -1,0 +1,163 @@
+"""FastAPI dependencies: the request's transaction, the caller, role checks, audit identity.
+
+Every route declares who may call it with `Allow(...)` or `PUBLIC` (on the route or its router);
+a test walks all routes and fails on any that declares neither.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from access import auth
+from access.audit import service as audit
+from access.roles import ALL_ROLES, Role
+from access.users.models import AuthToken, TokenKind, User
+from api.context import AppContext
+from config.settings import Settings
+from core.errors import Forbidden, Unauthenticated
+
+__all__ = [
+    "ANY_USER",
+    "PUBLIC",
+    "SESSION_COOKIE",
+    "UNSAFE_METHODS",
+    "Allow",
+    "CurrentToken",
+    "CurrentUser",
+    "Public",
+    "SessionDep",
+    "SettingsDep",
+    "actor_of",
+    "get_context",
+    "get_session",
+]
+
+SESSION_COOKIE = "cr_session"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def get_context(request: Request) -> AppContext:
+    """The app's context object."""
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+def _get_settings(request: Request) -> Settings:
+    return get_context(request).settings
+
+
+SettingsDep = Annotated[Settings, Depends(_get_settings)]
+
+
+def actor_of(request: Request) -> audit.Actor:
+    """The audit identity of the request's caller (anonymous before login)."""
+    user: User | None = getattr(request.state, "user", None)
+    client = request.client.host if request.client else ""
+    request_id: str = getattr(request.state, "request_id", "")
+    if user is None:
+        return audit.Actor(id=None, name="anonymous", client=client, request_id=request_id)
+    return audit.Actor(id=user.id, name=user.username, client=client, request_id=request_id)
+
+
+def _audit_action(request: Request) -> str:
+    route = request.scope.get("route")
+    name = getattr(route, "name", "") or request.url.path
+    return str(name)
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request. A state-changing request that succeeds is audited inside it."""
+    factory = get_context(request).session_factory
+    with factory.begin() as session:
+        yield session
+        if request.method in UNSAFE_METHODS and not getattr(request.state, "audited", False):
+            audit.record(
+                session,
+                actor=actor_of(request),
+                action=getattr(request.state, "audit_action", None) or _audit_action(request),
+                target=getattr(request.state, "audit_target", None) or request.url.path,
+                outcome=getattr(request.state, "audit_outcome", "ok"),
+                detail=getattr(request.state, "audit_detail", None),
+            )
+            request.state.audited = True
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _token_from(request: Request, session: Session, settings: Settings) -> AuthToken:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        token = auth.resolve_token(session, secret=header[7:].strip(), kind=TokenKind.API, auth=settings.auth)
+        if token is None:
+            raise Unauthenticated("the bearer token is invalid, expired or revoked")
+        return token
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise Unauthenticated("sign in first")
+    token = auth.resolve_token(session, secret=cookie, kind=TokenKind.SESSION, auth=settings.auth)
+    if token is None:
+        raise Unauthenticated("your session has ended; sign in again")
+    if request.method in UNSAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not secrets.compare_digest(sent, token.csrf_token):
+            raise Forbidden("missing or wrong CSRF token (send the X-CSRF-Token header)")
+    return token
+
+
+def current_token(request: Request, session: SessionDep, settings: SettingsDep) -> AuthToken:
+    """The caller's live session or API token; 401 without one."""
+    cached: AuthToken | None = getattr(request.state, "token", None)
+    if cached is not None:
+        return cached
+    token = _token_from(request, session, settings)
+    request.state.token = token
+    request.state.user = token.user
+    return token
+
+
+CurrentToken = Annotated[AuthToken, Depends(current_token)]
+
+
+def current_user(token: CurrentToken) -> User:
+    """The signed-in user."""
+    return token.user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+class Allow:
+    """Route guard: the caller must hold one of `roles`. Declare it on every non-public route."""
+
+    def __init__(self, *roles: Role) -> None:
+        if not roles:
+            raise ValueError("Allow() needs at least one role")
+        self.roles = frozenset(roles)
+
+    def __call__(self, user: CurrentUser) -> User:
+        """Return the user, or raise Forbidden naming the roles needed."""
+        if not user.has_any(self.roles):
+            needed = ", ".join(sorted(self.roles))
+            raise Forbidden(f"this needs one of the roles: {needed}")
+        return user
+
+    def __repr__(self) -> str:
+        return f"Allow({', '.join(sorted(self.roles))})"
+
+
+class Public:
+    """Route marker: anyone may call this (login, health, metrics)."""
+
+    def __call__(self) -> None:
+        """Allow everyone."""
+
+
+PUBLIC = Public()
+ANY_USER = Allow(*ALL_ROLES)

@@ -1,0 +1,130 @@
+"""Map the one error hierarchy (core.errors) and validation failures to problem responses."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.schemas import FieldError, Problem
+from core.errors import (
+    Conflict,
+    ControlroomError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unauthenticated,
+    Unavailable,
+)
+
+__all__ = ["PROBLEM_RESPONSES", "install_error_handlers", "problem_response", "status_for"]
+
+log = logging.getLogger(__name__)
+
+_STATUS: tuple[tuple[type[ControlroomError], int], ...] = (
+    (Unauthenticated, 401),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Invalid, 422),
+    (Unavailable, 503),
+)
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": HTTPStatus(code).phrase} for code in (401, 403, 404, 409, 422)
+}
+
+
+def status_for(exc: ControlroomError) -> int:
+    """The HTTP status for a domain error."""
+    for cls, status in _STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+def problem_response(
+    status: int, code: str, detail: str, errors: list[FieldError] | None = None, **extra: Any
+) -> JSONResponse:
+    """Build a problem+json response."""
+    body = Problem(
+        type=f"/problems/{code}",
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        code=code,
+        errors=errors or [],
+    ).model_dump()
+    body.update(extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ControlroomError)
+    status = status_for(exc)
+    if status == 401 and _wants_html(request):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    errors = []
+    if isinstance(exc, Invalid) and exc.field:
+        errors.append(FieldError(field=exc.field, message=exc.message))
+    extra = {"info": exc.detail} if isinstance(exc.detail, dict) else {}
+    return problem_response(status, exc.code, exc.message, errors, **extra)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(
+            field=_field_path(tuple(err["loc"])), message=str(err["msg"]).removeprefix("Value error, ")
+        )
+        for err in exc.errors()
+    ]
+    summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+    return problem_response(422, "validation_error", f"invalid request: {summary}", errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
+    return problem_response(exc.status_code, code, str(exc.detail))
+
+
+async def _db_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DBAPIError)
+    if isinstance(exc, IntegrityError):
+        log.info("integrity error", extra={"error": str(exc.orig)})
+        return problem_response(409, "conflict", "the change clashes with data stored meanwhile; retry")
+    log.error("database error", extra={"error": str(exc.orig)})
+    return problem_response(503, "database_unavailable", "the database cannot be reached; retry shortly")
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register one handler per error base class."""
+    app.add_exception_handler(ControlroomError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _db_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,53 @@
+"""Signing in and out, shared by the JSON API and the console form."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+from sqlalchemy.orm import Session
+
+from access import auth
+from access.users.models import AuthToken
+from api.deps import SESSION_COOKIE
+from config.settings import Settings
+
+__all__ = ["clear_session_cookie", "set_session_cookie", "sign_in", "sign_out"]
+
+
+def sign_in(
+    request: Request, session: Session, settings: Settings, *, username: str, password: str
+) -> tuple[auth.LoginAttempt, auth.IssuedToken | None]:
+    """Check the credentials; on success start a session. The attempt is audited either way."""
+    attempt = auth.attempt_login(session, username=username, password=password, auth=settings.auth)
+    request.state.audit_action = "auth.login"
+    request.state.audit_target = f"user:{username[:64]}"
+    if attempt.user is None:
+        assert attempt.error is not None
+        request.state.audit_outcome = "refused"
+        request.state.audit_detail = {"reason": attempt.error.code}
+        return attempt, None
+    request.state.user = attempt.user
+    return attempt, auth.issue_session(session, user=attempt.user, auth=settings.auth)
+
+
+def set_session_cookie(response: Response, issued: auth.IssuedToken, settings: Settings) -> None:
+    """Put the session secret into an HTTP-only, SameSite=Strict cookie."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.secret,
+        max_age=settings.auth.session_minutes * 60,
+        httponly=True,
+        samesite="strict",
+        secure=settings.auth.cookie_secure,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    """Remove the session cookie."""
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+def sign_out(request: Request, session: Session, token: AuthToken) -> None:
+    """End the caller's session (audited as auth.logout)."""
+    request.state.audit_action = "auth.logout"
+    auth.revoke(session, token=token)

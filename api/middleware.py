@@ -1,0 +1,104 @@
+"""Request id, access log, HTTP metrics, and the audit row of state-changing requests that failed.
+
+Successful state-changing requests are audited inside their own transaction (see `deps.get_session`);
+a request that was refused or failed has its transaction rolled back, so it is audited here, separately.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+import anyio
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from access.audit import service as audit
+from api.context import AppContext
+from api.deps import UNSAFE_METHODS
+from core.db.session import session_scope
+from core.logging import request_id_var
+
+__all__ = ["RequestMiddleware"]
+
+log = logging.getLogger("controlroom.http")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestMiddleware:
+    """Pure ASGI middleware (safe with streaming responses such as SSE)."""
+
+    def __init__(self, app: ASGIApp, ctx: AppContext) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one HTTP request."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        token = request_id_var.set(request_id)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - started
+            await self._after(scope, state, status, elapsed)
+            request_id_var.reset(token)
+
+    async def _after(self, scope: Scope, state: dict[str, Any], status: int, elapsed: float) -> None:
+        route = scope.get("route")
+        route_path = getattr(route, "path", "unmatched")
+        method = scope["method"]
+        self.ctx.metrics.requests.labels(method, route_path, str(status)).inc()
+        self.ctx.metrics.latency.labels(method, route_path).observe(elapsed)
+        log.info(
+            "%s %s %d",
+            method,
+            scope["path"],
+            status,
+            extra={"status": status, "ms": round(elapsed * 1000, 1), "route": route_path},
+        )
+        if method in UNSAFE_METHODS and not state.get("audited"):
+            await anyio.to_thread.run_sync(self._audit_failure, scope, state, status)
+
+    def _audit_failure(self, scope: Scope, state: dict[str, Any], status: int) -> None:
+        user = state.get("user")
+        client = scope.get("client")
+        actor = audit.Actor(
+            id=getattr(user, "id", None),
+            name=getattr(user, "username", "anonymous"),
+            client=client[0] if client else "",
+            request_id=state.get("request_id", ""),
+        )
+        route = scope.get("route")
+        action = state.get("audit_action") or getattr(route, "name", None) or scope["path"]
+        outcome = "refused" if status < 500 else "failed"
+        try:
+            with session_scope(self.ctx.session_factory) as session:
+                audit.record(
+                    session,
+                    actor=actor,
+                    action=str(action),
+                    target=state.get("audit_target") or scope["path"],
+                    outcome=outcome,
+                    detail={"status": status, **(state.get("audit_detail") or {})},
+                )
+        except Exception:
+            log.exception("could not write the audit row of a %s request", outcome)

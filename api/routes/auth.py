@@ -1,0 +1,80 @@
+"""Login, logout, the caller's own account, API tokens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+
+from access import auth
+from access.users.schemas import (
+    ApiTokenCreate,
+    ApiTokenCreated,
+    LoginRequest,
+    LoginResult,
+    PasswordChange,
+    UserRead,
+)
+from api.deps import ANY_USER, PUBLIC, CurrentToken, CurrentUser, SessionDep, SettingsDep
+from api.errors import PROBLEM_RESPONSES, problem_response, status_for
+from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("/login", dependencies=[Depends(PUBLIC)], response_model=LoginResult)
+def login(body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Sign in; sets the session cookie and returns the CSRF token for later requests."""
+    attempt, issued = sign_in(request, session, settings, username=body.username, password=body.password)
+    if issued is None:
+        assert attempt.error is not None
+        error = attempt.error
+        return problem_response(status_for(error), error.code, error.message)
+    assert attempt.user is not None
+    result = LoginResult(
+        user=UserRead.model_validate(attempt.user),
+        csrf_token=issued.token.csrf_token,
+        expires_at=issued.token.expires_at,
+    )
+    response = JSONResponse(result.model_dump(mode="json"))
+    set_session_cookie(response, issued, settings)
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(ANY_USER)], status_code=204)
+def logout(request: Request, session: SessionDep, token: CurrentToken) -> Response:
+    """End this session."""
+    sign_out(request, session, token)
+    response = Response(status_code=204)
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/me", dependencies=[Depends(ANY_USER)], response_model=UserRead)
+def read_me(user: CurrentUser) -> UserRead:
+    """The signed-in user."""
+    return UserRead.model_validate(user)
+
+
+@router.post("/password", dependencies=[Depends(ANY_USER)], status_code=204)
+def change_password(
+    body: PasswordChange, session: SessionDep, settings: SettingsDep, token: CurrentToken
+) -> Response:
+    """Change your password; your other sessions end."""
+    auth.change_password(
+        session,
+        user=token.user,
+        current=body.current_password,
+        new=body.new_password,
+        auth=settings.auth,
+        keep_token_id=token.id,
+    )
+    return Response(status_code=204)
+
+
+@router.post("/tokens", dependencies=[Depends(ANY_USER)], response_model=ApiTokenCreated, status_code=201)
+def create_api_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -> ApiTokenCreated:
+    """Create a bearer token for an integration; the secret is shown only now."""
+    issued = auth.issue_api_token(session, user=user, name=body.name, days=body.days)
+    return ApiTokenCreated(
+        id=issued.token.id, name=issued.token.name, token=issued.secret, expires_at=issued.token.expires_at
+    )

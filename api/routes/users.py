@@ -1,0 +1,62 @@
+"""User administration (admin only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from access.roles import Role
+from access.users import service as users
+from access.users.schemas import UserCreate, UserRead, UserUpdate
+from api.deps import Allow, SessionDep, SettingsDep
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import Page, PageQuery
+
+router = APIRouter(
+    prefix="/api/v1/users",
+    tags=["users"],
+    dependencies=[Depends(Allow(Role.ADMIN))],
+    responses=PROBLEM_RESPONSES,
+)
+
+
+@router.get("", response_model=Page[UserRead])
+def list_users(session: SessionDep, page: PageQuery) -> Page[UserRead]:
+    """All users, by name."""
+    rows, total = users.list_(session, limit=page.limit, offset=page.offset)
+    items = [UserRead.model_validate(u) for u in rows]
+    return Page[UserRead](items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("", response_model=UserRead, status_code=201)
+def create_user(body: UserCreate, session: SessionDep, settings: SettingsDep) -> UserRead:
+    """Create a user."""
+    user = users.create(
+        session,
+        username=body.username,
+        password=body.password,
+        roles=body.roles,
+        display_name=body.display_name,
+        language=body.language,
+        min_password_length=settings.auth.min_password_length,
+    )
+    return UserRead.model_validate(user)
+
+
+@router.get("/{user_id}", response_model=UserRead)
+def read_user(user_id: int, session: SessionDep) -> UserRead:
+    """One user."""
+    return UserRead.model_validate(users.require(session, user_id))
+
+
+@router.patch("/{user_id}", response_model=UserRead)
+def update_user(user_id: int, body: UserUpdate, session: SessionDep) -> UserRead:
+    """Change a user's name, roles, language, or disable them (which ends their sessions)."""
+    user = users.update(
+        session,
+        user=users.require(session, user_id),
+        display_name=body.display_name,
+        roles=body.roles,
+        disabled=body.disabled,
+        language=body.language,
+    )
+    return UserRead.model_validate(user)

@@ -1,0 +1,61 @@
+"""Shapes shared by every route: pages of results and the problem (error) body."""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["FieldError", "Page", "PageParams", "Problem", "ReadModel", "WriteModel"]
+
+T = TypeVar("T")
+
+
+class ReadModel(BaseModel):
+    """Base of response schemas: built from ORM objects."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class WriteModel(BaseModel):
+    """Base of request schemas: unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    total: int = Field(description="How many items match in all.")
+    limit: int
+    offset: int
+
+
+class PageParams(BaseModel):
+    """Pagination query parameters of every list."""
+
+    limit: int = Field(default=50, ge=1, le=500, description="Items per page.")
+    offset: int = Field(default=0, ge=0, le=10_000_000, description="Items to skip.")
+
+
+PageQuery = Annotated[PageParams, Query()]
+
+
+class FieldError(BaseModel):
+    """One invalid input field."""
+
+    field: str = Field(description="Where: body.name, query.limit, path.user_id ...")
+    message: str
+
+
+class Problem(BaseModel):
+    """The error body of every failed request (RFC 9457 problem details, plus `code` and `errors`)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldError] = Field(default_factory=list)

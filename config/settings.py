@@ -1,0 +1,152 @@
+"""The one settings object: YAML file + `CONTROLROOM_*` environment overrides, validated at start-up."""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from config.cameras import CameraConfig
+
+__all__ = [
+    "AuthSettings",
+    "DatabaseSettings",
+    "LoggingSettings",
+    "Settings",
+    "SiteSettings",
+]
+
+PLACEHOLDER_SECRET = "change-me"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseSettings(_Section):
+    """Where the data lives: SQLite (embedded default) or PostgreSQL."""
+
+    url: str = Field(
+        default="",
+        description="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user@host/db; "
+        "empty means SQLite in data_dir.",
+    )
+    pool_size: int = Field(default=10, ge=1, le=200, description="Connections kept open (PostgreSQL).")
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120, description="Give up connecting after this.")
+    echo: bool = Field(default=False, description="Log every SQL statement (debugging only).")
+
+    @field_validator("url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise ValueError("must start with sqlite:, postgresql: or postgresql+psycopg:")
+        return value
+
+
+class AuthSettings(_Section):
+    """Logins, sessions, tokens and lockout."""
+
+    secret_key: SecretStr = Field(
+        default=SecretStr(PLACEHOLDER_SECRET),
+        description="Server secret (camera-password encryption, signing). Must be set outside development.",
+    )
+    session_minutes: int = Field(default=480, ge=5, le=24 * 60, description="Console session lifetime.")
+    idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="Sign out after this much inactivity."
+    )
+    lockout_attempts: int = Field(default=5, ge=1, le=100, description="Failed logins before lockout.")
+    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60, description="How long a lockout lasts.")
+    api_token_days: int = Field(default=90, ge=1, le=3650, description="Default lifetime of an API token.")
+    cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
+    min_password_length: int = Field(default=10, ge=8, le=256, description="Shortest accepted password.")
+
+    @model_validator(mode="after")
+    def _idle_within_session(self) -> Self:
+        if self.idle_minutes > self.session_minutes:
+            raise ValueError("idle_minutes must not exceed session_minutes")
+        return self
+
+
+class SiteSettings(_Section):
+    """The control room itself."""
+
+    name: str = Field(
+        default="Control room", min_length=1, max_length=100, description="Shown in the console."
+    )
+    timezone: str = Field(default="UTC", description="IANA time zone for display, e.g. Asia/Shanghai.")
+    default_language: Literal["en", "zh"] = Field(default="en", description="Console language for new users.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class LoggingSettings(_Section):
+    """Structured JSON logs."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Lowest level logged."
+    )
+    json_format: bool = Field(default=True, alias="json", description="JSON lines (true) or plain text.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Build it with `config.load.load_settings()`, then pass it down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CONTROLROOM_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        populate_by_name=True,
+    )
+
+    environment: Literal["development", "production"] = Field(
+        default="development", description="production refuses placeholder secrets."
+    )
+    data_dir: Path = Field(default=Path("data"), description="Folder for the SQLite file, keys and footage.")
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras imported at start-up.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment variables override the YAML file, which `load_settings` passes as init values."""
+        return (env_settings, init_settings)
+
+    @model_validator(mode="after")
+    def _sqlite_in_data_dir_by_default(self) -> Self:
+        if not self.database.url:
+            self.database.url = f"sqlite:///{self.data_dir / 'controlroom.db'}"
+        return self
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> Self:
+        if self.environment == "production" and self.auth.secret_key.get_secret_value() == PLACEHOLDER_SECRET:
+            raise ValueError("auth.secret_key: must be set to a real secret in production")
+        return self
+
+    @model_validator(mode="after")
+    def _camera_names_unique(self) -> Self:
+        seen: set[str] = set()
+        for cam in self.cameras:
+            if cam.name in seen:
+                raise ValueError(f"cameras: duplicate camera name {cam.name!r}")
+            seen.add(cam.name)
+        return self

@@ -1,0 +1,91 @@
+"""The one error hierarchy of controlroom. Domain code raises these; `api/errors.py` maps each base to HTTP.
+
+ControlroomError
+├── Unauthenticated     401  no valid session or token, or the login was refused
+├── NotFound            404  the thing asked for does not exist (or is not visible to the caller)
+├── Forbidden           403  the caller may not do this (role, grant, separation of duties)
+├── Conflict            409  the request clashes with the stored state (duplicate, already done)
+│   └── InvalidTransition  409  a state machine refuses this step
+├── Invalid             422  the input is well-formed but breaks a rule; names the field
+├── Unavailable         503  a dependency (database, broker, camera) cannot be reached now
+└── ConfigError         exit 2 at start-up; names the key path
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ConfigError",
+    "Conflict",
+    "ControlroomError",
+    "Forbidden",
+    "Invalid",
+    "InvalidTransition",
+    "NotFound",
+    "Unauthenticated",
+    "Unavailable",
+]
+
+
+class ControlroomError(Exception):
+    """Base of every error controlroom raises on purpose; `code` is a stable machine-readable name."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, detail: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class Unauthenticated(ControlroomError):
+    """No valid session or token, or a login that was refused."""
+
+    code = "unauthenticated"
+
+
+class NotFound(ControlroomError):
+    """The requested object does not exist."""
+
+    code = "not_found"
+
+
+class Forbidden(ControlroomError):
+    """The caller's role or grant does not allow this."""
+
+    code = "forbidden"
+
+
+class Conflict(ControlroomError):
+    """The request clashes with the stored state."""
+
+    code = "conflict"
+
+
+class InvalidTransition(Conflict):
+    """A state machine refuses this step from the current state."""
+
+    code = "invalid_transition"
+
+
+class Invalid(ControlroomError):
+    """Input that parses but breaks a rule; `field` names the offending input."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None, detail: Any = None) -> None:
+        super().__init__(message, detail=detail)
+        self.field = field
+
+
+class Unavailable(ControlroomError):
+    """A dependency cannot be reached right now; retrying later may succeed."""
+
+    code = "unavailable"
+
+
+class ConfigError(ControlroomError):
+    """The configuration is invalid; the message names the key path and the reason."""
+
+    code = "config_error"

@@ -1,0 +1,150 @@
+"""`controlroom db ...`, `user ...` and `audit verify`: administration from the shell."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+
+from access.audit import service as audit
+from access.roles import Role
+from access.users import service as users
+from runtime.cli.common import fail, load, open_database
+from runtime.migrate import current_revision, head_revision, upgrade
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+RolesOpt = Annotated[
+    list[Role],
+    typer.Option("--role", "-r", help="A role to give (repeat for several).", case_sensitive=False),
+]
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest version."""
+    settings = load()
+    database = open_database(settings, require_schema=False)
+    before = current_revision(database.engine)
+    upgrade(database.engine)
+    typer.echo(f"database schema: {before or 'empty'} -> {head_revision(database.engine)}")
+
+
+def _read_password(password: str | None, min_length: int) -> str:
+    if password:
+        return password
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        fail("the two passwords differ")
+    if len(first) < min_length:
+        fail(f"password must be at least {min_length} characters")
+    return first
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    roles: RolesOpt,
+    display_name: Annotated[str, typer.Option("--name", help="Full name shown in the console.")] = "",
+    password: Annotated[
+        str | None, typer.Option(help="Password (asked for when omitted).", envvar="CONTROLROOM_NEW_PASSWORD")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Console language: en or zh.")] = "en",
+) -> None:
+    """Create a user with one or more roles."""
+    if language not in ("en", "zh"):
+        fail("--language must be en or zh")
+    settings = load()
+    database = open_database(settings)
+    secret = _read_password(password, settings.auth.min_password_length)
+    with database.session() as session:
+        user = users.create(
+            session,
+            username=username,
+            password=secret,
+            roles=roles,
+            display_name=display_name,
+            language=language,
+            min_password_length=settings.auth.min_password_length,
+        )
+        audit.record(
+            session, actor=audit.Actor.system("cli"), action="users.create", target=f"user:{user.id}"
+        )
+        typer.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(sorted(user.roles))}")
+
+
+@user_app.command("list")
+def user_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Rows per page.")] = 100,
+    offset: Annotated[int, typer.Option(min=0, help="Rows to skip.")] = 0,
+) -> None:
+    """List users with their roles and state."""
+    database = open_database(load())
+    with database.session() as session:
+        rows, total = users.list_(session, limit=limit, offset=offset)
+        typer.echo(f"{'ID':>4}  {'USER':<20} {'STATE':<9} ROLES")
+        for user in rows:
+            user_state = "disabled" if user.disabled else "active"
+            typer.echo(f"{user.id:>4}  {user.username:<20} {user_state:<9} {', '.join(sorted(user.roles))}")
+        typer.echo(f"({len(rows)} of {total})")
+
+
+def _set_disabled(username: str, disabled: bool) -> None:
+    database = open_database(load())
+    with database.session() as session:
+        user = users.require_by_username(session, username)
+        users.set_disabled(session, user=user, disabled=disabled)
+        action = "users.disable" if disabled else "users.enable"
+        audit.record(session, actor=audit.Actor.system("cli"), action=action, target=f"user:{user.id}")
+    typer.echo(f"{username}: {'disabled; all sessions ended' if disabled else 'enabled'}")
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable a user and end all their sessions and tokens."""
+    _set_disabled(username, True)
+
+
+@user_app.command("enable")
+def user_enable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Re-enable a disabled user (and clear a lockout)."""
+    _set_disabled(username, False)
+
+
+@user_app.command("set-roles")
+def user_set_roles(username: Annotated[str, typer.Argument(help="Login name.")], roles: RolesOpt) -> None:
+    """Replace a user's roles."""
+    database = open_database(load())
+    with database.session() as session:
+        user = users.require_by_username(session, username)
+        users.set_roles(session, user=user, roles=roles)
+        audit.record(
+            session,
+            actor=audit.Actor.system("cli"),
+            action="users.set_roles",
+            target=f"user:{user.id}",
+            detail={"roles": sorted(user.roles)},
+        )
+        typer.echo(f"{username}: roles now {', '.join(sorted(user.roles))}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit chain; exit 1 and name the first broken entry if it was tampered with."""
+    database = open_database(load())
+    with database.session() as session:
+        result = audit.verify(session)
+    if result.broken is not None:
+        typer.echo(f"audit log BROKEN at {result.broken} ({result.checked} entries read)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"audit log intact: {result.checked} entries verified")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the administration command groups."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(user_app, name="user")
+    app.add_typer(audit_app, name="audit")

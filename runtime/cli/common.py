@@ -1,0 +1,86 @@
+"""What every command shares: loading the config, opening the database, failing with one clear line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from config.load import load_settings
+from config.settings import Settings
+from core.db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
+from core.errors import ConfigError, ControlroomError, Unavailable
+from runtime.migrate import current_revision, head_revision
+
+__all__ = ["EXIT_UNAVAILABLE", "Database", "fail", "load", "open_database", "state"]
+
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+
+
+@dataclass
+class CliState:
+    """Options given before the command (`controlroom --config FILE ...`)."""
+
+    config: Path | None = None
+
+
+state = CliState()
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print one line to stderr and exit with `code`."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def load(**overrides: object) -> Settings:
+    """Load the settings or exit 2 with the key paths that are wrong."""
+    try:
+        return load_settings(state.config, **overrides)
+    except ConfigError as exc:
+        fail(exc.message)
+
+
+@dataclass
+class Database:
+    """An opened, reachable database."""
+
+    engine: Engine
+    factory: SessionFactory
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction; exits with a clear line on a domain error."""
+        try:
+            with session_scope(self.factory) as session:
+                yield session
+        except Unavailable as exc:
+            fail(exc.message, EXIT_UNAVAILABLE)
+        except ControlroomError as exc:
+            fail(exc.message)
+
+
+def open_database(settings: Settings, *, require_schema: bool = True) -> Database:
+    """Connect (exit 3 if unreachable) and check the schema is current (exit 2 if not)."""
+    engine = make_engine(settings.database)
+    try:
+        check_connection(engine)
+    except Unavailable as exc:
+        fail(
+            f"{exc.message} (database.url = {engine.url.render_as_string(hide_password=True)})",
+            EXIT_UNAVAILABLE,
+        )
+    if require_schema:
+        current, head = current_revision(engine), head_revision(engine)
+        if current != head:
+            fail(
+                f"the database schema is at {current or 'nothing'}, not {head}: run `controlroom db upgrade`"
+            )
+    return Database(engine=engine, factory=make_session_factory(engine))

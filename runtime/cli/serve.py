@@ -1,0 +1,86 @@
+"""`controlroom serve` and `controlroom demo`."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from access.roles import Role
+from access.users import service as users
+from api.app import create_app
+from config.settings import Settings
+from core.logging import configure_logging
+from runtime.cli.common import Database, load, open_database
+from runtime.migrate import upgrade
+
+HostOpt = Annotated[str, typer.Option(help="Address to listen on.")]
+PortOpt = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
+
+DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
+    ("admin", "Ada Admin", (Role.ADMIN,)),
+    ("supervisor", "Sun Supervisor", (Role.SUPERVISOR,)),
+    ("leader", "Li Leader", (Role.SHIFT_LEADER, Role.OPERATOR)),
+    ("operator", "Olga Operator", (Role.OPERATOR,)),
+    ("operator2", "Wang Operator", (Role.OPERATOR,)),
+    ("maintenance", "Ma Maintenance", (Role.MAINTENANCE,)),
+)
+
+
+def _run(settings: Settings, database: Database, host: str, port: int) -> None:
+    configure_logging(settings.logging.level, json_format=settings.logging.json_format)
+    app = create_app(settings, engine=database.engine)
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+
+
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """Run the web service (console and API) with the configured database."""
+    settings = load()
+    _run(settings, open_database(settings), host, port)
+
+
+def _demo_users(database: Database, data_dir: Path) -> dict[str, str]:
+    """Create the sample users once; keep their generated passwords in the demo folder."""
+    path = data_dir / "demo-credentials.json"
+    if path.exists():
+        stored: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        return stored
+    credentials = {}
+    with database.session() as session:
+        for username, name, roles in DEMO_USERS:
+            password = secrets.token_urlsafe(9)
+            users.create(session, username=username, password=password, roles=roles, display_name=name)
+            credentials[username] = password
+    path.write_text(json.dumps(credentials, indent=2), encoding="utf-8")
+    path.chmod(0o600)
+    return credentials
+
+
+def demo(
+    data_dir: Annotated[Path, typer.Option(help="Folder for the demo database and footage.")] = Path(
+        "controlroom-demo"
+    ),
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8000,
+) -> None:
+    """Start a self-contained demo: SQLite in a local folder, sample users, built-in demo cameras."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = load(data_dir=data_dir, database={"url": f"sqlite:///{data_dir.resolve() / 'controlroom.db'}"})
+    database = open_database(settings, require_schema=False)
+    upgrade(database.engine)
+    credentials = _demo_users(database, data_dir)
+    typer.echo(f"controlroom demo: data in {data_dir.resolve()}")
+    typer.echo(f"open http://{host}:{port} and sign in as one of:")
+    for username, _name, roles in DEMO_USERS:
+        typer.echo(f"  {username:<12} {credentials[username]:<14} ({', '.join(roles)})")
+    _run(settings, database, host, port)
+
+
+def register(app: typer.Typer) -> None:
+    """Add serve and demo."""
+    app.command("serve")(serve)
+    app.command("demo")(demo)

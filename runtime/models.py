@@ -1,0 +1,10 @@
+"""Imports every ORM model so that `Base.metadata` knows all tables (for Alembic and test set-up)."""
+
+from __future__ import annotations
+
+from access.audit.models import AuditEntry
+from access.users.models import AuthToken, User, UserRole
+from core.db.base import Base
+from core.db.chain import ChainHead
+
+__all__ = ["AuditEntry", "AuthToken", "Base", "ChainHead", "User", "UserRole"]

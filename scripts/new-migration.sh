@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Autogenerate a migration from the models: scripts/new-migration.sh 0002 "what it adds"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rev="$1"; msg="$2"
+tmp=$(mktemp -d)
+.venv/bin/python - "$tmp" "$rev" "$msg" <<'PY'
+import sys
+from alembic import command
+from config.settings import DatabaseSettings
+from core.db.session import make_engine
+from runtime.migrate import alembic_config, upgrade
+tmp, rev, msg = sys.argv[1:]
+engine = make_engine(DatabaseSettings(url=f"sqlite:///{tmp}/gen.db"))
+upgrade(engine)
+command.revision(alembic_config(engine), message=msg, autogenerate=True, rev_id=rev)
+PY
+f=$(ls runtime/migrations/versions/${rev}_*.py)
+sed -i 's/core\.db\.base\.UTCDateTime(timezone=True)/sa.DateTime(timezone=True)/g' "$f"
+.venv/bin/ruff format -q "$f"
+rm -rf "$tmp"
+echo "$f"
