@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from devices.adapters.base import RateGate, SourceBase, StreamInfo
+from devices.adapters.diagnose import sharpen
 from devices.errors import (
     AuthError,
     ConnectError,
@@ -149,7 +150,10 @@ class PyAvSource(SourceBase):
         try:
             container = av.open(self.target, **kwargs)
         except Exception as exc:
-            raise translate_av_error(exc, self.target) from scrub_exception(exc)
+            err = sharpen(
+                translate_av_error(exc, self.target), self.target, self._timeout[0] if self._timeout else 3
+            )
+            raise err from scrub_exception(exc)
         try:
             self._stream = self._pick_stream(container)
         except BaseException:

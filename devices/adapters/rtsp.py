@@ -33,8 +33,8 @@ class RtspSource(PyAvSource):
         options = {
             "rtsp_transport": "tcp",
             "timeout": str(int(read_timeout * 1_000_000)),  # socket I/O timeout, microseconds
-            "probesize": "1000000",
-            "analyzeduration": "2000000",
+            "probesize": "500000",
+            "analyzeduration": "500000",  # microseconds of stream to probe: a faster first frame
         }
         super().__init__(
             with_credentials(url, user, password),
