@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,7 @@ _COMMAND_MODULES = (
     "runtime.cli.detect",
     "runtime.cli.admin",
     "runtime.cli.serve",
+    "runtime.cli.camera",
 )
 
 
@@ -42,6 +44,7 @@ def _root(
 ) -> None:
     """controlroom: video-monitoring control room service (cameras, alerts, duty log, footage)."""
     state.config = config
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
 for _name in _COMMAND_MODULES:
