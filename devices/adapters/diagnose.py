@@ -39,10 +39,17 @@ def diagnose(url: str, timeout: float = 3.0) -> tuple[type[DeviceError], str] | 
         return None
 
 
-def sharpen(err: DeviceError, url: str, timeout: float = 3.0) -> DeviceError:
-    """Replace a vague stream error by what a plain connection attempt tells; keep a precise one."""
+def sharpen(err: DeviceError, url: str, *, timeout: float = 3.0, elapsed: float = 0.0) -> DeviceError:
+    """Replace a vague stream error by what a plain connection attempt tells; keep a precise one.
+
+    FFmpeg reports an open that ran into its timeout as "invalid data": `elapsed` near `timeout` means timeout.
+    """
     if err.reason not in _VAGUE or "://" not in url:
         return err
+    if elapsed >= timeout * 0.9:
+        return StreamTimeout(
+            f"timeout: no answer within {timeout:g} s from {mask_url(url)}", detail=err.detail
+        )
     found = diagnose(url, timeout)
     if found is None:
         if err.reason == "not a video stream" and scheme_of(url) in ("rtsp", "rtsps"):

@@ -6,6 +6,7 @@ Errors from av/socket are translated here, at the edge, into `devices.errors`; U
 from __future__ import annotations
 
 import errno
+import time
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
@@ -147,12 +148,13 @@ class PyAvSource(SourceBase):
             kwargs["timeout"] = self._timeout
         if self._format is not None:
             kwargs["format"] = self._format
+        started = time.monotonic()
         try:
             container = av.open(self.target, **kwargs)
         except Exception as exc:
-            err = sharpen(
-                translate_av_error(exc, self.target), self.target, self._timeout[0] if self._timeout else 3
-            )
+            limit = self._timeout[0] if self._timeout else 5.0
+            err = translate_av_error(exc, self.target)
+            err = sharpen(err, self.target, timeout=limit, elapsed=time.monotonic() - started)
             raise err from scrub_exception(exc)
         try:
             self._stream = self._pick_stream(container)
@@ -198,9 +200,9 @@ class PyAvSource(SourceBase):
 
     def _frame_time(self, avf: Any) -> float:
         pts, base = avf.pts, self._stream.time_base
-        if pts is None or base is None:
+        if pts is None or base is None:  # e.g. RTSP's first packet, before RTCP has synced the clock
             fps = self.info.fps if self.info and self.info.fps else 25.0
-            ts = self._last_ts + 1.0 / fps
+            ts = self._last_ts + 1.0 / fps if self.stats.frames_decoded > 1 else self._ts_offset
         else:
             ts = float(pts * base) + self._ts_offset
         self._last_ts = ts

@@ -6,7 +6,7 @@ import sys
 
 from access.audit import service as audit
 from config.settings import DatabaseSettings
-from core.db.session import make_engine, make_session_factory, session_scope
+from db.session import make_engine, make_session_factory, session_scope
 
 
 def append_many(url: str, writer: int, count: int) -> None:

@@ -7,6 +7,7 @@
 Mounts:
   --file NAME=PATH        an MP4 (H.264) served by stream copy, from its start for each client
   --live NAME             videotestsrc ! x264enc, 640x360 at 10 fps
+  --audio NAME            audio only (no video track), for the "no video track" test
   --stall NAME=PATH:SECS  like --file, but after SECS seconds the frames stop while the session stays open
   --user U --password P   every mount needs RTSP basic auth (run a second server for open mounts)
 Prints "READY <port>" on stdout once it listens; stops on SIGTERM/SIGINT.
@@ -26,6 +27,10 @@ FILE_LAUNCH = "( filesrc location={path} ! qtdemux ! h264parse config-interval=-
 LIVE_LAUNCH = (
     "( videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=10/1 "
     "! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=20 ! rtph264pay name=pay0 pt=96 )"
+)
+AUDIO_LAUNCH = (
+    "( audiotestsrc is-live=true ! audioconvert ! audioresample ! audio/x-raw,rate=8000,channels=1 "
+    "! alawenc ! rtppcmapay name=pay0 pt=8 )"
 )
 PERMS = "media.factory.access=(boolean)true, media.factory.construct=(boolean)true"
 
@@ -64,6 +69,8 @@ def build(args):
         factories[name] = _factory(FILE_LAUNCH.format(path=path))
     for name in args.live or []:
         factories[name] = _factory(LIVE_LAUNCH)
+    for name in args.audio or []:
+        factories[name] = _factory(AUDIO_LAUNCH)
     for name, spec in _pairs(args.stall):
         path, secs = spec.rsplit(":", 1)
         factories[name] = _factory(FILE_LAUNCH.format(path=path))
@@ -86,12 +93,15 @@ def _add_auth(server, factories, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8554)
     parser.add_argument("--file", action="append", metavar="NAME=PATH")
     parser.add_argument("--live", action="append", metavar="NAME")
     parser.add_argument("--stall", action="append", metavar="NAME=PATH:SECS")
+    parser.add_argument("--audio", action="append", metavar="NAME")
     parser.add_argument("--user", help="require RTSP basic auth with this user on every mount")
     parser.add_argument("--password", default="")
     args = parser.parse_args()
