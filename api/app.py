@@ -15,7 +15,7 @@ from api.middleware import RequestMiddleware
 from api.routes import audit, auth, health, users
 from config.settings import Settings
 from core.clock import Clock, SystemClock
-from core.db.session import make_engine, make_session_factory
+from db.session import make_engine, make_session_factory
 
 __all__ = ["create_app"]
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from config.settings import Settings
 from core.clock import Clock, SystemClock
-from core.db.session import SessionFactory
+from db.session import SessionFactory
 
 __all__ = ["AppContext", "HttpMetrics"]
 

@@ -119,6 +119,7 @@ def current_token(request: Request, session: SessionDep, settings: SettingsDep) 
     token = _token_from(request, session, settings)
     request.state.token = token
     request.state.user = token.user
+    request.state.user_ref = (token.user.id, token.user.username)  # plain values survive a rollback
     return token
 
 

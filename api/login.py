@@ -26,6 +26,7 @@ def sign_in(
         request.state.audit_detail = {"reason": attempt.error.code}
         return attempt, None
     request.state.user = attempt.user
+    request.state.user_ref = (attempt.user.id, attempt.user.username)
     return attempt, auth.issue_session(session, user=attempt.user, auth=settings.auth)
 
 

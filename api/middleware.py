@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from access.audit import service as audit
 from api.context import AppContext
 from api.deps import UNSAFE_METHODS
-from core.db.session import session_scope
+from db.session import session_scope
 from core.logging import request_id_var
 
 __all__ = ["RequestMiddleware"]
@@ -79,11 +79,11 @@ class RequestMiddleware:
             await anyio.to_thread.run_sync(self._audit_failure, scope, state, status)
 
     def _audit_failure(self, scope: Scope, state: dict[str, Any], status: int) -> None:
-        user = state.get("user")
+        user_id, username = state.get("user_ref") or (None, "anonymous")
         client = scope.get("client")
         actor = audit.Actor(
-            id=getattr(user, "id", None),
-            name=getattr(user, "username", "anonymous"),
+            id=user_id,
+            name=username,
             client=client[0] if client else "",
             request_id=state.get("request_id", ""),
         )

@@ -6,6 +6,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from config.detection import DetectConfig
+
 __all__ = ["CameraConfig", "OnvifConfig", "RecordingConfig"]
 
 
@@ -51,6 +53,7 @@ class CameraConfig(BaseModel):
     key: bool = Field(default=False, description="Key camera: always on the console wall (D2).")
     enabled: bool = Field(default=True, description="Disabled cameras are not read.")
     onvif: OnvifConfig | None = Field(default=None, description="ONVIF access for PTZ and discovery.")
+    detect: DetectConfig = Field(default_factory=DetectConfig, description="Motion and tamper detection.")
     recording: RecordingConfig = Field(default_factory=RecordingConfig)
 
     @model_validator(mode="after")

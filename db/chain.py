@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.clock import utcnow
-from core.db.base import Base
+from db.base import Base
 from core.hashchain import GENESIS, ChainBreak, link_hash, verify_links
 
 __all__ = [

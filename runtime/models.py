@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from access.audit.models import AuditEntry
 from access.users.models import AuthToken, User, UserRole
-from core.db.base import Base
-from core.db.chain import ChainHead
+from db.base import Base
+from db.chain import ChainHead
 
 __all__ = ["AuditEntry", "AuthToken", "Base", "ChainHead", "User", "UserRole"]

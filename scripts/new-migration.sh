@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 import sys
 from alembic import command
 from config.settings import DatabaseSettings
-from core.db.session import make_engine
+from db.session import make_engine
 from runtime.migrate import alembic_config, upgrade
 tmp, rev, msg = sys.argv[1:]
 engine = make_engine(DatabaseSettings(url=f"sqlite:///{tmp}/gen.db"))

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, make_url
 
 from config.load import load_settings
 from config.settings import Settings
-from core.db.session import make_engine
+from db.session import make_engine
 from runtime.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("CONTROLROOM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -22,7 +22,8 @@ PG_ADMIN_URL = os.environ.get("CONTROLROOM_TEST_PG", "postgresql+psycopg://postg
 
 def make_settings(url: str, **overrides: object) -> Settings:
     """Settings for a test: the given database, fast defaults, plain logging."""
-    return load_settings(None, database={"url": url}, **overrides)
+    database = {"url": url, **dict(overrides.pop("database", {}))}  # type: ignore[call-overload]
+    return load_settings(None, database=database, **overrides)
 
 
 def _pg_conninfo(url: str) -> str:

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db.base import Base
-from core.db.chain import ChainedMixin
+from db.base import Base
+from db.chain import ChainedMixin
 
 __all__ = ["AUDIT_CHAIN", "AuditEntry"]
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.audit.models import AUDIT_CHAIN, AuditEntry
-from core.db.chain import append_entry, verify_chain
+from db.chain import append_entry, verify_chain
 from core.hashchain import ChainBreak
 
 __all__ = ["Actor", "VerifyResult", "list_", "record", "verify"]

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from access.roles import Role
-from core.db.base import Base, CreatedAtMixin, str_enum
+from db.base import Base, CreatedAtMixin, str_enum
 
 __all__ = ["AuthToken", "TokenKind", "User", "UserRole"]
 

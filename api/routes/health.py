@@ -7,7 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import PUBLIC, get_context
 from api.errors import problem_response
-from core.db.session import check_connection
+from db.session import check_connection
 from core.errors import Unavailable
 
 router = APIRouter(tags=["health"], dependencies=[Depends(PUBLIC)])

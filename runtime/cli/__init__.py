@@ -44,7 +44,8 @@ def _root(
 ) -> None:
     """controlroom: video-monitoring control room service (cameras, alerts, duty log, footage)."""
     state.config = config
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # force: onvif-zeep-async calls basicConfig(INFO) when imported
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", force=True)
 
 
 for _name in _COMMAND_MODULES:

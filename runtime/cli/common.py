@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from config.load import load_settings
 from config.settings import Settings
-from core.db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
+from db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
 from core.errors import ConfigError, ControlroomError, Unavailable
 from runtime.migrate import current_revision, head_revision
 

@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from access.roles import Role
 from access.users import service as users
-from api.app import create_app
 from config.settings import Settings
 from core.logging import configure_logging
 from runtime.cli.common import Database, load, open_database
@@ -32,6 +30,9 @@ DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
 
 
 def _run(settings: Settings, database: Database, host: str, port: int) -> None:
+    import uvicorn  # heavy: imported only by the serving commands
+
+    from api.app import create_app
     configure_logging(settings.logging.level, json_format=settings.logging.json_format)
     app = create_app(settings, engine=database.engine)
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from core.db.session import make_engine
+from db.session import make_engine
 from runtime.migrate import upgrade
 from tests.conftest import make_settings
 

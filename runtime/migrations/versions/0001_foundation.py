@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from core.db.chain import append_only_ddl
+from db.chain import append_only_ddl
 
 
 revision = "0001"

@@ -12,15 +12,17 @@ from sqlalchemy.orm import Session
 
 from access.audit import service as audit
 from access.audit.models import AuditEntry
-from core.db.chain import append_only_ddl
-from core.db.session import make_session_factory, session_scope
+from db.chain import append_only_ddl
+from db.session import make_session_factory, session_scope
 
 ACTOR = audit.Actor(id=None, name="tester", client="127.0.0.1", request_id="r1")
 
 
 def _append(session: Session, n: int) -> list[AuditEntry]:
     return [
-        audit.record(session, actor=ACTOR, action="test.action", target=f"thing:{i}", detail={"i": i, "名": "值"})
+        audit.record(
+            session, actor=ACTOR, action="test.action", target=f"thing:{i}", detail={"i": i, "名": "值"}
+        )
         for i in range(n)
     ]
 
@@ -136,7 +138,7 @@ def test_concurrent_writer_processes_keep_one_chain_on_postgresql(pg_url: str, p
 
 @pytest.mark.slow
 def test_concurrent_writer_processes_keep_one_chain_on_sqlite(sqlite_url: str) -> None:
-    from core.db.session import make_engine
+    from db.session import make_engine
     from tests.conftest import make_settings
 
     engine = make_engine(make_settings(sqlite_url).database)

@@ -1,0 +1,5 @@
+"""`python -m runtime.cli` = `controlroom`."""
+
+from runtime.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""API tests: the real app on a private SQLite file per test, real logins, real transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from access.roles import Role
+from access.users.models import User
+from api.app import create_app
+from config.settings import Settings
+from db.session import make_engine, make_session_factory, session_scope
+from tests.conftest import make_settings
+from tests.factories.access import DEFAULT_PASSWORD, make_api_token, make_user
+
+
+@dataclass
+class Env:
+    """A running app with its database."""
+
+    app: FastAPI
+    client: TestClient
+    engine: Engine
+    settings: Settings
+
+    def session(self) -> Session:
+        """A committed-on-exit session on the app's database (use as a context manager)."""
+        return session_scope(make_session_factory(self.engine))  # type: ignore[return-value]
+
+    def user(self, *roles: Role, username: str | None = None, password: str = DEFAULT_PASSWORD) -> User:
+        """Create a user (committed)."""
+        with self.session() as s:
+            return make_user(s, username=username, roles=roles or (Role.OPERATOR,), password=password)
+
+    def token(self, user: User) -> dict[str, str]:
+        """Authorization header with a fresh bearer token for `user`."""
+        with self.session() as s:
+            secret = make_api_token(s, s.merge(user))
+        return {"Authorization": f"Bearer {secret}"}
+
+    def login(self, username: str, password: str = DEFAULT_PASSWORD) -> str:
+        """Sign in with the session cookie; return the CSRF token."""
+        response = self.client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        return str(response.json()["csrf_token"])
+
+
+@pytest.fixture
+def make_env(sqlite_url: str) -> Iterator[Callable[..., Env]]:
+    """Build the app on the test's database, with optional settings overrides."""
+    made: list[Env] = []
+
+    def build(url: str = sqlite_url, **overrides: object) -> Env:
+        settings = make_settings(url, **overrides)
+        engine = make_engine(settings.database)
+        app = create_app(settings, engine=engine)
+        env = Env(app=app, client=TestClient(app), engine=engine, settings=settings)
+        made.append(env)
+        return env
+
+    yield build
+    for env in made:
+        env.client.close()
+        env.engine.dispose()
+
+
+@pytest.fixture
+def env(make_env: Callable[..., Env]) -> Env:
+    """The app with default settings."""
+    return make_env()

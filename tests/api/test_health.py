@@ -1,0 +1,57 @@
+"""/healthz and /metrics; a database lost while serving gives 503, and service recovers without restart."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import make_url
+
+from access.roles import Role
+from tests.api.conftest import Env
+from tests.support.tcp_proxy import TcpProxy
+
+
+def test_healthz_and_metrics(env: Env) -> None:
+    assert env.client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    metrics = env.client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "controlroom_http_requests_total" in metrics.text
+
+
+def test_request_id_is_returned_and_kept_when_given(env: Env) -> None:
+    assert len(env.client.get("/healthz").headers["x-request-id"]) == 32
+    assert env.client.get("/healthz", headers={"X-Request-ID": "abc-1"}).headers["x-request-id"] == "abc-1"
+
+
+@pytest.mark.postgres
+def test_database_lost_while_serving_gives_503_then_recovers(
+    make_env: Callable[..., Env], pg_url: str, pg_engine: object
+) -> None:
+    url = make_url(pg_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    try:
+        env = make_env(
+            url.set(port=proxy.port).render_as_string(hide_password=False), database={"connect_timeout_s": 2}
+        )
+    except Exception:
+        proxy.close()
+        raise
+    try:
+        admin = env.user(Role.ADMIN)
+        headers = env.token(admin)
+        assert env.client.get("/api/v1/users", headers=headers).status_code == 200
+        proxy.cut()
+        down = env.client.get("/api/v1/users", headers=headers)
+        assert down.status_code == 503
+        assert down.json()["code"] == "database_unavailable"
+        assert env.client.get("/healthz").status_code == 503
+        proxy.restore()
+        deadline = time.monotonic() + 10
+        while env.client.get("/healthz").status_code != 200:
+            assert time.monotonic() < deadline, "no recovery within 10 s"
+            time.sleep(0.2)
+        assert env.client.get("/api/v1/users", headers=headers).status_code == 200
+    finally:
+        proxy.close()
