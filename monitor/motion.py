@@ -5,11 +5,13 @@ object cannot bend it), compare the frame with the gain-corrected background, th
 label connected components and keep those above each zone's minimum size. Light switches, dusk and
 cloud shadows change the gain field, not the residual, so they raise nothing; a person walking in during a
 light switch still leaves a residual. A change the gain field cannot explain over most of the frame is
-treated as a global change: the background is re-learnt and the frame reports no motion.
+treated as a global change: the background is re-learnt and the frame reports no motion. The background
+is re-lit by the gain field every frame, so it always predicts the current illumination.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -23,7 +25,11 @@ from monitor.zones import MASKED_THRESHOLD, ZoneMap, threshold_for
 __all__ = ["MotionDetector", "MotionResult", "ZoneMotion"]
 
 _GAIN_MIN, _GAIN_MAX = 0.05, 20.0
-_FOREGROUND_RATE_FACTOR = 0.1
+_FOREGROUND_RATE_FACTOR = 0.25
+_RELIGHT_LOG_GAIN = math.log(1.12)
+# Part of the threshold that grows with brightness: residual errors of the gain model scale with luma.
+_RELATIVE_THRESHOLD = 0.06
+_EPS = 1e-3
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,7 @@ class MotionDetector:
         self._tmp = np.zeros(shape, dtype=np.float32)
         self._gain = np.ones(shape, dtype=np.float32)
         self._diff = np.zeros(shape, dtype=np.float32)
+        self._thr = np.zeros(shape, dtype=np.float32)
         self._fg = np.zeros(shape, dtype=np.uint8)
         self._fg_open = np.zeros(shape, dtype=np.uint8)
         self._bg_mask = np.zeros(shape, dtype=np.uint8)
@@ -104,10 +111,18 @@ class MotionDetector:
             np.copyto(self._background, frame)
             self._initialised = True
             return self._empty(global_change=False)
-        self._estimate_gain()
+        overall = self._estimate_gain()
         cv2.multiply(self._background, self._gain, dst=self._tmp)
-        cv2.absdiff(frame, self._tmp, dst=self._diff)
-        cv2.compare(self._diff, self._threshold, cv2.CMP_GT, dst=self._fg)
+        np.minimum(self._tmp, 255.0, out=self._tmp)
+        prediction = self._tmp
+        if abs(math.log(overall)) > _RELIGHT_LOG_GAIN:
+            # A sudden light change: re-light the background once so it predicts the new illumination
+            # and leaves no stale background (and no ghost) behind.
+            self._background, self._tmp = self._tmp, self._background
+            prediction = self._background
+        cv2.absdiff(frame, prediction, dst=self._diff)
+        cv2.scaleAdd(prediction, _RELATIVE_THRESHOLD, self._threshold, dst=self._thr)
+        cv2.compare(self._diff, self._thr, cv2.CMP_GT, dst=self._fg)
         changed = cv2.countNonZero(self._fg) / self._valid_count
         if changed > self.params.global_change_ratio:
             np.copyto(self._background, frame)
@@ -118,19 +133,21 @@ class MotionDetector:
         self._update_background()
         return MotionResult(zones, changed, global_change=False)
 
-    def _estimate_gain(self) -> None:
-        """Fill `self._gain` with a smooth per-pixel gain mapping the background onto the frame."""
+    def _estimate_gain(self) -> float:
+        """Fill `self._gain` with a smooth per-pixel gain mapping the background onto the frame; return
+        the overall (median) gain."""
         grid_h, grid_w = self._grid
         cv2.multiply(self._frame, self._valid_f, dst=self._tmp)
         frame_cells = cv2.resize(self._tmp, (grid_w, grid_h), interpolation=cv2.INTER_AREA)
         cv2.multiply(self._background, self._valid_f, dst=self._tmp)
         bg_cells = cv2.resize(self._tmp, (grid_w, grid_h), interpolation=cv2.INTER_AREA)
-        gain = (frame_cells + self._cell_cover) / (bg_cells + self._cell_cover)
+        gain = (frame_cells + self._cell_cover + _EPS) / (bg_cells + self._cell_cover + _EPS)
         np.clip(gain, _GAIN_MIN, _GAIN_MAX, out=gain)
-        if self._cell_ok.any():
-            gain[~self._cell_ok] = float(np.median(gain[self._cell_ok]))
+        overall = float(np.median(gain[self._cell_ok])) if self._cell_ok.any() else 1.0
+        gain[~self._cell_ok] = overall
         gain = cv2.medianBlur(gain, 3)
         cv2.resize(gain, (self.shape[1], self.shape[0]), dst=self._gain, interpolation=cv2.INTER_LINEAR)
+        return overall
 
     def _zone_motion(self, zone: ZoneMap) -> ZoneMotion:
         """Connected components of the foreground inside one zone, kept if large enough."""

@@ -2,8 +2,8 @@
 
 Each check compares the frame with a reference learnt while the picture is healthy:
 - covered: the picture is nearly uniform and has lost most of the reference's detail;
-- defocused: high-frequency detail relative to mid-frequency detail (a gain-invariant sharpness) fell
-  well below the reference's, in a scene that has texture;
+- defocused: fine and mid-scale detail relative to the overall contrast (a gain-invariant sharpness)
+  fell well below the reference's, in a scene that has texture;
 - moved: the edge map (gradient magnitude at coarse scale) no longer correlates with the reference's,
   relative to how well healthy frames correlate (gain-invariant, barely affected by blur or people);
 - frozen: consecutive frames are identical (within a tiny tolerance) while frames keep arriving.
@@ -23,8 +23,9 @@ from config.detection import TamperParams
 
 __all__ = ["TamperDetector", "TamperState"]
 
-_FROZEN_TOLERANCE = 2
-_FROZEN_MAX_CHANGED = 0.002
+# A frozen stream repeats the decoder's last picture bit for bit; a live one, even of a static scene behind
+# strong compression, still changes a few analysis pixels by a few levels. So frozen = no pixel changed.
+_FROZEN_TOLERANCE = 0.0
 _EDGE_MAP_WIDTH = 80
 _EPS = 1e-3
 
@@ -67,7 +68,6 @@ class TamperDetector:
         self._coarse = np.zeros(shape, dtype=np.float32)
         self._tmp = np.zeros(shape, dtype=np.float32)
         self._previous = np.zeros(shape, dtype=np.uint8)
-        self._frame_diff = np.zeros(shape, dtype=np.uint8)
         self._gx = np.zeros(shape, dtype=np.float32)
         self._gy = np.zeros(shape, dtype=np.float32)
         ew = min(_EDGE_MAP_WIDTH, w)
@@ -76,6 +76,7 @@ class TamperDetector:
         self._reference = np.zeros_like(self._edges)
         self._ref_detail = 0.0
         self._ref_sharpness = 0.0
+        self._ref_texture = 0.0
         self._ref_similarity = 1.0
 
     def reset(self) -> None:
@@ -110,7 +111,7 @@ class TamperDetector:
         relative = m.similarity / max(self._ref_similarity, _EPS)
         moved = relative < p.moved_similarity
         moved_score = _clip01(1.0 - relative) if moved else 0.0
-        textured = self._ref_sharpness > 0 and m.texture >= p.defocus_min_texture
+        textured = self._ref_texture >= p.defocus_min_texture
         ratio = m.sharpness / max(self._ref_sharpness, _EPS)
         defocused = not moved and textured and ratio < p.defocus_ratio
         return TamperState(
@@ -125,17 +126,12 @@ class TamperDetector:
 
     def _frozen(self, image: NDArray[np.uint8]) -> bool:
         """True when this frame equals the previous one within a tiny tolerance."""
-        frozen = False
-        if self._frames > 0:
-            cv2.absdiff(image, self._previous, dst=self._frame_diff)
-            cv2.threshold(self._frame_diff, _FROZEN_TOLERANCE, 255, cv2.THRESH_BINARY, dst=self._frame_diff)
-            changed = cv2.countNonZero(self._frame_diff) / self._frame_diff.size
-            frozen = changed <= _FROZEN_MAX_CHANGED
+        frozen = self._frames > 0 and cv2.norm(image, self._previous, cv2.NORM_INF) <= _FROZEN_TOLERANCE
         np.copyto(self._previous, image)
         return frozen
 
     def _measure(self, image: NDArray[np.uint8]) -> _Measure:
-        """Uniformity, total detail, sharpness (fine over mid-scale detail) and texture of the image."""
+        """Uniformity, total detail, sharpness (detail over contrast) and texture of the image."""
         np.copyto(self._float, image, casting="unsafe")
         _, std = cv2.meanStdDev(image)
         cv2.GaussianBlur(self._float, (0, 0), 1.0, dst=self._fine)
@@ -144,7 +140,8 @@ class TamperDetector:
         fine = float(cv2.mean(self._tmp)[0])
         cv2.absdiff(self._fine, self._coarse, dst=self._tmp)
         mid = float(cv2.mean(self._tmp)[0])
-        return _Measure(float(std[0, 0]), fine + mid, fine / (mid + _EPS), mid)
+        contrast = float(std[0, 0])
+        return _Measure(contrast, fine + mid, (fine + mid) / (contrast + 1.0), mid)
 
     def _edge_map(self) -> None:
         """Coarse gradient magnitude of the lightly blurred image, for comparing views."""
@@ -160,6 +157,7 @@ class TamperDetector:
     def _learn(self, m: _Measure, *, rate: float) -> None:
         self._ref_detail += rate * (m.detail - self._ref_detail)
         self._ref_sharpness += rate * (m.sharpness - self._ref_sharpness)
+        self._ref_texture += rate * (m.texture - self._ref_texture)
         cv2.accumulateWeighted(self._edges, self._reference, rate)
 
 

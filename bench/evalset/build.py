@@ -1,0 +1,132 @@
+"""Build the evaluation set: render and H.264-encode the clips (cached by content), with their ground truth."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+
+from bench.evalset.catalogue import synthetic_scenarios
+from bench.evalset.scenarios import Scenario, motion_truth, render_frames, tamper_truth
+from bench.evalset.vtest import DURATION, VtestClip, disturbed_frames, find_vtest, vtest_clips
+from monitor.scoring import Interval
+from runtime.decode import luma_plane
+
+GENERATOR_VERSION = 3
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One clip of the set: the encoded file, how to analyse it, and what truly happens in it."""
+
+    name: str
+    path: Path
+    duration: float
+    config: dict[str, object]
+    truth: tuple[Interval, ...]
+    kinds: frozenset[str]
+
+    @property
+    def quiet(self) -> bool:
+        """True for clips where nothing must be reported at all (light changes, masked clutter)."""
+        return not self.truth and "motion" in self.kinds
+
+
+def _yuv420(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Planar yuv420p layout (Y, then flat U and V at 128) as one (h * 3 / 2, w) array."""
+    h, w = gray.shape
+    out = np.full((h * 3 // 2, w), 128, dtype=np.uint8)
+    out[:h] = gray
+    return out
+
+
+def encode_gray(frames: Iterable[NDArray[np.uint8]], path: Path, fps: float, crf: int = 26) -> None:
+    """Encode luma frames as H.264 (yuv420p, 2 s GOP) into an .mp4 file."""
+    tmp = path.with_suffix(".part.mp4")
+    with av.open(str(tmp), "w") as container:
+        stream = container.add_stream("libx264", rate=round(fps))
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": str(crf), "preset": "veryfast", "g": str(round(2 * fps))}
+        for i, gray in enumerate(frames):
+            if i == 0:
+                stream.height, stream.width = gray.shape
+            frame = av.VideoFrame.from_ndarray(_yuv420(gray), format="yuv420p")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    tmp.replace(path)
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    return str(value)
+
+
+def _key(obj: Scenario | VtestClip) -> str:
+    """Content hash of a clip definition (stable across runs: sets are sorted)."""
+    text = json.dumps(dataclasses.asdict(obj), sort_keys=True, default=_canonical)
+    return hashlib.sha256(f"{GENERATOR_VERSION}:{text}".encode()).hexdigest()[:12]
+
+
+def _truth_json(truth: list[Interval]) -> str:
+    return json.dumps([[t.kind, t.start, t.end, t.zone] for t in truth])
+
+
+def _load_truth(path: Path) -> tuple[Interval, ...]:
+    return tuple(Interval(k, s, e, z) for k, s, e, z in json.loads(path.read_text(encoding="utf-8")))
+
+
+def build_synthetic(s: Scenario, folder: Path) -> Clip:
+    """Render, encode and annotate one synthetic scenario (reusing a cached file with the same content)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = folder / f"{s.name}-{_key(s)}"
+    video, truth_file = stem.with_suffix(".mp4"), stem.with_suffix(".truth.json")
+    if not (video.exists() and truth_file.exists()):
+        silhouettes: list[tuple[float, NDArray[np.uint8]]] = []
+
+        def frames() -> Iterable[NDArray[np.uint8]]:
+            for t, frame, people in render_frames(s):
+                silhouettes.append((t, people))
+                yield frame
+
+        encode_gray(frames(), video, s.fps)
+        truth = motion_truth(s, silhouettes) if "motion" in s.kinds else []
+        truth_file.write_text(_truth_json(truth + tamper_truth(s)), encoding="utf-8")
+    return Clip(s.name, video, s.duration, s.detect_config(), _load_truth(truth_file), s.kinds)
+
+
+def _vtest_frames(source: Path) -> Iterable[NDArray[np.uint8]]:
+    with av.open(str(source)) as container:
+        for frame in container.decode(video=0):
+            yield luma_plane(frame)
+
+
+def build_vtest(clip: VtestClip, source: Path, folder: Path) -> Clip:
+    """The original vtest.avi, or a composed copy of it encoded as H.264."""
+    truth = tuple(clip.truth())
+    if clip.disturbance is None:
+        return Clip(clip.name, source, DURATION, clip.detect_config(), truth, clip.kinds)
+    video = folder / f"{clip.name}-{_key(clip)}.mp4"
+    if not video.exists():
+        frames = itertools.islice(_vtest_frames(source), round(clip.duration * 10))
+        encode_gray(disturbed_frames(clip, frames), video, 10.0, crf=23)
+    return Clip(clip.name, video, clip.duration, clip.detect_config(), truth, clip.kinds)
+
+
+def build_set(folder: Path, *, subset: str = "full", with_vtest: bool = True) -> list[Clip]:
+    """Build (or reuse) every clip of `subset` ("small" or "full") in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    small = subset == "small"
+    clips = [build_synthetic(s, folder) for s in synthetic_scenarios() if s.small or not small]
+    source = find_vtest() if with_vtest else None
+    if source is not None:
+        clips += [build_vtest(v, source, folder) for v in vtest_clips() if v.small or not small]
+    return clips

@@ -1,0 +1,181 @@
+"""Seeded synthetic scenarios with exact ground truth, rendered frame by frame.
+
+Each scenario is a small timeline (walkers, light, weather, masks, tampering). Rendering yields uint8 luma
+frames; ground truth for motion comes from the rendered silhouettes per zone, for tampering from the timeline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from bench.evalset import render
+from bench.evalset.render import Walker
+from monitor.scoring import Interval
+
+MOTION = "motion"
+TAMPER_KINDS = frozenset({"covered", "defocused", "moved", "frozen"})
+ALL_KINDS = frozenset({MOTION} | TAMPER_KINDS)
+Polygon = tuple[tuple[float, float], ...]
+_MARGIN = 80
+_MIN_TRUTH_AREA = 0.0008  # share of the frame a silhouette must cover inside a zone to count as truth
+_MERGE_GAP_S = 2.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One synthetic clip: what happens when. Times in seconds, positions in pixels of a 640x360 frame."""
+
+    name: str
+    seed: int
+    duration: float = 24.0
+    fps: float = 10.0
+    size: tuple[int, int] = (360, 640)
+    walkers: tuple[Walker, ...] = ()
+    zones: tuple[tuple[str, Polygon], ...] = ()
+    masks: tuple[Polygon, ...] = ()
+    dusk: tuple[float, float] | None = None
+    switches: tuple[tuple[float, bool], ...] = ()
+    lights_on_at_start: bool = True
+    cloud: bool = False
+    tree_at: tuple[int, int] | None = None
+    flicker_at: tuple[int, int, int, int] | None = None
+    weather: str | None = None
+    tamper: tuple[tuple[str, float, float], ...] = ()
+    kinds: frozenset[str] = ALL_KINDS
+    small: bool = False
+    notes: str = ""
+    detect: dict[str, object] = field(default_factory=dict)
+
+    def detect_config(self) -> dict[str, object]:
+        """The `detect` settings (zones, masks) the clip is analysed with."""
+        config: dict[str, object] = dict(self.detect)
+        config["zones"] = [{"name": n, "polygon": [list(p) for p in poly]} for n, poly in self.zones]
+        config["exclusion_masks"] = [{"polygon": [list(p) for p in poly]} for poly in self.masks]
+        return config
+
+
+def _lights(s: Scenario, t: float) -> tuple[bool, float]:
+    """Whether the lights are on at t, and seconds since the last switch."""
+    on, since = s.lights_on_at_start, 1e9
+    for ts, state in s.switches:
+        if t >= ts:
+            on, since = state, t - ts
+    return on, since
+
+
+def _illumination(s: Scenario, t: float, pool: NDArray[np.float32]) -> NDArray[np.float32] | float:
+    gain = 1.0
+    if s.dusk is not None:
+        a, b = s.dusk
+        gain = a + (b - a) * min(1.0, t / s.duration)
+    field_: NDArray[np.float32] | float = gain
+    if s.switches:
+        on, since = _lights(s, t)
+        exposure = 1.0 + (0.25 if on else -0.2) * math.exp(-since / 0.3)
+        field_ = gain * exposure * (0.7 + 0.9 * pool if on else 0.38)
+    if s.cloud:
+        field_ = field_ * render.cloud_shadow(s.size, t, s.duration)
+    return field_
+
+
+def _active_tamper(s: Scenario, t: float) -> dict[str, float]:
+    """Tamper kinds active at t with seconds since each began."""
+    return {kind: t - t0 for kind, t0, t1 in s.tamper if t0 <= t < t1}
+
+
+def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArray[np.uint8]]]:
+    """Yield (t, luma frame, silhouette mask) for every frame of the scenario."""
+    rng = np.random.default_rng(s.seed)
+    h, w = s.size
+    scene = render.textured_scene(rng, (h + 2 * _MARGIN, w + 2 * _MARGIN))
+    pool = render.lamp_pool(s.size, (w * 0.6, h * 0.75), h * 0.5)
+    crown, crown_mask = render.tree(rng, 90)
+    noise = render.SensorNoise(rng, s.size, 2.5)
+    previous: NDArray[np.uint8] | None = None
+    for i in range(round(s.duration * s.fps)):
+        t = i / s.fps
+        tamper = _active_tamper(s, t)
+        off = (45, 20) if "moved" in tamper else (0, 0)
+        refl = scene[_MARGIN + off[1] : _MARGIN + off[1] + h, _MARGIN + off[0] : _MARGIN + off[0] + w].copy()
+        people = np.zeros(s.size, dtype=np.uint8)
+        if s.tree_at is not None:
+            sway = round(7 * math.sin(2 * math.pi * 0.35 * t) + 2 * rng.normal())
+            leaves = crown + rng.normal(0, 12, crown.shape).astype(np.float32)
+            render.paste(refl, leaves, crown_mask, s.tree_at[0] + sway, s.tree_at[1])
+        for walker in s.walkers:
+            render.draw_walker(refl, people, walker, t)
+        img = (refl * _illumination(s, t, pool)).astype(np.float32)
+        if s.flicker_at is not None:
+            x, y, fw, fh = s.flicker_at
+            img[y : y + fh, x : x + fw] += 90.0 * float(rng.random() > 0.5)
+        if s.weather is not None:
+            render.rain(rng, img, 250 if s.weather == "rain" else 140, snow=s.weather == "snow")
+        img = _tampered(img, tamper, rng)
+        frame = noise.add(img)
+        if "frozen" in tamper and previous is not None:
+            frame = previous
+        previous = frame
+        yield t, frame, people
+
+
+def _tampered(
+    img: NDArray[np.float32], tamper: dict[str, float], rng: np.random.Generator
+) -> NDArray[np.float32]:
+    if "defocused" in tamper:
+        sigma = 4.0 * min(1.0, tamper["defocused"] / 0.5 + 0.1)
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
+    if "covered" in tamper:
+        img = render.cover(img, rng, 22.0, min(1.0, tamper["covered"] / 0.5))
+    if "covered_bright" in tamper:
+        img = render.cover(img, rng, 200.0, min(1.0, tamper["covered_bright"] / 0.5))
+    return img
+
+
+def _intervals(active: list[float], gap: float) -> list[tuple[float, float]]:
+    spans: list[tuple[float, float]] = []
+    for t in active:
+        if spans and t - spans[-1][1] <= gap:
+            spans[-1] = (spans[-1][0], t)
+        else:
+            spans.append((t, t))
+    return spans
+
+
+def motion_truth(s: Scenario, silhouettes: list[tuple[float, NDArray[np.uint8]]]) -> list[Interval]:
+    """Truth intervals per zone (or the whole frame) from the rendered silhouettes."""
+    h, w = s.size
+    valid = np.full(s.size, 255, dtype=np.uint8)
+    for poly in s.masks:
+        cv2.fillPoly(valid, [np.array(poly, dtype=np.int32)], 0)
+    zone_masks: list[tuple[str | None, NDArray[np.uint8]]] = [(None, valid)]
+    if s.zones:
+        zone_masks = []
+        for name, poly in s.zones:
+            m = np.zeros(s.size, dtype=np.uint8)
+            cv2.fillPoly(m, [np.array(poly, dtype=np.int32)], 255)
+            zone_masks.append((name, cv2.bitwise_and(m, valid)))
+    truth: list[Interval] = []
+    for name, mask in zone_masks:
+        active = [
+            t
+            for t, sil in silhouettes
+            if cv2.countNonZero(cv2.bitwise_and(sil, mask)) >= _MIN_TRUTH_AREA * h * w
+        ]
+        truth.extend(Interval(MOTION, a, b, name) for a, b in _intervals(active, _MERGE_GAP_S))
+    return truth
+
+
+def tamper_truth(s: Scenario) -> list[Interval]:
+    """Truth intervals for the scenario's tampering (covering counts once fully covered)."""
+    out = []
+    for kind, t0, t1 in s.tamper:
+        name = "covered" if kind == "covered_bright" else kind
+        onset = t0 + 0.5 if name == "covered" else t0
+        out.append(Interval(name, onset, min(t1, s.duration) - 1.0 / s.fps, None))
+    return out
