@@ -19,8 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from access.audit import service as audit
 from api.context import AppContext
 from api.deps import UNSAFE_METHODS
-from db.session import session_scope
 from core.logging import request_id_var
+from db.session import session_scope
 
 __all__ = ["RequestMiddleware"]
 

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-__all__ = ["alembic_config", "current_revision", "head_revision", "upgrade"]
+__all__ = ["alembic_config", "current_revisions", "head_revisions", "is_current", "upgrade"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -23,17 +23,22 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply every migration up to `revision`."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Apply every migration up to `revision` (each domain's migrations are a branch off the foundation)."""
     command.upgrade(alembic_config(engine), revision)
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at (None for an empty database)."""
+def current_revisions(engine: Engine) -> frozenset[str]:
+    """The revisions the database is at (empty for an empty database)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision(engine: Engine) -> str | None:
-    """The newest revision this code knows."""
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+def head_revisions(engine: Engine) -> frozenset[str]:
+    """The newest revisions this code knows."""
+    return frozenset(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the database schema matches this code."""
+    return current_revisions(engine) == head_revisions(engine)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, make_url
 
+from api.app import create_app
 from config.load import load_settings
 from config.settings import Settings
 from db.session import make_engine
 from runtime.migrate import upgrade
+from tests.support.app_env import Env
 
 PG_ADMIN_URL = os.environ.get("CONTROLROOM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -71,3 +74,28 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "controlroom.db"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_env(sqlite_url: str) -> Iterator[Callable[..., Env]]:
+    """Build the app on the test's database, with optional settings overrides."""
+    made: list[Env] = []
+
+    def build(url: str = sqlite_url, **overrides: object) -> Env:
+        settings = make_settings(url, **overrides)
+        engine = make_engine(settings.database)
+        app = create_app(settings, engine=engine)
+        env = Env(app=app, client=TestClient(app), engine=engine, settings=settings)
+        made.append(env)
+        return env
+
+    yield build
+    for env in made:
+        env.client.close()
+        env.engine.dispose()
+
+
+@pytest.fixture
+def env(make_env: Callable[..., Env]) -> Env:
+    """The app with default settings."""
+    return make_env()

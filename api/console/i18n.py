@@ -16,10 +16,12 @@ _DIR = Path(__file__).resolve().parent / "locales"
 
 @cache
 def translations(language: str) -> dict[str, str]:
-    """All strings of one language."""
+    """All strings of one language: every `locales/<language>/*.json` file (one per domain), merged."""
     if language not in LANGUAGES:
         language = "en"
-    data: dict[str, str] = json.loads((_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    data: dict[str, str] = {}
+    for path in sorted((_DIR / language).glob("*.json")):
+        data.update(json.loads(path.read_text(encoding="utf-8")))
     return data
 
 

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from access.users.models import AuthToken, User
 from api.console.i18n import LANGUAGES, format_datetime, translate
+from api.console.nav import nav_for
 from api.deps import ANY_USER, PUBLIC, CurrentToken, SessionDep, SettingsDep, get_context
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
 
@@ -47,6 +48,8 @@ def render(
         "user": user,
         "token": token,
         "csrf_token": token.csrf_token if token is not None else "",
+        "nav": nav_for(user),
+        "path": request.url.path,
         **values,
     }
     response = templates.TemplateResponse(request, template, context, status_code=status_code)

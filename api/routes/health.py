@@ -7,8 +7,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.deps import PUBLIC, get_context
 from api.errors import problem_response
-from db.session import check_connection
 from core.errors import Unavailable
+from db.session import check_connection
 
 router = APIRouter(tags=["health"], dependencies=[Depends(PUBLIC)])
 

@@ -11,7 +11,7 @@ from access.audit import service as audit
 from access.roles import Role
 from access.users import service as users
 from runtime.cli.common import fail, load, open_database
-from runtime.migrate import current_revision, head_revision, upgrade
+from runtime.migrate import current_revisions, head_revisions, upgrade
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -28,9 +28,9 @@ def db_upgrade() -> None:
     """Create or migrate the database schema to the newest version."""
     settings = load()
     database = open_database(settings, require_schema=False)
-    before = current_revision(database.engine)
+    before = ", ".join(sorted(current_revisions(database.engine))) or "empty"
     upgrade(database.engine)
-    typer.echo(f"database schema: {before or 'empty'} -> {head_revision(database.engine)}")
+    typer.echo(f"database schema: {before} -> {', '.join(sorted(head_revisions(database.engine)))}")
 
 
 def _read_password(password: str | None, min_length: int) -> str:

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from config.load import load_settings
 from config.settings import Settings
-from db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
 from core.errors import ConfigError, ControlroomError, Unavailable
-from runtime.migrate import current_revision, head_revision
+from db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
+from runtime.migrate import current_revisions, head_revisions
 
 __all__ = ["EXIT_UNAVAILABLE", "Database", "fail", "load", "open_database", "state"]
 
@@ -78,9 +78,10 @@ def open_database(settings: Settings, *, require_schema: bool = True) -> Databas
             EXIT_UNAVAILABLE,
         )
     if require_schema:
-        current, head = current_revision(engine), head_revision(engine)
+        current, head = current_revisions(engine), head_revisions(engine)
         if current != head:
+            have = ", ".join(sorted(current)) or "nothing"
             fail(
-                f"the database schema is at {current or 'nothing'}, not {head}: run `controlroom db upgrade`"
+                f"the database schema is at {have}, not {', '.join(sorted(head))}: run `controlroom db upgrade`"
             )
     return Database(engine=engine, factory=make_session_factory(engine))

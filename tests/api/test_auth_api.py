@@ -9,8 +9,8 @@ from sqlalchemy import select
 from access.audit.models import AuditEntry
 from access.roles import Role
 from access.users.models import User
-from tests.api.conftest import Env
 from tests.factories.access import DEFAULT_PASSWORD
+from tests.support.app_env import Env
 
 
 def _audit(env: Env, action: str) -> list[AuditEntry]:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from access.roles import Role
 from access.users.models import User
-from tests.api.conftest import Env
+from tests.support.app_env import Env
 
 
 def _user_count(env: Env) -> int:

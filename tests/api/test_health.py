@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import make_url
 
 from access.roles import Role
-from tests.api.conftest import Env
+from tests.support.app_env import Env
 from tests.support.tcp_proxy import TcpProxy
 
 

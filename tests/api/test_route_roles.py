@@ -10,7 +10,7 @@ from starlette.routing import Mount, Route
 
 from access.roles import Role
 from api.deps import Allow, Public
-from tests.api.conftest import Env
+from tests.support.app_env import Env
 
 # Framework pages without a dependency list: the OpenAPI schema and its viewers, and static assets.
 FRAMEWORK_PUBLIC = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/static"}

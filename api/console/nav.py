@@ -1,0 +1,31 @@
+"""The console's navigation: each domain adds its pages here, with the roles that see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from access.roles import ALL_ROLES, Role
+from access.users.models import User
+
+__all__ = ["NAV", "NavItem", "nav_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """One link in the top bar: path, translation key, roles that see it."""
+
+    href: str
+    label: str
+    roles: frozenset[Role]
+
+
+NAV: list[NavItem] = [
+    NavItem("/", "nav.home", ALL_ROLES),
+]
+
+
+def nav_for(user: User | None) -> list[NavItem]:
+    """The links `user` may follow (the server checks again on every page)."""
+    if user is None:
+        return []
+    return [item for item in NAV if user.has_any(item.roles)]
