@@ -33,6 +33,7 @@ def _run(settings: Settings, database: Database, host: str, port: int) -> None:
     import uvicorn  # heavy: imported only by the serving commands
 
     from api.app import create_app
+
     configure_logging(settings.logging.level, json_format=settings.logging.json_format)
     app = create_app(settings, engine=database.engine)
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
