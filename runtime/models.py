@@ -6,5 +6,6 @@ from access.audit.models import AuditEntry
 from access.users.models import AuthToken, User, UserRole
 from db.base import Base
 from db.chain import ChainHead
+from db.outbox import Delivery, OutboxMessage
 
-__all__ = ["AuditEntry", "AuthToken", "Base", "ChainHead", "User", "UserRole"]
+__all__ = ["AuditEntry", "AuthToken", "Base", "ChainHead", "Delivery", "OutboxMessage", "User", "UserRole"]

@@ -18,7 +18,7 @@ upgrade(engine)
 command.revision(alembic_config(engine), message=msg, autogenerate=True, rev_id=rev, head=base, splice=True)
 PY
 f=$(ls runtime/migrations/versions/${rev}_*.py)
-sed -i 's/core\.db\.base\.UTCDateTime(timezone=True)/sa.DateTime(timezone=True)/g' "$f"
+sed -i 's/db\.base\.UTCDateTime(timezone=True)/sa.DateTime(timezone=True)/g' "$f"
 .venv/bin/ruff format -q "$f"
 echo "check that $f holds only your domain's tables (models of others without a migration yet show up too)"
 rm -rf "$tmp"
