@@ -66,6 +66,12 @@ class MotionParams(BaseModel):
     gain_grid: int = Field(
         default=16, ge=2, le=64, description="Cells across the width used to compensate illumination."
     )
+    stationary_frames: int = Field(
+        default=15,
+        ge=1,
+        le=250,
+        description="Frames a pixel may stay changed before it joins the background.",
+    )
     min_consecutive_frames: int = Field(
         default=2, ge=1, le=100, description="Frames with motion in a row before an event starts."
     )

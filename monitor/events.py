@@ -7,6 +7,8 @@ from enum import StrEnum
 
 __all__ = ["Box", "EventKind", "EventTracker", "MonitorEvent"]
 
+_EPS_S = 1e-6  # timestamps are sums of frame intervals; compare durations with a little slack
+
 
 class EventKind(StrEnum):
     """What was detected."""
@@ -49,8 +51,9 @@ class MonitorEvent:
 
 
 class EventTracker:
-    """Hysteresis for one event stream: start after `start_frames` active frames spanning `start_s`,
-    end after `quiet_s` seconds without activity. Emits a start notice and a closing event."""
+    """Hysteresis for one event stream: start after `start_frames` active frames spanning `start_s`
+    (a run may contain gaps shorter than `gap_s`), end after `quiet_s` seconds without activity.
+    Emits a start notice and a closing event."""
 
     def __init__(
         self,
@@ -61,6 +64,7 @@ class EventTracker:
         start_frames: int = 1,
         start_s: float = 0.0,
         quiet_s: float = 0.0,
+        gap_s: float = 0.0,
     ) -> None:
         self.kind = kind
         self.camera_id = camera_id
@@ -68,6 +72,7 @@ class EventTracker:
         self.start_frames = max(1, start_frames)
         self.start_s = start_s
         self.quiet_s = quiet_s
+        self.gap_s = gap_s
         self._run_start: float | None = None
         self._run_frames = 0
         self._open_id: int | None = None
@@ -101,15 +106,18 @@ class EventTracker:
             self._last_active_ts = ts
             if score >= self._peak:
                 self._peak, self._best_index, self._best_boxes = score, index, boxes
-            confirmed = self._run_frames >= self.start_frames and ts - self._run_start >= self.start_s
+            confirmed = (
+                self._run_frames >= self.start_frames and ts - self._run_start >= self.start_s - _EPS_S
+            )
             if self._open_id is None and confirmed:
                 self._open_id, self._start_ts = next_id, self._run_start
                 return self._event(None)
             return None
         if self._open_id is None:
-            self._run_start = None
+            if self._run_start is not None and ts - self._last_active_ts >= self.gap_s - _EPS_S:
+                self._run_start = None
             return None
-        if ts - self._last_active_ts >= self.quiet_s:
+        if ts - self._last_active_ts >= self.quiet_s - _EPS_S:
             return self.close()
         return None
 

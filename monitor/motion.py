@@ -27,6 +27,7 @@ __all__ = ["MotionDetector", "MotionResult", "ZoneMotion"]
 _GAIN_MIN, _GAIN_MAX = 0.05, 20.0
 _FOREGROUND_RATE_FACTOR = 0.25
 _RELIGHT_LOG_GAIN = math.log(1.12)
+_CLIPPED_HIGH, _CLIPPED_LOW = 250.0, 3.0
 # Part of the threshold that grows with brightness: residual errors of the gain model scale with luma.
 _RELATIVE_THRESHOLD = 0.06
 _EPS = 1e-3
@@ -96,6 +97,9 @@ class MotionDetector:
         self._bg_mask = np.zeros(shape, dtype=np.uint8)
         self._zone_fg = np.zeros(shape, dtype=np.uint8)
         self._kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+        self._close_kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+        self._fg_age = np.zeros(shape, dtype=np.uint8)
+        self._ones = np.ones(shape, dtype=np.uint8)
         self._initialised = False
 
     def reset(self) -> None:
@@ -111,15 +115,7 @@ class MotionDetector:
             np.copyto(self._background, frame)
             self._initialised = True
             return self._empty(global_change=False)
-        overall = self._estimate_gain()
-        cv2.multiply(self._background, self._gain, dst=self._tmp)
-        np.minimum(self._tmp, 255.0, out=self._tmp)
-        prediction = self._tmp
-        if abs(math.log(overall)) > _RELIGHT_LOG_GAIN:
-            # A sudden light change: re-light the background once so it predicts the new illumination
-            # and leaves no stale background (and no ghost) behind.
-            self._background, self._tmp = self._tmp, self._background
-            prediction = self._background
+        prediction = self._predict()
         cv2.absdiff(frame, prediction, dst=self._diff)
         cv2.scaleAdd(prediction, _RELATIVE_THRESHOLD, self._threshold, dst=self._thr)
         cv2.compare(self._diff, self._thr, cv2.CMP_GT, dst=self._fg)
@@ -128,10 +124,25 @@ class MotionDetector:
             np.copyto(self._background, frame)
             return self._empty(global_change=True, changed=changed)
         cv2.morphologyEx(self._fg, cv2.MORPH_OPEN, self._kernel, dst=self._fg_open)
-        cv2.dilate(self._fg_open, self._kernel, dst=self._fg_open)
+        cv2.morphologyEx(self._fg_open, cv2.MORPH_CLOSE, self._close_kernel, dst=self._fg_open)
         zones = tuple(self._zone_motion(zone) for zone in self.zones)
         self._update_background()
         return MotionResult(zones, changed, global_change=False)
+
+    def _predict(self) -> NDArray[np.float32]:
+        """The background under the current frame's illumination (re-lit in place after a light switch)."""
+        overall = self._estimate_gain()
+        cv2.multiply(self._background, self._gain, dst=self._tmp)
+        np.minimum(self._tmp, 255.0, out=self._tmp)
+        if abs(math.log(overall)) <= _RELIGHT_LOG_GAIN:
+            return self._tmp
+        # A sudden light change: re-light the background once so it predicts the new illumination and
+        # leaves no stale background (and no ghost) behind. Clipped pixels say nothing about the new
+        # light, so they take the frame's value.
+        self._background, self._tmp = self._tmp, self._background
+        clipped = (self._tmp >= _CLIPPED_HIGH) | (self._tmp <= _CLIPPED_LOW)
+        self._background[clipped] = self._frame[clipped]
+        return self._background
 
     def _estimate_gain(self) -> float:
         """Fill `self._gain` with a smooth per-pixel gain mapping the background onto the frame; return
@@ -167,6 +178,17 @@ class MotionDetector:
     def _update_background(self) -> None:
         """Learn the background: fast where nothing moves, slowly under moving objects."""
         rate = self.params.background_rate
+        # Pixels changed for too long (a ghost, a parked object) join the background at once.
+        cv2.add(self._fg_age, self._ones, dst=self._fg_age, mask=self._fg_open)
+        cv2.bitwise_and(self._fg_age, self._fg_open, dst=self._fg_age)
+        cv2.threshold(
+            self._fg_age, self.params.stationary_frames - 1, 255, cv2.THRESH_BINARY, dst=self._bg_mask
+        )
+        if cv2.countNonZero(self._bg_mask):
+            stale = self._bg_mask > 0
+            self._background[stale] = self._frame[stale]
+            self._fg_age[stale] = 0
+            self._fg_open[stale] = 0
         cv2.bitwise_not(self._fg_open, dst=self._bg_mask)
         cv2.accumulateWeighted(self._frame, self._background, rate, mask=self._bg_mask)
         cv2.accumulateWeighted(

@@ -156,6 +156,7 @@ class Detector:
             start_frames=start_frames,
             start_s=hold,
             quiet_s=p.clear_s,
+            gap_s=p.clear_s,
         )
 
     def _emit(self, events: list[MonitorEvent]) -> None:

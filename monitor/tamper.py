@@ -25,6 +25,8 @@ __all__ = ["TamperDetector", "TamperState"]
 
 # A frozen stream repeats the decoder's last picture bit for bit; a live one, even of a static scene behind
 # strong compression, still changes a few analysis pixels by a few levels. So frozen = no pixel changed.
+# (An encoder running on a frozen picture refreshes it a little at each key frame; the event tracker
+# bridges such short gaps.)
 _FROZEN_TOLERANCE = 0.0
 _EDGE_MAP_WIDTH = 80
 _EPS = 1e-3
@@ -125,10 +127,10 @@ class TamperDetector:
         )
 
     def _frozen(self, image: NDArray[np.uint8]) -> bool:
-        """True when this frame equals the previous one within a tiny tolerance."""
-        frozen = self._frames > 0 and cv2.norm(image, self._previous, cv2.NORM_INF) <= _FROZEN_TOLERANCE
+        """True when this frame is identical to the previous one."""
+        identical = self._frames > 0 and cv2.norm(image, self._previous, cv2.NORM_INF) <= _FROZEN_TOLERANCE
         np.copyto(self._previous, image)
-        return frozen
+        return identical
 
     def _measure(self, image: NDArray[np.uint8]) -> _Measure:
         """Uniformity, total detail, sharpness (detail over contrast) and texture of the image."""

@@ -20,7 +20,7 @@ from bench.evalset.vtest import DURATION, VtestClip, disturbed_frames, find_vtes
 from monitor.scoring import Interval
 from runtime.decode import luma_plane
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 
 @dataclass(frozen=True)

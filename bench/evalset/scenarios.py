@@ -23,7 +23,7 @@ TAMPER_KINDS = frozenset({"covered", "defocused", "moved", "frozen"})
 ALL_KINDS = frozenset({MOTION} | TAMPER_KINDS)
 Polygon = tuple[tuple[float, float], ...]
 _MARGIN = 80
-_MIN_TRUTH_AREA = 0.0008  # share of the frame a silhouette must cover inside a zone to count as truth
+_MIN_TRUTH_AREA = 0.0004  # share of the frame a silhouette must cover inside a zone (= default min_area)
 _MERGE_GAP_S = 2.0
 
 

@@ -1,0 +1,94 @@
+"""Tamper checks: each kind starts after its hold time and ends when the picture is healthy again."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from config.detection import DetectConfig
+from monitor.events import EventKind
+from tests.unit.monitor.synth import finish, run, scene
+
+FPS = 5.0
+START, END, LENGTH = 5.0, 11.0, 16.0
+
+
+def _clip(tamper):
+    """16 s of a static scene at 5 fps; `tamper(image, t)` alters frames between 5 s and 11 s."""
+    rng = np.random.default_rng(11)
+    base = scene(11)
+    frames = []
+    for i in range(round(LENGTH * FPS)):
+        t = i / FPS
+        frame = finish(base, rng)
+        if START <= t < END:
+            frame = tamper(frame, frames)
+        frames.append(frame)
+    return frames
+
+
+def _covered(frame, frames):
+    return np.clip(25 + np.random.default_rng(len(frames)).normal(0, 2.5, frame.shape), 0, 255).astype(
+        np.uint8
+    )
+
+
+def _defocused(frame, frames):
+    return cv2.GaussianBlur(frame, (0, 0), 4.0)
+
+
+def _moved(frame, frames):
+    shift = np.float32([[1, 0, 45], [0, 1, 20]])
+    return cv2.warpAffine(frame, shift, (frame.shape[1], frame.shape[0]), borderMode=cv2.BORDER_REFLECT)
+
+
+def _frozen(frame, frames):
+    return frames[-1] if len(frames) / FPS > START else frame
+
+
+@pytest.mark.parametrize(
+    ("kind", "tamper", "onset_s"),
+    [
+        (EventKind.COVERED, _covered, 0.5),
+        (EventKind.DEFOCUSED, _defocused, 0.5),
+        (EventKind.MOVED, _moved, 0.5),
+        (EventKind.FROZEN, _frozen, 0.5),
+    ],
+)
+def test_each_tamper_kind_starts_and_ends_with_the_tampering(kind, tamper, onset_s):
+    events = [e for e in run(DetectConfig(), _clip(tamper)) if e.kind != EventKind.MOTION]
+    assert [e.kind for e in events] == [kind]
+    assert START - 0.1 <= events[0].start_ts <= START + onset_s
+    assert END - 0.6 <= events[0].end_ts <= END + 0.5
+    assert 0 < events[0].score <= 1
+
+
+def test_tamper_event_waits_for_its_hold_time():
+    short = _clip(lambda f, fs: _covered(f, fs) if len(fs) / FPS < START + 1.0 else f)
+    assert [e for e in run(DetectConfig(), short) if e.kind == EventKind.COVERED] == []
+
+
+def test_dark_but_textured_scene_is_not_covered():
+    rng = np.random.default_rng(2)
+    base = scene(2)
+    frames = [finish(base, rng, 1.0 if i < 20 else 0.3) for i in range(80)]
+    assert run(DetectConfig(), frames) == []
+
+
+def test_disabled_tamper_checks_raise_no_tamper_event():
+    events = run(DetectConfig(tamper={"enabled": False}), _clip(_covered))
+    assert EventKind.COVERED not in {e.kind for e in events}
+
+
+def test_frozen_picture_refreshed_at_key_frames_is_still_one_frozen_event():
+    def refreshed(frame, frames):
+        t = len(frames) / FPS
+        if t == START:
+            return frame
+        if int(t * FPS) % 10 == 0:  # an encoder key frame every 2 s re-quantises the frozen picture
+            return np.clip(frames[-1].astype(np.int16) + 1, 0, 255).astype(np.uint8)
+        return frames[-1]
+
+    events = [e for e in run(DetectConfig(), _clip(refreshed)) if e.kind != EventKind.MOTION]
+    assert [e.kind for e in events] == [EventKind.FROZEN]
