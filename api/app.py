@@ -12,7 +12,7 @@ from api.console.routes import mount_console
 from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
-from api.routes import audit, auth, health, users
+from api.routes import alerts, audit, auth, cameras, health, users
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import make_engine, make_session_factory
@@ -42,7 +42,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    for router in (health.router, auth.router, users.router, audit.router):
+    for router in (health.router, auth.router, users.router, audit.router, cameras.router, alerts.router):
         app.include_router(router)
     mount_console(app)
     app.add_middleware(RequestMiddleware, ctx=ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from sqlalchemy import Engine
@@ -11,7 +12,15 @@ from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory
 
-__all__ = ["AppContext", "HttpMetrics"]
+__all__ = ["AppContext", "HttpMetrics", "LiveView"]
+
+
+class LiveView(Protocol):
+    """Live pictures of the cameras this process reads (provided by the capture runtime)."""
+
+    def snapshot_jpeg(self, camera_name: str) -> bytes | None:
+        """The latest frame as JPEG with privacy masks blanked, or None when not read here."""
+        ...
 
 
 @dataclass
@@ -47,3 +56,4 @@ class AppContext:
     session_factory: SessionFactory
     clock: Clock = field(default_factory=SystemClock)
     metrics: HttpMetrics = field(default_factory=HttpMetrics.create)
+    live: LiveView | None = None

@@ -9,14 +9,17 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from config.alerting import AlertSettings, DeliverySettings, MqttSettings
 from config.cameras import CameraConfig
 
 __all__ = [
     "AuthSettings",
+    "CameraControlSettings",
     "DatabaseSettings",
     "LoggingSettings",
     "Settings",
     "SiteSettings",
+    "WorkerSettings",
 ]
 
 PLACEHOLDER_SECRET = "change-me"
@@ -98,6 +101,28 @@ class LoggingSettings(_Section):
     json_format: bool = Field(default=True, alias="json", description="JSON lines (true) or plain text.")
 
 
+class WorkerSettings(_Section):
+    """The capture worker: reads cameras, runs detection, raises alerts. Ownership is leased in the database,
+    so several workers (on several machines, on PostgreSQL) share the cameras and take over from each other."""
+
+    enabled: bool = Field(default=True, description="Run the capture worker inside `serve`.")
+    worker_id: str = Field(default="", max_length=100, description="Unique per worker; empty = host:pid.")
+    lease_s: float = Field(default=30, ge=5, le=3600, description="A camera's owner must renew within this.")
+    queue_size: int = Field(default=4, ge=1, le=100, description="Frames buffered per camera (drop-oldest).")
+
+
+class CameraControlSettings(_Section):
+    """Who may move cameras and change their settings (R2, D3)."""
+
+    ptz_roles: list[str] = Field(
+        default_factory=lambda: ["operator", "shift_leader", "supervisor"],
+        description="Roles allowed to use PTZ (always with a reason, audited).",
+    )
+    return_home_s: float = Field(
+        default=120, ge=5, le=86400, description="PTZ returns home after this idle time."
+    )
+
+
 class Settings(BaseSettings):
     """Everything configurable. Build it with `config.load.load_settings()`, then pass it down."""
 
@@ -116,6 +141,11 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     site: SiteSettings = Field(default_factory=SiteSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    mqtt: MqttSettings = Field(default_factory=MqttSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    camera_control: CameraControlSettings = Field(default_factory=CameraControlSettings)
     cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras imported at start-up.")
 
     @classmethod

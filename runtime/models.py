@@ -4,8 +4,40 @@ from __future__ import annotations
 
 from access.audit.models import AuditEntry
 from access.users.models import AuthToken, User, UserRole
+from alerts.models import Alert, AlertChange, AlertSnapshot
 from db.base import Base
 from db.chain import ChainHead
 from db.outbox import Delivery, OutboxMessage
+from devices.camera.models import Camera
+from shift_logs.duty_log.models import DutyEntry
+from shift_logs.handover.models import Handover
+from shift_logs.incident.models import Incident
+from shift_logs.roster.models import LeaveRequest, Post, Presence, PresenceFlag, RosterEntry, Shift
+from shift_logs.task.models import Task
+from shift_logs.visitor.models import Visit
 
-__all__ = ["AuditEntry", "AuthToken", "Base", "ChainHead", "Delivery", "OutboxMessage", "User", "UserRole"]
+__all__ = [
+    "Alert",
+    "AlertChange",
+    "AlertSnapshot",
+    "AuditEntry",
+    "AuthToken",
+    "Base",
+    "Camera",
+    "ChainHead",
+    "Delivery",
+    "DutyEntry",
+    "Handover",
+    "Incident",
+    "LeaveRequest",
+    "OutboxMessage",
+    "Post",
+    "Presence",
+    "PresenceFlag",
+    "RosterEntry",
+    "Shift",
+    "Task",
+    "User",
+    "UserRole",
+    "Visit",
+]

@@ -14,6 +14,7 @@ from access.users import service as users
 from config.settings import Settings
 from core.logging import configure_logging
 from runtime.cli.common import Database, load, open_database
+from runtime.demo import demo_cameras
 from runtime.migrate import upgrade
 
 HostOpt = Annotated[str, typer.Option(help="Address to listen on.")]
@@ -29,14 +30,43 @@ DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
 )
 
 
+def _import_cameras(settings: Settings, database: Database) -> None:
+    from access.audit import service as audit
+    from devices.camera import service as cameras
+    from devices.credentials import CredentialBox
+
+    if not settings.cameras:
+        return
+    box = CredentialBox(settings.auth.secret_key.get_secret_value())
+    with database.session() as session:
+        changed = cameras.import_config(session, cameras=settings.cameras, box=box)
+        if changed:
+            audit.record(
+                session,
+                actor=audit.Actor.system("config"),
+                action="camera.import",
+                detail={"cameras": changed},
+            )
+    if changed:
+        typer.echo(f"cameras from the config: {', '.join(changed)}")
+
+
 def _run(settings: Settings, database: Database, host: str, port: int) -> None:
     import uvicorn  # heavy: imported only by the serving commands
 
     from api.app import create_app
+    from runtime.worker import Worker
 
     configure_logging(settings.logging.level, json_format=settings.logging.json_format)
+    _import_cameras(settings, database)
     app = create_app(settings, engine=database.engine)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    worker = Worker(settings, database.factory)
+    app.state.ctx.live = worker.capture
+    worker.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    finally:
+        worker.stop()
 
 
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
@@ -71,7 +101,11 @@ def demo(
 ) -> None:
     """Start a self-contained demo: SQLite in a local folder, sample users, built-in demo cameras."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = load(data_dir=data_dir, database={"url": f"sqlite:///{data_dir.resolve() / 'controlroom.db'}"})
+    settings = load(
+        data_dir=data_dir,
+        database={"url": f"sqlite:///{data_dir.resolve() / 'controlroom.db'}"},
+        cameras=demo_cameras(),
+    )
     database = open_database(settings, require_schema=False)
     upgrade(database.engine)
     credentials = _demo_users(database, data_dir)

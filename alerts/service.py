@@ -1,0 +1,320 @@
+"""The alert queue: raise (with de-duplication), acknowledge, close, dispatch, escalate, list, stream."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from access.roles import Role
+from access.users.models import User, UserRole
+from alerts.errors import AlertAlreadyHandled, AlertNotFound, UnknownResponder
+from alerts.escalation import is_overdue
+from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priority
+from config.alerting import AlertSettings
+from core.clock import utcnow
+from db.outbox import enqueue
+
+__all__ = [
+    "Actor",
+    "RaisedAlert",
+    "acknowledge",
+    "changes_after",
+    "close",
+    "dispatch",
+    "escalate_overdue",
+    "list_",
+    "raise_alert",
+    "require",
+    "snapshot_of",
+]
+
+MQTT = "mqtt"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who changes an alert: a user's name, or `system`."""
+
+    name: str
+
+
+SYSTEM = Actor("system")
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedAlert:
+    """The alert an event landed in, and whether it is new."""
+
+    alert: Alert
+    created: bool
+
+
+def _targets(settings: AlertSettings) -> dict[Priority, float]:
+    return {Priority.HIGH: settings.ack_target_high_s, Priority.NORMAL: settings.ack_target_normal_s}
+
+
+def _change(
+    session: Session, alert: Alert, action: str, actor: Actor, at: dt.datetime, **detail: Any
+) -> None:
+    session.add(AlertChange(alert_id=alert.id, action=action, actor=actor.name, at=at, detail=detail))
+
+
+def _summary(alert: Alert) -> dict[str, Any]:
+    return {
+        "id": alert.id,
+        "camera": alert.camera_name,
+        "zone": alert.zone,
+        "kind": alert.kind,
+        "priority": alert.priority.value,
+        "state": alert.state.value,
+        "title": alert.title,
+        "first_seen": alert.first_seen.isoformat(),
+        "last_seen": alert.last_seen.isoformat(),
+    }
+
+
+def require(session: Session, alert_id: int) -> Alert:
+    """The alert with `alert_id`, or AlertNotFound."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise AlertNotFound(f"no alert with id {alert_id}")
+    return alert
+
+
+def raise_alert(
+    session: Session,
+    *,
+    kind: str,
+    camera_id: int | None,
+    camera_name: str,
+    zone: str | None,
+    priority: Priority,
+    score: float,
+    title: str,
+    settings: AlertSettings,
+    snapshot: bytes | None = None,
+    now: dt.datetime | None = None,
+) -> RaisedAlert:
+    """Open an alert, or fold a repeat (same camera, kind, zone within the cooldown) into the open one."""
+    now = now or utcnow()
+    since = now - dt.timedelta(seconds=settings.cooldown_s)
+    open_one = session.scalar(
+        select(Alert)
+        .where(
+            Alert.camera_name == camera_name,
+            Alert.kind == kind,
+            Alert.zone.is_(None) if zone is None else Alert.zone == zone,
+            Alert.state.in_([AlertState.NEW, AlertState.ACKNOWLEDGED]),
+            Alert.last_seen >= since,
+        )
+        .order_by(Alert.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if open_one is not None:
+        open_one.last_seen, open_one.event_count = now, open_one.event_count + 1
+        open_one.score = max(open_one.score, score)
+        if priority is Priority.HIGH:
+            open_one.priority = Priority.HIGH
+        session.flush()
+        _change(session, open_one, "repeated", SYSTEM, now, count=open_one.event_count)
+        return RaisedAlert(open_one, created=False)
+    alert = Alert(
+        camera_id=camera_id,
+        camera_name=camera_name,
+        zone=zone,
+        kind=kind,
+        priority=priority,
+        score=score,
+        title=title,
+        first_seen=now,
+        last_seen=now,
+        created_at=now,
+        has_snapshot=snapshot is not None,
+    )
+    session.add(alert)
+    session.flush()
+    if snapshot is not None:
+        session.add(AlertSnapshot(alert_id=alert.id, jpeg=snapshot))
+    _change(session, alert, "created", SYSTEM, now)
+    enqueue(
+        session,
+        topic=f"alerts/{camera_name or 'system'}/{kind}",
+        payload=_summary(alert),
+        targets=[MQTT],
+        now=now,
+    )
+    return RaisedAlert(alert, created=True)
+
+
+def acknowledge(session: Session, *, alert_id: int, user: User, now: dt.datetime | None = None) -> Alert:
+    """Acknowledge a new alert; the time to acknowledge is measured (D2). 409 if someone else did."""
+    now = now or utcnow()
+    alert = require(session, alert_id)
+    if alert.state is not AlertState.NEW:
+        who = alert.acknowledged_by or alert.closed_by or "someone"
+        when = (alert.acknowledged_at or alert.closed_at or now).isoformat()
+        raise AlertAlreadyHandled(
+            f"alert {alert_id} is already {alert.state.value} (by {who} at {when})",
+            detail={"by": who, "at": when, "state": alert.state.value},
+        )
+    alert.state, alert.acknowledged_at, alert.acknowledged_by = AlertState.ACKNOWLEDGED, now, user.username
+    alert.ack_seconds = round((now - alert.first_seen).total_seconds(), 3)
+    session.flush()
+    _change(session, alert, "acknowledged", Actor(user.username), now, ack_seconds=alert.ack_seconds)
+    return alert
+
+
+def close(
+    session: Session,
+    *,
+    alert_id: int,
+    user: User,
+    false_alarm: bool,
+    note: str,
+    now: dt.datetime | None = None,
+) -> Alert:
+    """Resolve an alert or mark it a false alarm, with a note. An unacknowledged one is acknowledged too."""
+    now = now or utcnow()
+    alert = require(session, alert_id)
+    if not alert.state.is_open:
+        raise AlertAlreadyHandled(
+            f"alert {alert_id} is already {alert.state.value} (by {alert.closed_by})",
+            detail={"by": alert.closed_by, "state": alert.state.value},
+        )
+    if alert.state is AlertState.NEW:
+        acknowledge(session, alert_id=alert_id, user=user, now=now)
+    alert.state = AlertState.FALSE_ALARM if false_alarm else AlertState.RESOLVED
+    alert.closed_at, alert.closed_by, alert.resolution = now, user.username, note
+    session.flush()
+    _change(session, alert, alert.state.value, Actor(user.username), now, note=note)
+    return alert
+
+
+def dispatch(
+    session: Session,
+    *,
+    alert_id: int,
+    user: User,
+    responders: Sequence[str],
+    note: str,
+    settings: AlertSettings,
+    now: dt.datetime | None = None,
+) -> Alert:
+    """Send the alert to named responders (R3, D4) over MQTT and their webhooks; delivery is retried."""
+    now = now or utcnow()
+    known = {r.name: r for r in settings.responders}
+    for index, name in enumerate(responders):
+        if name not in known:
+            raise UnknownResponder(f"no responder called {name!r}", field=f"body.responders[{index}]")
+    alert = require(session, alert_id)
+    alert.dispatched_at = alert.dispatched_at or now
+    alert.dispatched_to = sorted({*alert.dispatched_to, *responders})
+    session.flush()
+    for name in responders:
+        targets = [MQTT] + ([f"webhook:{name}"] if known[name].webhook_url else [])
+        payload = {**_summary(alert), "responder": name, "note": note, "by": user.username}
+        enqueue(
+            session, topic=f"alerts/{alert.id}/dispatch/{name}", payload=payload, targets=targets, now=now
+        )
+    _change(session, alert, "dispatched", Actor(user.username), now, responders=list(responders), note=note)
+    return alert
+
+
+def default_leaders(session: Session, now: dt.datetime) -> list[str]:
+    """Everyone holding the shift-leader role (used until a roster says who is on duty)."""
+    stmt = (
+        select(User.username)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.SHIFT_LEADER, User.disabled.is_(False))
+        .order_by(User.username)
+    )
+    return list(session.scalars(stmt))
+
+
+def escalate_overdue(
+    session: Session, *, settings: AlertSettings, leaders: Sequence[str], now: dt.datetime | None = None
+) -> list[Alert]:
+    """Escalate every new alert past its acknowledgement target to the shift leaders on duty (R3)."""
+    now = now or utcnow()
+    targets = _targets(settings)
+    oldest = now - dt.timedelta(seconds=min(targets.values()))
+    candidates = session.scalars(
+        select(Alert)
+        .where(Alert.state == AlertState.NEW, Alert.escalated_at.is_(None), Alert.first_seen <= oldest)
+        .with_for_update(skip_locked=True)
+    ).all()
+    escalated = []
+    for alert in candidates:
+        if not is_overdue(
+            state=alert.state,
+            escalated=alert.escalated,
+            first_seen=alert.first_seen,
+            priority=alert.priority,
+            targets=targets,
+            now=now,
+        ):
+            continue
+        alert.escalated_at, alert.escalated_to = now, list(leaders)
+        session.flush()
+        _change(session, alert, "escalated", SYSTEM, now, to=list(leaders))
+        payload = {**_summary(alert), "escalated_to": list(leaders)}
+        enqueue(session, topic=f"alerts/{alert.id}/escalated", payload=payload, targets=[MQTT], now=now)
+        escalated.append(alert)
+    return escalated
+
+
+_OPEN_FIRST = case((Alert.state.in_([AlertState.NEW, AlertState.ACKNOWLEDGED]), 0), else_=1)
+_HIGH_FIRST = case((Alert.priority == Priority.HIGH, 0), else_=1)
+
+
+def list_(
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    states: Sequence[AlertState] = (),
+    camera: str | None = None,
+    kind: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> tuple[list[Alert], int]:
+    """Alerts, open ones first, then high priority first, newest first; and the total."""
+    stmt = select(Alert)
+    if states:
+        stmt = stmt.where(Alert.state.in_(list(states)))
+    if camera:
+        stmt = stmt.where(Alert.camera_name == camera)
+    if kind:
+        stmt = stmt.where(Alert.kind == kind)
+    if since:
+        stmt = stmt.where(Alert.last_seen >= since)
+    if until:
+        stmt = stmt.where(Alert.first_seen < until)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    order = (_OPEN_FIRST, _HIGH_FIRST, Alert.last_seen.desc(), Alert.id.desc())
+    rows = session.scalars(stmt.order_by(*order).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def changes_after(session: Session, *, after: int, limit: int = 200) -> list[tuple[AlertChange, Alert]]:
+    """Alert changes with an id above `after`, oldest first, each with its alert (for the SSE stream)."""
+    stmt = (
+        select(AlertChange, Alert)
+        .join(Alert, Alert.id == AlertChange.alert_id)
+        .where(AlertChange.id > after)
+        .order_by(AlertChange.id)
+        .limit(limit)
+    )
+    return [(change, alert) for change, alert in session.execute(stmt).tuples()]
+
+
+def snapshot_of(session: Session, alert_id: int) -> bytes | None:
+    """The alert's snapshot JPEG, if it has one."""
+    row = session.get(AlertSnapshot, alert_id)
+    return row.jpeg if row is not None else None

@@ -1,0 +1,121 @@
+"""The alert queue over HTTP: list, read, acknowledge, close, dispatch, snapshot, live stream."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import StreamingResponse
+
+from access.roles import Role
+from alerts import service as alerts
+from alerts.models import AlertState
+from alerts.schemas import AlertClose, AlertDispatch, AlertRead
+from api.deps import ANY_USER, Allow, CurrentUser, SessionDep, SettingsDep, get_context
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import Page, PageQuery
+from api.stream import alert_events
+from core.errors import NotFound
+
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], responses=PROBLEM_RESPONSES)
+WATCHERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+
+
+@router.get("", dependencies=[Depends(ANY_USER)], response_model=Page[AlertRead])
+def list_alerts(
+    session: SessionDep,
+    page: PageQuery,
+    state: Annotated[list[AlertState] | None, Query(description="Filter by state (repeatable).")] = None,
+    camera: Annotated[str | None, Query(max_length=64)] = None,
+    kind: Annotated[str | None, Query(max_length=32)] = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> Page[AlertRead]:
+    """Alerts: open first, high priority first, newest first."""
+    rows, total = alerts.list_(
+        session,
+        limit=page.limit,
+        offset=page.offset,
+        states=state or (),
+        camera=camera,
+        kind=kind,
+        since=since,
+        until=until,
+    )
+    return Page[AlertRead](
+        items=[AlertRead.model_validate(a) for a in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+@router.get("/stream", dependencies=[Depends(ANY_USER)])
+def stream_alerts(
+    request: Request,
+    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
+    after: Annotated[int | None, Query(ge=0, description="Resume after this change id.")] = None,
+) -> StreamingResponse:
+    """Server-Sent Events of every alert change; reconnect with Last-Event-ID to miss nothing."""
+    resume = last_event_id or ""
+    start = after if after is not None else int(resume) if resume.isdigit() else 0
+    factory = get_context(request).session_factory
+    return StreamingResponse(
+        alert_events(factory, after=start),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/{alert_id}", dependencies=[Depends(ANY_USER)], response_model=AlertRead)
+def read_alert(alert_id: int, session: SessionDep) -> AlertRead:
+    """One alert."""
+    return AlertRead.model_validate(alerts.require(session, alert_id))
+
+
+@router.get("/{alert_id}/snapshot", dependencies=[Depends(WATCHERS)])
+def read_alert_snapshot(alert_id: int, session: SessionDep) -> Response:
+    """The alert's JPEG snapshot (privacy masks blanked)."""
+    jpeg = alerts.snapshot_of(session, alert_id)
+    if jpeg is None:
+        raise NotFound(f"alert {alert_id} has no snapshot")
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.post("/{alert_id}/acknowledge", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
+def acknowledge_alert(alert_id: int, request: Request, session: SessionDep, user: CurrentUser) -> AlertRead:
+    """Acknowledge; 409 with who and when if someone else already did."""
+    request.state.audit_action, request.state.audit_target = "alert.acknowledge", f"alert:{alert_id}"
+    return AlertRead.model_validate(alerts.acknowledge(session, alert_id=alert_id, user=user))
+
+
+@router.post("/{alert_id}/close", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
+def close_alert(
+    alert_id: int, body: AlertClose, request: Request, session: SessionDep, user: CurrentUser
+) -> AlertRead:
+    """Resolve, or mark as a false alarm."""
+    request.state.audit_action = "alert.false_alarm" if body.false_alarm else "alert.resolve"
+    request.state.audit_target = f"alert:{alert_id}"
+    alert = alerts.close(session, alert_id=alert_id, user=user, false_alarm=body.false_alarm, note=body.note)
+    return AlertRead.model_validate(alert)
+
+
+@router.post("/{alert_id}/dispatch", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
+def dispatch_alert(
+    alert_id: int,
+    body: AlertDispatch,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+) -> AlertRead:
+    """Send the alert to responders (patrol, security) over MQTT and webhooks."""
+    request.state.audit_action, request.state.audit_target = "alert.dispatch", f"alert:{alert_id}"
+    request.state.audit_detail = {"responders": body.responders}
+    alert = alerts.dispatch(
+        session,
+        alert_id=alert_id,
+        user=user,
+        responders=body.responders,
+        note=body.note,
+        settings=settings.alerts,
+    )
+    return AlertRead.model_validate(alert)

@@ -1,0 +1,84 @@
+"""The camera registry over HTTP. Credentials are write-only; changes need a reason and are audited."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from access.roles import Role
+from api.deps import ANY_USER, Allow, SessionDep, SettingsDep, get_context
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import Page, PageQuery
+from core.errors import NotFound, Unavailable
+from devices.camera import service as cameras
+from devices.camera.schemas import CameraCreate, CameraHealthRead, CameraRead, CameraUpdate
+from devices.credentials import CredentialBox
+
+router = APIRouter(prefix="/api/v1/cameras", tags=["cameras"], responses=PROBLEM_RESPONSES)
+ADMINS = Allow(Role.ADMIN)
+WATCHERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+
+
+@router.get("", dependencies=[Depends(ANY_USER)], response_model=Page[CameraRead])
+def list_cameras(
+    session: SessionDep,
+    page: PageQuery,
+    group: Annotated[str | None, Query(max_length=100)] = None,
+    enabled: bool | None = None,
+) -> Page[CameraRead]:
+    """Cameras, key cameras first."""
+    rows, total = cameras.list_(session, limit=page.limit, offset=page.offset, group=group, enabled=enabled)
+    items = [CameraRead.model_validate(c) for c in rows]
+    return Page[CameraRead](items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/health", dependencies=[Depends(ANY_USER)], response_model=list[CameraHealthRead])
+def list_camera_health(session: SessionDep) -> list[CameraHealthRead]:
+    """The health of every enabled camera."""
+    rows, _ = cameras.list_(session, limit=10_000, offset=0, enabled=True)
+    return [CameraHealthRead.model_validate(c) for c in rows]
+
+
+@router.post("", dependencies=[Depends(ADMINS)], response_model=CameraRead, status_code=201)
+def create_camera(
+    body: CameraCreate, request: Request, session: SessionDep, settings: SettingsDep
+) -> CameraRead:
+    """Register a camera (admin; with a reason)."""
+    box = CredentialBox(settings.auth.secret_key.get_secret_value())
+    camera = cameras.create(session, data=body, box=box)
+    request.state.audit_action, request.state.audit_target = "camera.create", f"camera:{camera.name}"
+    request.state.audit_detail = {"reason": body.reason}
+    return CameraRead.model_validate(camera)
+
+
+@router.get("/{camera_id}", dependencies=[Depends(ANY_USER)], response_model=CameraRead)
+def read_camera(camera_id: int, session: SessionDep) -> CameraRead:
+    """One camera (its URL with the password masked)."""
+    return CameraRead.model_validate(cameras.require(session, camera_id))
+
+
+@router.patch("/{camera_id}", dependencies=[Depends(ADMINS)], response_model=CameraRead)
+def update_camera(
+    camera_id: int, body: CameraUpdate, request: Request, session: SessionDep, settings: SettingsDep
+) -> CameraRead:
+    """Change a camera's configuration (admin; with a reason; the changed fields are audited)."""
+    box = CredentialBox(settings.auth.secret_key.get_secret_value())
+    camera = cameras.require(session, camera_id)
+    changed = cameras.update(session, camera=camera, data=body, box=box)
+    request.state.audit_action, request.state.audit_target = "camera.update", f"camera:{camera.name}"
+    request.state.audit_detail = {"reason": body.reason, "changed": changed}
+    return CameraRead.model_validate(camera)
+
+
+@router.get("/{camera_id}/snapshot", dependencies=[Depends(WATCHERS)])
+def read_camera_snapshot(camera_id: int, request: Request, session: SessionDep) -> Response:
+    """The camera's latest live picture as JPEG (privacy masks blanked)."""
+    camera = cameras.require(session, camera_id)
+    live = get_context(request).live
+    if live is None:
+        raise Unavailable("no camera reader runs in this process")
+    jpeg = live.snapshot_jpeg(camera.name)
+    if jpeg is None:
+        raise NotFound(f"no picture from camera {camera.name!r} yet")
+    return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})

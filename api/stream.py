@@ -1,0 +1,83 @@
+"""Server-Sent Events of alert changes, resumable with Last-Event-ID.
+
+The changes live in the database (`alert_changes`), so any API process serves any console and a console
+that reconnects gets everything it missed. Ids can commit out of order under concurrent writers; the
+cursor therefore only moves over contiguous ids and waits briefly for a gap to fill.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+
+import anyio
+
+from alerts import service as alerts
+from alerts.schemas import AlertRead
+from db.session import SessionFactory, session_scope
+
+__all__ = ["AlertCursor", "alert_events"]
+
+GAP_WAIT_S = 5.0
+
+
+class AlertCursor:
+    """Tracks what was sent: the highest contiguous id, and ids above it already sent."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self._sent: set[int] = set()
+        self._gap_since: float | None = None
+
+    def fresh(self, ids: list[int]) -> list[int]:
+        """The ids not yet sent."""
+        return [i for i in ids if i not in self._sent]
+
+    def mark(self, ids: list[int], now: float) -> None:
+        """Record sent ids and move the cursor over what is contiguous (or over a gap that stayed empty)."""
+        self._sent.update(ids)
+        while self.after + 1 in self._sent:
+            self.after += 1
+            self._sent.discard(self.after)
+        if self._sent and self._gap_since is None:
+            self._gap_since = now
+        elif not self._sent:
+            self._gap_since = None
+        if self._gap_since is not None and now - self._gap_since > GAP_WAIT_S:
+            self.after = min(self._sent) if self._sent else self.after
+            self._sent.discard(self.after)
+            self._gap_since = None
+
+
+def _fetch(factory: SessionFactory, after: int) -> list[tuple[int, str]]:
+    with session_scope(factory) as session:
+        out = []
+        for change, alert in alerts.changes_after(session, after=after):
+            body = {
+                "action": change.action,
+                "actor": change.actor,
+                "alert": AlertRead.model_validate(alert).model_dump(mode="json"),
+            }
+            out.append((change.id, json.dumps(body, ensure_ascii=False)))
+        return out
+
+
+async def alert_events(
+    factory: SessionFactory, *, after: int, poll_s: float = 0.15, heartbeat_s: float = 15.0
+) -> AsyncIterator[bytes]:
+    """Yield SSE frames of alert changes after `after`, forever (until the client goes away)."""
+    cursor = AlertCursor(after)
+    last_beat = time.monotonic()
+    yield b"retry: 2000\n\n"
+    while True:
+        rows = await anyio.to_thread.run_sync(_fetch, factory, cursor.after)
+        fresh = cursor.fresh([i for i, _ in rows])
+        for change_id, data in rows:
+            if change_id in fresh:
+                yield f"id: {change_id}\nevent: alert\ndata: {data}\n\n".encode()
+        cursor.mark(fresh, time.monotonic())
+        if time.monotonic() - last_beat > heartbeat_s:
+            last_beat = time.monotonic()
+            yield b": keep-alive\n\n"
+        await anyio.sleep(poll_s)

@@ -1,0 +1,113 @@
+"""Request and response shapes of the camera registry. Credentials are write-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from config.cameras import RecordingConfig
+from config.detection import DetectConfig
+
+__all__ = ["CameraCreate", "CameraHealthRead", "CameraRead", "CameraUpdate", "PtzMove", "PtzPreset"]
+
+Reason = Field(min_length=3, max_length=500, description="Why (required for every change; audited).")
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CameraCreate(_In):
+    """A new camera."""
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    title: str = Field(default="", max_length=200)
+    location: str = Field(default="", max_length=200)
+    group: str = Field(default="", max_length=100)
+    url: SecretStr = Field(description="Main stream URL; stored encrypted, never returned.")
+    sub_url: SecretStr | None = None
+    onvif_host: str = Field(default="", max_length=255)
+    onvif_port: int = Field(default=80, ge=1, le=65535)
+    onvif_user: str = Field(default="", max_length=128)
+    onvif_password: SecretStr | None = None
+    key: bool = False
+    enabled: bool = True
+    detect: DetectConfig = Field(default_factory=DetectConfig)
+    recording: RecordingConfig = Field(default_factory=RecordingConfig)
+    reason: str = Reason
+
+
+class CameraUpdate(_In):
+    """Changes to a camera; absent fields stay. Every change needs a reason (R2, D3)."""
+
+    title: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    group: str | None = Field(default=None, max_length=100)
+    url: SecretStr | None = None
+    sub_url: SecretStr | None = None
+    onvif_host: str | None = Field(default=None, max_length=255)
+    onvif_port: int | None = Field(default=None, ge=1, le=65535)
+    onvif_user: str | None = Field(default=None, max_length=128)
+    onvif_password: SecretStr | None = None
+    key: bool | None = None
+    enabled: bool | None = None
+    detect: DetectConfig | None = None
+    recording: RecordingConfig | None = None
+    reason: str = Reason
+
+
+class CameraRead(BaseModel):
+    """A camera as shown to signed-in users (the URL with its password masked)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    title: str
+    location: str
+    group: str
+    url_masked: str
+    onvif_host: str
+    onvif_port: int
+    onvif_user: str
+    has_onvif: bool
+    key: bool
+    enabled: bool
+    detect: dict[str, Any]
+    recording: dict[str, Any]
+    health: str
+    health_reason: str
+    health_since: dt.datetime | None
+    last_motion_at: dt.datetime | None
+    worker_id: str | None
+
+
+class CameraHealthRead(BaseModel):
+    """A camera's health."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    health: str
+    health_reason: str
+    health_since: dt.datetime | None
+
+
+class PtzMove(_In):
+    """A continuous PTZ move (velocities -1..1) for a short time, with the operator's reason."""
+
+    pan: float = Field(default=0, ge=-1, le=1)
+    tilt: float = Field(default=0, ge=-1, le=1)
+    zoom: float = Field(default=0, ge=-1, le=1)
+    seconds: float = Field(default=0.5, gt=0, le=10)
+    reason: str = Reason
+
+
+class PtzPreset(_In):
+    """Go to a preset, with the operator's reason."""
+
+    preset: str = Field(min_length=1, max_length=64)
+    reason: str = Reason

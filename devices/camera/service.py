@@ -1,0 +1,189 @@
+"""The camera registry: create, change (with a reason), import from the config, health and worker leases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.orm import Session
+
+from config.cameras import CameraConfig
+from core.clock import utcnow
+from devices.camera.errors import CameraNameTaken, CameraNotFound
+from devices.camera.models import Camera
+from devices.camera.schemas import CameraCreate, CameraUpdate
+from devices.credentials import CredentialBox
+from devices.urls import mask_url
+
+__all__ = [
+    "claim",
+    "create",
+    "get_by_name",
+    "import_config",
+    "list_",
+    "release",
+    "require",
+    "require_by_name",
+    "set_health",
+    "stream_url",
+    "update",
+]
+
+_SECRET_FIELDS = {"url": "url_sealed", "sub_url": "sub_url_sealed", "onvif_password": "onvif_password_sealed"}
+_JSON_FIELDS = ("detect", "recording")
+
+
+def require(session: Session, camera_id: int) -> Camera:
+    """The camera with `camera_id`, or CameraNotFound."""
+    camera = session.get(Camera, camera_id)
+    if camera is None:
+        raise CameraNotFound(f"no camera with id {camera_id}")
+    return camera
+
+
+def get_by_name(session: Session, name: str) -> Camera | None:
+    """The camera called `name`, or None."""
+    return session.scalar(select(Camera).where(Camera.name == name))
+
+
+def require_by_name(session: Session, name: str) -> Camera:
+    """The camera called `name`, or CameraNotFound."""
+    camera = get_by_name(session, name)
+    if camera is None:
+        raise CameraNotFound(f"no camera called {name!r}")
+    return camera
+
+
+def list_(
+    session: Session, *, limit: int, offset: int, group: str | None = None, enabled: bool | None = None
+) -> tuple[list[Camera], int]:
+    """One page of cameras (key cameras first, then by name) and the total."""
+    stmt = select(Camera)
+    if group:
+        stmt = stmt.where(Camera.group == group)
+    if enabled is not None:
+        stmt = stmt.where(Camera.enabled.is_(enabled))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Camera.key.desc(), Camera.name).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def _apply(camera: Camera, values: dict[str, Any], box: CredentialBox) -> list[str]:
+    """Set the given fields (sealing secrets); return the names of the fields that changed."""
+    changed = []
+    for field, value in values.items():
+        if field in _SECRET_FIELDS:
+            plain = value.get_secret_value() if value is not None else ""
+            column = _SECRET_FIELDS[field]
+            if box.open(getattr(camera, column)) != plain:
+                setattr(camera, column, box.seal(plain))
+                changed.append(field)
+            if field == "url":
+                camera.url_masked = mask_url(plain)
+            continue
+        if field in _JSON_FIELDS and value is not None and not isinstance(value, dict):
+            value = value.model_dump(mode="json")
+        if getattr(camera, field) != value:
+            setattr(camera, field, value)
+            changed.append(field)
+    return changed
+
+
+def create(session: Session, *, data: CameraCreate, box: CredentialBox) -> Camera:
+    """Register a camera."""
+    if get_by_name(session, data.name) is not None:
+        raise CameraNameTaken(f"camera name {data.name!r} is taken")
+    camera = Camera(name=data.name, url_sealed="", url_masked="")
+    _apply(camera, {k: getattr(data, k) for k in type(data).model_fields if k not in ("name", "reason")}, box)
+    session.add(camera)
+    session.flush()
+    return camera
+
+
+def update(
+    session: Session, *, camera: Camera, data: CameraUpdate, box: CredentialBox, now: dt.datetime | None = None
+) -> list[str]:
+    """Apply the given changes; return the names of the fields that changed (secrets by name only)."""
+    values = {k: getattr(data, k) for k in data.model_fields_set if k != "reason"}
+    changed = _apply(camera, values, box)
+    if changed:
+        camera.updated_at = now or utcnow()
+    session.flush()
+    return changed
+
+
+def import_config(session: Session, *, cameras: Sequence[CameraConfig], box: CredentialBox) -> list[str]:
+    """Create or update the cameras defined in the config file; return the names that changed."""
+    changed = []
+    for cfg in cameras:
+        values: dict[str, Any] = {
+            "title": cfg.title,
+            "location": cfg.location,
+            "group": cfg.group,
+            "url": cfg.url,
+            "sub_url": cfg.sub_url,
+            "key": cfg.key,
+            "enabled": cfg.enabled,
+            "detect": cfg.detect.model_dump(mode="json"),
+            "recording": cfg.recording.model_dump(mode="json"),
+            "onvif_host": cfg.onvif.host if cfg.onvif else "",
+            "onvif_port": cfg.onvif.port if cfg.onvif else 80,
+            "onvif_user": cfg.onvif.user if cfg.onvif else "",
+            "onvif_password": cfg.onvif.password if cfg.onvif else None,
+        }
+        camera = get_by_name(session, cfg.name)
+        if camera is None:
+            camera = Camera(name=cfg.name, url_sealed="", url_masked="")
+            session.add(camera)
+        if _apply(camera, values, box):
+            changed.append(cfg.name)
+    session.flush()
+    return changed
+
+
+def stream_url(camera: Camera, box: CredentialBox, *, sub: bool = False) -> str:
+    """The clear stream URL (the sub stream when asked and configured), for the reader only."""
+    if sub and camera.sub_url_sealed:
+        return box.open(camera.sub_url_sealed)
+    return box.open(camera.url_sealed)
+
+
+def set_health(
+    session: Session, *, name: str, status: str, reason: str, since: dt.datetime
+) -> Camera | None:
+    """Record a camera's new health (shared with every process through the database)."""
+    camera = get_by_name(session, name)
+    if camera is None:
+        return None
+    camera.health, camera.health_reason, camera.health_since = status, mask_url(reason)[:500], since
+    session.flush()
+    return camera
+
+
+def claim(
+    session: Session, *, worker_id: str, lease: dt.timedelta, now: dt.datetime | None = None
+) -> list[Camera]:
+    """Take (or renew) the lease of every enabled camera that is free or whose owner's lease ran out."""
+    now = now or utcnow()
+    free = or_(Camera.worker_id.is_(None), Camera.worker_id == worker_id, Camera.lease_until < now)
+    session.execute(
+        sql_update(Camera)
+        .where(Camera.enabled.is_(True), free)
+        .values(worker_id=worker_id, lease_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    return list(session.scalars(select(Camera).where(Camera.worker_id == worker_id, Camera.enabled.is_(True))))
+
+
+def release(session: Session, *, worker_id: str) -> None:
+    """Give up every lease of `worker_id` (at shutdown), so another worker takes over at once."""
+    session.execute(
+        sql_update(Camera)
+        .where(Camera.worker_id == worker_id)
+        .values(worker_id=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )

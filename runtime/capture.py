@@ -1,0 +1,257 @@
+"""The capture worker: cameras (devices) -> detection (monitor) -> alerts and camera health (database).
+
+Which worker reads a camera is a lease in the `cameras` table: a worker claims free cameras, renews its
+leases, and another worker takes a camera over when a lease runs out. Camera threads never touch the
+database; they hand jobs to one writer thread through a bounded queue, so a slow or lost database never
+stalls a camera (jobs are retried while the database is away; beyond the queue's size they are counted
+and dropped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import queue
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from sqlalchemy.exc import DBAPIError
+
+from alerts import service as alerts
+from alerts.escalation import priority_for
+from config.detection import DetectConfig
+from config.settings import Settings
+from core.clock import Clock, SystemClock
+from db.session import SessionFactory, session_scope
+from devices.adapters.factory import open_source
+from devices.camera import service as cameras
+from devices.camera.models import Camera
+from devices.credentials import CredentialBox
+from devices.health import Health, HealthChange
+from devices.supervisor import StreamSupervisor
+from monitor.events import EventKind, MonitorEvent
+from monitor.frames import Frame
+from monitor.pipeline import Detector
+
+__all__ = ["CaptureRuntime", "blank_privacy_masks"]
+
+log = logging.getLogger(__name__)
+Job = Callable[[], None]
+
+
+def blank_privacy_masks(image: np.ndarray, detect: DetectConfig) -> np.ndarray:
+    """A copy of `image` with every privacy mask filled black (D6), ready to show or store."""
+    out = image.copy()
+    for mask in detect.privacy_masks:
+        points = np.array([[round(x), round(y)] for x, y in mask.polygon], dtype=np.int32)
+        cv2.fillPoly(out, [points], 0)
+    return out
+
+
+def encode_jpeg(image: np.ndarray, quality: int = 80) -> bytes:
+    """Encode a luma or BGR image as JPEG."""
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError("JPEG encoding failed")
+    return bytes(data)
+
+
+@dataclass
+class _Run:
+    """One camera this worker reads."""
+
+    camera_id: int
+    name: str
+    title: str
+    key: bool
+    detect: DetectConfig
+    detector: Detector | None = None
+    latest: Frame | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class CaptureRuntime:
+    """Reads the cameras leased to this worker, runs detection, and writes alerts and health."""
+
+    def __init__(self, settings: Settings, factory: SessionFactory, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.factory = factory
+        self.clock: Clock = clock or SystemClock()
+        self.worker_id = settings.worker.worker_id or f"{socket.gethostname()}:{os.getpid()}"
+        self.box = CredentialBox(settings.auth.secret_key.get_secret_value())
+        self.supervisor = StreamSupervisor(clock=self.clock, queue_size=settings.worker.queue_size)
+        self.supervisor.subscribe(self._on_health)
+        self._runs: dict[str, _Run] = {}
+        self._jobs: queue.Queue[Job] = queue.Queue(maxsize=1000)
+        self.dropped_jobs = 0
+        self._stop = threading.Event()
+        self._writer = threading.Thread(target=self._write_loop, name="capture-writer", daemon=True)
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Claim cameras and start reading them."""
+        self._writer.start()
+        self.supervisor.start()
+        self.sync_cameras()
+
+    def stop(self) -> None:
+        """Stop reading, flush pending writes, and give the leases back."""
+        self.supervisor.stop()
+        self._stop.set()
+        self._writer.join(timeout=5)
+        try:
+            with session_scope(self.factory) as session:
+                cameras.release(session, worker_id=self.worker_id)
+        except DBAPIError:
+            log.warning("could not release camera leases; they expire by themselves")
+
+    def sync_cameras(self) -> None:
+        """Renew this worker's leases, start newly claimed cameras, stop those it lost."""
+        lease = dt.timedelta(seconds=self.settings.worker.lease_s)
+        with session_scope(self.factory) as session:
+            owned = {
+                c.name: c
+                for c in cameras.claim(session, worker_id=self.worker_id, lease=lease, now=self.clock.now())
+            }
+            urls = {name: cameras.stream_url(c, self.box, sub=True) for name, c in owned.items()}
+        for name in set(self._runs) - set(owned):
+            self.supervisor.remove(name)
+            del self._runs[name]
+        for name, camera in owned.items():
+            if name not in self._runs:
+                self._add(camera, urls[name])
+
+    def _add(self, camera: Camera, url: str) -> None:
+        detect = DetectConfig.model_validate(camera.detect or {})
+        run = _Run(camera.id, camera.name, camera.title or camera.name, camera.key, detect)
+        self._runs[camera.name] = run
+
+        def factory() -> object:
+            return open_source(url, camera_id=camera.name, fps=detect.fps, loop=True, realtime=True)
+
+        self.supervisor.add(camera.name, factory, consumer=self._consumer(run), expected_fps=detect.fps)  # type: ignore[arg-type]
+
+    # ---- camera threads --------------------------------------------------------------------------
+    def _consumer(self, run: _Run) -> Callable[[Frame], None]:
+        def consume(frame: Frame) -> None:
+            with run.lock:
+                run.latest = frame
+            if run.detector is None:
+                run.detector = Detector(run.detect, frame.image.shape[:2], camera_id=run.name)
+            for event in run.detector.process(frame):
+                if event.is_open:
+                    self._on_event(run, event, frame)
+
+        return consume
+
+    def _on_event(self, run: _Run, event: MonitorEvent, frame: Frame) -> None:
+        snapshot = encode_jpeg(blank_privacy_masks(frame.image, run.detect))
+        now = self.clock.now()
+        kind = event.kind.value
+        where = f" ({event.zone})" if event.zone else ""
+        title = f"{kind} · {run.title}{where}"
+        priority = priority_for(kind, key_camera=run.key)
+
+        def write() -> None:
+            with session_scope(self.factory) as session:
+                alerts.raise_alert(
+                    session,
+                    kind=kind,
+                    camera_id=run.camera_id,
+                    camera_name=run.name,
+                    zone=event.zone,
+                    priority=priority,
+                    score=event.score,
+                    title=title,
+                    settings=self.settings.alerts,
+                    snapshot=snapshot,
+                    now=now,
+                )
+                if event.kind is EventKind.MOTION:
+                    camera = session.get(Camera, run.camera_id)
+                    if camera is not None:
+                        camera.last_motion_at = now
+
+        self._submit(write)
+
+    def _on_health(self, change: HealthChange) -> None:
+        state = change.current
+        run = self._runs.get(change.camera_id)
+
+        def write() -> None:
+            with session_scope(self.factory) as session:
+                camera = cameras.set_health(
+                    session,
+                    name=change.camera_id,
+                    status=state.status.value,
+                    reason=state.reason,
+                    since=state.since,
+                )
+                if camera is not None and state.status in (Health.OFFLINE, Health.FROZEN):
+                    kind = "offline" if state.status is Health.OFFLINE else "frozen"
+                    alerts.raise_alert(
+                        session,
+                        kind=kind,
+                        camera_id=camera.id,
+                        camera_name=camera.name,
+                        zone=None,
+                        priority=priority_for(kind, key_camera=camera.key),
+                        score=1.0,
+                        title=f"{kind} · {camera.title or camera.name}: {camera.health_reason}",
+                        settings=self.settings.alerts,
+                        now=state.since,
+                    )
+
+        if run is not None or change.camera_id:
+            self._submit(write)
+
+    def _submit(self, job: Job) -> None:
+        try:
+            self._jobs.put_nowait(job)
+        except queue.Full:
+            self.dropped_jobs += 1
+            log.error("capture writer queue full: a job was dropped (%d so far)", self.dropped_jobs)
+
+    # ---- the one writer thread --------------------------------------------------------------------
+    def _write_loop(self) -> None:
+        while not (self._stop.is_set() and self._jobs.empty()):
+            try:
+                job = self._jobs.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self._run_job(job)
+
+    def _run_job(self, job: Job) -> None:
+        delay = 0.5
+        while True:
+            try:
+                job()
+                return
+            except DBAPIError as exc:
+                if self._stop.is_set():
+                    log.error("database unavailable at shutdown; a write is lost: %s", exc.orig)
+                    return
+                log.warning("database unavailable, retrying in %.1f s: %s", delay, exc.orig)
+                time.sleep(delay)
+                delay = min(delay * 2, 10)
+            except Exception:
+                log.exception("capture writer job failed")
+                return
+
+    # ---- live view (api.context.LiveView) --------------------------------------------------------
+    def snapshot_jpeg(self, camera_name: str) -> bytes | None:
+        """The camera's latest frame as JPEG with privacy masks blanked, or None."""
+        run = self._runs.get(camera_name)
+        if run is None:
+            return None
+        with run.lock:
+            frame = run.latest
+        if frame is None:
+            return None
+        return encode_jpeg(blank_privacy_masks(frame.image, run.detect))
