@@ -1,0 +1,1 @@
+"""The regulations' heart: duty log, handovers, roster and presence, tasks, incident intake, visitors."""

@@ -1,0 +1,142 @@
+"""Appending to, reading and verifying the duty log. There is no update or delete: the log only grows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from access.users.models import User
+from core.hashchain import ChainBreak
+from db.chain import ChainHead, append_entry, head_of, verify_chain
+from shift_logs.duty_log.errors import DutyEntryNotFound, InvalidCorrection
+from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
+
+__all__ = ["ChainReport", "append", "correct", "head", "list_", "require", "verify", "verify_all"]
+
+
+def append(
+    session: Session,
+    *,
+    post_id: int,
+    kind: EntryKind,
+    text: str,
+    author: User | None,
+    now: dt.datetime,
+    shift_id: int | None = None,
+    ref: str = "",
+    corrects_id: int | None = None,
+) -> DutyEntry:
+    """Append one entry to the post's duty log in the caller's transaction."""
+    entry = DutyEntry(
+        post_id=post_id,
+        shift_id=shift_id,
+        kind=kind,
+        text=text,
+        author_id=author.id if author else None,
+        author=(author.username if author else "system")[:64],
+        ref=ref[:100],
+        corrects_id=corrects_id,
+    )
+    return append_entry(session, entry, chain=chain_name(post_id), now=now)
+
+
+def require(session: Session, entry_id: int) -> DutyEntry:
+    """Return the entry with `entry_id`, or raise DutyEntryNotFound."""
+    entry = session.get(DutyEntry, entry_id)
+    if entry is None:
+        raise DutyEntryNotFound(f"no duty-log entry with id {entry_id}")
+    return entry
+
+
+def correct(session: Session, *, entry_id: int, text: str, author: User, now: dt.datetime) -> DutyEntry:
+    """Append a correction pointing at `entry_id`; the corrected entry itself stays as it was."""
+    original = require(session, entry_id)
+    if original.kind is EntryKind.CORRECTION and original.corrects_id is not None:
+        raise InvalidCorrection("correct the original entry, not a correction", field="entry_id")
+    return append(
+        session,
+        post_id=original.post_id,
+        shift_id=original.shift_id,
+        kind=EntryKind.CORRECTION,
+        text=text,
+        author=author,
+        now=now,
+        ref=original.ref,
+        corrects_id=original.id,
+    )
+
+
+def list_(
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    post_id: int | None = None,
+    kind: EntryKind | None = None,
+    author: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    text: str | None = None,
+) -> tuple[list[DutyEntry], int]:
+    """Return one page of entries, newest first, and the total matching the filters."""
+    stmt = select(DutyEntry)
+    if post_id is not None:
+        stmt = stmt.where(DutyEntry.post_id == post_id)
+    if kind is not None:
+        stmt = stmt.where(DutyEntry.kind == kind)
+    if author:
+        stmt = stmt.where(DutyEntry.author == author)
+    if since is not None:
+        stmt = stmt.where(DutyEntry.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(DutyEntry.created_at < until)
+    if text:
+        stmt = stmt.where(DutyEntry.text.contains(text, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    order = (DutyEntry.created_at.desc(), DutyEntry.id.desc())
+    rows = session.scalars(stmt.order_by(*order).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def head(session: Session, *, post_id: int) -> ChainHead | None:
+    """The head (last number and hash) of the post's duty log, or None when it is empty."""
+    return head_of(session, chain_name(post_id))
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """The verification of one post's duty log."""
+
+    chain: str
+    checked: int
+    broken: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        """True when the log is intact."""
+        return self.broken is None
+
+
+def verify(session: Session, *, post_id: int) -> ChainReport:
+    """Recompute one post's duty log against its hashes and its chain head."""
+    chain = chain_name(post_id)
+    checked, broken = verify_chain(session, DutyEntry, chain)
+    return ChainReport(chain=chain, checked=checked, broken=broken)
+
+
+def _chains(session: Session) -> list[str]:
+    heads = session.scalars(select(ChainHead.chain).where(ChainHead.chain.startswith("duty:")))
+    stored = session.scalars(select(DutyEntry.chain).distinct())
+    return sorted(set(heads) | set(stored), key=lambda name: (len(name), name))
+
+
+def verify_all(session: Session) -> list[ChainReport]:
+    """Verify every post's duty log (every chain named `duty:*`, by its head and by its rows)."""
+    reports = []
+    for chain in _chains(session):
+        checked, broken = verify_chain(session, DutyEntry, chain)
+        reports.append(ChainReport(chain=chain, checked=checked, broken=broken))
+    return reports

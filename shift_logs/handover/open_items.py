@@ -1,0 +1,100 @@
+"""What a handover lists as open: a registry of providers that other domains add to.
+
+A provider is `(session) -> list[OpenItem]`. Incidents and tasks are registered here; alerts and
+equipment faults register theirs from their own wiring (`register("alert", provider)`), so this package
+never imports them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shift_logs.incident.models import Incident, IncidentState
+from shift_logs.task.models import Task, TaskState
+
+__all__ = ["OpenItem", "OpenItemProvider", "gather", "register", "registered", "unregister"]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """One open matter handed over: its kind, a reference, a title, since when, and its post (None: all)."""
+
+    kind: str
+    ref: str
+    title: str
+    since: dt.datetime | None = None
+    post_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (stored in the handover)."""
+        data = asdict(self)
+        data["since"] = self.since.isoformat() if self.since else None
+        return data
+
+
+OpenItemProvider = Callable[[Session], list[OpenItem]]
+_PROVIDERS: dict[str, OpenItemProvider] = {}
+
+
+def register(kind: str, provider: OpenItemProvider) -> None:
+    """Add (or replace) the provider of one kind of open item."""
+    _PROVIDERS[kind] = provider
+
+
+def unregister(kind: str) -> None:
+    """Remove the provider of one kind (tests, or a domain switched off)."""
+    _PROVIDERS.pop(kind, None)
+
+
+def registered() -> tuple[str, ...]:
+    """The kinds that have a provider, in registration order."""
+    return tuple(_PROVIDERS)
+
+
+def gather(session: Session, *, post_id: int | None = None) -> list[OpenItem]:
+    """Every open item now, from every provider; with `post_id`, those of that post or of the whole room."""
+    items: list[OpenItem] = []
+    for provider in _PROVIDERS.values():
+        items.extend(provider(session))
+    if post_id is None:
+        return items
+    return [item for item in items if item.post_id is None or item.post_id == post_id]
+
+
+def open_incidents(session: Session) -> list[OpenItem]:
+    """Incidents not closed yet."""
+    stmt = (
+        select(Incident)
+        .where(Incident.state != IncidentState.CLOSED)
+        .order_by(Incident.created_at, Incident.id)
+    )
+    return [
+        OpenItem(
+            kind="incident",
+            ref=f"incident:{incident.id}",
+            title=f"{incident.category}: {incident.place or incident.content[:60]}",
+            since=incident.created_at,
+        )
+        for incident in session.scalars(stmt)
+    ]
+
+
+def open_tasks(session: Session) -> list[OpenItem]:
+    """Tasks and standing orders not done yet."""
+    stmt = select(Task).where(Task.state == TaskState.OPEN).order_by(Task.created_at, Task.id)
+    return [
+        OpenItem(
+            kind="task", ref=f"task:{task.id}", title=task.title, since=task.created_at, post_id=task.post_id
+        )
+        for task in session.scalars(stmt)
+    ]
+
+
+register("incident", open_incidents)
+register("task", open_tasks)

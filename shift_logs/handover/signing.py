@@ -1,0 +1,167 @@
+"""Handover signatures (R4): outgoing, incoming (accept or with reservations), leader's countersignature.
+
+Each signature re-authenticates the signer with their password and is written into the post's duty
+log; the API audits it as `handover.sign` / `handover.accept` / `handover.countersign`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from access.passwords import verify_password
+from access.roles import Role
+from access.users.models import User
+from shift_logs.duty_log import service as duty_log
+from shift_logs.duty_log.models import EntryKind
+from shift_logs.handover.errors import (
+    BadSignature,
+    ChecklistIncomplete,
+    HandoverSigned,
+    HandoverStateError,
+    ReservationsRequired,
+    WrongSigner,
+)
+from shift_logs.handover.models import Handover, HandoverState, Verdict
+from shift_logs.handover.service import content_hash, refresh_items, require
+from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
+from shift_logs.task import service as tasks
+
+__all__ = ["accept", "countersign", "sign"]
+
+
+def _reauthenticate(user: User, password: str) -> None:
+    if user.disabled or not verify_password(user.password_hash, password):
+        raise BadSignature("the password does not match: signature refused", field="password")
+
+
+def _log(session: Session, handover: Handover, text: str, user: User, now: dt.datetime) -> None:
+    duty_log.append(
+        session,
+        post_id=handover.post_id,
+        shift_id=handover.shift_id,
+        kind=EntryKind.HANDOVER,
+        text=text,
+        author=user,
+        now=now,
+        ref=f"handover:{handover.id}",
+    )
+
+
+def sign(
+    session: Session,
+    *,
+    handover_id: int,
+    signer: User,
+    password: str,
+    now: dt.datetime,
+    policy: ShiftPolicy = DEFAULT_POLICY,
+) -> Handover:
+    """The outgoing operator signs: the content is frozen, hashed and bound to the duty log's head."""
+    handover = require(session, handover_id)
+    if handover.state is not HandoverState.DRAFT:
+        raise HandoverSigned(f"handover {handover.id} is signed by the outgoing operator already")
+    if handover.outgoing_id != signer.id:
+        raise WrongSigner(
+            f"handover {handover.id} is signed by {handover.outgoing.username}, not {signer.username}"
+        )
+    missing = [row["item"] for row in handover.checklist if row.get("ok") is None]
+    if missing:
+        raise ChecklistIncomplete(
+            f"answer every checklist item first: {', '.join(missing)}", field="checklist"
+        )
+    _reauthenticate(signer, password)
+    refresh_items(session, handover)
+    head = duty_log.head(session, post_id=handover.post_id)
+    handover.log_head_seq = head.seq if head else 0
+    handover.log_head_hash = head.hash if head else None
+    handover.content_hash = content_hash(handover)
+    handover.outgoing_signed_at, handover.state = now, HandoverState.SIGNED
+    handover.late = handover.due_at is not None and now > handover.due_at + policy.handover_grace
+    text = (
+        f"handover {handover.id} signed by {signer.username} (outgoing) for {handover.incoming.username}; "
+        f"covers entries 1-{handover.log_head_seq}; content sha256 {handover.content_hash}"
+        + ("; LATE" if handover.late else "")
+    )
+    _log(session, handover, text, signer, now)
+    session.flush()
+    return handover
+
+
+def accept(
+    session: Session,
+    *,
+    handover_id: int,
+    signer: User,
+    password: str,
+    verdict: Verdict,
+    now: dt.datetime,
+    reservations: Sequence[str] = (),
+) -> Handover:
+    """The incoming operator signs; each reservation becomes a task on the post."""
+    handover = require(session, handover_id)
+    if handover.state is HandoverState.DRAFT:
+        raise HandoverStateError(f"handover {handover.id} is not signed by the outgoing operator yet")
+    if handover.state is not HandoverState.SIGNED:
+        raise HandoverSigned(f"handover {handover.id} is accepted already")
+    if handover.incoming_id != signer.id:
+        raise WrongSigner(
+            f"handover {handover.id} is accepted by {handover.incoming.username}, not {signer.username}"
+        )
+    notes = [text.strip() for text in reservations if text.strip()]
+    if verdict is Verdict.RESERVATIONS and not notes:
+        raise ReservationsRequired("write down at least one reservation", field="reservations")
+    if verdict is Verdict.ACCEPT and notes:
+        raise ReservationsRequired("reservations need the verdict 'reservations'", field="verdict")
+    _reauthenticate(signer, password)
+    handover.verdict, handover.reservations = verdict, notes
+    handover.incoming_signed_at, handover.state = now, HandoverState.ACCEPTED
+    for note in notes:
+        tasks.assign(
+            session,
+            title=note[:200],
+            detail=note,
+            assigned_by=signer,
+            now=now,
+            post_id=handover.post_id,
+            source_handover_id=handover.id,
+        )
+    suffix = f" with {len(notes)} reservation(s)" if notes else ""
+    _log(
+        session,
+        handover,
+        f"handover {handover.id} accepted by {signer.username} (incoming){suffix}",
+        signer,
+        now,
+    )
+    session.flush()
+    return handover
+
+
+def countersign(
+    session: Session, *, handover_id: int, leader: User, password: str, now: dt.datetime
+) -> Handover:
+    """The shift leader countersigns an accepted handover; it is closed for good."""
+    handover = require(session, handover_id)
+    if handover.state in (HandoverState.DRAFT, HandoverState.SIGNED):
+        raise HandoverStateError(f"handover {handover.id} must be accepted by the incoming operator first")
+    if handover.state is HandoverState.COUNTERSIGNED:
+        raise HandoverSigned(f"handover {handover.id} is countersigned already")
+    if Role.SHIFT_LEADER not in leader.roles or leader.id in (handover.outgoing_id, handover.incoming_id):
+        raise WrongSigner(
+            "the countersignature belongs to a shift leader who neither handed over nor took over"
+        )
+    _reauthenticate(leader, password)
+    handover.leader_id, handover.countersigned_at = leader.id, now
+    handover.state = HandoverState.COUNTERSIGNED
+    _log(
+        session,
+        handover,
+        f"handover {handover.id} countersigned by {leader.username} (shift leader)",
+        leader,
+        now,
+    )
+    session.flush()
+    return handover

@@ -1,0 +1,236 @@
+"""Check-in, check-out, console activity and leave-post requests with a substitute (R5, D1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.users.models import User
+from shift_logs.duty_log import service as duty_log
+from shift_logs.duty_log.models import EntryKind
+from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
+from shift_logs.roster import service as roster
+from shift_logs.roster.errors import (
+    AlreadyCheckedIn,
+    LeaveNotFound,
+    LeaveNotPending,
+    NotCheckedIn,
+    NotRostered,
+    SelfApproval,
+    SubstituteNotOnDuty,
+)
+from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Presence
+from shift_logs.roster.watch import raise_flag
+
+__all__ = [
+    "EARLY_CHECKIN",
+    "approve_leave",
+    "check_in",
+    "check_out",
+    "list_leave",
+    "on_duty",
+    "open_presence",
+    "reject_leave",
+    "request_leave",
+    "require_leave",
+    "responsible_for",
+    "return_from_leave",
+    "touch",
+]
+
+EARLY_CHECKIN = dt.timedelta(minutes=30)
+
+
+def open_presence(session: Session, *, user_id: int, post_id: int | None = None) -> Presence | None:
+    """The person's current check-in (on `post_id`, or on any post), if any."""
+    stmt = select(Presence).where(Presence.user_id == user_id, Presence.checked_out_at.is_(None))
+    if post_id is not None:
+        stmt = stmt.where(Presence.post_id == post_id)
+    return session.scalars(stmt.order_by(Presence.checked_in_at.desc()).limit(1)).first()
+
+
+def on_duty(session: Session, *, post_id: int | None = None) -> list[Presence]:
+    """Everyone checked in now (on one post, or everywhere)."""
+    stmt = select(Presence).where(Presence.checked_out_at.is_(None))
+    if post_id is not None:
+        stmt = stmt.where(Presence.post_id == post_id)
+    return list(session.scalars(stmt.order_by(Presence.post_id, Presence.checked_in_at)))
+
+
+def check_in(
+    session: Session, *, user: User, post_id: int, now: dt.datetime, policy: ShiftPolicy = DEFAULT_POLICY
+) -> Presence:
+    """Check in at a post the person is rostered on now; a check-in after the grace time is flagged late."""
+    post = roster.require_post(session, post_id)
+    entry = roster.current_entry(session, user_id=user.id, post_id=post.id, now=now, early=EARLY_CHECKIN)
+    if entry is None:
+        raise NotRostered(f"{user.username} is not rostered on post {post.name} now")
+    if open_presence(session, user_id=user.id) is not None:
+        raise AlreadyCheckedIn(f"{user.username} is already checked in; check out first")
+    late = now > entry.starts_at + policy.checkin_grace
+    presence = Presence(
+        roster_id=entry.id,
+        post_id=post.id,
+        user_id=user.id,
+        checked_in_at=now,
+        late=late,
+        last_activity_at=now,
+    )
+    session.add(presence)
+    session.flush()
+    text = f"{user.username} checked in" + (" late" if late else "")
+    duty_log.append(
+        session,
+        post_id=post.id,
+        shift_id=entry.shift_id,
+        kind=EntryKind.PRESENCE,
+        text=text,
+        author=user,
+        now=now,
+    )
+    if late:
+        minutes = int((now - entry.starts_at).total_seconds() // 60)
+        raise_flag(session, entry=entry, kind=FlagKind.LATE_CHECKIN, detail=f"{minutes} min late", now=now)
+    return presence
+
+
+def check_out(session: Session, *, user: User, now: dt.datetime) -> Presence:
+    """Check out of the post the person is checked in at."""
+    presence = open_presence(session, user_id=user.id)
+    if presence is None:
+        raise NotCheckedIn(f"{user.username} is not checked in")
+    presence.checked_out_at = now
+    duty_log.append(
+        session,
+        post_id=presence.post_id,
+        shift_id=presence.roster.shift_id,
+        kind=EntryKind.PRESENCE,
+        text=f"{user.username} checked out",
+        author=user,
+        now=now,
+    )
+    session.flush()
+    return presence
+
+
+def touch(session: Session, *, user: User, now: dt.datetime) -> Presence | None:
+    """Record console activity of a checked-in person (for the inactivity rule)."""
+    presence = open_presence(session, user_id=user.id)
+    if presence is not None:
+        presence.last_activity_at = now
+        session.flush()
+    return presence
+
+
+def request_leave(
+    session: Session, *, user: User, substitute: User, reason: str, now: dt.datetime
+) -> LeaveRequest:
+    """Ask to leave the post; the substitute must be someone else who is checked in now."""
+    presence = open_presence(session, user_id=user.id)
+    if presence is None:
+        raise NotCheckedIn(f"{user.username} is not checked in, so there is no post to leave")
+    if substitute.id == user.id or open_presence(session, user_id=substitute.id) is None:
+        raise SubstituteNotOnDuty(
+            f"the substitute must be another person on duty now; {substitute.username} is not",
+            field="substitute_id",
+        )
+    leave = LeaveRequest(
+        post_id=presence.post_id,
+        requester_id=user.id,
+        substitute_id=substitute.id,
+        reason=reason,
+        created_at=now,
+    )
+    session.add(leave)
+    session.flush()
+    return leave
+
+
+def require_leave(session: Session, leave_id: int) -> LeaveRequest:
+    """Return the leave request, or raise LeaveNotFound."""
+    leave = session.get(LeaveRequest, leave_id)
+    if leave is None:
+        raise LeaveNotFound(f"no leave request with id {leave_id}")
+    return leave
+
+
+def _decide(session: Session, *, leave_id: int, leader: User, now: dt.datetime) -> LeaveRequest:
+    leave = require_leave(session, leave_id)
+    if leave.state is not LeaveState.REQUESTED:
+        raise LeaveNotPending(f"leave request {leave.id} is {leave.state}, not requested")
+    if leave.requester_id == leader.id:
+        raise SelfApproval("nobody decides on their own leave request")
+    leave.decided_by_id, leave.decided_at = leader.id, now
+    return leave
+
+
+def approve_leave(session: Session, *, leave_id: int, leader: User, now: dt.datetime) -> LeaveRequest:
+    """Approve: the substitute (still on duty) now carries the post; its alerts route to them."""
+    leave = _decide(session, leave_id=leave_id, leader=leader, now=now)
+    if open_presence(session, user_id=leave.substitute_id) is None:
+        raise SubstituteNotOnDuty(f"{leave.substitute.username} is no longer on duty", field="substitute_id")
+    leave.state = LeaveState.APPROVED
+    text = (
+        f"{leave.requester.username} left the post, approved by {leader.username}; "
+        f"substitute {leave.substitute.username}: {leave.reason}"
+    )
+    duty_log.append(
+        session,
+        post_id=leave.post_id,
+        kind=EntryKind.PRESENCE,
+        text=text,
+        author=leader,
+        now=now,
+        ref=f"leave:{leave.id}",
+    )
+    session.flush()
+    return leave
+
+
+def reject_leave(session: Session, *, leave_id: int, leader: User, now: dt.datetime) -> LeaveRequest:
+    """Refuse a leave request; the requester stays at the post."""
+    leave = _decide(session, leave_id=leave_id, leader=leader, now=now)
+    leave.state = LeaveState.REJECTED
+    session.flush()
+    return leave
+
+
+def return_from_leave(session: Session, *, leave_id: int, user: User, now: dt.datetime) -> LeaveRequest:
+    """The requester is back at the post and carries it again."""
+    leave = require_leave(session, leave_id)
+    if leave.state is not LeaveState.APPROVED or leave.requester_id != user.id:
+        raise LeaveNotPending(f"leave request {leave.id} is not an approved leave of {user.username}")
+    leave.state, leave.returned_at = LeaveState.RETURNED, now
+    duty_log.append(
+        session,
+        post_id=leave.post_id,
+        kind=EntryKind.PRESENCE,
+        text=f"{user.username} back at the post",
+        author=user,
+        now=now,
+        ref=f"leave:{leave.id}",
+    )
+    session.flush()
+    return leave
+
+
+def list_leave(session: Session, *, states: tuple[LeaveState, ...] = ()) -> list[LeaveRequest]:
+    """Leave requests (in `states`, or all), newest first."""
+    stmt = select(LeaveRequest)
+    if states:
+        stmt = stmt.where(LeaveRequest.state.in_(states))
+    return list(session.scalars(stmt.order_by(LeaveRequest.created_at.desc(), LeaveRequest.id.desc())))
+
+
+def responsible_for(session: Session, *, post_id: int) -> User | None:
+    """Who carries the post now: the substitute during an approved leave, else the person checked in."""
+    stmt = select(LeaveRequest).where(
+        LeaveRequest.post_id == post_id, LeaveRequest.state == LeaveState.APPROVED
+    )
+    leave = session.scalars(stmt.order_by(LeaveRequest.decided_at.desc()).limit(1)).first()
+    if leave is not None:
+        return leave.substitute
+    present = on_duty(session, post_id=post_id)
+    return present[0].user if present else None

@@ -1,0 +1,135 @@
+"""Shapes of posts, shifts, the roster, presence, leave requests and presence flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from shift_logs.roster.models import FlagKind, LeaveState
+from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
+
+__all__ = [
+    "CheckInCreate",
+    "FlagRead",
+    "LeaveCreate",
+    "LeaveRead",
+    "PostCreate",
+    "PostRead",
+    "PresenceRead",
+    "RosterCreate",
+    "RosterRead",
+    "ShiftCreate",
+    "ShiftRead",
+]
+
+
+class PostCreate(WriteSchema):
+    """A new post and its handover checklist."""
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str = Field(default="", max_length=200)
+    checklist: list[str] = Field(
+        default_factory=list, max_length=50, description="Items checked at handover."
+    )
+
+
+class PostRead(ReadSchema):
+    """A post."""
+
+    id: int
+    name: str
+    title: str
+    checklist: list[str]
+
+
+class ShiftCreate(WriteSchema):
+    """A new shift."""
+
+    name: str = Field(min_length=1, max_length=100)
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    leader_id: int | None = Field(default=None, ge=1)
+
+
+class ShiftRead(ReadSchema):
+    """A shift."""
+
+    id: int
+    name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    leader: UserRef | None
+
+
+class RosterCreate(WriteSchema):
+    """A person on a post for (part of) a shift."""
+
+    shift_id: int = Field(ge=1)
+    post_id: int = Field(ge=1)
+    user_id: int = Field(ge=1)
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+
+
+class RosterRead(ReadSchema):
+    """A roster entry."""
+
+    id: int
+    shift_id: int
+    post: PostRead
+    user: UserRef
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class CheckInCreate(WriteSchema):
+    """Checking in at a post."""
+
+    post_id: int = Field(ge=1)
+
+
+class PresenceRead(ReadSchema):
+    """A check-in."""
+
+    id: int
+    post_id: int
+    roster_id: int
+    user: UserRef
+    checked_in_at: dt.datetime
+    checked_out_at: dt.datetime | None
+    late: bool
+    last_activity_at: dt.datetime
+
+
+class LeaveCreate(WriteSchema):
+    """A request to leave the post, naming a substitute on duty."""
+
+    substitute_id: int = Field(ge=1)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class LeaveRead(ReadSchema):
+    """A leave-post request."""
+
+    id: int
+    post_id: int
+    requester: UserRef
+    substitute: UserRef
+    reason: str
+    state: LeaveState
+    decided_by_id: int | None
+    decided_at: dt.datetime | None
+    returned_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class FlagRead(ReadSchema):
+    """A presence problem raised to the shift leader."""
+
+    id: int
+    roster_id: int
+    post_id: int
+    kind: FlagKind
+    raised_at: dt.datetime
+    detail: str

@@ -1,0 +1,167 @@
+"""Posts, shifts and the roster: who is on which post when (no overlaps for a person or a post)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from access.users.models import User
+from shift_logs.roster.errors import (
+    InvalidWindow,
+    PostNameTaken,
+    PostNotFound,
+    RosterEntryNotFound,
+    RosterOverlap,
+    ShiftNotFound,
+)
+from shift_logs.roster.models import Post, RosterEntry, Shift
+
+__all__ = [
+    "create_post",
+    "create_shift",
+    "current_entry",
+    "list_posts",
+    "list_roster",
+    "list_shifts",
+    "next_entry",
+    "require_post",
+    "require_roster_entry",
+    "require_shift",
+    "roster",
+]
+
+
+def create_post(session: Session, *, name: str, title: str = "", checklist: Sequence[str] = ()) -> Post:
+    """Create a post with its handover checklist."""
+    if session.scalar(select(Post.id).where(Post.name == name)) is not None:
+        raise PostNameTaken(f"a post called {name!r} exists already")
+    post = Post(name=name, title=title or name, checklist=list(checklist))
+    session.add(post)
+    session.flush()
+    return post
+
+
+def require_post(session: Session, post_id: int) -> Post:
+    """Return the post, or raise PostNotFound."""
+    post = session.get(Post, post_id)
+    if post is None:
+        raise PostNotFound(f"no post with id {post_id}")
+    return post
+
+
+def list_posts(session: Session) -> list[Post]:
+    """All active posts, by name."""
+    return list(session.scalars(select(Post).where(Post.active.is_(True)).order_by(Post.name)))
+
+
+def create_shift(
+    session: Session, *, name: str, starts_at: dt.datetime, ends_at: dt.datetime, leader: User | None
+) -> Shift:
+    """Create a shift (a working period of the room) with its leader."""
+    if ends_at <= starts_at:
+        raise InvalidWindow("a shift must end after it starts", field="ends_at")
+    shift = Shift(name=name, starts_at=starts_at, ends_at=ends_at, leader_id=leader.id if leader else None)
+    session.add(shift)
+    session.flush()
+    return shift
+
+
+def require_shift(session: Session, shift_id: int) -> Shift:
+    """Return the shift, or raise ShiftNotFound."""
+    shift = session.get(Shift, shift_id)
+    if shift is None:
+        raise ShiftNotFound(f"no shift with id {shift_id}")
+    return shift
+
+
+def list_shifts(
+    session: Session, *, limit: int, offset: int, since: dt.datetime | None = None
+) -> tuple[list[Shift], int]:
+    """Shifts, latest start first."""
+    stmt = select(Shift)
+    if since is not None:
+        stmt = stmt.where(Shift.ends_at > since)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Shift.starts_at.desc()).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def _overlapping(starts_at: dt.datetime, ends_at: dt.datetime) -> ColumnElement[bool]:
+    return and_(RosterEntry.starts_at < ends_at, RosterEntry.ends_at > starts_at)
+
+
+def roster(
+    session: Session,
+    *,
+    shift_id: int,
+    post_id: int,
+    user: User,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+) -> RosterEntry:
+    """Put `user` on a post for a window of a shift (the whole shift by default); no overlaps."""
+    shift, post = require_shift(session, shift_id), require_post(session, post_id)
+    start, end = starts_at or shift.starts_at, ends_at or shift.ends_at
+    if end <= start:
+        raise InvalidWindow("a roster entry must end after it starts", field="ends_at")
+    if start < shift.starts_at or end > shift.ends_at:
+        raise InvalidWindow("a roster entry must lie within its shift", field="starts_at")
+    who = or_(RosterEntry.user_id == user.id, RosterEntry.post_id == post.id)
+    clash = session.scalars(select(RosterEntry).where(who, _overlapping(start, end)).limit(1)).first()
+    if clash is not None:
+        whom = f"{user.username} is" if clash.user_id == user.id else f"post {post.name} is"
+        raise RosterOverlap(
+            f"{whom} already rostered from {clash.starts_at:%Y-%m-%d %H:%M} to {clash.ends_at:%H:%M} UTC",
+            detail={"roster_id": clash.id},
+        )
+    entry = RosterEntry(shift_id=shift.id, post_id=post.id, user_id=user.id, starts_at=start, ends_at=end)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def require_roster_entry(session: Session, entry_id: int) -> RosterEntry:
+    """Return the roster entry, or raise RosterEntryNotFound."""
+    entry = session.get(RosterEntry, entry_id)
+    if entry is None:
+        raise RosterEntryNotFound(f"no roster entry with id {entry_id}")
+    return entry
+
+
+def list_roster(
+    session: Session,
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    post_id: int | None = None,
+    user_id: int | None = None,
+) -> list[RosterEntry]:
+    """Roster entries that overlap [since, until), by start time and post."""
+    stmt = select(RosterEntry).where(_overlapping(since, until))
+    if post_id is not None:
+        stmt = stmt.where(RosterEntry.post_id == post_id)
+    if user_id is not None:
+        stmt = stmt.where(RosterEntry.user_id == user_id)
+    return list(session.scalars(stmt.order_by(RosterEntry.starts_at, RosterEntry.post_id)))
+
+
+def current_entry(
+    session: Session, *, user_id: int, post_id: int, now: dt.datetime, early: dt.timedelta
+) -> RosterEntry | None:
+    """The person's roster entry on the post that is running now (or starts within `early`)."""
+    stmt = select(RosterEntry).where(
+        RosterEntry.user_id == user_id,
+        RosterEntry.post_id == post_id,
+        RosterEntry.starts_at <= now + early,
+        RosterEntry.ends_at > now,
+    )
+    return session.scalars(stmt.order_by(RosterEntry.starts_at).limit(1)).first()
+
+
+def next_entry(session: Session, *, post_id: int, after: dt.datetime) -> RosterEntry | None:
+    """The post's roster entry that starts at or after `after` (the incoming operator)."""
+    stmt = select(RosterEntry).where(RosterEntry.post_id == post_id, RosterEntry.starts_at >= after)
+    return session.scalars(stmt.order_by(RosterEntry.starts_at).limit(1)).first()

@@ -1,0 +1,104 @@
+"""Roster, check-in/out, leave-post with a substitute, and the presence scan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.outbox import OutboxMessage
+from shift_logs.roster import presence, watch
+from shift_logs.roster import service as roster
+from shift_logs.roster.errors import (
+    AlreadyCheckedIn,
+    InvalidWindow,
+    LeaveNotPending,
+    NotCheckedIn,
+    NotRostered,
+    RosterOverlap,
+    SelfApproval,
+    SubstituteNotOnDuty,
+)
+from shift_logs.roster.models import FlagKind, LeaveState
+from tests.factories.access import make_user
+from tests.factories.shift_logs import T0, make_crew, make_post, make_shift
+
+MIN = dt.timedelta(minutes=1)
+
+
+def test_overlapping_roster_entries_are_refused_for_a_person_and_for_a_post(session: Session) -> None:
+    crew = make_crew(session)
+    other_post = make_post(session)
+    with pytest.raises(RosterOverlap):
+        roster.roster(session, shift_id=crew.first.id, post_id=other_post.id, user=crew.outgoing)
+    with pytest.raises(RosterOverlap):
+        roster.roster(session, shift_id=crew.first.id, post_id=crew.post.id, user=make_user(session))
+    with pytest.raises(InvalidWindow):
+        roster.roster(
+            session,
+            shift_id=crew.first.id,
+            post_id=other_post.id,
+            user=make_user(session),
+            starts_at=T0 + 5 * MIN,
+            ends_at=T0,
+        )
+    with pytest.raises(InvalidWindow):
+        make_shift(session, hours=0)
+
+
+def test_check_in_needs_a_roster_entry_now_and_late_check_in_is_flagged(session: Session) -> None:
+    crew = make_crew(session)
+    with pytest.raises(NotRostered):
+        presence.check_in(session, user=crew.incoming, post_id=crew.post.id, now=T0)
+    stay = presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0 + 25 * MIN)
+    assert stay.late
+    with pytest.raises(AlreadyCheckedIn):
+        presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0 + 26 * MIN)
+    flags = watch.list_flags(session, since=T0)
+    assert [f.kind for f in flags] == [FlagKind.LATE_CHECKIN]
+    topics = session.scalars(select(OutboxMessage.topic)).all()
+    assert f"controlroom/posts/{crew.post.id}/late_checkin" in topics
+    presence.check_out(session, user=crew.outgoing, now=T0 + 60 * MIN)
+    with pytest.raises(NotCheckedIn):
+        presence.check_out(session, user=crew.outgoing, now=T0 + 61 * MIN)
+
+
+def test_leave_needs_a_substitute_on_duty_and_a_leader_and_routes_the_post(session: Session) -> None:
+    crew = make_crew(session)
+    helper_post = make_post(session)
+    helper = make_user(session)
+    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper)
+    presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0)
+    with pytest.raises(SubstituteNotOnDuty):
+        presence.request_leave(session, user=crew.outgoing, substitute=helper, reason="toilet", now=T0 + MIN)
+    presence.check_in(session, user=helper, post_id=helper_post.id, now=T0)
+    leave = presence.request_leave(
+        session, user=crew.outgoing, substitute=helper, reason="toilet", now=T0 + MIN
+    )
+    assert presence.responsible_for(session, post_id=crew.post.id) == crew.outgoing
+    with pytest.raises(SelfApproval):
+        presence.approve_leave(session, leave_id=leave.id, leader=crew.outgoing, now=T0 + MIN)
+    presence.approve_leave(session, leave_id=leave.id, leader=crew.leader, now=T0 + 2 * MIN)
+    assert leave.state is LeaveState.APPROVED
+    assert presence.responsible_for(session, post_id=crew.post.id) == helper
+    with pytest.raises(LeaveNotPending):
+        presence.approve_leave(session, leave_id=leave.id, leader=crew.leader, now=T0 + 3 * MIN)
+    presence.return_from_leave(session, leave_id=leave.id, user=crew.outgoing, now=T0 + 9 * MIN)
+    assert presence.responsible_for(session, post_id=crew.post.id) == crew.outgoing
+
+
+def test_scan_raises_unstaffed_inactive_and_late_handover_once(session: Session) -> None:
+    crew = make_crew(session)
+    assert watch.scan(session, now=T0 + 5 * MIN) == []
+    raised = watch.scan(session, now=T0 + 11 * MIN)
+    assert [f.kind for f in raised] == [FlagKind.UNSTAFFED]
+    assert watch.scan(session, now=T0 + 12 * MIN) == []
+    presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0 + 13 * MIN)
+    presence.touch(session, user=crew.outgoing, now=T0 + 20 * MIN)
+    assert watch.scan(session, now=T0 + 39 * MIN) == []
+    assert [f.kind for f in watch.scan(session, now=T0 + 41 * MIN)] == [FlagKind.INACTIVE]
+    end = crew.first.ends_at
+    late = watch.scan(session, now=end + 16 * MIN)
+    assert FlagKind.LATE_HANDOVER in [f.kind for f in late]
