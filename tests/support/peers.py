@@ -97,7 +97,7 @@ def _wait_line(proc: subprocess.Popen[str], prefix: str, timeout: float) -> None
     threading.Thread(target=read, daemon=True).start()
     if not found.wait(timeout):
         proc.kill()
-        raise RuntimeError(f"test peer did not start: {proc.args}")
+        raise RuntimeError(f"test peer did not start: {proc.args!r}")
 
 
 class RtspServer:
