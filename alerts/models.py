@@ -67,7 +67,7 @@ class Alert(CreatedAtMixin, Base):
     has_snapshot: Mapped[bool] = mapped_column(default=False)
 
     snapshot: Mapped[AlertSnapshot | None] = relationship(
-        back_populates="alert", cascade="all, delete-orphan", lazy="noload"
+        back_populates="alert", cascade="all, delete-orphan", lazy="raise"
     )
 
     @property

@@ -311,7 +311,7 @@ def changes_after(session: Session, *, after: int, limit: int = 200) -> list[tup
         .order_by(AlertChange.id)
         .limit(limit)
     )
-    return [(change, alert) for change, alert in session.execute(stmt).tuples()]
+    return [(change, alert) for change, alert in session.execute(stmt)]
 
 
 def snapshot_of(session: Session, alert_id: int) -> bytes | None:
