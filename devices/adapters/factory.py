@@ -24,12 +24,11 @@ def open_source(
     open_timeout: float = 10.0,
     read_timeout: float = 5.0,
     loop: bool = False,
-    realtime: bool = False,
+    realtime: bool | None = None,
 ) -> SourceBase:
     """Return an unopened source: rtsp(s):// -> RTSP, http(s):// -> MJPEG, demo:// -> synthetic, else a file.
 
-    `loop`/`realtime` apply to files (the synthetic source always runs in real time unless realtime=False
-    is combined with a demo URL, for tests).
+    `loop` applies to files; `realtime` (pacing to the clock) defaults to off for files, on for demo://.
     """
     scheme = scheme_of(url_or_spec)
     if scheme in ("rtsp", "rtsps"):
@@ -53,8 +52,8 @@ def open_source(
             read_timeout=read_timeout,
         )
     if scheme == "demo":
-        return SyntheticSource.from_url(url_or_spec, camera_id=camera_id, realtime=realtime or not loop)
+        return SyntheticSource.from_url(url_or_spec, camera_id=camera_id, realtime=realtime is not False)
     if scheme in ("", "file"):
         path = Path(url_or_spec.split("://", 1)[1]) if scheme == "file" else Path(url_or_spec)
-        return FileSource(path, camera_id=camera_id, fps=fps, loop=loop, realtime=realtime)
+        return FileSource(path, camera_id=camera_id, fps=fps, loop=loop, realtime=bool(realtime))
     raise ValueError(f"unknown camera URL scheme {scheme!r}")

@@ -112,10 +112,12 @@ class SyntheticSource(SourceBase):
         bg = np.asarray(cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
         fine = self._rng.integers(0, 24, size=(h, w), dtype=np.uint8)
         bg = np.asarray(cv2.add(bg, fine), dtype=np.uint8)
-        for _ in range(6):  # furniture and doors
-            x, y = int(self._rng.integers(0, w - 40)), int(self._rng.integers(h // 3, h - 30))
+        for _ in range(6):  # furniture and doors, sized to the frame
+            x = int(self._rng.integers(0, max(1, w - w // 16)))
+            y = int(self._rng.integers(h // 3, max(h // 3 + 1, h - h // 12)))
             shade = int(self._rng.integers(30, 220))
-            cv2.rectangle(bg, (x, y), (x + int(self._rng.integers(20, 120)), h - 1), shade, -1)
+            width = int(self._rng.integers(max(1, w // 32), max(2, w * 3 // 16)))
+            cv2.rectangle(bg, (x, y), (x + width, h - 1), shade, -1)
         return bg
 
     def _noise_pair(self) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:

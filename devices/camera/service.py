@@ -104,7 +104,12 @@ def create(session: Session, *, data: CameraCreate, box: CredentialBox) -> Camer
 
 
 def update(
-    session: Session, *, camera: Camera, data: CameraUpdate, box: CredentialBox, now: dt.datetime | None = None
+    session: Session,
+    *,
+    camera: Camera,
+    data: CameraUpdate,
+    box: CredentialBox,
+    now: dt.datetime | None = None,
 ) -> list[str]:
     """Apply the given changes; return the names of the fields that changed (secrets by name only)."""
     values = {k: getattr(data, k) for k in data.model_fields_set if k != "reason"}
@@ -151,9 +156,7 @@ def stream_url(camera: Camera, box: CredentialBox, *, sub: bool = False) -> str:
     return box.open(camera.url_sealed)
 
 
-def set_health(
-    session: Session, *, name: str, status: str, reason: str, since: dt.datetime
-) -> Camera | None:
+def set_health(session: Session, *, name: str, status: str, reason: str, since: dt.datetime) -> Camera | None:
     """Record a camera's new health (shared with every process through the database)."""
     camera = get_by_name(session, name)
     if camera is None:
@@ -176,7 +179,9 @@ def claim(
         .execution_options(synchronize_session=False)
     )
     session.expire_all()
-    return list(session.scalars(select(Camera).where(Camera.worker_id == worker_id, Camera.enabled.is_(True))))
+    return list(
+        session.scalars(select(Camera).where(Camera.worker_id == worker_id, Camera.enabled.is_(True)))
+    )
 
 
 def release(session: Session, *, worker_id: str) -> None:
