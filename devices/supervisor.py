@@ -81,6 +81,7 @@ class _Camera:
         ]
 
     def judge(self, step: Callable[[], HealthChange | None]) -> None:
+        """Run one health step under the camera's lock and emit the change, if any, outside it."""
         with self.lock:
             change = step()
         if change is not None:
@@ -157,6 +158,7 @@ class _Camera:
                 log.exception("camera %s: frame consumer failed", self.camera_id)
 
     def status(self) -> CameraStatus:
+        """A point-in-time view of this camera."""
         return CameraStatus(
             self.camera_id,
             self.tracker.state,
