@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from config.alerting import AlertSettings, DeliverySettings, MqttSettings
 from config.cameras import CameraConfig
+from config.footage import FootageSettings
 
 __all__ = [
     "AuthSettings",
@@ -146,6 +147,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     camera_control: CameraControlSettings = Field(default_factory=CameraControlSettings)
+    footage: FootageSettings = Field(default_factory=FootageSettings)
     cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras imported at start-up.")
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import footage.models  # noqa: F401 - registers the footage tables
 from access.audit.models import AuditEntry
 from access.users.models import AuthToken, User, UserRole
 from alerts.models import Alert, AlertChange, AlertSnapshot

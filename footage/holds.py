@@ -1,0 +1,131 @@
+"""Evidence holds (R8): placed by an operator or above, released only by a supervisor who did not place it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from access.roles import Role
+from access.users.models import User
+from core.clock import utcnow
+from core.errors import Forbidden
+from devices.camera import service as cameras
+from footage.errors import HoldAlreadyReleased, HoldNotFound, HoldOverlaps, SamePerson
+from footage.models import EvidenceHold, HoldCategory
+from footage.ranges import check_range
+
+__all__ = ["PLACE_ROLES", "RELEASE_ROLES", "active_on", "list_", "place_hold", "release_hold", "require"]
+
+PLACE_ROLES = frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})
+RELEASE_ROLES = frozenset({Role.SUPERVISOR})
+
+
+def require(session: Session, hold_id: int) -> EvidenceHold:
+    """The hold with `hold_id`, or HoldNotFound."""
+    hold = session.get(EvidenceHold, hold_id)
+    if hold is None:
+        raise HoldNotFound(f"no evidence hold with id {hold_id}")
+    return hold
+
+
+def active_on(
+    session: Session,
+    *,
+    camera_id: int | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[EvidenceHold]:
+    """Active holds, optionally of one camera and overlapping [start, end)."""
+    stmt = select(EvidenceHold).where(EvidenceHold.released_at.is_(None))
+    if camera_id is not None:
+        stmt = stmt.where(EvidenceHold.camera_id == camera_id)
+    if start is not None:
+        stmt = stmt.where(EvidenceHold.end > start)
+    if end is not None:
+        stmt = stmt.where(EvidenceHold.start < end)
+    return list(session.scalars(stmt.order_by(EvidenceHold.start)).all())
+
+
+def place_hold(
+    session: Session,
+    *,
+    camera_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    incident_ref: str,
+    category: HoldCategory,
+    user: User,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> EvidenceHold:
+    """Keep a camera's time range as evidence; refuses a range that overlaps an active hold."""
+    if not user.has_any(PLACE_ROLES):
+        raise Forbidden("placing an evidence hold needs an operator, shift leader or supervisor")
+    check_range(start, end)
+    camera = cameras.require(session, camera_id)
+    clash = active_on(session, camera_id=camera.id, start=start, end=end)
+    if clash:
+        other = clash[0]
+        raise HoldOverlaps(
+            f"camera {camera.name} already has hold {other.id} (incident {other.incident_ref}) from "
+            f"{other.start.isoformat()} to {other.end.isoformat()}; release or use that one",
+            detail={"hold_id": other.id},
+        )
+    hold = EvidenceHold(
+        camera_id=camera.id,
+        start=start,
+        end=end,
+        incident_ref=incident_ref.strip(),
+        category=category,
+        note=note,
+        placed_by_id=user.id,
+        placed_by=user.username,
+        created_at=now or utcnow(),
+    )
+    session.add(hold)
+    session.flush()
+    return hold
+
+
+def release_hold(
+    session: Session, *, hold_id: int, user: User, reason: str, now: dt.datetime | None = None
+) -> EvidenceHold:
+    """Release a hold: a supervisor, not the one who placed it, with a reason."""
+    if not user.has_any(RELEASE_ROLES):
+        raise Forbidden("releasing an evidence hold needs a supervisor")
+    hold = require(session, hold_id)
+    if hold.released_at is not None:
+        raise HoldAlreadyReleased(f"hold {hold.id} was released by {hold.released_by} already")
+    if hold.placed_by_id == user.id:
+        raise SamePerson("a hold must be released by a supervisor other than the one who placed it")
+    hold.released_at = now or utcnow()
+    hold.released_by_id, hold.released_by = user.id, user.username
+    hold.release_reason = reason
+    session.flush()
+    return hold
+
+
+def list_(
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    camera_id: int | None = None,
+    active: bool | None = None,
+    incident_ref: str | None = None,
+) -> tuple[list[EvidenceHold], int]:
+    """One page of holds, newest first, and the total."""
+    stmt = select(EvidenceHold)
+    if camera_id is not None:
+        stmt = stmt.where(EvidenceHold.camera_id == camera_id)
+    if active is not None:
+        stmt = stmt.where(
+            EvidenceHold.released_at.is_(None) if active else EvidenceHold.released_at.is_not(None)
+        )
+    if incident_ref:
+        stmt = stmt.where(EvidenceHold.incident_ref == incident_ref)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(EvidenceHold.id.desc()).limit(limit).offset(offset)).all()
+    return list(rows), total
