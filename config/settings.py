@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from config.alerting import AlertSettings, DeliverySettings, MqttSettings
 from config.cameras import CameraConfig
 from config.footage import FootageSettings
+from config.maintenance import MaintenanceSettings
 
 __all__ = [
     "AuthSettings",
@@ -147,6 +148,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     camera_control: CameraControlSettings = Field(default_factory=CameraControlSettings)
+    maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
     footage: FootageSettings = Field(default_factory=FootageSettings)
     cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras imported at start-up.")
 

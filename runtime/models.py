@@ -10,6 +10,7 @@ from db.base import Base
 from db.chain import ChainHead
 from db.outbox import Delivery, OutboxMessage
 from devices.camera.models import Camera
+from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, MaintenanceCheck
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
 from shift_logs.incident.models import Incident
@@ -28,9 +29,14 @@ __all__ = [
     "ChainHead",
     "Delivery",
     "DutyEntry",
+    "Equipment",
+    "Fault",
+    "FaultEvent",
+    "FaultPhoto",
     "Handover",
     "Incident",
     "LeaveRequest",
+    "MaintenanceCheck",
     "OutboxMessage",
     "Post",
     "Presence",
