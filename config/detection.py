@@ -86,6 +86,9 @@ class TamperParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(default=True, description="Check the picture for tampering and faults.")
+    check_hz: float = Field(
+        default=2.5, gt=0, le=60, description="How often per second covered, defocused and moved are checked."
+    )
     learn_s: float = Field(default=2.0, ge=0, le=600, description="Seconds to learn the reference view.")
     covered_max_std: float = Field(
         default=12.0, ge=0, le=128, description="Luma standard deviation below which a picture is uniform."

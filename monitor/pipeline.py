@@ -44,6 +44,7 @@ class Detector:
         self.sink = sink
         self.shape = analysis_shape(frame_shape, config.analysis_width)
         self._small = np.zeros(self.shape, dtype=np.uint8)
+        self._stride = max(1, frame_shape[1] // (2 * self.shape[1]))
         self._scale = (frame_shape[1] / self.shape[1], frame_shape[0] / self.shape[0])
         zones = build_zone_maps(config, frame_shape, self.shape)
         self.motion = MotionDetector(
@@ -89,7 +90,10 @@ class Detector:
         if self.shape == self.frame_shape:
             np.copyto(self._small, image)
         else:
-            cv2.resize(image, (self.shape[1], self.shape[0]), dst=self._small, interpolation=cv2.INTER_AREA)
+            # Decimate large frames to about twice the analysis size first (a strided view, no copy),
+            # then area-average: most of INTER_AREA's noise reduction at a fraction of its cost.
+            view = image[:: self._stride, :: self._stride] if self._stride > 1 else image
+            cv2.resize(view, (self.shape[1], self.shape[0]), dst=self._small, interpolation=cv2.INTER_AREA)
         return self._small
 
     def _track_tamper(self, frame: Frame, state: TamperState, events: list[MonitorEvent]) -> None:

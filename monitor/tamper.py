@@ -13,7 +13,7 @@ The checks report per-frame conditions; the pipeline turns them into events with
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -63,8 +63,11 @@ class TamperDetector:
         self.params = params
         self.shape = shape
         h, w = shape
-        self._learn_frames = max(1, math.ceil(params.learn_s * fps))
+        self._every = max(1, round(fps / params.check_hz))
+        self._learn_frames = max(1, math.ceil(params.learn_s * fps / self._every))
         self._frames = 0
+        self._tick = 0
+        self._last = TamperState()
         self._float = np.zeros(shape, dtype=np.float32)
         self._fine = np.zeros(shape, dtype=np.float32)
         self._coarse = np.zeros(shape, dtype=np.float32)
@@ -84,10 +87,20 @@ class TamperDetector:
     def reset(self) -> None:
         """Forget the reference view (e.g. after an operator accepts a re-aimed camera)."""
         self._frames = 0
+        self._last = TamperState()
 
     def check(self, image: NDArray[np.uint8]) -> TamperState:
         """Measure one analysis-resolution luma image against the reference and learn when healthy."""
         frozen = self._frozen(image)
+        self._tick += 1
+        if self._tick < self._every and self._frames > 0:
+            return replace(self._last, frozen=frozen, frozen_score=float(frozen))
+        self._tick = 0
+        self._last = self._check(image, frozen)
+        return self._last
+
+    def _check(self, image: NDArray[np.uint8], frozen: bool) -> TamperState:
+        """The covered, defocused and moved checks (run at `check_hz`), learning while healthy."""
         measure = self._measure(image)
         self._edge_map()
         self._frames += 1

@@ -48,13 +48,19 @@ def _yuv420(gray: NDArray[np.uint8]) -> NDArray[np.uint8]:
     return out
 
 
-def encode_gray(frames: Iterable[NDArray[np.uint8]], path: Path, fps: float, crf: int = 26) -> None:
-    """Encode luma frames as H.264 (yuv420p, 2 s GOP) into an .mp4 file."""
+def encode_gray(
+    frames: Iterable[NDArray[np.uint8]], path: Path, fps: float, crf: int = 26, bit_rate: int | None = None
+) -> None:
+    """Encode luma frames as H.264 (yuv420p, 2 s GOP) into an .mp4 file, at a CRF or a bit rate."""
     tmp = path.with_suffix(".part.mp4")
     with av.open(str(tmp), "w") as container:
         stream = container.add_stream("libx264", rate=round(fps))
         stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": str(crf), "preset": "veryfast", "g": str(round(2 * fps))}
+        stream.options = {"preset": "veryfast", "g": str(round(2 * fps))}
+        if bit_rate is None:
+            stream.options = {**stream.options, "crf": str(crf)}
+        else:
+            stream.bit_rate = bit_rate
         for i, gray in enumerate(frames):
             if i == 0:
                 stream.height, stream.width = gray.shape
