@@ -27,6 +27,7 @@ __all__ = [
     "close",
     "dispatch",
     "escalate_overdue",
+    "last_change_id",
     "list_",
     "raise_alert",
     "require",
@@ -312,6 +313,11 @@ def changes_after(session: Session, *, after: int, limit: int = 200) -> list[tup
         .limit(limit)
     )
     return [(change, alert) for change, alert in session.execute(stmt)]
+
+
+def last_change_id(session: Session) -> int:
+    """The id of the newest alert change (where a console that just rendered the queue resumes)."""
+    return session.scalar(select(func.max(AlertChange.id))) or 0
 
 
 def snapshot_of(session: Session, alert_id: int) -> bytes | None:

@@ -8,11 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from api.console import monitoring as monitoring_console
 from api.console.routes import mount_console
 from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
 from api.routes import alerts, audit, auth, cameras, health, users
+from api.routes.shift_logs import router as shift_logs_router
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import make_engine, make_session_factory
@@ -44,6 +46,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     install_error_handlers(app)
     for router in (health.router, auth.router, users.router, audit.router, cameras.router, alerts.router):
         app.include_router(router)
+    app.include_router(shift_logs_router)
+    app.include_router(monitoring_console.router)
     mount_console(app)
     app.add_middleware(RequestMiddleware, ctx=ctx)
     return app

@@ -15,9 +15,12 @@ import anyio
 
 from alerts import service as alerts
 from alerts.schemas import AlertRead
+from api.context import LiveView
 from db.session import SessionFactory, session_scope
 
-__all__ = ["AlertCursor", "alert_events"]
+__all__ = ["MJPEG_BOUNDARY", "AlertCursor", "alert_events", "mjpeg_frames"]
+
+MJPEG_BOUNDARY = "controlroomframe"
 
 GAP_WAIT_S = 5.0
 
@@ -81,3 +84,16 @@ async def alert_events(
             last_beat = time.monotonic()
             yield b": keep-alive\n\n"
         await anyio.sleep(poll_s)
+
+
+async def mjpeg_frames(live: LiveView, camera_name: str, fps: float) -> AsyncIterator[bytes]:
+    """Yield multipart JPEG parts of the camera's latest frame, skipping repeats, until the client leaves."""
+    period = 1.0 / fps
+    previous: bytes | None = None
+    while True:
+        jpeg = await anyio.to_thread.run_sync(live.snapshot_jpeg, camera_name)
+        if jpeg is not None and jpeg != previous:
+            previous = jpeg
+            head = f"--{MJPEG_BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n"
+            yield head.encode() + jpeg + b"\r\n"
+        await anyio.sleep(period)

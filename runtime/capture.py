@@ -73,6 +73,7 @@ class _Run:
     detect: DetectConfig
     detector: Detector | None = None
     latest: Frame | None = None
+    encoded: tuple[float, bytes] | None = None  # (frame ts, JPEG) of the last picture served
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -251,7 +252,12 @@ class CaptureRuntime:
         if run is None:
             return None
         with run.lock:
-            frame = run.latest
+            frame, encoded = run.latest, run.encoded
         if frame is None:
             return None
-        return encode_jpeg(blank_privacy_masks(frame.image, run.detect))
+        if encoded is not None and encoded[0] == frame.ts:
+            return encoded[1]  # every tile and stream shares one encoding per frame
+        jpeg = encode_jpeg(blank_privacy_masks(frame.image, run.detect))
+        with run.lock:
+            run.encoded = (frame.ts, jpeg)
+        return jpeg

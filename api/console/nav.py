@@ -21,6 +21,8 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("/", "nav.home", ALL_ROLES),
+    NavItem("/wall", "nav.wall", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
+    NavItem("/alerts", "nav.alerts", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
 ]
 
 

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from access.users.models import AuthToken, User
-from api.console.i18n import LANGUAGES, format_datetime, translate
+from api.console.i18n import LANGUAGES, format_datetime, translate, translations
 from api.console.nav import nav_for
 from api.deps import ANY_USER, PUBLIC, CurrentToken, SessionDep, SettingsDep, get_context
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
@@ -49,6 +49,10 @@ def render(
         "token": token,
         "csrf_token": token.csrf_token if token is not None else "",
         "nav": nav_for(user),
+        "js_strings": lambda *prefixes: {
+            k: v for k, v in translations(lang).items() if k.startswith(prefixes)
+        },
+        "idle_minutes": settings.auth.idle_minutes,
         "path": request.url.path,
         **values,
     }

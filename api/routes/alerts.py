@@ -52,11 +52,13 @@ def list_alerts(
 def stream_alerts(
     request: Request,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
-    after: Annotated[int | None, Query(ge=0, description="Resume after this change id.")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, description="Start after this change id (first connect).")
+    ] = None,
 ) -> StreamingResponse:
     """Server-Sent Events of every alert change; reconnect with Last-Event-ID to miss nothing."""
     resume = last_event_id or ""
-    start = after if after is not None else int(resume) if resume.isdigit() else 0
+    start = int(resume) if resume.isdigit() else after or 0  # a reconnecting EventSource sends Last-Event-ID
     factory = get_context(request).session_factory
     return StreamingResponse(
         alert_events(factory, after=start),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
 from access.roles import Role
 from api.deps import ANY_USER, Allow, SessionDep, SettingsDep, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
+from api.stream import MJPEG_BOUNDARY, mjpeg_frames
 from core.errors import NotFound, Unavailable
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraCreate, CameraHealthRead, CameraRead, CameraUpdate
@@ -82,3 +84,22 @@ def read_camera_snapshot(camera_id: int, request: Request, session: SessionDep) 
     if jpeg is None:
         raise NotFound(f"no picture from camera {camera.name!r} yet")
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
+@router.get("/{camera_id}/mjpeg", dependencies=[Depends(WATCHERS)])
+def stream_camera_mjpeg(
+    camera_id: int,
+    request: Request,
+    session: SessionDep,
+    fps: Annotated[float, Query(gt=0, le=30, description="Frames per second sent.")] = 5,
+) -> StreamingResponse:
+    """The camera live as MJPEG (multipart JPEG; privacy masks blanked), at up to `fps`."""
+    camera = cameras.require(session, camera_id)
+    live = get_context(request).live
+    if live is None:
+        raise Unavailable("no camera reader runs in this process")
+    return StreamingResponse(
+        mjpeg_frames(live, camera.name, fps),
+        media_type=f"multipart/x-mixed-replace; boundary={MJPEG_BOUNDARY}",
+        headers={"Cache-Control": "no-store"},
+    )

@@ -94,6 +94,7 @@ class CameraHealthRead(BaseModel):
     health: str
     health_reason: str
     health_since: dt.datetime | None
+    last_motion_at: dt.datetime | None
 
 
 class PtzMove(_In):

@@ -1,7 +1,10 @@
-// Console glue: state-changing forms are sent with the session's CSRF token in a header.
+// Console glue shared by every page: CSRF on form posts, times in the site's zone, session idle warning.
 (function () {
   "use strict";
-  const csrf = document.body.dataset.csrf || "";
+  const body = document.body;
+  const csrf = body.dataset.csrf || "";
+
+  // State-changing forms are sent with the session's CSRF token in a header.
   document.addEventListener("submit", async function (event) {
     const form = event.target;
     if (!csrf || form.method.toLowerCase() !== "post" || form.dataset.plain !== undefined) return;
@@ -15,4 +18,55 @@
     });
     window.location.assign(response.redirected ? response.url : window.location.href);
   });
+
+  // <time datetime="ISO"> shown in the site's time zone.
+  const formatter = new Intl.DateTimeFormat(body.dataset.lang === "zh" ? "zh-CN" : "en-GB", {
+    timeZone: body.dataset.tz || "UTC", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+  });
+  window.controlroom = {
+    csrf: csrf,
+    formatTime: function (iso) { return iso ? formatter.format(new Date(iso)) : ""; },
+    localizeTimes: function (root) {
+      (root || document).querySelectorAll("time[datetime]").forEach(function (el) {
+        el.textContent = window.controlroom.formatTime(el.getAttribute("datetime"));
+      });
+    },
+    post: async function (url, payload) {
+      const response = await fetch(url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, "Accept": "application/json" },
+        body: JSON.stringify(payload || {}),
+      });
+      let data = null;
+      try { data = await response.json(); } catch (e) { data = null; }
+      return { ok: response.ok, status: response.status, data: data };
+    },
+  };
+  window.controlroom.localizeTimes();
+
+  // Idle warning: after idle-2 minutes without input a banner offers to stay; at idle the session ends.
+  const idle = parseInt(body.dataset.idle || "0", 10);
+  if (idle > 0) {
+    const banner = document.getElementById("idle-warning");
+    const text = banner.querySelector("[data-text]");
+    let last = Date.now();
+    const touch = function () { last = Date.now(); banner.hidden = true; };
+    ["keydown", "mousedown", "mousemove", "touchstart"].forEach(function (e) {
+      document.addEventListener(e, touch, { passive: true });
+    });
+    document.getElementById("stay").addEventListener("click", function () {
+      touch();
+      fetch("/api/v1/auth/me", { credentials: "same-origin" });
+    });
+    setInterval(function () {
+      const left = idle * 60000 - (Date.now() - last);
+      if (left <= 0) {
+        window.controlroom.post("/api/v1/auth/logout").then(function () { window.location.assign("/login"); });
+      } else if (left <= 120000) {
+        text.textContent = text.dataset.text.replace("{m}", Math.ceil(left / 60000));
+        banner.hidden = false;
+      }
+    }, 5000);
+  }
 })();

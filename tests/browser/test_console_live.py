@@ -1,0 +1,91 @@
+"""The operator console against a running app with demo cameras, in Debian's Chromium:
+tiles update, an alert arrives live, one key acknowledges it, the language switches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from access.roles import Role
+from config.cameras import CameraConfig
+from db.session import make_session_factory, session_scope
+from devices.camera import service as cameras
+from devices.credentials import CredentialBox
+from runtime.worker import Worker
+from tests.browser.conftest import Live
+from tests.support.app_env import Env
+from tests.support.live_server import LiveServer
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def demo_live(make_env: Callable[..., Env]) -> Iterator[Live]:
+    """The app with two busy synthetic cameras read by a real capture worker."""
+    env = make_env(alerts={"ack_target_high_s": 600, "ack_target_normal_s": 600})
+    box = CredentialBox(env.settings.auth.secret_key.get_secret_value())
+    demo = [
+        CameraConfig(name="gate", title="Main gate", key=True, url="demo://gate?seed=1&people=4&light=0"),  # type: ignore[arg-type]
+        CameraConfig(name="lobby", title="Lobby", url="demo://lobby?seed=2&people=4&light=0"),  # type: ignore[arg-type]
+    ]
+    factory = make_session_factory(env.engine)
+    with session_scope(factory) as s:
+        cameras.import_config(s, cameras=demo, box=box)
+    worker = Worker(env.settings, factory)
+    env.app.state.ctx.live = worker.capture
+    worker.start()
+    try:
+        with LiveServer(env.app) as server:
+            yield Live(env=env, url=server.url)
+    finally:
+        worker.stop()
+
+
+def test_wall_tiles_update_and_an_alert_is_acknowledged_with_one_key(demo_live: Live, page: Page) -> None:
+    demo_live.env.user(Role.OPERATOR, username="olga")
+    demo_live.login(page, "olga")
+    page.goto(f"{demo_live.url}/wall")
+    gate = page.locator('.tile[data-name="gate"]')
+    expect(gate).to_have_class("tile key")
+    expect(gate.locator("img")).to_have_attribute(
+        "src", re.compile(r"snapshot\?t="), timeout=15000
+    )
+    first_src = gate.locator("img").get_attribute("src")
+    expect(gate.locator("img")).not_to_have_attribute("src", first_src or "", timeout=10000)
+    expect(gate.locator("[data-health]")).to_have_text("online", timeout=15000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(SCREENSHOTS / "wall.png"))
+
+    page.goto(f"{demo_live.url}/alerts")
+    expect(page.locator("#stream-state")).to_have_text("live", timeout=10000)
+    first_new = page.locator("tr.alert-row.state-new").first
+    expect(first_new).to_be_visible(timeout=40000)
+    alert_id = first_new.get_attribute("data-id")
+    row = page.locator(f'tr.alert-row[data-id="{alert_id}"]')
+    page.screenshot(path=str(SCREENSHOTS / "alerts.png"))
+    row.focus()
+    page.keyboard.press("a")
+    expect(row).to_have_class(re.compile("state-acknowledged"), timeout=5000)
+    with demo_live.env.session() as s:
+        from alerts.models import Alert
+
+        acked = s.get(Alert, int(alert_id or 0))
+        assert acked is not None and acked.acknowledged_by == "olga"
+
+    page.get_by_role("link", name="中文").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("告警队列")
+    expect(page.locator("#stream-state")).to_have_text("实时", timeout=10000)
+
+
+def test_maintenance_does_not_see_the_wall(live: Live, page: Page) -> None:
+    live.env.user(Role.MAINTENANCE, username="ma")
+    live.login(page, "ma")
+    expect(page.get_by_role("link", name="Wall")).to_have_count(0)
+    response = page.goto(f"{live.url}/wall")
+    assert response is not None and response.status == 403
