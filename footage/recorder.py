@@ -1,0 +1,306 @@
+"""The per-camera recorder: reads the camera's main stream with PyAV and remuxes its video packets by stream
+copy into keyframe-aligned segments, in a thread of its own.
+
+A lost stream closes the current segment cleanly and reconnects (a gap in the index, never a corrupt file).
+A full disk aborts the current segment, reports a fault, and waits until there is room again.
+The recorder never touches the database: it reports through a `RecorderSink`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import errno
+import logging
+import threading
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Protocol
+
+import av
+import av.container
+import av.video.stream
+
+from core.clock import utcnow
+from footage.segments import SegmentWritten
+from footage.storage import Storage, hash_file
+from footage.writer import SegmentFile, SegmentWriter, probe, repair_part
+
+__all__ = ["Recorder", "RecorderSink", "RecorderState", "orphan_segments", "repair_camera_folder"]
+
+log = logging.getLogger(__name__)
+_REANCHOR_S = 5.0
+
+
+class RecorderState(enum.StrEnum):
+    """What a recorder is doing."""
+
+    CONNECTING = "connecting"
+    RECORDING = "recording"
+    RECONNECTING = "reconnecting"
+    DISK_FULL = "disk_full"
+    STOPPED = "stopped"
+
+
+class RecorderSink(Protocol):
+    """Where a recorder reports finished segments and faults (the runtime writes them to the database)."""
+
+    def segment_written(self, written: SegmentWritten) -> None:
+        """A segment file is complete."""
+        ...
+
+    def fault(self, camera_id: int, kind: str, message: str) -> None:
+        """Recording stopped: `storage_full` or `stream_lost`."""
+        ...
+
+    def recovered(self, camera_id: int, kind: str) -> None:
+        """Recording runs again after a fault."""
+        ...
+
+
+def _written(camera_id: int, storage: Storage, f: SegmentFile, *, repaired: bool = False) -> SegmentWritten:
+    return SegmentWritten(
+        camera_id=camera_id,
+        start=f.start,
+        end=f.end,
+        size=f.size,
+        path=storage.relative(f.path),
+        sha256=f.sha256,
+        frames=f.frames,
+        codec=f.codec,
+        width=f.width,
+        height=f.height,
+        repaired=repaired,
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason without the URL (which may carry credentials)."""
+    text = getattr(exc, "strerror", None) or type(exc).__name__
+    return str(text)
+
+
+def _start_of(path_name: str, day: str) -> dt.datetime:
+    stamp = path_name.split(".mp4")[0]
+    return dt.datetime.strptime(f"{day} {stamp}", "%Y-%m-%d %H%M%S.%f").replace(tzinfo=dt.UTC)
+
+
+def repair_camera_folder(storage: Storage, camera_id: int, camera_name: str) -> list[SegmentWritten]:
+    """Start-up repair of one camera: each `.part` left by a crash is remuxed to what is readable, or dropped."""
+    repaired = []
+    for part in sorted((storage.root / camera_name).glob("*/*.part")):
+        try:
+            fixed = repair_part(part, _start_of(part.name, part.parent.name))
+        except ValueError:
+            part.unlink(missing_ok=True)
+            fixed = None
+        log.warning(
+            "camera %s: %s incomplete segment %s", camera_name, "repaired" if fixed else "dropped", part.name
+        )
+        if fixed is not None:
+            repaired.append(_written(camera_id, storage, fixed, repaired=True))
+    return repaired
+
+
+def orphan_segments(
+    storage: Storage, camera_id: int, camera_name: str, known: set[str]
+) -> list[SegmentWritten]:
+    """Finished files of a camera missing from the index (a crash between rename and insert), re-described."""
+    found = []
+    for path in sorted((storage.root / camera_name).glob("*/*.mp4")):
+        if storage.relative(path) in known:
+            continue
+        try:
+            start = _start_of(path.name, path.parent.name)
+            seconds, frames = probe(path)
+        except (ValueError, av.FFmpegError, IndexError):
+            log.warning("camera %s: %s is not a readable segment; left alone", camera_name, path.name)
+            continue
+        sha, size = hash_file(path)
+        with av.open(str(path)) as container:
+            ctx = container.streams.video[0].codec_context
+            codec, width, height = ctx.name, ctx.width, ctx.height
+        end = start + dt.timedelta(seconds=max(seconds, 0.001))
+        found.append(
+            SegmentWritten(
+                camera_id, start, end, size, storage.relative(path), sha, frames, codec, width, height
+            )
+        )
+    return found
+
+
+@dataclass
+class _Anchor:
+    """Maps stream time to wall time: the wall time of one packet's pts."""
+
+    wall: dt.datetime
+    pts: int
+    time_base: Fraction
+
+    def at(self, pts: int) -> dt.datetime:
+        return self.wall + dt.timedelta(seconds=float((pts - self.pts) * self.time_base))
+
+
+class Recorder:
+    """Records one camera; `start()`, `stop()`, `state`."""
+
+    def __init__(
+        self,
+        *,
+        camera_id: int,
+        camera_name: str,
+        url: str,
+        storage: Storage,
+        sink: RecorderSink,
+        segment_s: float = 10.0,
+        reconnect_s: float = 2.0,
+        open_timeout_s: float = 10.0,
+    ) -> None:
+        self.camera_id, self.camera_name, self.url = camera_id, camera_name, url
+        self.storage, self.sink = storage, sink
+        self.segment_s, self.reconnect_s, self.open_timeout_s = segment_s, reconnect_s, open_timeout_s
+        self.state = RecorderState.STOPPED
+        self.segments_written = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._fault: str | None = None
+        self._writer: SegmentWriter | None = None
+        self._resume_bytes = 0
+
+    # ---- lifecycle -----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the recording thread."""
+        self._stop.clear()
+        self.state = RecorderState.CONNECTING
+        self._thread = threading.Thread(target=self._run, name=f"record-{self.camera_name}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop recording; the segment being written is finished and reported."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self.state = RecorderState.STOPPED
+
+    # ---- the thread ----------------------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if not self._has_room():
+                self._enter_fault("storage_full", f"less than {self._room_needed() / 1e6:.1f} MB free")
+                self._stop.wait(1.0)
+                continue
+            try:
+                container = av.open(self.url, options=self._options(), timeout=(self.open_timeout_s,) * 2)
+            except (av.FFmpegError, OSError) as exc:
+                self._lost(f"cannot open the stream: {_reason(exc)}")
+                continue
+            try:
+                self._record(container)
+            finally:
+                container.close()
+
+    def _room_needed(self) -> int:
+        return max(int(self.storage.settings.min_free_mb * 1e6), self._resume_bytes)
+
+    def _has_room(self) -> bool:
+        """Room to record: `min_free_mb`, and after a full disk twice what the aborted segment had written."""
+        return self.storage.free() >= self._room_needed()
+
+    def _options(self) -> dict[str, str]:
+        if self.url.startswith(("rtsp://", "rtsps://")):
+            return {"rtsp_transport": "tcp", "timeout": str(int(self.open_timeout_s * 1_000_000))}
+        return {}
+
+    def _record(self, container: av.container.InputContainer) -> None:
+        if not container.streams.video:
+            self._lost("the stream has no video track")
+            return
+        self._writer = None
+        try:
+            self._pump(container, container.streams.video[0])
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                self._finish()
+                self._lost(f"stream lost: {_reason(exc)}")
+                return
+            if self._writer is not None:
+                self._resume_bytes = max(2 * self._writer.bytes_written, 1_000_000)
+                self._writer.abort()
+                self._writer = None
+            self._enter_fault("storage_full", f"disk full while writing: {exc.strerror}")
+            self._stop.wait(1.0)
+        except (av.FFmpegError, EOFError) as exc:
+            self._finish()
+            self._lost(f"stream lost: {_reason(exc)}")
+
+    def _pump(self, container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> None:
+        """Copy packets into segments until stopped; raises when the stream fails or ends."""
+        anchor: _Anchor | None = None
+        for packet in container.demux(stream):
+            if self._stop.is_set():
+                self._finish()
+                return
+            if packet.dts is None or packet.pts is None or not packet.size:
+                continue
+            if anchor is None:
+                anchor = _Anchor(utcnow(), packet.pts, stream.time_base or Fraction(1, 90000))
+            if packet.is_keyframe and (self._writer is None or self._writer.duration_s >= self.segment_s):
+                if not self._finish():
+                    self._stop.wait(1.0)
+                    return
+                anchor = self._reanchor(anchor, packet.pts)
+                start = anchor.at(packet.pts)
+                self._writer = SegmentWriter(
+                    self.storage.segment_path(self.camera_name, start), stream, start
+                )
+                self.state = RecorderState.RECORDING
+            if self._writer is not None:
+                self._writer.mux(packet)
+        raise EOFError("the stream ended")
+
+    def _reanchor(self, anchor: _Anchor, pts: int) -> _Anchor:
+        """Follow the wall clock when the camera's clock has drifted by more than a few seconds."""
+        now = utcnow()
+        if abs((anchor.at(pts) - now).total_seconds()) > _REANCHOR_S:
+            return _Anchor(now, pts, anchor.time_base)
+        return anchor
+
+    def _finish(self) -> bool:
+        """Close the current segment and report it; False when the disk was too full to finish it."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return True
+        try:
+            done = writer.close()
+        except OSError as exc:
+            self._resume_bytes = max(2 * writer.bytes_written, 1_000_000)
+            writer.abort()
+            self._enter_fault("storage_full", f"cannot finish a segment: {exc.strerror}")
+            return False
+        if done is not None:
+            self.segments_written += 1
+            self.sink.segment_written(_written(self.camera_id, self.storage, done))
+            self._recovered()
+        return True
+
+    # ---- faults --------------------------------------------------------------------------------------
+    def _enter_fault(self, kind: str, message: str) -> None:
+        if self._fault != kind:
+            self._fault = kind
+            log.error("camera %s: recording stopped: %s", self.camera_name, message)
+            self.sink.fault(self.camera_id, kind, message)
+        self.state = RecorderState.DISK_FULL if kind == "storage_full" else RecorderState.RECONNECTING
+
+    def _lost(self, message: str) -> None:
+        if self._stop.is_set():
+            return
+        self._enter_fault("stream_lost", message)
+        self._stop.wait(self.reconnect_s)
+
+    def _recovered(self) -> None:
+        """A segment was finished: any fault is over."""
+        self._resume_bytes = 0
+        if self._fault is not None:
+            kind, self._fault = self._fault, None
+            log.info("camera %s: recording again after %s", self.camera_name, kind)
+            self.sink.recovered(self.camera_id, kind)

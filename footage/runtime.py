@@ -1,0 +1,218 @@
+"""Recording inside the capture worker: one `Recorder` per camera this worker leases whose recording mode is
+not `off`, a writer thread that indexes segments and raises storage alerts, and the retention job.
+
+The worker wires it with `footage.runtime.attach(worker)` (adds its jobs to the worker's scheduler) and
+calls `.stop()` when it stops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from config.cameras import RecordingConfig
+from config.settings import Settings
+from core.clock import Clock, SystemClock
+from db.session import SessionFactory, session_scope
+from devices.camera import service as cameras
+from devices.camera.models import Camera
+from devices.credentials import CredentialBox
+from footage import segments
+from footage.jobs import RetentionReport, raise_storage_alert, run_retention
+from footage.recorder import Recorder, orphan_segments, repair_camera_folder
+from footage.segments import SegmentWritten
+from footage.storage import Storage
+
+__all__ = ["FootageRuntime", "WorkerLike", "attach"]
+
+log = logging.getLogger(__name__)
+Job = Callable[[], None]
+_RECORDABLE = ("rtsp://", "rtsps://", "http://", "https://", "file:", "/")
+
+
+class WorkerLike(Protocol):
+    """What `attach` needs of the capture worker (runtime.worker.Worker)."""
+
+    settings: Settings
+    factory: SessionFactory
+    clock: Clock
+    worker_id: str
+    scheduler: Any
+
+
+class FootageRuntime:
+    """Recorders for this worker's cameras, their database writer, and the retention job."""
+
+    def __init__(
+        self, settings: Settings, factory: SessionFactory, *, worker_id: str, clock: Clock | None = None
+    ) -> None:
+        self.settings, self.factory, self.worker_id = settings, factory, worker_id
+        self.clock: Clock = clock or SystemClock()
+        self.storage = Storage.of(settings)
+        self.box = CredentialBox(settings.auth.secret_key.get_secret_value())
+        self.recorders: dict[int, Recorder] = {}
+        self._jobs: queue.Queue[Job] = queue.Queue(maxsize=10_000)
+        self._stop = threading.Event()
+        self._writer = threading.Thread(target=self._write_loop, name="footage-writer", daemon=True)
+        self._writer.start()
+        self._lock = threading.Lock()
+
+    # ---- recorders -----------------------------------------------------------------------------------
+    def sync(self) -> None:
+        """Start recorders for leased cameras that record, stop those no longer leased or recording."""
+        with session_scope(self.factory) as session:
+            rows = session.scalars(
+                select(Camera).where(Camera.worker_id == self.worker_id, Camera.enabled.is_(True))
+            ).all()
+            wanted = {
+                c.id: (c.name, cameras.stream_url(c, self.box))
+                for c in rows
+                if RecordingConfig.model_validate(c.recording or {}).mode != "off"
+            }
+        with self._lock:
+            for camera_id in set(self.recorders) - set(wanted):
+                self.recorders.pop(camera_id).stop()
+            for camera_id, (name, url) in wanted.items():
+                if camera_id not in self.recorders:
+                    self.record(camera_id, name, url)
+
+    def record(self, camera_id: int, name: str, url: str) -> Recorder | None:
+        """Repair what a crash left of this camera, then start recording it."""
+        if not url.startswith(_RECORDABLE):
+            log.warning("camera %s: its stream cannot be recorded (not rtsp/http/file)", name)
+            return None
+        for written in repair_camera_folder(self.storage, camera_id, name):
+            self.segment_written(written)
+        with session_scope(self.factory) as session:
+            known = segments.known_paths(session, camera_id)
+        for written in orphan_segments(self.storage, camera_id, name, known):
+            self.segment_written(written)
+        recorder = Recorder(
+            camera_id=camera_id,
+            camera_name=name,
+            url=url,
+            storage=self.storage,
+            sink=self,
+            segment_s=self.settings.footage.segment_s,
+            reconnect_s=self.settings.footage.reconnect_s,
+            open_timeout_s=self.settings.footage.open_timeout_s,
+        )
+        self.recorders[camera_id] = recorder
+        recorder.start()
+        return recorder
+
+    def stop(self) -> None:
+        """Stop every recorder (finishing their segments) and write what is pending."""
+        with self._lock:
+            for recorder in self.recorders.values():
+                recorder.stop()
+            self.recorders.clear()
+        self._stop.set()
+        self._writer.join(timeout=10)
+
+    # ---- RecorderSink --------------------------------------------------------------------------------
+    def segment_written(self, written: SegmentWritten) -> None:
+        """Index a finished segment (on the writer thread)."""
+
+        def write() -> None:
+            with session_scope(self.factory) as session:
+                segments.add(session, written)
+
+        self._submit(write)
+
+    def fault(self, camera_id: int, kind: str, message: str) -> None:
+        """Storage full: raise the alert and run retention at once (it may free unheld footage)."""
+        if kind != "storage_full":
+            return  # a lost stream is the capture runtime's offline alert
+
+        def write() -> None:
+            now = self.clock.now()
+            with session_scope(self.factory) as session:
+                camera = session.get(Camera, camera_id)
+                raise_storage_alert(
+                    session, self.settings, f"{message}; recording paused", camera=camera, now=now
+                )
+            self.retention(now)
+
+        self._submit(write)
+
+    def recovered(self, camera_id: int, kind: str) -> None:
+        """Recording runs again (logged by the recorder)."""
+
+    # ---- retention -----------------------------------------------------------------------------------
+    def retention(self, now: dt.datetime | None = None) -> RetentionReport:
+        """Run the retention job once."""
+        return run_retention(self.factory, self.settings, now or self.clock.now())
+
+    # ---- the writer thread ---------------------------------------------------------------------------
+    def _submit(self, job: Job) -> None:
+        try:
+            self._jobs.put_nowait(job)
+        except queue.Full:
+            log.error("footage writer queue full: a job was dropped (a segment is re-indexed at start-up)")
+
+    def drain(self, timeout: float = 10.0) -> None:
+        """Wait until every queued job is written (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self._jobs.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def _write_loop(self) -> None:
+        while not (self._stop.is_set() and self._jobs.empty()):
+            try:
+                job = self._jobs.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            try:
+                self._run_job(job)
+            finally:
+                self._jobs.task_done()
+
+    def _run_job(self, job: Job) -> None:
+        delay = 0.5
+        while True:
+            try:
+                job()
+                return
+            except DBAPIError as exc:
+                if self._stop.is_set():
+                    log.error("database unavailable at shutdown; a footage write is lost: %s", exc.orig)
+                    return
+                log.warning("database unavailable, retrying in %.1f s: %s", delay, exc.orig)
+                time.sleep(delay)
+                delay = min(delay * 2, 10)
+            except Exception:
+                log.exception("footage writer job failed")
+                return
+
+
+def attach(worker: WorkerLike) -> FootageRuntime:
+    """Create the footage runtime for `worker` and schedule its jobs (recorder sync, retention)."""
+    runtime = FootageRuntime(worker.settings, worker.factory, worker_id=worker.worker_id, clock=worker.clock)
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    worker.scheduler.add_job(
+        runtime.sync,
+        "interval",
+        seconds=max(worker.settings.worker.lease_s / 3, 1),
+        id="footage-recorders",
+        next_run_time=soon,
+        max_instances=1,
+        coalesce=True,
+    )
+    worker.scheduler.add_job(
+        runtime.retention,
+        "interval",
+        seconds=worker.settings.footage.retention_interval_s,
+        id="footage-retention",
+        max_instances=1,
+        coalesce=True,
+    )
+    return runtime
