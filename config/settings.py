@@ -13,6 +13,7 @@ from config.alerting import AlertSettings, DeliverySettings, MqttSettings
 from config.cameras import CameraConfig
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
+from config.reports import ReportSettings
 
 __all__ = [
     "AuthSettings",
@@ -150,6 +151,7 @@ class Settings(BaseSettings):
     camera_control: CameraControlSettings = Field(default_factory=CameraControlSettings)
     maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
     footage: FootageSettings = Field(default_factory=FootageSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
     cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras imported at start-up.")
 
     @classmethod

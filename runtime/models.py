@@ -11,6 +11,7 @@ from db.chain import ChainHead
 from db.outbox import Delivery, OutboxMessage
 from devices.camera.models import Camera
 from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, MaintenanceCheck
+from reports.models import StoredReport
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
 from shift_logs.incident.models import Incident
@@ -43,6 +44,7 @@ __all__ = [
     "PresenceFlag",
     "RosterEntry",
     "Shift",
+    "StoredReport",
     "Task",
     "User",
     "UserRole",

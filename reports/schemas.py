@@ -1,0 +1,96 @@
+"""The shape of a computed report: sections of figures and tables (each beside the previous period), series.
+
+A report is plain data (stored as JSON in `stored_reports`, rendered to the console page, CSV, HTML, PDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["Change", "Figure", "ReportData", "Row", "SectionData", "Series", "Table", "Unit"]
+
+Unit = Literal["count", "seconds", "minutes", "share"]
+Number = int | float
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Change(_Shape):
+    """Current minus previous, and in percent of previous; `note` is `new` (zero base) or `n/a`."""
+
+    absolute: Number | None
+    percent: float | None
+    note: Literal["", "new", "n/a"] = ""
+
+
+class Figure(_Shape):
+    """One figure of a section with the previous period's value."""
+
+    key: str
+    unit: Unit
+    current: Number | None
+    previous: Number | None
+    change: Change
+
+
+class Row(_Shape):
+    """One row of a breakdown table (e.g. one camera)."""
+
+    label: str
+    current: Number
+    previous: Number
+    change: Change
+
+
+class Table(_Shape):
+    """A breakdown: counts by camera, kind, outcome, channel ..."""
+
+    key: str
+    unit: Unit
+    rows: list[Row]
+
+
+class Series(_Shape):
+    """Data of one chart: labels along the x axis, one or more named value lists."""
+
+    key: str
+    labels: list[str]
+    values: dict[str, list[Number]]
+
+
+class SectionData(_Shape):
+    """One section; `scoped` is False when the section's data cannot be narrowed to the chosen scope."""
+
+    name: str
+    scoped: bool
+    figures: list[Figure]
+    tables: list[Table]
+    series: list[Series]
+
+
+class ReportData(_Shape):
+    """A whole report for a period and scope."""
+
+    period_kind: str
+    period_label: str
+    start: dt.datetime
+    end: dt.datetime
+    previous_label: str
+    previous_start: dt.datetime
+    previous_end: dt.datetime
+    scope: str
+    timezone: str
+    generated_at: dt.datetime
+    sections: list[SectionData]
+
+    def section(self, name: str) -> SectionData:
+        """The section called `name` (KeyError when absent)."""
+        for section in self.sections:
+            if section.name == name:
+                return section
+        raise KeyError(name)
