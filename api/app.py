@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from api.console import monitoring as monitoring_console
 from api.console.routes import mount_console
+from api.console.shift_logs import router as shift_console_router
 from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
@@ -47,6 +48,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     for router in (health.router, auth.router, users.router, audit.router, cameras.router, alerts.router):
         app.include_router(router)
     app.include_router(shift_logs_router)
+    app.include_router(shift_console_router)
     app.include_router(monitoring_console.router)
     mount_console(app)
     app.add_middleware(RequestMiddleware, ctx=ctx)

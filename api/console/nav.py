@@ -23,6 +23,12 @@ NAV: list[NavItem] = [
     NavItem("/", "nav.home", ALL_ROLES),
     NavItem("/wall", "nav.wall", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
     NavItem("/alerts", "nav.alerts", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
+    NavItem("/duty-log", "shift.nav.duty_log", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
+    NavItem("/handovers", "shift.nav.handovers", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
+    NavItem("/roster", "shift.nav.roster", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
+    NavItem("/tasks", "shift.nav.tasks", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
+    NavItem("/incidents", "shift.nav.incidents", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
+    NavItem("/visitors", "shift.nav.visitors", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
 ]
 
 

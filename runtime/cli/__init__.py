@@ -27,6 +27,7 @@ _COMMAND_MODULES = (
     "runtime.cli.admin",
     "runtime.cli.serve",
     "runtime.cli.camera",
+    "runtime.cli.shift_logs",
 )
 
 

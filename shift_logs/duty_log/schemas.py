@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.schemas import ReadSchema, WriteSchema
@@ -28,6 +28,13 @@ class DutyEntryCreate(WriteSchema):
     kind: EntryKind = Field(description="observation, call, patrol, visitor or equipment.")
     text: str = Field(min_length=1, max_length=4000)
     ref: str = Field(default="", max_length=100, description="What it is about, e.g. camera:gate-1.")
+
+    @field_validator("kind")
+    @classmethod
+    def _written_by_hand(cls, value: EntryKind) -> EntryKind:
+        if value not in WRITABLE_KINDS:
+            raise ValueError(f"{value} entries are written by the system")
+        return value
 
 
 class DutyCorrectionCreate(WriteSchema):

@@ -13,8 +13,10 @@ from core.hashchain import ChainBreak
 from db.chain import ChainHead, append_entry, head_of, verify_chain
 from shift_logs.duty_log.errors import DutyEntryNotFound, InvalidCorrection
 from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
+from shift_logs.roster.errors import PostNotFound
+from shift_logs.roster.models import Post
 
-__all__ = ["ChainReport", "append", "correct", "head", "list_", "require", "verify", "verify_all"]
+__all__ = ["ChainReport", "append", "correct", "head", "list_", "require", "verify", "verify_all", "write"]
 
 
 def append(
@@ -41,6 +43,22 @@ def append(
         corrects_id=corrects_id,
     )
     return append_entry(session, entry, chain=chain_name(post_id), now=now)
+
+
+def write(
+    session: Session,
+    *,
+    post_id: int,
+    kind: EntryKind,
+    text: str,
+    author: User,
+    now: dt.datetime,
+    ref: str = "",
+) -> DutyEntry:
+    """A hand-written entry by someone at a post (the post must exist)."""
+    if session.get(Post, post_id) is None:
+        raise PostNotFound(f"no post with id {post_id}")
+    return append(session, post_id=post_id, kind=kind, text=text, author=author, now=now, ref=ref)
 
 
 def require(session: Session, entry_id: int) -> DutyEntry:

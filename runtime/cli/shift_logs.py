@@ -1,0 +1,58 @@
+"""`controlroom log verify` and `log scan`: the duty log's integrity and the presence and deadline rules."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+from core.clock import utcnow
+from runtime.cli.common import load, open_database
+from shift_logs.duty_log import service as duty_log
+from shift_logs.incident import service as incidents
+from shift_logs.roster import watch
+
+log_app = typer.Typer(help="The duty log and the shift rules.", no_args_is_help=True)
+
+
+@log_app.command("verify")
+def log_verify() -> None:
+    """Recompute every post's duty log; exit 1 naming the first broken entry if one was tampered with."""
+    database = open_database(load())
+    with database.session() as session:
+        reports = duty_log.verify_all(session)
+    broken = [r for r in reports if not r.ok]
+    for report in broken:
+        typer.echo(
+            f"duty log {report.chain} BROKEN at {report.broken} ({report.checked} entries read)", err=True
+        )
+    if broken:
+        raise typer.Exit(1)
+    total = sum(r.checked for r in reports)
+    typer.echo(f"duty logs intact: {len(reports)} logs, {total} entries verified")
+
+
+@log_app.command("scan")
+def log_scan(
+    every: Annotated[int, typer.Option(min=0, help="Repeat every N seconds (0: once and exit).")] = 0,
+) -> None:
+    """Raise presence problems (unstaffed post, inactivity, late handover) and overdue incidents to the leader."""
+    database = open_database(load())
+    while True:
+        now = utcnow()
+        with database.session() as session:
+            flags = watch.scan(session, now=now)
+            overdue = incidents.flag_overdue(session, now=now)
+            for flag in flags:
+                typer.echo(f"{now:%Y-%m-%d %H:%M:%S} post {flag.post_id}: {flag.kind}: {flag.detail}")
+            for incident in overdue:
+                typer.echo(f"{now:%Y-%m-%d %H:%M:%S} incident {incident.id} overdue ({incident.state})")
+        if every <= 0:
+            return
+        time.sleep(every)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `log` command group."""
+    app.add_typer(log_app, name="log")
