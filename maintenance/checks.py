@@ -149,7 +149,7 @@ def complete(
     by_item = {a.item: a for a in answers}
     check.checklist = [{"item": i, "ok": by_item[i].ok, "note": by_item[i].note} for i in items]
     check.state, check.note = CheckState.DONE, note
-    check.completed_at, check.completed_by_id = now or utcnow(), user.id
+    check.completed_at, check.completed_by = now or utcnow(), user
     session.flush()
     return check
 

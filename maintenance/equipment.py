@@ -158,14 +158,14 @@ def list_with_health(
     open_stmt = select(Fault.equipment_id, Fault.severity).where(
         Fault.equipment_id.in_(ids), Fault.state.in_(list(OPEN_STATES))
     )
-    for equipment_id, severity in session.execute(open_stmt).tuples():
+    for equipment_id, severity in session.execute(open_stmt):
         faults.setdefault(equipment_id, []).append(severity)
     due_stmt = (
         select(MaintenanceCheck.equipment_id, func.min(MaintenanceCheck.due_at))
         .where(MaintenanceCheck.equipment_id.in_(ids), MaintenanceCheck.state == CheckState.DUE)
         .group_by(MaintenanceCheck.equipment_id)
     )
-    due = dict(session.execute(due_stmt).tuples().all())
+    due = {row[0]: row[1] for row in session.execute(due_stmt)}
     out = []
     for equipment in rows:
         severities = faults.get(equipment.id, [])

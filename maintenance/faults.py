@@ -14,7 +14,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.roles import Role
-from access.users.models import User
+from access.users.models import User, UserRole
 from config.maintenance import MaintenanceSettings
 from core.clock import utcnow
 from maintenance import equipment as equipment_service
@@ -36,6 +36,7 @@ __all__ = [
     "add_photo",
     "history",
     "list_",
+    "maintainers",
     "photo",
     "photos",
     "record_event",
@@ -77,6 +78,17 @@ def record_event(
     return event
 
 
+def maintainers(session: Session) -> list[User]:
+    """Active maintenance users (who a fault can be assigned to), by name."""
+    stmt = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.MAINTENANCE, User.disabled.is_(False))
+        .order_by(User.username)
+    )
+    return list(session.scalars(stmt))
+
+
 def require(session: Session, fault_id: int) -> Fault:
     """The fault with `fault_id`, or FaultNotFound."""
     fault = session.get(Fault, fault_id)
@@ -109,7 +121,7 @@ def report(
         open_condition_key=f"{equipment.id}:{condition}" if condition else None,
         condition_active=condition is not None,
         reported_at=now,
-        reported_by_id=user.id if user is not None else None,
+        reported_by=user,
         created_at=now,
     )
     session.add(fault)
@@ -153,23 +165,23 @@ def _apply(
     """Set the fields that go with `action` (the state itself is set by the caller)."""
     if action is Action.ASSIGN:
         assignee = _assignee(session, assignee_id)
-        fault.assignee_id, fault.assigned_at = assignee.id, now
+        fault.assignee, fault.assigned_at = assignee, now
         detail["assignee"] = assignee.username
     elif action is Action.START:
         fault.started_at = now
     elif action in (Action.FIX, Action.AUTO_FIX):
         # An automatic fault was repaired when its condition cleared, not when the hold time ran out.
         fixed_at = (fault.condition_cleared_at or now) if action is Action.AUTO_FIX else now
-        fault.fixed_at, fault.fixed_by_id = fixed_at, user.id if user is not None else None
+        fault.fixed_at, fault.fixed_by = fixed_at, user
         fault.repair_seconds = round((fixed_at - fault.reported_at).total_seconds(), 3)
         detail["repair_seconds"] = fault.repair_seconds
     elif action is Action.REOPEN:
-        fault.fixed_at = fault.fixed_by_id = fault.repair_seconds = None
+        fault.fixed_at = fault.fixed_by = fault.repair_seconds = None
     elif action is Action.DUPLICATE:
         fault.duplicate_of_id = _duplicate_target(session, fault, duplicate_of_id).id
         detail["duplicate_of"] = fault.duplicate_of_id
     if action in (Action.VERIFY, Action.REJECT, Action.DUPLICATE):
-        fault.closed_at, fault.closed_by_id = now, user.id if user is not None else None
+        fault.closed_at, fault.closed_by = now, user
 
 
 def transition(

@@ -15,6 +15,8 @@ __all__ = [
     "CheckRead",
     "EquipmentCreate",
     "EquipmentRead",
+    "EquipmentRef",
+    "EquipmentStatusRead",
     "EquipmentUpdate",
     "FaultAssign",
     "FaultCreate",
@@ -94,6 +96,24 @@ class EquipmentRead(_Read):
     created_at: dt.datetime
 
 
+class EquipmentStatusRead(EquipmentRead):
+    """A piece of equipment with its health (camera stream health, or ok/fault), open faults, next check."""
+
+    status: str
+    open_faults: int
+    worst: Severity | None
+    next_check_at: dt.datetime | None
+
+
+class EquipmentRef(_Read):
+    """A piece of equipment, as shown on a fault."""
+
+    id: int
+    name: str
+    kind: EquipmentKind
+    location: str
+
+
 class FaultCreate(_Write):
     """Reporting a fault."""
 
@@ -132,6 +152,7 @@ class FaultRead(_Read):
 
     id: int
     equipment_id: int
+    equipment: EquipmentRef
     title: str
     description: str
     severity: Severity
@@ -200,6 +221,7 @@ class CheckRead(_Read):
 
     id: int
     equipment_id: int
+    equipment: EquipmentRef
     due_at: dt.datetime
     state: CheckState
     checklist: list[dict[str, object]]
