@@ -16,6 +16,7 @@ from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
 from api.routes import alerts, audit, auth, cameras, health, users
 from api.routes.maintenance import router as maintenance_router
+from api.routes.reports_all import router as reports_router
 from api.routes.shift_logs import router as shift_logs_router
 from config.settings import Settings
 from core.clock import Clock, SystemClock
@@ -51,6 +52,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(shift_logs_router)
     app.include_router(maintenance_router)
     app.include_router(shift_console_router)
+    app.include_router(reports_router)
     app.include_router(monitoring_console.router)
     mount_console(app)
     app.add_middleware(RequestMiddleware, ctx=ctx)

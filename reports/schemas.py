@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Change", "Figure", "ReportData", "Row", "SectionData", "Series", "Table", "Unit"]
+__all__ = ["Change", "Figure", "ReportData", "Row", "SectionData", "Series", "StoredReportRead", "Table", "Unit"]
 
 Unit = Literal["count", "seconds", "minutes", "share"]
 Number = int | float
@@ -94,3 +94,17 @@ class ReportData(_Shape):
             if section.name == name:
                 return section
         raise KeyError(name)
+
+
+class StoredReportRead(_Shape):
+    """A stored report without its figures."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    id: int
+    period_kind: str
+    period_label: str
+    scope: str
+    period_start: dt.datetime
+    period_end: dt.datetime
+    generated_at: dt.datetime

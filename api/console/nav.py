@@ -23,6 +23,7 @@ NAV: list[NavItem] = [
     NavItem("/", "nav.home", ALL_ROLES),
     NavItem("/wall", "nav.wall", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
     NavItem("/alerts", "nav.alerts", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
+    NavItem("/reports", "nav.reports", frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})),
     NavItem("/faults", "nav.faults", ALL_ROLES),
     NavItem("/maintenance", "nav.maintenance", frozenset({Role.MAINTENANCE})),
     NavItem("/duty-log", "shift.nav.duty_log", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
