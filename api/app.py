@@ -15,6 +15,8 @@ from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
 from api.routes import alerts, audit, auth, cameras, health, users
+from api.routes.footage import router as footage_router
+from api.routes.footage_media import router as footage_media_router
 from api.routes.maintenance import router as maintenance_router
 from api.routes.reports_all import router as reports_router
 from api.routes.shift_logs import router as shift_logs_router
@@ -50,6 +52,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     for router in (health.router, auth.router, users.router, audit.router, cameras.router, alerts.router):
         app.include_router(router)
     app.include_router(shift_logs_router)
+    app.include_router(footage_router)
+    app.include_router(footage_media_router)
     app.include_router(maintenance_router)
     app.include_router(shift_console_router)
     app.include_router(reports_router)

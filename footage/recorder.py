@@ -26,7 +26,14 @@ from footage.segments import SegmentWritten
 from footage.storage import Storage, hash_file
 from footage.writer import SegmentFile, SegmentWriter, probe, repair_part
 
-__all__ = ["Recorder", "RecorderSink", "RecorderState", "orphan_segments", "repair_camera_folder"]
+__all__ = [
+    "Recorder",
+    "RecorderSink",
+    "RecorderState",
+    "orphan_segments",
+    "repair_camera_folder",
+    "written_segment",
+]
 
 log = logging.getLogger(__name__)
 _REANCHOR_S = 5.0
@@ -58,7 +65,9 @@ class RecorderSink(Protocol):
         ...
 
 
-def _written(camera_id: int, storage: Storage, f: SegmentFile, *, repaired: bool = False) -> SegmentWritten:
+def written_segment(
+    camera_id: int, storage: Storage, f: SegmentFile, *, repaired: bool = False
+) -> SegmentWritten:
     return SegmentWritten(
         camera_id=camera_id,
         start=f.start,
@@ -98,7 +107,7 @@ def repair_camera_folder(storage: Storage, camera_id: int, camera_name: str) -> 
             "camera %s: %s incomplete segment %s", camera_name, "repaired" if fixed else "dropped", part.name
         )
         if fixed is not None:
-            repaired.append(_written(camera_id, storage, fixed, repaired=True))
+            repaired.append(written_segment(camera_id, storage, fixed, repaired=True))
     return repaired
 
 
@@ -279,7 +288,7 @@ class Recorder:
             return False
         if done is not None:
             self.segments_written += 1
-            self.sink.segment_written(_written(self.camera_id, self.storage, done))
+            self.sink.segment_written(written_segment(self.camera_id, self.storage, done))
             self._recovered()
         return True
 

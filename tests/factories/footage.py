@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
+import av
 from sqlalchemy.orm import Session
 
 from access.roles import Role
@@ -13,6 +15,9 @@ from config.footage import FootageSettings
 from devices.camera.models import Camera
 from footage import grants, holds, segments
 from footage.models import AccessRequest, EvidenceHold, HoldCategory, Segment
+from footage.recorder import written_segment
+from footage.storage import Storage
+from footage.writer import SegmentWriter
 from tests.factories.access import make_user
 
 T0 = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
@@ -88,3 +93,40 @@ def make_grant(
     return grants.decide(
         session, request_id=request.id, user=leader, approve=True, settings=settings, now=now
     )
+
+
+def record_clip(
+    session: Session,
+    storage: Storage,
+    camera: Camera,
+    clip: Path,
+    *,
+    start: dt.datetime = T0,
+    segment_s: float = 2.0,
+    seconds: float = 10.0,
+) -> list[Segment]:
+    """Remux the first `seconds` of a file into indexed, keyframe-aligned segments starting at `start`."""
+    rows: list[Segment] = []
+    with av.open(str(clip)) as source:
+        stream = source.streams.video[0]
+        tb = stream.time_base
+        writer: SegmentWriter | None = None
+
+        def finish() -> None:
+            if writer is not None and (done := writer.close()) is not None:
+                rows.append(segments.add(session, written_segment(camera.id, storage, done)))
+
+        for packet in source.demux(stream):
+            if packet.pts is None or not packet.size:
+                continue
+            at = float(packet.pts * tb)
+            if at >= seconds:
+                break
+            if packet.is_keyframe and (writer is None or writer.duration_s >= segment_s):
+                finish()
+                wall = start + dt.timedelta(seconds=at)
+                writer = SegmentWriter(storage.segment_path(camera.name, wall), stream, wall)
+            if writer is not None:
+                writer.mux(packet)
+        finish()
+    return rows

@@ -25,7 +25,13 @@ def storage_at(root: Path, **settings: object) -> Storage:
 
 def recorder(storage: Storage, sink, url: str, *, segment_s: float = 2.0) -> Recorder:
     return Recorder(
-        camera_id=1, camera_name="cam", url=url, storage=storage, sink=sink, segment_s=segment_s, reconnect_s=0.5
+        camera_id=1,
+        camera_name="cam",
+        url=url,
+        storage=storage,
+        sink=sink,
+        segment_s=segment_s,
+        reconnect_s=0.5,
     )
 
 

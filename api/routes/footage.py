@@ -1,0 +1,178 @@
+"""Evidence holds (R8) and footage-access requests and grants (R7) over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from access.roles import Role
+from api.deps import ANY_USER, Allow, CurrentUser, SessionDep, SettingsDep, get_context
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import Page, PageQuery
+from devices.camera import service as cameras
+from footage import grants, holds
+from footage.models import RequestState
+from footage.schemas import Decision, HoldCreate, HoldRead, HoldRelease, RequestCreate, RequestRead
+
+router = APIRouter(prefix="/api/v1/footage", tags=["footage"], responses=PROBLEM_RESPONSES)
+PLACERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+RELEASERS = Allow(Role.SUPERVISOR)
+DECIDERS = Allow(Role.SHIFT_LEADER, Role.SUPERVISOR)
+
+
+@router.get("/holds", dependencies=[Depends(PLACERS)], response_model=Page[HoldRead])
+def list_holds(
+    session: SessionDep,
+    page: PageQuery,
+    camera: Annotated[str | None, Query(max_length=64)] = None,
+    active: bool | None = None,
+    incident: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[HoldRead]:
+    """Evidence holds, newest first."""
+    camera_id = cameras.require_by_name(session, camera).id if camera else None
+    rows, total = holds.list_(
+        session,
+        limit=page.limit,
+        offset=page.offset,
+        camera_id=camera_id,
+        active=active,
+        incident_ref=incident,
+    )
+    return Page[HoldRead](
+        items=[HoldRead.model_validate(h) for h in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+@router.post("/holds", dependencies=[Depends(PLACERS)], response_model=HoldRead, status_code=201)
+def place_hold(body: HoldCreate, request: Request, session: SessionDep, user: CurrentUser) -> HoldRead:
+    """Keep a camera's range as evidence; 409 naming the hold it overlaps."""
+    request.state.audit_action = "footage.hold.place"
+    request.state.audit_detail = {
+        "camera": body.camera,
+        "start": body.start.isoformat(),
+        "end": body.end.isoformat(),
+        "incident": body.incident_ref,
+        "category": body.category.value,
+    }
+    camera = cameras.require_by_name(session, body.camera)
+    hold = holds.place_hold(
+        session,
+        camera_id=camera.id,
+        start=body.start,
+        end=body.end,
+        incident_ref=body.incident_ref,
+        category=body.category,
+        note=body.note,
+        user=user,
+    )
+    request.state.audit_target = f"hold:{hold.id}"
+    return HoldRead.model_validate(hold)
+
+
+@router.post("/holds/{hold_id}/release", dependencies=[Depends(RELEASERS)], response_model=HoldRead)
+def release_hold(
+    hold_id: int, body: HoldRelease, request: Request, session: SessionDep, user: CurrentUser
+) -> HoldRead:
+    """Release a hold: a supervisor other than the one who placed it."""
+    request.state.audit_action, request.state.audit_target = "footage.hold.release", f"hold:{hold_id}"
+    request.state.audit_detail = {"reason": body.reason}
+    return HoldRead.model_validate(
+        holds.release_hold(session, hold_id=hold_id, user=user, reason=body.reason)
+    )
+
+
+@router.post("/requests", dependencies=[Depends(ANY_USER)], response_model=RequestRead, status_code=201)
+def file_request(
+    body: RequestCreate, request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> RequestRead:
+    """Ask to look at recordings of some cameras in a range."""
+    request.state.audit_action = "footage.request.file"
+    request.state.audit_detail = {
+        "cameras": body.cameras,
+        "start": body.start.isoformat(),
+        "end": body.end.isoformat(),
+        "organisation": body.organisation,
+    }
+    ids = [cameras.require_by_name(session, name).id for name in body.cameras]
+    filed = grants.file_request(
+        session,
+        user=user,
+        organisation=body.organisation,
+        reason=body.reason,
+        camera_ids=ids,
+        start=body.start,
+        end=body.end,
+        settings=settings.footage,
+    )
+    request.state.audit_target = f"footage_request:{filed.id}"
+    return RequestRead.model_validate(filed)
+
+
+@router.get("/requests", dependencies=[Depends(ANY_USER)], response_model=Page[RequestRead])
+def list_requests(
+    session: SessionDep, page: PageQuery, user: CurrentUser, state: RequestState | None = None
+) -> Page[RequestRead]:
+    """Requests: all of them for shift leaders and supervisors, one's own for everyone else."""
+    mine = None if user.has_any(grants.DECIDE_ROLES) else user.id
+    rows, total = grants.list_(session, limit=page.limit, offset=page.offset, requester_id=mine, state=state)
+    return Page[RequestRead](
+        items=[RequestRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+@router.get("/grants", dependencies=[Depends(ANY_USER)], response_model=Page[RequestRead])
+def my_grants(request: Request, session: SessionDep, page: PageQuery, user: CurrentUser) -> Page[RequestRead]:
+    """The caller's approved, unexpired grants."""
+    now = get_context(request).clock.now()
+    rows, total = grants.list_(
+        session, limit=page.limit, offset=page.offset, requester_id=user.id, valid_at=now
+    )
+    return Page[RequestRead](
+        items=[RequestRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+def _decide(
+    request_id: int,
+    body: Decision,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    *,
+    approve: bool,
+) -> RequestRead:
+    request.state.audit_action = "footage.request.approve" if approve else "footage.request.refuse"
+    request.state.audit_target = f"footage_request:{request_id}"
+    request.state.audit_detail = {"note": body.note}
+    decided = grants.decide(
+        session, request_id=request_id, user=user, approve=approve, note=body.note, settings=settings.footage
+    )
+    return RequestRead.model_validate(decided)
+
+
+@router.post("/requests/{request_id}/approve", dependencies=[Depends(DECIDERS)], response_model=RequestRead)
+def approve_request(
+    request_id: int,
+    body: Decision,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+) -> RequestRead:
+    """Approve: a grant for exactly the asked cameras and range, valid for a limited time."""
+    return _decide(request_id, body, request, session, settings, user, approve=True)
+
+
+@router.post("/requests/{request_id}/refuse", dependencies=[Depends(DECIDERS)], response_model=RequestRead)
+def refuse_request(
+    request_id: int,
+    body: Decision,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+) -> RequestRead:
+    """Refuse a request."""
+    return _decide(request_id, body, request, session, settings, user, approve=False)
