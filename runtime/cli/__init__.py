@@ -27,7 +27,9 @@ _COMMAND_MODULES = (
     "runtime.cli.admin",
     "runtime.cli.serve",
     "runtime.cli.camera",
+    "runtime.cli.footage",
     "runtime.cli.shift_logs",
+    "runtime.cli.reports",
 )
 
 
