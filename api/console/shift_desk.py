@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -25,6 +26,11 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 Password = Annotated[str, Form(min_length=1, max_length=256)]
+
+
+def _since(value: str | None) -> dt.datetime | None:
+    """An open item's ISO time (as stored in the handover) back as a datetime, for `local()`."""
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 def _answers(item: list[str], ok: list[str], note: list[str]) -> dict[str, dict[str, object]]:
@@ -80,6 +86,7 @@ def handover_page(
         h=handover,
         post=roster.require_post(session, handover.post_id),
         intact=handovers.content_intact(handover),
+        since=_since,
         states=HandoverState,
         is_leader=Role.SHIFT_LEADER in token.user.roles,
     )
@@ -98,6 +105,7 @@ def handover_print(
         h=handover,
         post=roster.require_post(session, handover.post_id),
         intact=handovers.content_intact(handover),
+        since=_since,
     )
 
 
