@@ -4,6 +4,7 @@ and a real full disk (tmpfs)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_segments_start_on_keyframes_carry_their_sha256_and_follow_each_other(rt
         assert len(found) == written.frames
     full = sink.written[:3]
     assert all(1.9 <= (w.end - w.start).total_seconds() <= 3.1 for w in full[:2])
-    for a, b in zip(full, full[1:], strict=False):
+    for a, b in itertools.pairwise(full):
         assert abs((b.start - a.end).total_seconds()) < 0.1
     assert not storage.part_files()
 
@@ -76,7 +77,7 @@ def test_a_reconnect_leaves_a_gap_in_the_index_and_no_corrupt_file(own_rtsp_serv
     finally:
         rec.stop()
     ordered = sorted(sink.written, key=lambda w: w.start)
-    gaps = [(b.start - a.end).total_seconds() for a, b in zip(ordered, ordered[1:], strict=False)]
+    gaps = [(b.start - a.end).total_seconds() for a, b in itertools.pairwise(ordered)]
     assert max(gaps) > 0.5, "the outage must show as a gap"
     for written in sink.written:
         seconds, frames = probe(storage.absolute(written.path))
