@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from api.console import monitoring as monitoring_console
+from api.console.footage import router as footage_console_router
 from api.console.routes import mount_console
 from api.console.shift_logs import router as shift_console_router
 from api.context import AppContext
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(shift_logs_router)
     app.include_router(footage_router)
     app.include_router(footage_media_router)
+    app.include_router(footage_console_router)
     app.include_router(maintenance_router)
     app.include_router(shift_console_router)
     app.include_router(reports_router)

@@ -32,6 +32,8 @@ NAV: list[NavItem] = [
     NavItem("/tasks", "shift.nav.tasks", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
     NavItem("/incidents", "shift.nav.incidents", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
     NavItem("/visitors", "shift.nav.visitors", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
+    NavItem("/footage", "footage.nav", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
+    NavItem("/footage/requests", "footage.nav.access", frozenset({Role.MAINTENANCE, Role.ADMIN})),
 ]
 
 
