@@ -62,6 +62,13 @@ class MaintenanceSettings(BaseModel):
         description="An automatic fault is closed (fixed, awaiting verification) once its condition has "
         "been clear this long.",
     )
+    job_interval_s: float = Field(
+        default=10,
+        gt=0,
+        le=3600,
+        description="How often the worker runs the maintenance job (close cleared faults, storage, overdue "
+        "flags, due checks).",
+    )
     allow_self_verify: bool = Field(
         default=False, description="May the person who fixed a fault also verify it? (false: two people)"
     )

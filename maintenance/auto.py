@@ -274,7 +274,8 @@ def close_cleared(session: Session, now: dt.datetime, settings: MaintenanceSetti
     for fault in session.scalars(stmt).all():
         assert fault.condition_cleared_at is not None
         held = (now - fault.condition_cleared_at).total_seconds()
-        note = f"{fault.condition} cleared at {fault.condition_cleared_at.isoformat()} and stayed clear {held:.0f} s"
+        cleared = fault.condition_cleared_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        note = f"{fault.condition} cleared at {cleared} and stayed clear {held:.0f} s"
         faults.transition(
             session,
             fault_id=fault.id,

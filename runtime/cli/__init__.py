@@ -30,6 +30,7 @@ _COMMAND_MODULES = (
     "runtime.cli.footage",
     "runtime.cli.shift_logs",
     "runtime.cli.reports",
+    "runtime.cli.maintenance",
 )
 
 
