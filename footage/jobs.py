@@ -18,7 +18,7 @@ from config.settings import Settings
 from core.clock import utcnow
 from db.session import SessionFactory, session_scope
 from devices.camera.models import Camera
-from footage.models import EvidenceHold, Segment
+from footage.models import EvidenceHold, Playback, Segment
 from footage.retention import CameraPolicy, HoldSpan, Reason, SegmentInfo, StorageUse, plan_retention
 from footage.segments import indexed_bytes
 from footage.storage import Storage
@@ -41,6 +41,7 @@ class RetentionReport:
     used_after: int = 0
     capacity: int = 0
     missing_files: int = 0
+    playback_files_removed: int = 0
     fault: str | None = None
     dry_run: bool = False
 
@@ -114,6 +115,15 @@ def _remove(session: Session, storage: Storage, ids: Iterable[int]) -> int:
     return missing
 
 
+def _remove_expired_playbacks(session: Session, storage: Storage, now: dt.datetime) -> int:
+    """Delete the prepared files of playbacks whose ticket ran out (the rows stay as the record)."""
+    removed = 0
+    for row in session.scalars(select(Playback).where(Playback.expires_at <= now, Playback.path != "")).all():
+        removed += storage.remove(storage.absolute(row.path))
+        row.path = ""
+    return removed
+
+
 def raise_storage_alert(
     session: Session, settings: Settings, message: str, *, camera: Camera | None, now: dt.datetime
 ) -> None:
@@ -176,5 +186,6 @@ def run_retention(
             )
         if plan.fault:
             raise_storage_alert(session, settings, plan.fault, camera=None, now=now)
+        report.playback_files_removed = _remove_expired_playbacks(session, storage, now)
     (log.error if report.fault else log.info)("%s", report.summary())
     return report

@@ -150,7 +150,8 @@ def require_playback(
 ) -> Path:
     """The file of the caller's own, unexpired playback, or PlaybackNotFound."""
     playback = session.get(Playback, ticket)
-    if playback is None or playback.user_id != user.id or (now or utcnow()) >= playback.expires_at:
+    now = now or utcnow()
+    if playback is None or playback.user_id != user.id or now >= playback.expires_at or not playback.path:
         raise PlaybackNotFound("no such playback for you, or it has expired; open it again")
     path = Storage.of(settings).absolute(playback.path)
     if not path.exists():
