@@ -3,6 +3,7 @@ storage, and a size-capped (tmpfs) folder for the disk-full tests."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import pytest
 
 from footage.segments import SegmentWritten
 from tests.devices.conftest import clip, own_rtsp_server, rtsp_available, rtsp_server
+from tests.support.peers import missing_peer
 
 __all__ = ["clip", "own_rtsp_server", "rtsp_available", "rtsp_server"]
 
@@ -50,15 +52,21 @@ def sink() -> CollectingSink:
     return CollectingSink()
 
 
+def _as_root(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """Run as root: directly when we are root, else through password-less sudo."""
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    return subprocess.run([*prefix, *args], capture_output=True, check=False)
+
+
 @pytest.fixture
 def capped_dir(tmp_path: Path) -> Iterator[Path]:
-    """A real 12 MB tmpfs; skipped (locally) where mounting is not allowed."""
+    """A real 12 MB tmpfs (a genuinely full disk); skipped locally, failed in CI, where it cannot be mounted."""
     path = tmp_path / "capped"
     path.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(path)], capture_output=True)
+    done = _as_root(["mount", "-t", "tmpfs", "-o", f"size=12m,uid={os.getuid()}", "tmpfs", str(path)])
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+        missing_peer(f"cannot mount a 12 MB tmpfs: {done.stderr.decode().strip()}")
     try:
         yield path
     finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
+        _as_root(["umount", "-l", str(path)])
