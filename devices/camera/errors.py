@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 
-__all__ = ["CameraNameTaken", "CameraNotFound", "NoOnvif"]
+__all__ = ["CameraNameTaken", "CameraNotFound", "NoOnvif", "NoSuchPreset", "PtzNotAllowed"]
 
 
 class CameraNotFound(NotFound):
@@ -23,3 +23,15 @@ class NoOnvif(Conflict):
     """The camera has no ONVIF access configured (no PTZ)."""
 
     code = "camera_has_no_onvif"
+
+
+class PtzNotAllowed(Forbidden):
+    """The caller holds none of the roles configured for PTZ (camera_control.ptz_roles)."""
+
+    code = "ptz_not_allowed"
+
+
+class NoSuchPreset(Invalid):
+    """The camera has no preset with that token."""
+
+    code = "ptz_no_such_preset"

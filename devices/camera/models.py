@@ -45,6 +45,10 @@ class Camera(CreatedAtMixin, Base):
     worker_id: Mapped[str | None] = mapped_column(String(100), default=None)
     lease_until: Mapped[dt.datetime | None] = mapped_column(default=None)
 
+    # PTZ (R2): the preset the camera returns to, and when an operator last moved it away from home.
+    home_preset: Mapped[str] = mapped_column(String(64), default="")
+    ptz_moved_at: Mapped[dt.datetime | None] = mapped_column(default=None, index=True)
+
     @property
     def has_onvif(self) -> bool:
         """True when ONVIF access is configured."""

@@ -10,7 +10,19 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from config.cameras import RecordingConfig
 from config.detection import DetectConfig
 
-__all__ = ["CameraCreate", "CameraHealthRead", "CameraRead", "CameraUpdate", "PtzMove", "PtzPreset"]
+__all__ = [
+    "CameraCreate",
+    "CameraHealthRead",
+    "CameraOnvifCreate",
+    "CameraRead",
+    "CameraUpdate",
+    "PtzCommandRead",
+    "PtzHome",
+    "PtzMove",
+    "PtzPreset",
+    "PtzPresetRead",
+    "PtzReason",
+]
 
 Reason = Field(min_length=3, max_length=500, description="Why (required for every change; audited).")
 
@@ -36,6 +48,22 @@ class CameraCreate(_In):
     enabled: bool = True
     detect: DetectConfig = Field(default_factory=DetectConfig)
     recording: RecordingConfig = Field(default_factory=RecordingConfig)
+    reason: str = Reason
+
+
+class CameraOnvifCreate(_In):
+    """A new camera from its ONVIF address: the device fills in the stream URLs (and title, location)."""
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    host: str = Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9_.:\[\]-]+$")
+    port: int = Field(default=80, ge=1, le=65535)
+    user: str = Field(default="", max_length=128)
+    password: SecretStr | None = Field(default=None, description="Stored encrypted, never returned.")
+    title: str = Field(default="", max_length=200, description="Empty: the device's name or model.")
+    location: str = Field(default="", max_length=200, description="Empty: the device's location scope.")
+    group: str = Field(default="", max_length=100)
+    key: bool = False
+    enabled: bool = True
     reason: str = Reason
 
 
@@ -82,6 +110,8 @@ class CameraRead(BaseModel):
     health_since: dt.datetime | None
     last_motion_at: dt.datetime | None
     worker_id: str | None
+    home_preset: str
+    ptz_moved_at: dt.datetime | None
 
 
 class CameraHealthRead(BaseModel):
@@ -112,3 +142,37 @@ class PtzPreset(_In):
 
     preset: str = Field(min_length=1, max_length=64)
     reason: str = Reason
+
+
+class PtzReason(_In):
+    """A PTZ command without parameters (stop, return home), with the operator's reason."""
+
+    reason: str = Reason
+
+
+class PtzHome(_In):
+    """Set the camera's home preset: an existing preset, or (without `preset`) the current view."""
+
+    preset: str | None = Field(default=None, min_length=1, max_length=64)
+    reason: str = Reason
+
+
+class PtzPresetRead(BaseModel):
+    """A preset of a camera."""
+
+    token: str
+    name: str
+    home: bool
+
+
+class PtzCommandRead(BaseModel):
+    """A PTZ command that the camera carried out, and when the camera will return home by itself."""
+
+    camera_id: int
+    camera: str
+    action: str
+    pan: float | None = None
+    tilt: float | None = None
+    zoom: float | None = None
+    preset: str | None = None
+    return_home_at: dt.datetime | None = None

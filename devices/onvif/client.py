@@ -118,6 +118,16 @@ class OnvifClient:
             return None
         return _text(reply.Uri) or None
 
+    def scopes(self) -> list[str]:
+        """GetScopes: the device's scope URIs (onvif://www.onvif.org/name/..., /location/..., /hardware/...)."""
+
+        async def call() -> list[str]:
+            dev = await self._service("devicemgmt")
+            raw = await self._op("GetScopes", dev.GetScopes)
+            return [_text(getattr(item, "ScopeItem", item)) for item in raw or []]
+
+        return self._run("GetScopes", call)
+
     # PTZ primitives (one ONVIF operation each); `PtzController` wraps them with typed checks and listeners.
 
     def ptz_call(self, operation: str, params: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ __all__ = [
     "DiscoveredDevice",
     "MediaProfile",
     "Preset",
+    "scope_value",
 ]
 
 
@@ -100,15 +101,16 @@ class DiscoveredDevice:
     @property
     def name(self) -> str | None:
         """The device name from its `onvif://www.onvif.org/name/...` scope."""
-        return _scope_value(self.scopes, "name")
+        return scope_value(self.scopes, "name")
 
     @property
     def hardware(self) -> str | None:
         """The hardware model from its `onvif://www.onvif.org/hardware/...` scope."""
-        return _scope_value(self.scopes, "hardware")
+        return scope_value(self.scopes, "hardware")
 
 
-def _scope_value(scopes: list[str], key: str) -> str | None:
+def scope_value(scopes: list[str], key: str) -> str | None:
+    """The value of the first `onvif://www.onvif.org/<key>/<value>` scope (percent-decoded), or None."""
     from urllib.parse import unquote
 
     prefix = f"onvif://www.onvif.org/{key}/"

@@ -28,6 +28,7 @@ class PtzAction(StrEnum):
     STOP = "stop"
     MOVE_TO = "move_to"
     GOTO_PRESET = "goto_preset"
+    GOTO_HOME = "goto_home"
     SET_PRESET = "set_preset"
 
 
@@ -62,6 +63,9 @@ class PtzBackend(Protocol):
     def goto_preset(self, token: str) -> None:
         """Move to a preset."""
 
+    def goto_home(self) -> None:
+        """Move to the device's own home position."""
+
     def set_preset(self, name: str, token: str | None) -> str:
         """Store the current position as a preset; return its token."""
 
@@ -93,6 +97,10 @@ class OnvifPtz:
     def goto_preset(self, token: str) -> None:
         """GotoPreset."""
         self.client.ptz_call("GotoPreset", {"ProfileToken": self.profile, "PresetToken": token})
+
+    def goto_home(self) -> None:
+        """GotoHomePosition."""
+        self.client.ptz_call("GotoHomePosition", {"ProfileToken": self.profile})
 
     def set_preset(self, name: str, token: str | None) -> str:
         """SetPreset."""
@@ -161,6 +169,10 @@ class PtzController:
             lambda: self.backend.goto_preset(token),
         )
 
+    def goto_home(self) -> None:
+        """Move to the device's own home position."""
+        self._do(PtzCommand(self.camera_id, PtzAction.GOTO_HOME), self.backend.goto_home)
+
     def set_preset(self, name: str, token: str | None = None) -> str:
         """Store the current position as preset `name` (overwriting `token` if given); return its token."""
         if not name.strip():
@@ -189,10 +201,9 @@ class ReturnToHome:
     def touch(self, command: PtzCommand | None = None) -> None:
         """Note a PTZ command now (arms the timer, unless the command went home)."""
         self.last_command = self.clock.now()
-        going_home = (
-            command is not None
-            and command.action is PtzAction.GOTO_PRESET
-            and command.preset == self.home_preset
+        going_home = command is not None and (
+            command.action is PtzAction.GOTO_HOME
+            or (command.action is PtzAction.GOTO_PRESET and command.preset == self.home_preset)
         )
         self.armed = not going_home
 

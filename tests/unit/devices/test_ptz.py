@@ -36,6 +36,9 @@ class FakePtz:
     def goto_preset(self, token):
         self._record("goto", token)
 
+    def goto_home(self):
+        self._record("home")
+
     def set_preset(self, name, token):
         self._record("set", name, token)
         return token or "new-token"
