@@ -16,10 +16,12 @@ from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
 from api.routes import alerts, audit, auth, cameras, health, users
+from api.routes.camera_onvif import router as camera_onvif_router
 from api.routes.footage import router as footage_router
 from api.routes.footage_media import router as footage_media_router
 from api.routes.maintenance import router as maintenance_router
 from api.routes.reports_all import router as reports_router
+from api.routes.ptz import router as ptz_router
 from api.routes.shift_logs import router as shift_logs_router
 from config.settings import Settings
 from core.clock import Clock, SystemClock
@@ -53,6 +55,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     for router in (health.router, auth.router, users.router, audit.router, cameras.router, alerts.router):
         app.include_router(router)
     app.include_router(shift_logs_router)
+    app.include_router(ptz_router)
+    app.include_router(camera_onvif_router)
     app.include_router(footage_router)
     app.include_router(footage_media_router)
     app.include_router(footage_console_router)

@@ -1,0 +1,33 @@
+"""Add a camera from its ONVIF address (admin; with a reason; audited). The device fills in the record."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+
+from access.roles import Role
+from api.deps import Allow, SessionDep, SettingsDep
+from api.errors import PROBLEM_RESPONSES
+from api.schemas import Problem
+from devices.camera.onvif_add import create_from_onvif
+from devices.camera.schemas import CameraOnvifCreate, CameraRead
+from devices.credentials import CredentialBox
+
+router = APIRouter(
+    prefix="/api/v1/cameras",
+    tags=["cameras"],
+    responses={**PROBLEM_RESPONSES, 503: {"model": Problem, "description": "The device cannot be reached"}},
+)
+ONVIF_TIMEOUT_S = 10.0
+
+
+@router.post("/onvif", dependencies=[Depends(Allow(Role.ADMIN))], response_model=CameraRead, status_code=201)
+def add_onvif_camera(
+    body: CameraOnvifCreate, request: Request, session: SessionDep, settings: SettingsDep
+) -> CameraRead:
+    """Describe the ONVIF device at host:port and register it with its main and sub stream URLs."""
+    request.state.audit_action, request.state.audit_target = "camera.create", f"camera:{body.name}"
+    request.state.audit_detail = {"reason": body.reason, "onvif": f"{body.host}:{body.port}"}
+    box = CredentialBox(settings.auth.secret_key.get_secret_value())
+    added = create_from_onvif(session, data=body, box=box, timeout=ONVIF_TIMEOUT_S)
+    request.state.audit_detail["device"] = added.device
+    return CameraRead.model_validate(added.camera)
