@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from api.camera_metrics import CameraHealthCollector
 from api.console import monitoring as monitoring_console
 from api.console.footage import router as footage_console_router
 from api.console.routes import mount_console
@@ -20,8 +21,8 @@ from api.routes.camera_onvif import router as camera_onvif_router
 from api.routes.footage import router as footage_router
 from api.routes.footage_media import router as footage_media_router
 from api.routes.maintenance import router as maintenance_router
-from api.routes.reports_all import router as reports_router
 from api.routes.ptz import router as ptz_router
+from api.routes.reports_all import router as reports_router
 from api.routes.shift_logs import router as shift_logs_router
 from config.settings import Settings
 from core.clock import Clock, SystemClock
@@ -51,6 +52,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    ctx.metrics.registry.register(CameraHealthCollector(ctx.session_factory))
     install_error_handlers(app)
     for router in (health.router, auth.router, users.router, audit.router, cameras.router, alerts.router):
         app.include_router(router)
