@@ -11,6 +11,7 @@ from alerts.models import AlertState
 from alerts.schemas import AlertRead
 from api.console.routes import render
 from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
+from devices.camera import ptz
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraRead
 
@@ -46,7 +47,11 @@ def alerts_page(
 
 
 @router.get("/cameras/{camera_id}", dependencies=[Depends(WATCHERS)])
-def camera_page(camera_id: int, request: Request, token: CurrentToken, session: SessionDep) -> HTMLResponse:
-    """One camera in focus, live."""
-    camera = CameraRead.model_validate(cameras.require(session, camera_id)).model_dump(mode="json")
-    return render(request, "camera.html", token=token, camera=camera)
+def camera_page(
+    camera_id: int, request: Request, token: CurrentToken, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    """One camera in focus, live, with PTZ controls for the roles configured for PTZ."""
+    row = cameras.require(session, camera_id)
+    camera = CameraRead.model_validate(row).model_dump(mode="json")
+    controls = ptz.console_controls(row, token.user.roles, settings.camera_control)
+    return render(request, "camera.html", token=token, camera=camera, ptz=controls)
