@@ -85,7 +85,7 @@ def handover_page(
         token=token,
         h=handover,
         post=roster.require_post(session, handover.post_id),
-        intact=handovers.content_intact(handover),
+        intact=handovers.content_intact(session, handover),
         since=_since,
         states=HandoverState,
         is_leader=Role.SHIFT_LEADER in token.user.roles,
@@ -104,7 +104,7 @@ def handover_print(
         token=token,
         h=handover,
         post=roster.require_post(session, handover.post_id),
-        intact=handovers.content_intact(handover),
+        intact=handovers.content_intact(session, handover),
         since=_since,
     )
 

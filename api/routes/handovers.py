@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
 
 from access.roles import Role
 from api.deps import Allow, CurrentUser, SessionDep
@@ -25,9 +26,9 @@ from shift_logs.handover.schemas import (
 router = APIRouter(prefix="/api/v1/handovers", tags=["handovers"], responses=PROBLEM_RESPONSES)
 
 
-def _read(handover: Handover) -> HandoverRead:
+def _read(session: Session, handover: Handover) -> HandoverRead:
     read = HandoverRead.model_validate(handover)
-    return read.model_copy(update={"content_intact": handovers.content_intact(handover)})
+    return read.model_copy(update={"content_intact": handovers.content_intact(session, handover)})
 
 
 @router.get("", response_model=Page[HandoverRead], dependencies=[Depends(Allow(*ROOM))])
@@ -40,7 +41,7 @@ def list_handovers(
     """Handovers, newest first."""
     rows, total = handovers.list_(session, limit=page.limit, offset=page.offset, post_id=post_id, state=state)
     return Page[HandoverRead](
-        items=[_read(h) for h in rows], total=total, limit=page.limit, offset=page.offset
+        items=[_read(session, h) for h in rows], total=total, limit=page.limit, offset=page.offset
     )
 
 
@@ -59,13 +60,13 @@ def draft_handover(
         remarks=body.remarks,
         checklist={k: v.model_dump() for k, v in body.checklist.items()},
     )
-    return _read(handover)
+    return _read(session, handover)
 
 
 @router.get("/{handover_id}", response_model=HandoverRead, dependencies=[Depends(Allow(*ROOM))])
 def read_handover(handover_id: int, session: SessionDep) -> HandoverRead:
     """One handover; `content_intact` says whether a signed one still matches its hash."""
-    return _read(handovers.require(session, handover_id))
+    return _read(session, handovers.require(session, handover_id))
 
 
 @router.patch("/{handover_id}", response_model=HandoverRead, dependencies=[Depends(Allow(*STAFF))])
@@ -78,7 +79,7 @@ def update_handover(
     handover = handovers.update(
         session, handover_id=handover_id, user=user, remarks=body.remarks, checklist=checklist
     )
-    return _read(handover)
+    return _read(session, handover)
 
 
 @router.post("/{handover_id}/sign", response_model=HandoverRead, dependencies=[Depends(Allow(*STAFF))])
@@ -94,7 +95,7 @@ def sign_handover(
     audit_as(request, "handover.sign", f"handover:{handover_id}", {"as": "outgoing"})
     handover = signing.sign(session, handover_id=handover_id, signer=user, password=body.password, now=now)
     request.state.audit_detail = {"as": "outgoing", "content_hash": handover.content_hash}
-    return _read(handover)
+    return _read(session, handover)
 
 
 @router.post("/{handover_id}/accept", response_model=HandoverRead, dependencies=[Depends(Allow(*STAFF))])
@@ -117,7 +118,7 @@ def accept_handover(
         reservations=body.reservations,
         now=now,
     )
-    return _read(handover)
+    return _read(session, handover)
 
 
 @router.post(
@@ -138,4 +139,4 @@ def countersign_handover(
     handover = signing.countersign(
         session, handover_id=handover_id, leader=user, password=body.password, now=now
     )
-    return _read(handover)
+    return _read(session, handover)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from access.users import service as users
 from access.users.models import User
 from core.hashchain import canonical
+from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
 from shift_logs.handover.errors import (
     ChecklistIncomplete,
     DraftExists,
@@ -33,6 +34,7 @@ __all__ = [
     "content_intact",
     "draft",
     "list_",
+    "matches_hash",
     "refresh_items",
     "require",
     "update",
@@ -176,11 +178,24 @@ def content_hash(handover: Handover) -> str:
     return hashlib.sha256(canonical(content)).hexdigest()
 
 
-def content_intact(handover: Handover) -> bool | None:
-    """True when a signed handover still matches its hash (None for drafts)."""
+def matches_hash(handover: Handover) -> bool | None:
+    """True when a signed handover still matches its stored hash (None for drafts)."""
     if handover.content_hash is None:
         return None
     return content_hash(handover) == handover.content_hash
+
+
+def content_intact(session: Session, handover: Handover) -> bool | None:
+    """True when a signed handover matches the hash written into the (chained) duty log at signing."""
+    if handover.content_hash is None:
+        return None
+    actual = content_hash(handover)
+    stmt = select(DutyEntry.text).where(
+        DutyEntry.chain == chain_name(handover.post_id),
+        DutyEntry.kind == EntryKind.HANDOVER,
+        DutyEntry.ref == f"handover:{handover.id}",
+    )
+    return any(f"content sha256 {actual}" in text for text in session.scalars(stmt))
 
 
 def list_(

@@ -249,3 +249,8 @@ def test_a_whole_shift_through_api_and_console_then_tampering_is_caught(live: Li
     )
     assert result.returncode == 1
     assert f"duty:{a['id']} BROKEN at entry {seq}: content does not match its hash (altered)" in result.stderr
+
+    # and a signed handover rewritten in the database no longer matches the hash chained at signing
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE shift_handovers SET remarks = 'all fine' WHERE id = ?", (handover_id,))
+    assert lead.get(f"/handovers/{handover_id}")["content_intact"] is False

@@ -42,7 +42,7 @@ def test_whole_handover_with_reservations_becoming_tasks(session: Session) -> No
     now = crew.first.ends_at
     signing.sign(session, handover_id=h.id, signer=crew.outgoing, password=PW, now=now)
     assert h.state is HandoverState.SIGNED and not h.late
-    assert h.log_head_seq == 1 and handovers.content_intact(h)
+    assert h.log_head_seq == 1 and handovers.content_intact(session, h)
     signing.accept(
         session,
         handover_id=h.id,
@@ -130,8 +130,11 @@ def test_tampered_handover_content_no_longer_matches_its_hash(session: Session) 
     crew = make_crew(session)
     h = make_handover(session, crew)
     signing.sign(session, handover_id=h.id, signer=crew.outgoing, password=PW, now=crew.first.ends_at)
+    assert handovers.content_intact(session, h) is True
     h.remarks = "rewritten later"
-    assert handovers.content_intact(h) is False
+    assert handovers.content_intact(session, h) is False
+    h.content_hash = handovers.content_hash(h)  # rewriting the stored hash too does not help
+    assert handovers.content_intact(session, h) is False
 
 
 def test_open_item_providers_can_be_registered_by_other_domains(session: Session) -> None:

@@ -9,7 +9,7 @@ import pytest
 from shift_logs.handover.errors import ChecklistIncomplete
 from shift_logs.handover.models import Handover
 from shift_logs.handover.open_items import OpenItem
-from shift_logs.handover.service import checklist_answers, content_hash, content_intact
+from shift_logs.handover.service import checklist_answers, content_hash, matches_hash
 from shift_logs.incident.models import Incident, IncidentState
 from shift_logs.incident.service import is_overdue
 from shift_logs.roster.models import Post
@@ -41,13 +41,13 @@ def test_content_hash_changes_with_every_handed_over_field() -> None:
         assert content_hash(_handover(**{field: value})) != base, field
 
 
-def test_content_intact_is_none_for_drafts_and_false_after_a_change() -> None:
+def test_matches_hash_is_none_for_drafts_and_false_after_a_change() -> None:
     h = _handover()
-    assert content_intact(h) is None
+    assert matches_hash(h) is None
     h.content_hash = content_hash(h)
-    assert content_intact(h) is True
+    assert matches_hash(h) is True
     h.remarks = "rewritten"
-    assert content_intact(h) is False
+    assert matches_hash(h) is False
 
 
 def test_checklist_answers_follow_the_posts_list_and_refuse_unknown_items() -> None:
