@@ -139,11 +139,11 @@ def test_tampered_handover_content_no_longer_matches_its_hash(session: Session) 
 
 def test_open_item_providers_can_be_registered_by_other_domains(session: Session) -> None:
     crew = make_crew(session)
-    item = open_items.OpenItem(kind="fault", ref="fault:7", title="camera 4 offline", post_id=crew.post.id)
-    open_items.register("fault", lambda s: [item])
+    item = open_items.OpenItem(kind="drill", ref="drill:7", title="fire drill at 15:00", post_id=crew.post.id)
+    open_items.register("drill", lambda s: [item])
     try:
         assert item in open_items.gather(session, post_id=crew.post.id)
         assert item not in open_items.gather(session, post_id=crew.post.id + 1)
     finally:
-        open_items.unregister("fault")
-    assert "fault" not in open_items.registered()
+        open_items.unregister("drill")
+    assert "drill" not in open_items.registered()
