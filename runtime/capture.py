@@ -35,6 +35,7 @@ from devices.camera.models import Camera
 from devices.credentials import CredentialBox
 from devices.health import Health, HealthChange
 from devices.supervisor import StreamSupervisor
+from maintenance import auto as maintenance_auto
 from monitor.events import EventKind, MonitorEvent
 from monitor.frames import Frame
 from monitor.pipeline import Detector
@@ -72,6 +73,7 @@ class _Run:
     key: bool
     detect: DetectConfig
     detector: Detector | None = None
+    reported: Health | None = None  # the health last written to the database
     latest: Frame | None = None
     encoded: tuple[float, bytes] | None = None  # (frame ts, JPEG) of the last picture served
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -127,6 +129,14 @@ class CaptureRuntime:
         for name, camera in owned.items():
             if name not in self._runs:
                 self._add(camera, urls[name])
+        self._report_unchanged_health()
+
+    def _report_unchanged_health(self) -> None:
+        """A camera that was offline from the start never changes health: report its state once anyway."""
+        for name, run in list(self._runs.items()):
+            state = self.supervisor.health(name)
+            if run.reported is None and state.status is Health.OFFLINE:
+                self._on_health(HealthChange(name, state.status, state))
 
     def _add(self, camera: Camera, url: str) -> None:
         detect = DetectConfig.model_validate(camera.detect or {})
@@ -148,8 +158,22 @@ class CaptureRuntime:
             for event in run.detector.process(frame):
                 if event.is_open:
                     self._on_event(run, event, frame)
+                if event.kind.value in maintenance_auto.TAMPER_CONDITIONS:
+                    self._on_tamper(run, event)
 
         return consume
+
+    def _on_tamper(self, run: _Run, event: MonitorEvent) -> None:
+        """Covered, defocused and moved lenses open an equipment fault and clear it when they end (R9)."""
+        now = self.clock.now()
+
+        def write() -> None:
+            with session_scope(self.factory) as session:
+                maintenance_auto.on_tamper(
+                    session, run.name, event.kind.value, event.is_open, now, self.settings.maintenance
+                )
+
+        self._submit(write)
 
     def _on_event(self, run: _Run, event: MonitorEvent, frame: Frame) -> None:
         snapshot = encode_jpeg(blank_privacy_masks(frame.image, run.detect))
@@ -184,6 +208,8 @@ class CaptureRuntime:
     def _on_health(self, change: HealthChange) -> None:
         state = change.current
         run = self._runs.get(change.camera_id)
+        if run is not None:
+            run.reported = state.status
 
         def write() -> None:
             with session_scope(self.factory) as session:
@@ -193,6 +219,14 @@ class CaptureRuntime:
                     status=state.status.value,
                     reason=state.reason,
                     since=state.since,
+                )
+                maintenance_auto.on_camera_health(
+                    session,
+                    change.camera_id,
+                    state.status.value,
+                    state.reason,
+                    state.since,
+                    self.settings.maintenance,
                 )
                 if camera is not None and state.status in (Health.OFFLINE, Health.FROZEN):
                     kind = "offline" if state.status is Health.OFFLINE else "frozen"

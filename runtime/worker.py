@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -16,6 +17,9 @@ from alerts import service as alerts
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
+from footage.runtime import FootageRuntime
+from footage.runtime import attach as attach_footage
+from maintenance import jobs as maintenance_jobs
 from runtime.capture import CaptureRuntime
 from runtime.delivery import deliver_due, publishers_for
 
@@ -39,6 +43,7 @@ class Worker:
             settings.mqtt, settings.alerts.responders, f"controlroom-{self.worker_id}"
         )
         self.scheduler = BackgroundScheduler(timezone="UTC")
+        self.footage: FootageRuntime | None = None
 
     def escalate(self) -> None:
         """Escalate overdue alerts to the shift leaders."""
@@ -56,39 +61,35 @@ class Worker:
             self.factory, self.publishers, self.settings.delivery, worker_id=self.worker_id, clock=self.clock
         )
 
+    def maintain(self) -> None:
+        """Close cleared automatic faults, watch storage, flag overdue faults and checks, create due checks."""
+        with session_scope(self.factory) as session:
+            maintenance_jobs.tick(
+                session,
+                now=self.clock.now(),
+                settings=self.settings.maintenance,
+                alert_settings=self.settings.alerts,
+            )
+
+    def _every(self, job: Callable[[], object], seconds: float, job_id: str) -> None:
+        self.scheduler.add_job(job, "interval", seconds=seconds, id=job_id, max_instances=1, coalesce=True)
+
     def start(self) -> None:
-        """Start capture and the scheduled jobs."""
+        """Start capture, recording and the scheduled jobs."""
         if self.capture is not None:
             self.capture.start()
-            self.scheduler.add_job(
-                self.capture.sync_cameras,
-                "interval",
-                seconds=self.settings.worker.lease_s / 3,
-                id="leases",
-                max_instances=1,
-                coalesce=True,
-            )
-        self.scheduler.add_job(
-            self.escalate,
-            "interval",
-            seconds=self.settings.alerts.escalation_check_s,
-            id="escalate",
-            max_instances=1,
-            coalesce=True,
-        )
-        self.scheduler.add_job(
-            self.deliver,
-            "interval",
-            seconds=self.settings.delivery.interval_s,
-            id="deliver",
-            max_instances=1,
-            coalesce=True,
-        )
+            self.footage = attach_footage(self)
+            self._every(self.capture.sync_cameras, self.settings.worker.lease_s / 3, "leases")
+        self._every(self.escalate, self.settings.alerts.escalation_check_s, "escalate")
+        self._every(self.deliver, self.settings.delivery.interval_s, "deliver")
+        self._every(self.maintain, self.settings.maintenance.job_interval_s, "maintenance")
         self.scheduler.start()
 
     def stop(self) -> None:
         """Stop the jobs and the cameras."""
         self.scheduler.shutdown(wait=True)
+        if self.footage is not None:
+            self.footage.stop()
         if self.capture is not None:
             self.capture.stop()
         for publisher in self.publishers.values():

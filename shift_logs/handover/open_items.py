@@ -15,6 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts import service as alerts_service
+from alerts.models import AlertState
+from maintenance.deadlines import open_faults
 from shift_logs.incident.models import Incident, IncidentState
 from shift_logs.task.models import Task, TaskState
 
@@ -96,5 +99,28 @@ def open_tasks(session: Session) -> list[OpenItem]:
     ]
 
 
+def open_alerts(session: Session) -> list[OpenItem]:
+    """Alerts not yet resolved or dismissed (new or acknowledged)."""
+    rows, _ = alerts_service.list_(
+        session, limit=500, offset=0, states=[AlertState.NEW, AlertState.ACKNOWLEDGED]
+    )
+    return [
+        OpenItem(
+            kind="alert", ref=f"alert:{alert.id}", title=alert.title or alert.kind, since=alert.first_seen
+        )
+        for alert in rows
+    ]
+
+
+def open_equipment_faults(session: Session) -> list[OpenItem]:
+    """Equipment faults not verified yet (R9: what is broken is handed over)."""
+    return [
+        OpenItem(kind="fault", ref=fault.ref, title=f"{fault.equipment}: {fault.title}", since=fault.since)
+        for fault in open_faults(session)
+    ]
+
+
 register("incident", open_incidents)
 register("task", open_tasks)
+register("alert", open_alerts)
+register("fault", open_equipment_faults)

@@ -60,7 +60,6 @@ def _auto_fault(env: Env, camera_name: str) -> Fault | None:
         return fault if fault is not None and fault.equipment.name == camera_name else None
 
 
-@pytest.mark.skip(reason="waiting for runtime wiring of maintenance.auto")
 def test_stopped_rtsp_stream_opens_a_fault_that_is_handed_over_closes_and_is_verified(
     make_env: Callable[..., Env],
     own_rtsp_server,  # noqa: F811 - the imported fixture
