@@ -16,7 +16,7 @@ from api.console.shift_logs import router as shift_console_router
 from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
-from api.routes import alerts, audit, auth, cameras, health, users
+from api.routes import alerts, audit, auth, cameras, console_status, health, users
 from api.routes.camera_onvif import router as camera_onvif_router
 from api.routes.footage import router as footage_router
 from api.routes.footage_media import router as footage_media_router
@@ -54,16 +54,24 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.state.ctx = ctx
     ctx.metrics.registry.register(CameraHealthCollector(ctx.session_factory))
     install_error_handlers(app)
-    for router in (health.router, auth.router, users.router, audit.router, cameras.router, alerts.router):
+    for router in (
+        health.router,
+        auth.router,
+        users.router,
+        audit.router,
+        cameras.router,
+        alerts.router,
+        console_status.router,
+    ):
         app.include_router(router)
     app.include_router(shift_logs_router)
-    app.include_router(ptz_router)
-    app.include_router(camera_onvif_router)
+    app.include_router(shift_console_router)
     app.include_router(footage_router)
     app.include_router(footage_media_router)
     app.include_router(footage_console_router)
+    app.include_router(ptz_router)
+    app.include_router(camera_onvif_router)
     app.include_router(maintenance_router)
-    app.include_router(shift_console_router)
     app.include_router(reports_router)
     app.include_router(monitoring_console.router)
     mount_console(app)

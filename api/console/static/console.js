@@ -45,6 +45,33 @@
   };
   window.controlroom.localizeTimes();
 
+  // The duty bar: who is on duty where, my check-in, open tasks/faults/alerts, time to my handover.
+  const bar = document.getElementById("duty-bar");
+  async function refreshBar() {
+    try {
+      const response = await fetch("/api/v1/console/status", { credentials: "same-origin" });
+      if (!response.ok) return;
+      const s = await response.json();
+      const d = bar.dataset;
+      const set = function (k, text, warn) {
+        const el = bar.querySelector('[data-k="' + k + '"]');
+        el.textContent = text;
+        el.classList.toggle("warn", Boolean(warn));
+      };
+      const people = s.on_duty.map(function (p) { return p.post + " — " + p.user; }).join(" · ");
+      set("on_duty", d.onDuty + ": " + (people || d.nobody), !people);
+      set("me", s.checked_in ? d.in + (s.my_post ? " (" + s.my_post + ")" : "") : d.out, s.my_post && !s.checked_in);
+      set("tasks", d.tasks + " " + s.open_tasks);
+      set("faults", d.faults + " " + s.open_faults, s.open_faults > 0);
+      set("alerts", d.alerts + " " + s.open_alerts, s.open_alerts > 0);
+      if (s.handover_at) {
+        const minutes = Math.max(0, Math.round((new Date(s.handover_at) - Date.now()) / 60000));
+        set("handover", d.handover + " " + Math.floor(minutes / 60) + "h " + (minutes % 60) + "m", minutes < 30);
+      } else { set("handover", ""); }
+    } catch (e) { /* offline: keep the last figures */ }
+  }
+  if (bar) { refreshBar(); setInterval(refreshBar, 15000); }
+
   // Idle warning: after idle-2 minutes without input a banner offers to stay; at idle the session ends.
   const idle = parseInt(body.dataset.idle || "0", 10);
   if (idle > 0) {
