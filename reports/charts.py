@@ -67,7 +67,7 @@ def _bars(
         ax.yaxis.get_major_locator().set_params(integer=True)
         if len(present) > 1:
             ax.legend(frameon=False, fontsize=8)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.07, right=0.99, top=0.95, bottom=0.13)  # fixed: tight_layout costs a draw
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
         return out.getvalue()

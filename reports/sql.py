@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, func, literal, select
+from sqlalchemy import ColumnElement, Float, Integer, Select, String, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -14,7 +14,17 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from db.base import UTCDateTime
 
-__all__ = ["epoch", "epoch_int", "greatest", "least", "percentile", "ratio", "when"]
+__all__ = [
+    "epoch",
+    "epoch_int",
+    "greatest",
+    "least",
+    "percentile",
+    "percentiles",
+    "ratio",
+    "utc_hour",
+    "when",
+]
 
 
 class epoch(FunctionElement[float]):
@@ -29,6 +39,23 @@ class epoch_int(FunctionElement[int]):
 
     type = Integer()
     inherit_cache = True
+
+
+class utc_hour(FunctionElement[str]):
+    """The UTC hour of a datetime as text, `YYYY-MM-DD HH` (cheap to group by on both databases)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(utc_hour, "sqlite")
+def _utc_hour_sqlite(element: utc_hour, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"substr({_args(element, compiler, **kw)}, 1, 13)"
+
+
+@compiles(utc_hour, "postgresql")
+def _utc_hour_pg(element: utc_hour, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"to_char({_args(element, compiler, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
 
 
 class greatest(FunctionElement[Any]):
@@ -108,3 +135,17 @@ def percentile(session: Session, values: Select[Any], fraction: float) -> float 
     stmt = select(column).where(column.is_not(None)).order_by(column).offset(rank - 1).limit(1)
     value = session.scalar(stmt)
     return None if value is None else round(float(value), 3)
+
+
+def percentiles(
+    session: Session, column: Any, where: list[ColumnElement[bool]], fractions: list[float], count: int
+) -> list[float | None]:
+    """Nearest-rank percentiles of `column` over `count` non-NULL rows: one sort (ROW_NUMBER window)."""
+    if count <= 0:
+        return [None] * len(fractions)
+    ranks = [max(1, math.ceil(fraction * count)) for fraction in fractions]
+    number = func.row_number().over(order_by=column).label("rn")
+    ranked = select(column.label("v"), number).where(*where, column.is_not(None)).subquery()
+    rows = session.execute(select(ranked.c.rn, ranked.c.v).where(ranked.c.rn.in_(set(ranks))))
+    found = {int(rn): v for rn, v in rows}
+    return [None if found.get(rank) is None else round(float(found[rank]), 3) for rank in ranks]

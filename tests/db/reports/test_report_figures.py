@@ -212,3 +212,10 @@ def test_an_empty_period_reports_zeros_and_no_division_errors(session: Session, 
     alerts = {f.key: f for f in report.section("alerts").figures}
     assert alerts["alerts"].current == 0 and alerts["alerts"].change.note == "n/a"
     assert alerts["ack_p50_s"].current is None and alerts["ack_within_target_share"].current is None
+
+
+def test_hours_of_day_are_local_in_a_zone_with_a_quarter_hour_offset(session: Session, seeded: Seeded):
+    settings = make_settings("sqlite://", site={"timezone": "Asia/Kathmandu"})  # UTC+05:45
+    report = build_report(session, period="month", at="2026-11", scope="all", settings=settings, now=NOW)
+    (hours, _) = report.section("alerts").series
+    assert {h: n for h, n in enumerate(hours.values["current"]) if n} == {11: 2, 21: 2, 22: 1, 23: 1}
