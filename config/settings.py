@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from config.alerting import AlertSettings, DeliverySettings, MqttSettings
 from config.cameras import CameraConfig
+from config.duty_rules import DutyRulesSettings
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.reports import ReportSettings
@@ -152,6 +153,7 @@ class Settings(BaseSettings):
     maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
     footage: FootageSettings = Field(default_factory=FootageSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
+    duty_rules: DutyRulesSettings = Field(default_factory=DutyRulesSettings)
     cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras imported at start-up.")
 
     @classmethod

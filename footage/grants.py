@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from access.duty_rules import store as duty_rules
+from access.duty_rules.evaluate import ApprovalFacts
 from access.roles import Role
 from access.users.models import User
 from config.footage import FootageSettings
@@ -103,9 +105,18 @@ def decide(
         raise RequestAlreadyDecided(
             f"request {request.id} was {request.state.value} by {request.decided_by} already"
         )
-    if request.requester_id == user.id:
-        raise SamePerson("a footage-access request must be decided by someone other than the requester")
     now = now or utcnow()
+    hours = settings.grant_validity_hours if approve else None
+    facts = ApprovalFacts(
+        "footage_request",
+        request.requester_id,
+        request.requester,
+        user.id,
+        user.username,
+        f"{request.id}",
+        hours,
+    )
+    duty_rules.enforce(session, facts, now=now, errors={"separation_of_duties": SamePerson})
     request.state = RequestState.APPROVED if approve else RequestState.REFUSED
     request.decided_at, request.decided_by_id, request.decided_by = now, user.id, user.username
     request.decision_note = note

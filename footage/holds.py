@@ -7,6 +7,8 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from access.duty_rules import store as duty_rules
+from access.duty_rules.evaluate import ApprovalFacts
 from access.roles import Role
 from access.users.models import User
 from core.clock import utcnow
@@ -98,9 +100,12 @@ def release_hold(
     hold = require(session, hold_id)
     if hold.released_at is not None:
         raise HoldAlreadyReleased(f"hold {hold.id} was released by {hold.released_by} already")
-    if hold.placed_by_id == user.id:
-        raise SamePerson("a hold must be released by a supervisor other than the one who placed it")
-    hold.released_at = now or utcnow()
+    now = now or utcnow()
+    facts = ApprovalFacts(
+        "hold_release", hold.placed_by_id or 0, hold.placed_by, user.id, user.username, f"{hold.id}"
+    )
+    duty_rules.enforce(session, facts, now=now, errors={"separation_of_duties": SamePerson})
+    hold.released_at = now
     hold.released_by_id, hold.released_by = user.id, user.username
     hold.release_reason = reason
     session.flush()

@@ -26,6 +26,7 @@ from shift_logs.handover.models import Handover, HandoverState
 from shift_logs.handover.open_items import gather
 from shift_logs.roster import service as roster
 from shift_logs.roster.models import Post, RosterEntry
+from shift_logs.rules import service as duty_rules
 
 __all__ = [
     "OUTGOING_LOOKBACK",
@@ -103,8 +104,15 @@ def draft(
             f"post {post.name} has handover {existing} in progress", detail={"handover_id": existing}
         )
     incoming = _incoming(session, post_id=post.id, entry=entry, incoming_id=incoming_id)
-    if incoming.id == outgoing.id:
-        raise WrongSigner("the incoming operator must be someone else")
+    duty_rules.check_handover(
+        session,
+        post=post,
+        outgoing=outgoing,
+        incoming=incoming,
+        ends_at=entry.ends_at,
+        now=now,
+        error=WrongSigner,
+    )
     handover = Handover(
         post_id=post.id,
         shift_id=entry.shift_id,

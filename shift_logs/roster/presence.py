@@ -23,6 +23,7 @@ from shift_logs.roster.errors import (
 )
 from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Presence
 from shift_logs.roster.watch import raise_flag
+from shift_logs.rules import service as duty_rules
 
 __all__ = [
     "EARLY_CHECKIN",
@@ -160,8 +161,7 @@ def _decide(session: Session, *, leave_id: int, leader: User, now: dt.datetime) 
     leave = require_leave(session, leave_id)
     if leave.state is not LeaveState.REQUESTED:
         raise LeaveNotPending(f"leave request {leave.id} is {leave.state}, not requested")
-    if leave.requester_id == leader.id:
-        raise SelfApproval("nobody decides on their own leave request")
+    duty_rules.check_leave_decision(session, leave=leave, leader=leader, now=now, error=SelfApproval)
     leave.decided_by_id, leave.decided_at = leader.id, now
     return leave
 

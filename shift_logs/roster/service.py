@@ -18,6 +18,7 @@ from shift_logs.roster.errors import (
     ShiftNotFound,
 )
 from shift_logs.roster.models import Post, RosterEntry, Shift
+from shift_logs.rules import service as duty_rules
 
 __all__ = [
     "create_post",
@@ -117,6 +118,7 @@ def roster(
             f"{whom} already rostered from {clash.starts_at:%Y-%m-%d %H:%M} to {clash.ends_at:%H:%M} UTC",
             detail={"roster_id": clash.id},
         )
+    duty_rules.check_roster(session, shift=shift, post=post, user=user, starts_at=start, ends_at=end)
     entry = RosterEntry(shift_id=shift.id, post_id=post.id, user_id=user.id, starts_at=start, ends_at=end)
     session.add(entry)
     session.flush()

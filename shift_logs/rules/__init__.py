@@ -1,0 +1,1 @@
+"""Duty rules at work: the compliance record, the hooks of shift actions and the live evaluation."""

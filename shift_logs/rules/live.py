@@ -1,0 +1,148 @@
+"""The scheduled live evaluation: the room now against the rules in force; new violations alert the leader.
+
+Also keeps the rule file and the stored versions in step: a changed file becomes a new version; a broken
+file is reported and the previous version stays in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.duty_rules import evaluate as ev
+from access.duty_rules import store
+from access.duty_rules.models import DutyRuleVersion
+from alerts import service as alerts
+from alerts.models import Alert, AlertState, Priority
+from config.duty_rules import DutyRules, Severity, alert_settings_from, load_duty_rules
+from config.settings import Settings
+from core.errors import ConfigError
+from devices.camera.models import Camera
+from shift_logs.handover.models import Handover
+from shift_logs.roster.models import LeaveRequest, LeaveState, Presence, RosterEntry, Shift
+from shift_logs.rules import service
+
+__all__ = ["ALERT_KIND", "evaluate_live", "live_facts", "sync_rule_file"]
+
+log = logging.getLogger(__name__)
+ALERT_KIND = "duty_rule"
+
+
+def sync_rule_file(session: Session, settings: Settings, *, now: dt.datetime) -> DutyRuleVersion | None:
+    """Store the rule file as a new version when it changed since it was last read; keep the old on error."""
+    try:
+        rules = load_duty_rules(settings.duty_rules.file)
+    except ConfigError as exc:
+        log.error("duty rules file refused, previous version stays in force: %s", exc.message)
+        return None
+    last_file = session.scalars(
+        select(DutyRuleVersion)
+        .where(DutyRuleVersion.source == "file")
+        .order_by(DutyRuleVersion.version.desc())
+    ).first()
+    if last_file is not None and last_file.digest == store.digest(rules):
+        return None
+    return store.sync_from_file(session, rules, now=now)
+
+
+def _post_watch(session: Session, entry: RosterEntry, now: dt.datetime) -> ev.PostWatch:
+    presence = session.scalars(
+        select(Presence).where(
+            Presence.roster_id == entry.id,
+            Presence.user_id == entry.user_id,
+            Presence.checked_out_at.is_(None),
+        )
+    ).first()
+    leaves = list(
+        session.scalars(
+            select(LeaveRequest).where(
+                LeaveRequest.requester_id == entry.user_id,
+                LeaveRequest.post_id == entry.post_id,
+                LeaveRequest.state.in_([LeaveState.APPROVED, LeaveState.RETURNED]),
+            )
+        )
+    )
+    covered = any(leave.state is LeaveState.APPROVED for leave in leaves)
+    since = presence.checked_in_at if presence is not None else None
+    for leave in leaves:
+        if since is not None and leave.returned_at is not None and leave.returned_at > since:
+            since = leave.returned_at
+    started = session.scalar(
+        select(Handover.id).where(
+            Handover.post_id == entry.post_id,
+            Handover.outgoing_id == entry.user_id,
+            Handover.created_at >= entry.starts_at,
+        )
+    )
+    return ev.PostWatch(
+        post=entry.post.name,
+        rostered=entry.user.username,
+        roster_ref=f"roster:{entry.id}",
+        ends_at=entry.ends_at,
+        present=presence is not None,
+        watching_since=since,
+        last_activity=presence.last_activity_at if presence is not None else None,
+        covered_by_substitute=covered,
+        handover_started=started is not None,
+    )
+
+
+def live_facts(session: Session, now: dt.datetime) -> ev.LiveFacts:
+    """The running roster entries, the unacknowledged alerts and the cameras, as facts."""
+    running = session.scalars(
+        select(RosterEntry).where(RosterEntry.starts_at <= now, RosterEntry.ends_at > now)
+    )
+    waiting = session.scalars(select(Alert).where(Alert.state == AlertState.NEW, Alert.kind != ALERT_KIND))
+    return ev.LiveFacts(
+        posts=[_post_watch(session, entry, now) for entry in running],
+        alerts=[ev.AlertFact(a.id, a.priority.value, a.first_seen, a.camera_name) for a in waiting],
+        cameras=[ev.CameraFact(c.name, c.key, c.ptz_moved_at) for c in session.scalars(select(Camera))],
+    )
+
+
+def _leader(session: Session, now: dt.datetime) -> list[str]:
+    shift = session.scalars(
+        select(Shift).where(Shift.starts_at <= now, Shift.ends_at > now, Shift.leader_id.is_not(None))
+    ).first()
+    if shift is not None and shift.leader is not None:
+        return [shift.leader.username]
+    return alerts.default_leaders(session, now)
+
+
+def _alert_leader(
+    session: Session, v: ev.Violation, rules: DutyRules, settings: Settings, now: dt.datetime
+) -> None:
+    leaders = _leader(session, now)
+    raised = alerts.raise_alert(
+        session,
+        kind=ALERT_KIND,
+        camera_id=None,
+        camera_name=v.post,
+        zone=v.rule_id,
+        priority=Priority.HIGH if v.severity is Severity.BLOCK else Priority.NORMAL,
+        score=1.0,
+        title=f"[{v.clause} {v.rule_id}] {v.message}"[:300],
+        settings=alert_settings_from(rules, settings.alerts),
+        now=now,
+    )
+    if raised.created:
+        raised.alert.escalated_at, raised.alert.escalated_to = now, leaders
+
+
+def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> list[ev.Violation]:
+    """Evaluate the room now; record new violations, alert the shift leader on duty, resolve ended ones."""
+    sync_rule_file(session, settings, now=now)
+    rules = store.in_force(session)
+    found = ev.evaluate(rules, live_facts(session, now), now)
+    added = service.record(session, found, origin="live", now=now)
+    new_keys = {row.key for row in added}
+    for v in found:
+        if v.key in new_keys:
+            _alert_leader(session, v, rules, settings, now)
+    service.resolve_keys(
+        session, origin="live", keep={v.key for v in found}, by="system", how="condition ended", now=now
+    )
+    return found

@@ -1,0 +1,76 @@
+"""The compliance record: violations (append-only, hash-chained), their resolutions, rule confirmations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base
+from db.chain import ChainedMixin
+
+__all__ = ["VIOLATION_CHAIN", "RulesConfirmation", "Violation", "ViolationResolution"]
+
+VIOLATION_CHAIN = "duty_violations"
+
+
+class ViolationResolution(Base):
+    """How and when a violation was resolved (a separate row: violations are never updated)."""
+
+    __tablename__ = "duty_violation_resolutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    violation_id: Mapped[int] = mapped_column(ForeignKey("duty_violations.id"), unique=True)
+    resolved_at: Mapped[dt.datetime]
+    resolved_by: Mapped[str] = mapped_column(String(64))
+    how: Mapped[str] = mapped_column(Text)
+
+
+class Violation(ChainedMixin, Base):
+    """One broken duty rule: rule, clause, severity, who, when, what, where it was found, rule version."""
+
+    __tablename__ = "duty_violations"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(40), index=True)
+    clause: Mapped[str] = mapped_column(String(4))
+    severity: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(100), index=True)
+    post: Mapped[str] = mapped_column(String(64), default="")
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(16))
+    rules_version: Mapped[int] = mapped_column(default=0)
+    occurred_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+    resolution: Mapped[ViolationResolution | None] = relationship(
+        lazy="selectin", viewonly=True, uselist=False
+    )
+
+    chain_fields: ClassVar[tuple[str, ...]] = (
+        "rule_id",
+        "clause",
+        "severity",
+        "subject",
+        "post",
+        "key",
+        "message",
+        "origin",
+        "rules_version",
+        "occurred_at",
+    )
+
+
+class RulesConfirmation(Base):
+    """An operator read and confirmed a version of the rules (once per version)."""
+
+    __tablename__ = "duty_rule_confirmations"
+    __table_args__ = (UniqueConstraint("user_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    version: Mapped[int]
+    confirmed_at: Mapped[dt.datetime]
