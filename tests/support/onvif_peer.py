@@ -6,6 +6,7 @@ ipycam starts in about half a second, so each test module may start its own.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,6 +47,17 @@ class PtzPeer:
             status = client.ptz_call("GetStatus", {"ProfileToken": PROFILE})
         pos = status.Position
         return float(pos.PanTilt.x), float(pos.PanTilt.y), float(pos.Zoom.x)
+
+    def settled_position(self) -> tuple[float, float, float]:
+        """The position once the camera stands still (two reads 0.2 s apart agree); fails if it keeps moving."""
+        before = self.position()
+        for _ in range(20):
+            time.sleep(0.2)
+            now = self.position()
+            if all(abs(a - b) < 1e-3 for a, b in zip(before, now, strict=True)):
+                return now
+            before = now
+        raise AssertionError(f"the camera is still moving at {now}")
 
     def park(self, pan: float = 0.0, tilt: float = 0.0, zoom: float = 0.0) -> None:
         """Move ipycam to an absolute position (and stop any movement)."""
