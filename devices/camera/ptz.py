@@ -96,15 +96,16 @@ class ConsoleControls:
     return_home_s: float  # idle time before the camera goes home by itself
 
 
-HOME_SETTER_ROLES = frozenset({"supervisor", "admin"})
+HOME_SETTER_ROLES = frozenset({"supervisor", "admin"})  # as declared on POST .../ptz/home
 
 
 def console_controls(
     camera: Camera, roles: Iterable[str], settings: CameraControlSettings
 ) -> ConsoleControls:
     """The PTZ controls to show: none without ONVIF or without a PTZ role."""
-    move_ok = camera.has_onvif and may_use_ptz(roles, settings)
-    set_home = move_ok and not HOME_SETTER_ROLES.isdisjoint(roles)
+    held = set(roles)
+    move_ok = camera.has_onvif and may_use_ptz(held, settings)
+    set_home = move_ok and not HOME_SETTER_ROLES.isdisjoint(held)
     return ConsoleControls(move=move_ok, set_home=set_home, return_home_s=settings.return_home_s)
 
 
