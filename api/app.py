@@ -18,6 +18,7 @@ from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
 from api.routes import alerts, audit, auth, cameras, console_status, health, users
 from api.routes.camera_onvif import router as camera_onvif_router
+from api.routes.duty_rules import router as duty_rules_router
 from api.routes.footage import router as footage_router
 from api.routes.footage_media import router as footage_media_router
 from api.routes.maintenance import router as maintenance_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(camera_onvif_router)
     app.include_router(maintenance_router)
     app.include_router(reports_router)
+    app.include_router(duty_rules_router)
     app.include_router(monitoring_console.router)
     mount_console(app)
     app.add_middleware(RequestMiddleware, ctx=ctx)

@@ -1,0 +1,83 @@
+"""Shapes of the duty-rules API: the rules in force, versions, violations, edits, confirmations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["ConfirmIn", "RulesChange", "RulesRead", "VersionRead", "ViolationRead", "ViolationResolve"]
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
+
+
+class VersionRead(_Schema):
+    """One stored version of the rules."""
+
+    version: int
+    digest: str
+    diff: list[dict[str, Any]]
+    source: str
+    changed_by: str
+    reason: str
+    created_at: dt.datetime
+
+
+class RulesRead(_Schema):
+    """The rules in force at a moment, and the version that holds them (None = the packaged default)."""
+
+    version: VersionRead | None
+    rules: dict[str, Any]
+
+
+class RulesChange(_Schema):
+    """A new rule set (the whole `rules` mapping, as in the YAML file) and why."""
+
+    rules: dict[str, Any]
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class ViolationResolve(_Schema):
+    """How a violation was resolved."""
+
+    how: str = Field(min_length=1, max_length=1000)
+
+
+class ConfirmIn(_Schema):
+    """The version the operator read and confirms."""
+
+    version: int = Field(ge=1)
+
+
+class ViolationRead(_Schema):
+    """A recorded violation with its resolution, if any."""
+
+    id: int
+    rule_id: str
+    clause: str
+    severity: str
+    subject: str
+    post: str
+    message: str
+    origin: str
+    rules_version: int
+    occurred_at: dt.datetime
+    resolved_at: dt.datetime | None = None
+    resolved_by: str | None = None
+    resolution: str | None = None
+
+    @classmethod
+    def of(cls, row: Any) -> ViolationRead:
+        """From a Violation row and its resolution."""
+        res = row.resolution
+        return cls.model_validate(
+            {
+                **{k: getattr(row, k) for k in cls.model_fields if hasattr(row, k) and k != "resolution"},
+                "resolved_at": res.resolved_at if res else None,
+                "resolved_by": res.resolved_by if res else None,
+                "resolution": res.how if res else None,
+            }
+        )

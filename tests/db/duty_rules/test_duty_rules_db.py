@@ -1,0 +1,155 @@
+"""Duty rules on the database: roster refusals and flags, live evaluation with alerts to the leader,
+versions with diffs and audit, rules at a past moment, the append-only compliance record, confirmations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
+
+from access.audit import service as audit
+from access.audit.models import AuditEntry
+from access.duty_rules import store
+from access.duty_rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
+from access.roles import Role
+from alerts import service as alerts
+from alerts.models import Alert, Priority
+from config.duty_rules import default_rules
+from db.chain import verify_chain
+from shift_logs.roster import presence
+from shift_logs.roster import service as roster
+from shift_logs.rules import service as compliance
+from shift_logs.rules.errors import NotCurrentVersion, ViolationResolved
+from shift_logs.rules.live import ALERT_KIND, evaluate_live
+from shift_logs.rules.models import VIOLATION_CHAIN, Violation
+from tests.conftest import make_settings
+from tests.factories.access import make_user
+from tests.factories.shift_logs import T0, make_post, make_shift
+
+H = dt.timedelta(hours=1)
+M = dt.timedelta(minutes=1)
+ADMIN = audit.Actor(id=None, name="root")
+
+
+def _edit(**changes: dict[str, object]) -> dict[str, object]:
+    data = default_rules().model_dump(mode="json")
+    for rule_id, params in changes.items():
+        data["rules"][rule_id]["params"].update(params)
+    return data
+
+
+def test_a_roster_breaking_a_block_rule_is_refused_and_a_warn_rule_is_flagged(session: Session) -> None:
+    post, ann = make_post(session), make_user(session, username="ann_r")
+    day = make_shift(session, starts_at=T0, hours=12)
+    night = make_shift(session, starts_at=T0 + 12 * H, hours=12)
+    entry = roster.roster(session, shift_id=day.id, post_id=post.id, user=ann, ends_at=T0 + 8 * H)
+    assert entry.id
+    flagged, _ = compliance.list_(session, limit=10, offset=0, rule_id="min_staff")
+    assert flagged and "16:00-20:00" in flagged[0].message and flagged[0].severity == "warn"
+    with pytest.raises(DutyRuleBroken) as refused:
+        roster.roster(session, shift_id=night.id, post_id=post.id, user=ann, starts_at=T0 + 12 * H)
+    assert refused.value.detail["rule_id"] in {"max_continuous_duty", "min_rest"}
+    assert "rule min_rest" in refused.value.message or "rule max_continuous_duty" in refused.value.message
+
+
+def _staffed(session: Session) -> tuple[object, object]:
+    leader = make_user(session, username="lead_live", roles=(Role.SHIFT_LEADER,))
+    ann = make_user(session, username="ann_live")
+    post = make_post(session, name="live-desk")
+    shift = make_shift(session, starts_at=T0, hours=12, leader=leader)
+    roster.roster(session, shift_id=shift.id, post_id=post.id, user=ann)
+    presence.check_in(session, user=ann, post_id=post.id, now=T0)
+    return ann, post
+
+
+def test_a_shift_past_a_missed_break_and_an_unacknowledged_alert_alerts_the_leader(session: Session) -> None:
+    settings = make_settings("sqlite://")
+    ann, _ = _staffed(session)
+    later = T0 + 2 * H + 5 * M
+    presence.touch(session, user=ann, now=later)  # type: ignore[arg-type]
+    alerts.raise_alert(
+        session, kind="motion", camera_id=None, camera_name="gate", zone=None, priority=Priority.HIGH,
+        score=1, title="someone", settings=settings.alerts, now=later - M,
+    )  # fmt: skip
+    found = evaluate_live(session, later, settings)
+    assert {v.rule_id for v in found} == {"screen_break", "ack_targets"}
+    raised = session.scalars(select(Alert).where(Alert.kind == ALERT_KIND)).all()
+    assert {a.zone for a in raised} == {"screen_break", "ack_targets"}
+    assert all(a.escalated_to == ["lead_live"] for a in raised)
+    again = evaluate_live(session, later + M, settings)
+    assert len(again) == 2
+    assert len(session.scalars(select(Alert).where(Alert.kind == ALERT_KIND)).all()) == 2
+    open_rows, _ = compliance.list_(session, limit=10, offset=0, state="open")
+    assert {r.rule_id for r in open_rows} == {"screen_break", "ack_targets"}
+
+
+def test_live_evaluation_of_a_quiet_room_finds_nothing_and_resolves_ended_conditions(session: Session) -> None:
+    settings = make_settings("sqlite://")
+    ann, _ = _staffed(session)
+    assert evaluate_live(session, T0 + 25 * M, settings)[0].rule_id == "inactivity"
+    presence.touch(session, user=ann, now=T0 + 26 * M)  # type: ignore[arg-type]
+    assert evaluate_live(session, T0 + 27 * M, settings) == []
+    done, _ = compliance.list_(session, limit=10, offset=0, state="resolved")
+    assert [r.resolution.how for r in done if r.resolution] == ["condition ended"]
+
+
+def test_an_unstaffed_post_is_a_violation_while_nobody_checks_in(session: Session) -> None:
+    settings = make_settings("sqlite://")
+    post, ann = make_post(session), make_user(session, username="ann_gone")
+    shift = make_shift(session, starts_at=T0, hours=12)
+    roster.roster(session, shift_id=shift.id, post_id=post.id, user=ann)
+    assert [v.rule_id for v in evaluate_live(session, T0 + M, settings)] == ["min_staff"]
+
+
+def test_a_rule_change_is_a_new_audited_version_with_a_diff(session: Session) -> None:
+    first = store.sync_from_file(session, default_rules(), now=T0)
+    assert first is not None and first.version >= 1
+    row = store.change(
+        session, content=_edit(inactivity={"minutes": 10}), actor=ADMIN, roles=["admin"],
+        allowed_roles=["admin"], reason="tighter", now=T0 + H,
+    )  # fmt: skip
+    assert row.version == first.version + 1
+    assert row.diff == [{"path": "rules.inactivity.params.minutes", "old": 20, "new": 10}]
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "duty_rules.change")).all()[-1]
+    assert entry.actor == "root" and entry.detail["reason"] == "tighter"
+    assert store.in_force(session, T0 + 30 * M).rules.inactivity.params.minutes == 20
+    assert store.in_force(session, T0 + 2 * H).rules.inactivity.params.minutes == 10
+
+
+def test_a_contradictory_edit_is_refused_naming_the_field(session: Session) -> None:
+    with pytest.raises(RuleEditInvalid) as caught:
+        store.change(
+            session, content=_edit(screen_break={"after_minutes": 900}), actor=ADMIN, roles=["admin"],
+            allowed_roles=["admin"], reason="x",
+        )  # fmt: skip
+    assert caught.value.field == "rules.screen_break.params.after_minutes"
+    with pytest.raises(RuleChangeForbidden):
+        store.change(session, content=_edit(), actor=ADMIN, roles=["operator"], allowed_roles=["admin"], reason="x")
+
+
+def test_the_compliance_record_is_append_only_and_chained(session: Session) -> None:
+    _staffed(session)
+    evaluate_live(session, T0 + 25 * M, make_settings("sqlite://"))
+    row = session.scalars(select(Violation)).first()
+    assert row is not None
+    compliance.resolve(session, violation_id=row.id, by="lead", how="spoke to the operator", now=T0 + H)
+    with pytest.raises(ViolationResolved):
+        compliance.resolve(session, violation_id=row.id, by="lead", how="again", now=T0 + H)
+    assert verify_chain(session, Violation, VIOLATION_CHAIN)[1] is None
+    with pytest.raises(DatabaseError), session.begin_nested():
+        session.execute(text("UPDATE duty_violations SET message = 'nothing happened'"))
+
+
+def test_an_operator_confirms_the_current_version_once(session: Session) -> None:
+    ann = make_user(session, username="ann_sign")
+    head = store.sync_from_file(session, default_rules(), now=T0) or store.current(session)
+    assert head is not None
+    assert compliance.needs_confirmation(session, user=ann) == head.version
+    with pytest.raises(NotCurrentVersion):
+        compliance.confirm(session, user=ann, version=head.version + 5)
+    first = compliance.confirm(session, user=ann, version=head.version, now=T0)
+    assert compliance.confirm(session, user=ann, version=head.version).id == first.id
+    assert compliance.needs_confirmation(session, user=ann) is None
