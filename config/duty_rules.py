@@ -36,6 +36,9 @@ Clause = Literal[
 ]
 
 
+ChangeRole = Literal["admin", "supervisor"]
+
+
 class Severity(enum.StrEnum):
     """What a broken rule does: refuse the action, or save it and flag it."""
 
@@ -196,8 +199,8 @@ class DutyRulesSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     file: Path | None = Field(default=None, description="Rule file; empty = the packaged default.")
-    change_roles: list[Literal["admin", "supervisor"]] = Field(
-        default_factory=lambda: ["admin"], description="Roles that may change the rules."
+    change_roles: list[ChangeRole] = Field(
+        default_factory=lambda: list[ChangeRole](["admin"]), description="Roles that may change the rules."
     )
 
 
