@@ -31,7 +31,7 @@ def shanghai(make_env: Callable[..., Env]) -> Iterator[Live]:
 
 @pytest.fixture
 def wide(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+    context = browser.new_context(viewport={"width": 1600, "height": 1250}, locale="en-US")
     yield context.new_page()
     context.close()
 
