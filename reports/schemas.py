@@ -10,7 +10,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Change", "Figure", "ReportData", "Row", "SectionData", "Series", "StoredReportRead", "Table", "Unit"]
+__all__ = [
+    "Change",
+    "Figure",
+    "ReportData",
+    "Row",
+    "SectionData",
+    "Series",
+    "StoredReportRead",
+    "Table",
+    "Unit",
+]
 
 Unit = Literal["count", "seconds", "minutes", "share"]
 Number = int | float
