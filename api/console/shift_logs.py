@@ -13,7 +13,7 @@ from access.users import service as users
 from api.console import shift_desk
 from api.console.routes import render
 from api.console.shift_common import back, day_bounds, from_local_input, now_of
-from api.deps import Allow, CurrentToken, SessionDep
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
 from api.routes.shift_common import LEAD, ROOM, STAFF, audit_as
 from core.errors import Invalid
 from shift_logs.duty_log import service as duty_log
@@ -135,11 +135,17 @@ def roster_page(
 
 @router.post("/roster/check-in", dependencies=[Depends(Allow(*STAFF))])
 def roster_check_in(
-    request: Request, session: SessionDep, token: CurrentToken, post_id: Annotated[int, Form(ge=1)]
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: CurrentToken,
+    post_id: Annotated[int, Form(ge=1)],
 ) -> Response:
     """Check in at a post."""
     audit_as(request, "presence.check_in", f"post:{post_id}")
-    presence.check_in(session, user=token.user, post_id=post_id, now=now_of(request))
+    presence.check_in(
+        session, user=token.user, post_id=post_id, now=now_of(request), alert_settings=settings.alerts
+    )
     return back("/roster")
 
 

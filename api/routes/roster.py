@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from access.roles import Role
 from access.users import service as users
-from api.deps import Allow, CurrentUser, SessionDep
+from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, STAFF, NowDep, audit_as, page_of
 from api.schemas import Page, PageQuery
@@ -110,11 +110,18 @@ def list_presence(session: SessionDep, page: PageQuery) -> Page[PresenceRead]:
     "/presence/check-in", response_model=PresenceRead, status_code=201, dependencies=[Depends(Allow(*STAFF))]
 )
 def check_in(
-    body: CheckInCreate, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    body: CheckInCreate,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    now: NowDep,
 ) -> PresenceRead:
     """Check in at the post you are rostered on now (late check-ins are flagged to the leader)."""
     audit_as(request, "presence.check_in", f"post:{body.post_id}")
-    return PresenceRead.model_validate(presence.check_in(session, user=user, post_id=body.post_id, now=now))
+    return PresenceRead.model_validate(
+        presence.check_in(session, user=user, post_id=body.post_id, now=now, alert_settings=settings.alerts)
+    )
 
 
 @router.post("/presence/check-out", response_model=PresenceRead, dependencies=[Depends(Allow(*STAFF))])
@@ -190,7 +197,9 @@ def list_flags(session: SessionDep, page: PageQuery, since: dt.datetime) -> Page
 
 
 @router.post("/presence/scan", response_model=list[FlagRead], dependencies=[Depends(Allow(*LEAD))])
-def scan_presence(request: Request, session: SessionDep, now: NowDep) -> list[FlagRead]:
+def scan_presence(
+    request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> list[FlagRead]:
     """Run the presence rules now; returns the problems newly raised (the worker runs this periodically)."""
     audit_as(request, "presence.scan", "presence")
-    return [FlagRead.model_validate(f) for f in watch.scan(session, now=now)]
+    return [FlagRead.model_validate(f) for f in watch.scan(session, now=now, alert_settings=settings.alerts)]

@@ -37,12 +37,13 @@ def log_verify() -> None:
 def log_scan(
     every: Annotated[int, typer.Option(min=0, help="Repeat every N seconds (0: once and exit).")] = 0,
 ) -> None:
-    """Raise presence problems (unstaffed post, inactivity, late handover) and overdue incidents to the leader."""
-    database = open_database(load())
+    """Raise presence problems (unstaffed post, inactivity, late handover) as alerts, and overdue incidents."""
+    settings = load()
+    database = open_database(settings)
     while True:
         now = utcnow()
         with database.session() as session:
-            flags = watch.scan(session, now=now)
+            flags = watch.scan(session, now=now, alert_settings=settings.alerts)
             overdue = incidents.flag_overdue(session, now=now)
             for flag in flags:
                 typer.echo(f"{now:%Y-%m-%d %H:%M:%S} post {flag.post_id}: {flag.kind}: {flag.detail}")

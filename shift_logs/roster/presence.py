@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from config.alerting import AlertSettings
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
@@ -61,7 +62,13 @@ def on_duty(session: Session, *, post_id: int | None = None) -> list[Presence]:
 
 
 def check_in(
-    session: Session, *, user: User, post_id: int, now: dt.datetime, policy: ShiftPolicy = DEFAULT_POLICY
+    session: Session,
+    *,
+    user: User,
+    post_id: int,
+    now: dt.datetime,
+    policy: ShiftPolicy = DEFAULT_POLICY,
+    alert_settings: AlertSettings | None = None,
 ) -> Presence:
     """Check in at a post the person is rostered on now; a check-in after the grace time is flagged late."""
     post = roster.require_post(session, post_id)
@@ -93,7 +100,15 @@ def check_in(
     )
     if late:
         minutes = int((now - entry.starts_at).total_seconds() // 60)
-        raise_flag(session, entry=entry, kind=FlagKind.LATE_CHECKIN, detail=f"{minutes} min late", now=now)
+        detail = f"{user.username} checked in {minutes} min late"
+        raise_flag(
+            session,
+            entry=entry,
+            kind=FlagKind.LATE_CHECKIN,
+            detail=detail,
+            now=now,
+            alert_settings=alert_settings,
+        )
     return presence
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "create_post",
     "create_shift",
     "current_entry",
+    "leaders_on_duty",
     "list_posts",
     "list_roster",
     "list_shifts",
@@ -167,3 +168,15 @@ def next_entry(session: Session, *, post_id: int, after: dt.datetime) -> RosterE
     """The post's roster entry that starts at or after `after` (the incoming operator)."""
     stmt = select(RosterEntry).where(RosterEntry.post_id == post_id, RosterEntry.starts_at >= after)
     return session.scalars(stmt.order_by(RosterEntry.starts_at).limit(1)).first()
+
+
+def leaders_on_duty(session: Session, *, now: dt.datetime) -> list[str]:
+    """User names of the leaders of the shifts running now (whom escalations should reach)."""
+    stmt = (
+        select(User.username)
+        .join(Shift, Shift.leader_id == User.id)
+        .where(Shift.starts_at <= now, Shift.ends_at > now, User.disabled.is_(False))
+        .distinct()
+        .order_by(User.username)
+    )
+    return list(session.scalars(stmt))

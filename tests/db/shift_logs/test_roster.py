@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.models import Alert, Priority
+from config.alerting import AlertSettings
 from db.outbox import OutboxMessage
 from shift_logs.roster import presence, watch
 from shift_logs.roster import service as roster
@@ -92,8 +94,11 @@ def test_leave_needs_a_substitute_on_duty_and_a_leader_and_routes_the_post(sessi
 def test_scan_raises_unstaffed_inactive_and_late_handover_once(session: Session) -> None:
     crew = make_crew(session)
     assert watch.scan(session, now=T0 + 5 * MIN) == []
-    raised = watch.scan(session, now=T0 + 11 * MIN)
+    raised = watch.scan(session, now=T0 + 11 * MIN, alert_settings=AlertSettings())
     assert [f.kind for f in raised] == [FlagKind.UNSTAFFED]
+    alert = session.scalars(select(Alert).where(Alert.zone == f"post:{crew.post.id}")).one()
+    assert alert.kind == "presence.unstaffed" and alert.priority is Priority.HIGH
+    assert roster.leaders_on_duty(session, now=T0 + 11 * MIN) == [crew.leader.username]
     assert watch.scan(session, now=T0 + 12 * MIN) == []
     presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0 + 13 * MIN)
     presence.touch(session, user=crew.outgoing, now=T0 + 20 * MIN)
