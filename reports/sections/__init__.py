@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.sections import alerts, faults, footage, handovers, incidents, presence
+from reports.sections import alerts, duty_log, faults, footage, handovers, incidents, presence
 from reports.sections.base import Raw, SectionSpec, Window
 
 __all__ = ["SECTIONS", "Raw", "SectionSpec", "Window"]
@@ -11,6 +11,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     alerts.SECTION,
     incidents.SECTION,
     handovers.SECTION,
+    duty_log.SECTION,
     presence.SECTION,
     faults.SECTION,
     footage.SECTION,

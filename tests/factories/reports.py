@@ -19,6 +19,8 @@ from devices.camera.models import Camera
 from footage.models import AccessRequest, EvidenceHold, Export, ExportState, HoldCategory, RequestState
 from maintenance.lifecycle import FaultState
 from maintenance.models import Equipment, EquipmentKind, Fault, FaultSource, Severity
+from shift_logs.duty_log import service as duty_log
+from shift_logs.duty_log.models import EntryKind
 from shift_logs.handover.models import Handover, HandoverState, Verdict
 from shift_logs.incident.models import Channel, Incident, IncidentSource, IncidentState
 from shift_logs.roster.models import FlagKind, Post, Presence, PresenceFlag, RosterEntry, Shift
@@ -254,6 +256,25 @@ def seed_presence(session: Session, users: list[User], desk1: Post, desk2: Post)
     session.flush()
 
 
+def seed_duty_log(session: Session, user: User, desk1: Post, desk2: Post) -> None:
+    """Three entries in November (one a correction), one in October."""
+    first = duty_log.append(
+        session,
+        post_id=desk1.id,
+        kind=EntryKind.OBSERVATION,
+        text="gate open",
+        author=user,
+        now=local(2026, 11, 3),
+    )
+    duty_log.append(
+        session, post_id=desk2.id, kind=EntryKind.CALL, text="call", author=user, now=local(2026, 11, 4)
+    )
+    duty_log.correct(session, entry_id=first.id, text="gate closed", author=user, now=local(2026, 11, 5))
+    duty_log.append(
+        session, post_id=desk1.id, kind=EntryKind.PATROL, text="round", author=user, now=local(2026, 10, 4)
+    )
+
+
 def _fault(
     session: Session, equipment: Equipment, reported: dt.datetime, severity: Severity, **kw: Any
 ) -> Fault:
@@ -335,6 +356,7 @@ def seed(session: Session) -> Seeded:
     seed_incidents(session, users[0], desk1, desk2, alerts[2])
     seed_handovers(session, users, desk1, desk2)
     seed_presence(session, users, desk1, desk2)
+    seed_duty_log(session, users[0], desk1, desk2)
     seed_faults(session, cam_a)
     seed_footage(session, users[0], cam_a)
     return Seeded(cam_a, cam_b, desk1, desk2, users)

@@ -52,6 +52,10 @@ FIGURES: dict[str, dict[str, tuple[Any, ...]]] = {
         "unsigned": (1, 0, 1, None, NEW),
         "not_countersigned": (2, 0, 2, None, NEW),
     },
+    "duty_log": {
+        "entries": (3, 1, 2, 200.0, ""),
+        "corrections": (1, 0, 1, None, NEW),
+    },
     "presence": {
         "rostered_minutes": (1200.0, 240.0, 960.0, 400.0, ""),
         "unstaffed_minutes": (210.0, 0.0, 210.0, None, NEW),
@@ -154,6 +158,12 @@ def test_incident_breakdowns_by_channel_category_and_outcome_at_period_end(sessi
 def test_other_breakdowns(session: Session, seeded: Seeded):
     report = _report(session)
     assert _tables(report, "handovers")["by_post"] == [(seeded.desk1.name, 2, 1), (seeded.desk2.name, 1, 0)]
+    assert _tables(report, "duty_log")["by_kind"] == [
+        ("call", 1, 0),
+        ("correction", 1, 0),
+        ("observation", 1, 0),
+        ("patrol", 0, 1),
+    ]
     assert _tables(report, "presence")["flags"] == [("late_checkin", 1, 0), ("unstaffed", 1, 0)]
     faults = _tables(report, "faults")
     assert faults["by_severity"] == [("low", 1, 1), ("high", 1, 0), ("medium", 1, 0), ("critical", 0, 1)]
@@ -182,6 +192,7 @@ def test_a_camera_group_scope_narrows_camera_sections_and_marks_the_others(sessi
         "alerts": True,
         "incidents": True,
         "handovers": False,
+        "duty_log": False,
         "presence": False,
         "faults": True,
         "footage": False,
@@ -193,6 +204,7 @@ def test_a_post_scope_narrows_incidents_handovers_and_coverage(session: Session,
     figures = {s.name: {f.key: (f.current, f.previous) for f in s.figures} for s in report.sections}
     assert figures["incidents"]["incidents"] == (2, 1)
     assert figures["handovers"]["handovers"] == (2, 1)
+    assert figures["duty_log"]["entries"] == (2, 1)
     assert figures["presence"]["rostered_minutes"] == (720.0, 240.0)
     assert figures["presence"]["unstaffed_minutes"] == (150.0, 0.0)
     assert figures["alerts"]["alerts"] == (6, 2)  # not linked to posts: shown for all cameras
