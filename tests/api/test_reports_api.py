@@ -144,4 +144,7 @@ def test_stored_reports_are_listed_and_readable(site):
     page = env.client.get(f"/reports/stored/{month_id}?lang=en")
     assert page.status_code == 200 and "2026-11" in page.text
     assert env.client.get("/reports?lang=en").text.count("/reports/stored/") >= 2
+    assert "Equipment faults" in env.client.get(f"/reports/stored/{month_id}/print?lang=en").text
+    stored_csv = env.client.get(f"/reports/stored/{month_id}/csv?table=faults.figures").text
+    assert "faults,figures,open_at_end,count,2,1,1,100.0," in stored_csv
     assert env.client.get("/api/v1/reports/stored/999999").status_code == 404
