@@ -54,3 +54,42 @@ def test_pages_render_for_operator_and_leader_with_no_missing_strings(env: Env, 
             assert "shift." not in response.text.replace("shift_", ""), f"untranslated key on {page}"
     maint = env.user(Role.MAINTENANCE)
     assert env.client.get("/duty-log", headers=env.token(maint)).status_code == 403
+
+
+def test_leader_and_operator_forms_work_through_the_console(env: Env) -> None:
+    env.app.state.ctx.clock = FixedClock(T0 + dt.timedelta(minutes=5))
+    with env.session() as s:
+        crew = make_crew(s)
+        check_in(s, crew.outgoing, crew.post, T0)
+    lead, op = env.token(crew.leader), env.token(crew.outgoing)
+
+    def form(path: str, headers: dict[str, str], **data: object) -> None:
+        response = env.client.post(path, data=data, headers=headers, follow_redirects=False)
+        assert response.status_code == 303, f"{path}: {response.text[:300]}"
+
+    form("/roster/shifts", lead, name="late", starts_at="2026-11-26T20:00", ends_at="2026-11-27T08:00")
+    form(
+        "/tasks",
+        lead,
+        title="walk the fence",
+        post_id=str(crew.post.id),
+        due_at="2026-11-25T10:00",
+        standing="true",
+    )
+    tasks = env.client.get("/api/v1/tasks?state=open", headers=lead).json()["items"]
+    assert tasks[0]["standing"] is True and tasks[0]["due_at"].startswith("2026-11-25T10:00")
+    form(f"/tasks/{tasks[0]['id']}/done", op, outcome="fence intact")
+    form("/incidents/alerts", op, alert_id="5", category="intrusion", content="person at the fence")
+    incident = env.client.get("/api/v1/incidents", headers=lead).json()["items"][0]
+    form(f"/incidents/{incident['id']}/acknowledge", lead)
+    form(f"/incidents/{incident['id']}/close", lead, outcome="patrol found nobody")
+    form("/visitors", op, post_id=str(crew.post.id), name="Li Lei", reason="UPS service")
+    visit = env.client.get("/api/v1/visits", headers=lead).json()["items"][0]
+    form(f"/visitors/{visit['id']}/refuse", lead)
+    form("/duty-log", op, post_id=str(crew.post.id), kind="equipment", text="monitor 3 flickers")
+    refused = env.client.post(
+        "/duty-log", data={"post_id": crew.post.id, "kind": "handover", "text": "x"}, headers=op
+    )
+    assert refused.status_code == 422
+    log = env.client.get(f"/api/v1/duty-log?post_id={crew.post.id}", headers=lead).json()["items"]
+    assert log[0]["text"] == "monitor 3 flickers"
