@@ -178,7 +178,8 @@ def test_a_whole_shift_through_api_and_console_then_tampering_is_caught(live: Li
         olga_tab.get_by_label(item, exact=True).select_option(label=verdict)
     olga_tab.get_by_label("Note: radios").fill("radio 2 battery weak")
     olga_tab.get_by_label("Remarks").fill("Quiet shift. Incident from the north gate still open.")
-    olga_tab.get_by_role("button", name="Save").click()
+    with olga_tab.expect_navigation():
+        olga_tab.get_by_role("button", name="Save").click()
     expect(olga_tab.get_by_label("Remarks")).to_have_value(
         "Quiet shift. Incident from the north gate still open."
     )
@@ -198,7 +199,7 @@ def test_a_whole_shift_through_api_and_console_then_tampering_is_caught(live: Li
     expect(ivan_tab.get_by_role("alert")).to_contain_text("password does not match")
     ivan_tab.get_by_label("Your password (signature)").fill(DEFAULT_PASSWORD)
     ivan_tab.get_by_role("button", name="Sign as incoming").click()
-    expect(ivan_tab.get_by_text("Accept with reservations")).to_be_visible()
+    expect(ivan_tab.locator(".badge.state-accepted")).to_be_visible()
     lena_tab.goto(f"{url}/handovers/{handover_id}")
     lena_tab.get_by_label("Your password (signature)").fill(DEFAULT_PASSWORD)
     lena_tab.get_by_role("button", name="Countersign").click()
