@@ -13,15 +13,20 @@ from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from access.duty_rules import store as duty_rules
 from alerts import service as alerts
+from config.duty_rules import alert_settings_from
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
 from footage.runtime import FootageRuntime
 from footage.runtime import attach as attach_footage
 from maintenance import jobs as maintenance_jobs
+from reports import stored as reports_stored
 from runtime.capture import CaptureRuntime
 from runtime.delivery import deliver_due, publishers_for
+from runtime.ptz_home import ReturnHomeJob
+from shift_logs.rules.live import evaluate_live
 
 __all__ = ["Worker"]
 
@@ -46,14 +51,30 @@ class Worker:
         self.footage: FootageRuntime | None = None
 
     def escalate(self) -> None:
-        """Escalate overdue alerts to the shift leaders."""
+        """Escalate overdue alerts to the shift leaders (targets from the duty rules in force)."""
         with session_scope(self.factory) as session:
-            leaders = alerts.default_leaders(session, self.clock.now())
-            done = alerts.escalate_overdue(
-                session, settings=self.settings.alerts, leaders=leaders, now=self.clock.now()
+            ruled = alert_settings_from(duty_rules.in_force(session), self.settings.alerts)
+            configured = self.settings.alerts
+            targets = configured.model_copy(  # the stricter of the configuration and the duty rules applies
+                update={
+                    "ack_target_high_s": min(configured.ack_target_high_s, ruled.ack_target_high_s),
+                    "ack_target_normal_s": min(configured.ack_target_normal_s, ruled.ack_target_normal_s),
+                }
             )
+            leaders = alerts.default_leaders(session, self.clock.now())
+            done = alerts.escalate_overdue(session, settings=targets, leaders=leaders, now=self.clock.now())
         if done:
             log.info("escalated %d alert(s) to %s", len(done), ", ".join(leaders) or "nobody on duty")
+
+    def check_duty_rules(self) -> None:
+        """Evaluate the duty rules live: breaks, unstaffed posts, inactivity, handovers, acknowledgements."""
+        with session_scope(self.factory) as session:
+            evaluate_live(session, self.clock.now(), self.settings)
+
+    def report(self) -> None:
+        """Store the monthly and daily reports once their period is over."""
+        with session_scope(self.factory) as session:
+            reports_stored.generate_due_reports(session, self.clock.now(), self.settings)
 
     def deliver(self) -> None:
         """Send due outbox deliveries."""
@@ -83,6 +104,10 @@ class Worker:
         self._every(self.escalate, self.settings.alerts.escalation_check_s, "escalate")
         self._every(self.deliver, self.settings.delivery.interval_s, "deliver")
         self._every(self.maintain, self.settings.maintenance.job_interval_s, "maintenance")
+        self._every(self.check_duty_rules, 30, "duty_rules")
+        self._every(self.report, 300, "reports")
+        home = ReturnHomeJob(self.settings, self.factory, clock=self.clock)
+        self._every(home, home.interval_s, "ptz_home")
         self.scheduler.start()
 
     def stop(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -27,17 +28,27 @@ def _pdf(html: str, out: Path) -> None:
         )
     if executable is None:
         fail("--format pdf needs Chromium (apt-get install chromium); use --format html and print it")
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-            try:
-                page = browser.new_page()
-                page.set_content(html, wait_until="load")
-                page.pdf(path=str(out), format="A4", print_background=True)
-            finally:
-                browser.close()
-    except Error as exc:
-        fail(f"Chromium could not print the PDF: {exc.message.splitlines()[0]}")
+    errors: list[str] = []
+
+    def print_pdf() -> None:
+        # a thread of its own: Playwright's sync API refuses a thread that runs an asyncio loop
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+                try:
+                    page = browser.new_page()
+                    page.set_content(html, wait_until="load")
+                    page.pdf(path=str(out), format="A4", print_background=True)
+                finally:
+                    browser.close()
+        except Error as exc:
+            errors.append(exc.message.splitlines()[0])
+
+    worker = threading.Thread(target=print_pdf, name="pdf")
+    worker.start()
+    worker.join()
+    if errors:
+        fail(f"Chromium could not print the PDF: {errors[0]}")
 
 
 def report(
