@@ -26,6 +26,9 @@ from reports import stored as reports_stored
 from runtime.capture import CaptureRuntime
 from runtime.delivery import deliver_due, publishers_for
 from runtime.ptz_home import ReturnHomeJob
+from shift_logs.incident import service as incidents
+from shift_logs.roster import service as roster
+from shift_logs.roster import watch as presence_watch
 from shift_logs.rules.live import evaluate_live
 
 __all__ = ["Worker"]
@@ -61,7 +64,8 @@ class Worker:
                     "ack_target_normal_s": min(configured.ack_target_normal_s, ruled.ack_target_normal_s),
                 }
             )
-            leaders = alerts.default_leaders(session, self.clock.now())
+            now = self.clock.now()
+            leaders = roster.leaders_on_duty(session, now=now) or alerts.default_leaders(session, now)
             done = alerts.escalate_overdue(session, settings=targets, leaders=leaders, now=self.clock.now())
         if done:
             log.info("escalated %d alert(s) to %s", len(done), ", ".join(leaders) or "nobody on duty")
@@ -70,6 +74,13 @@ class Worker:
         """Evaluate the duty rules live: breaks, unstaffed posts, inactivity, handovers, acknowledgements."""
         with session_scope(self.factory) as session:
             evaluate_live(session, self.clock.now(), self.settings)
+
+    def watch_posts(self) -> None:
+        """Flag unstaffed posts, late check-ins, inactivity, late handovers and overdue incidents (R5, D5)."""
+        with session_scope(self.factory) as session:
+            now = self.clock.now()
+            presence_watch.scan(session, now=now, alert_settings=self.settings.alerts)
+            incidents.flag_overdue(session, now=now)
 
     def report(self) -> None:
         """Store the monthly and daily reports once their period is over."""
@@ -105,6 +116,7 @@ class Worker:
         self._every(self.deliver, self.settings.delivery.interval_s, "deliver")
         self._every(self.maintain, self.settings.maintenance.job_interval_s, "maintenance")
         self._every(self.check_duty_rules, 30, "duty_rules")
+        self._every(self.watch_posts, 60, "posts")
         self._every(self.report, 300, "reports")
         home = ReturnHomeJob(self.settings, self.factory, clock=self.clock)
         self._every(home, home.interval_s, "ptz_home")

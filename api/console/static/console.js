@@ -72,6 +72,20 @@
   }
   if (bar) { refreshBar(); setInterval(refreshBar, 15000); }
 
+  // Console activity (D2): input on any page tells the server the operator is at the console (once a minute).
+  let lastBeat = 0;
+  function heartbeat() {
+    const now = Date.now();
+    if (!csrf || now - lastBeat < 60000) return;
+    lastBeat = now;
+    fetch("/api/v1/presence/activity", {
+      method: "POST", headers: { "X-CSRF-Token": csrf }, credentials: "same-origin",
+    }).catch(function () { /* offline: try again later */ });
+  }
+  ["keydown", "pointerdown", "wheel"].forEach(function (name) {
+    document.addEventListener(name, heartbeat, { passive: true });
+  });
+
   // Idle warning: after idle-2 minutes without input a banner offers to stay; at idle the session ends.
   const idle = parseInt(body.dataset.idle || "0", 10);
   if (idle > 0) {

@@ -34,16 +34,4 @@
     }
   });
 
-  let last = 0;
-  function active() {
-    const now = Date.now();
-    if (!csrf || now - last < 60000) return;
-    last = now;
-    fetch("/api/v1/presence/activity", {
-      method: "POST", headers: { "X-CSRF-Token": csrf }, credentials: "same-origin",
-    }).catch(function () { /* offline: try again later */ });
-  }
-  ["keydown", "pointerdown", "wheel"].forEach(function (name) {
-    document.addEventListener(name, active, { passive: true });
-  });
 })();
