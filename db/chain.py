@@ -18,8 +18,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.clock import utcnow
-from db.base import Base
 from core.hashchain import GENESIS, ChainBreak, link_hash, verify_links
+from db.base import Base
 
 __all__ = [
     "ChainHead",

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.audit.models import AUDIT_CHAIN, AuditEntry
-from db.chain import append_entry, verify_chain
 from core.hashchain import ChainBreak
+from db.chain import append_entry, verify_chain
 
 __all__ = ["Actor", "VerifyResult", "list_", "record", "verify"]
 

@@ -23,8 +23,13 @@ def test_admin_changes_a_rule_into_a_new_version_and_others_may_not(env: Env) ->
     assert made.status_code == 200, made.text
     assert made.json()["diff"] == [{"path": "rules.inactivity.params.minutes", "old": 20, "new": 10}]
     now = env.client.get("/api/v1/duty-rules", headers=env.token(op)).json()
-    assert now["rules"]["inactivity"]["params"]["minutes"] == 10 and now["version"]["changed_by"] == admin.username
-    confirm = env.client.post("/api/v1/duty-rules/confirm", json={"version": now["version"]["version"]}, headers=env.token(op))
+    assert (
+        now["rules"]["inactivity"]["params"]["minutes"] == 10
+        and now["version"]["changed_by"] == admin.username
+    )
+    confirm = env.client.post(
+        "/api/v1/duty-rules/confirm", json={"version": now["version"]["version"]}, headers=env.token(op)
+    )
     assert confirm.status_code == 204
 
 
@@ -35,7 +40,9 @@ def test_a_contradictory_edit_is_422_naming_the_field(env: Env) -> None:
     assert refused.status_code == 422
     assert "rules.screen_break.params.after_minutes" in refused.text
     unknown = {"rules": {**_rules(), "nap_time": {"clause": "D2"}}, "reason": "x"}
-    assert "unknown rule id" in env.client.put("/api/v1/duty-rules", json=unknown, headers=env.token(admin)).text
+    assert (
+        "unknown rule id" in env.client.put("/api/v1/duty-rules", json=unknown, headers=env.token(admin)).text
+    )
 
 
 def test_the_compliance_record_lists_for_leaders(env: Env) -> None:

@@ -52,9 +52,7 @@ def test_wall_tiles_update_and_an_alert_is_acknowledged_with_one_key(demo_live: 
     page.goto(f"{demo_live.url}/wall")
     gate = page.locator('.tile[data-name="gate"]')
     expect(gate).to_have_class("tile key")
-    expect(gate.locator("img")).to_have_attribute(
-        "src", re.compile(r"snapshot\?t="), timeout=15000
-    )
+    expect(gate.locator("img")).to_have_attribute("src", re.compile(r"snapshot\?t="), timeout=15000)
     first_src = gate.locator("img").get_attribute("src")
     expect(gate.locator("img")).not_to_have_attribute("src", first_src or "", timeout=10000)
     expect(gate.locator("[data-health]")).to_have_text("online", timeout=15000)

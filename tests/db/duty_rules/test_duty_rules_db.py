@@ -86,7 +86,9 @@ def test_a_shift_past_a_missed_break_and_an_unacknowledged_alert_alerts_the_lead
     assert {r.rule_id for r in open_rows} == {"screen_break", "ack_targets"}
 
 
-def test_live_evaluation_of_a_quiet_room_finds_nothing_and_resolves_ended_conditions(session: Session) -> None:
+def test_live_evaluation_of_a_quiet_room_finds_nothing_and_resolves_ended_conditions(
+    session: Session,
+) -> None:
     settings = make_settings("sqlite://")
     ann, _ = _staffed(session)
     assert evaluate_live(session, T0 + 25 * M, settings)[0].rule_id == "inactivity"
@@ -127,7 +129,9 @@ def test_a_contradictory_edit_is_refused_naming_the_field(session: Session) -> N
         )  # fmt: skip
     assert caught.value.field == "rules.screen_break.params.after_minutes"
     with pytest.raises(RuleChangeForbidden):
-        store.change(session, content=_edit(), actor=ADMIN, roles=["operator"], allowed_roles=["admin"], reason="x")
+        store.change(
+            session, content=_edit(), actor=ADMIN, roles=["operator"], allowed_roles=["admin"], reason="x"
+        )
 
 
 def test_the_compliance_record_is_append_only_and_chained(session: Session) -> None:

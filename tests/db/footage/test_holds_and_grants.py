@@ -8,6 +8,7 @@ import pytest
 
 from access.roles import Role
 from config.footage import FootageSettings
+from core.errors import Forbidden
 from footage import grants, holds, segments
 from footage.errors import (
     BadRange,
@@ -18,7 +19,6 @@ from footage.errors import (
     SamePerson,
 )
 from footage.models import HoldCategory, RequestState
-from core.errors import Forbidden
 from tests.factories.access import make_user
 from tests.factories.alerts import make_camera
 from tests.factories.footage import T0, make_grant, make_hold, make_segment

@@ -33,7 +33,9 @@ def slot(user: str, start: dt.datetime, hours: float, shift: int = 1, post: str 
     return Slot(user, post, shift, start, start + dt.timedelta(hours=hours))
 
 
-def roster(cand: Slot, person: list[Slot] = (), post: list[Slot] = (), shift_hours: float = 12) -> RosterFacts:  # type: ignore[assignment]
+def roster(
+    cand: Slot, person: list[Slot] = (), post: list[Slot] = (), shift_hours: float = 12
+) -> RosterFacts:  # type: ignore[assignment]
     return RosterFacts(cand, list(person), list(post), T0, T0 + dt.timedelta(hours=shift_hours))
 
 
@@ -74,7 +76,9 @@ def test_separation_refuses_deciding_ones_own_business(rules: DutyRules) -> None
 
 
 def test_grant_validity_refuses_a_grant_longer_than_allowed(rules: DutyRules) -> None:
-    assert ids(rules, ApprovalFacts("footage_request", 1, "ann", 2, "bob", "7", grant_hours=100)) == ["grant_validity"]
+    assert ids(rules, ApprovalFacts("footage_request", 1, "ann", 2, "bob", "7", grant_hours=100)) == [
+        "grant_validity"
+    ]
     assert ids(rules, ApprovalFacts("footage_request", 1, "ann", 2, "bob", "7", grant_hours=24)) == []
 
 
@@ -123,7 +127,9 @@ def test_live_handover_overdue_fires_near_the_end_without_a_handover(rules: Duty
 def test_ack_targets_per_priority(rules: DutyRules) -> None:
     high, normal = AlertFact(1, "high", T0, "gate"), AlertFact(2, "normal", T0, "gate")
     assert ids(rules, LiveFacts(alerts=[high, normal]), T0 + 31 * dt.timedelta(seconds=1)) == ["ack_targets"]
-    assert ids(rules, LiveFacts(alerts=[high, normal]), T0 + 61 * dt.timedelta(seconds=1)) == ["ack_targets"] * 2
+    assert (
+        ids(rules, LiveFacts(alerts=[high, normal]), T0 + 61 * dt.timedelta(seconds=1)) == ["ack_targets"] * 2
+    )
     assert ids(rules, LiveFacts(alerts=[high, normal]), T0 + 29 * dt.timedelta(seconds=1)) == []
 
 

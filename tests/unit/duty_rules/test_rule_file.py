@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from config.duty_rules import DEFAULT_RULES_FILE, RULE_IDS, alert_settings_from, default_rules, load_duty_rules
 from config.alerting import AlertSettings
+from config.duty_rules import (
+    DEFAULT_RULES_FILE,
+    RULE_IDS,
+    alert_settings_from,
+    default_rules,
+    load_duty_rules,
+)
 from core.errors import ConfigError
 
 
@@ -23,7 +29,10 @@ def test_the_default_file_holds_every_rule_with_a_clause() -> None:
     [
         ("rules:\n  coffee_break: {clause: D2}\n", "rules.coffee_break: unknown rule id"),
         ("rules:\n  inactivity: {clause: D2, params: {minutes: soon}}\n", "rules.inactivity.params.minutes:"),
-        ("rules:\n  min_rest: {clause: D1, params: {hours: -2}}\n", "rules.min_rest.params.hours: must be >= 0"),
+        (
+            "rules:\n  min_rest: {clause: D1, params: {hours: -2}}\n",
+            "rules.min_rest.params.hours: must be >= 0",
+        ),
         (
             "rules:\n  screen_break: {clause: D2, params: {after_minutes: 800}}\n",
             "rules.screen_break.params.after_minutes: a break after 800 min never comes",
