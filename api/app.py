@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from api.camera_metrics import CameraHealthCollector
+from api.console import compliance as compliance_console
 from api.console import monitoring as monitoring_console
 from api.console.footage import router as footage_console_router
 from api.console.routes import mount_console
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(reports_router)
     app.include_router(duty_rules_router)
     app.include_router(monitoring_console.router)
+    app.include_router(compliance_console.router)
     mount_console(app)
     app.add_middleware(RequestMiddleware, ctx=ctx)
     return app

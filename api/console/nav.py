@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
     NavItem("/alerts", "nav.alerts", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
     NavItem("/reports", "nav.reports", frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})),
     NavItem("/faults", "nav.faults", ALL_ROLES),
+    NavItem("/compliance", "nav.compliance", ALL_ROLES - {Role.MAINTENANCE}),
     NavItem("/maintenance", "nav.maintenance", frozenset({Role.MAINTENANCE})),
     NavItem("/duty-log", "shift.nav.duty_log", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
     NavItem("/handovers", "shift.nav.handovers", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
