@@ -13,6 +13,7 @@ from access.users.models import User
 from alerts.models import Alert, AlertState
 from maintenance.deadlines import open_faults
 from shift_logs.roster.models import Post, Presence, RosterEntry
+from shift_logs.rules import service as rules
 from shift_logs.task.models import Task, TaskState
 
 __all__ = ["DutyStatus", "OnDuty", "duty_status"]
@@ -38,6 +39,7 @@ class DutyStatus:
     open_faults: int = 0
     open_alerts: int = 0
     handover_at: dt.datetime | None = None
+    rules_to_confirm: int | None = None  # the duty-rule version this user has not confirmed yet
 
 
 def duty_status(session: Session, *, user: User, now: dt.datetime) -> DutyStatus:
@@ -73,4 +75,5 @@ def duty_status(session: Session, *, user: User, now: dt.datetime) -> DutyStatus
         open_faults=len(open_faults(session)),
         open_alerts=open_alerts or 0,
         handover_at=entry.ends_at if entry is not None else None,
+        rules_to_confirm=rules.needs_confirmation(session, user=user),
     )

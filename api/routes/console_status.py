@@ -32,6 +32,7 @@ class DutyStatusRead(BaseModel):
     open_faults: int
     open_alerts: int
     handover_at: dt.datetime | None
+    rules_to_confirm: int | None
 
 
 @router.get("/status", dependencies=[Depends(ANY_USER)], response_model=DutyStatusRead)

@@ -50,6 +50,7 @@ def test_roster_rules_violations_and_a_confirmed_rule_change(live: Live, page: P
     assert change.status_code == 200, change.text
 
     live.login(page, "olga")
+    expect(page.locator('#duty-bar [data-k="rules"]')).to_contain_text("v2")  # seen right after sign-in
     page.goto(f"{live.url}/compliance")
     expect(page.locator("#violations")).to_contain_text("Screen break")
     expect(page.locator("#confirm-rules")).to_be_visible()

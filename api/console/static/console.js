@@ -68,6 +68,8 @@
         const minutes = Math.max(0, Math.round((new Date(s.handover_at) - Date.now()) / 60000));
         set("handover", d.handover + " " + Math.floor(minutes / 60) + "h " + (minutes % 60) + "m", minutes < 30);
       } else { set("handover", ""); }
+      const rules = bar.querySelector('[data-k="rules"]');
+      set("rules", s.rules_to_confirm ? rules.dataset.text.replace("{v}", s.rules_to_confirm) : "", true);
     } catch (e) { /* offline: keep the last figures */ }
   }
   if (bar) { refreshBar(); setInterval(refreshBar, 15000); }
