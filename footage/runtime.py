@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import queue
 import threading
-import time
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 
 from config.cameras import RecordingConfig
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
+from db.writer import Job, WriterThread
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
@@ -34,7 +31,6 @@ from footage.storage import Storage
 __all__ = ["FootageRuntime", "WorkerLike", "attach"]
 
 log = logging.getLogger(__name__)
-Job = Callable[[], None]
 _RECORDABLE = ("rtsp://", "rtsps://", "http://", "https://", "file:", "/")
 
 
@@ -59,10 +55,8 @@ class FootageRuntime:
         self.storage = Storage.of(settings)
         self.box = CredentialBox(settings.auth.secret_key.get_secret_value())
         self.recorders: dict[int, Recorder] = {}
-        self._jobs: queue.Queue[Job] = queue.Queue(maxsize=10_000)
-        self._stop = threading.Event()
-        self._writer = threading.Thread(target=self._write_loop, name="footage-writer", daemon=True)
-        self._writer.start()
+        self.writer = WriterThread("footage-writer", maxsize=10_000)
+        self.writer.start()
         self._lock = threading.Lock()
 
     # ---- recorders -----------------------------------------------------------------------------------
@@ -115,8 +109,7 @@ class FootageRuntime:
             for recorder in self.recorders.values():
                 recorder.stop()
             self.recorders.clear()
-        self._stop.set()
-        self._writer.join(timeout=10)
+        self.writer.stop(timeout=10)
 
     # ---- RecorderSink --------------------------------------------------------------------------------
     def segment_written(self, written: SegmentWritten) -> None:
@@ -154,44 +147,12 @@ class FootageRuntime:
 
     # ---- the writer thread ---------------------------------------------------------------------------
     def _submit(self, job: Job) -> None:
-        try:
-            self._jobs.put_nowait(job)
-        except queue.Full:
+        if not self.writer.submit(job):
             log.error("footage writer queue full: a job was dropped (a segment is re-indexed at start-up)")
 
     def drain(self, timeout: float = 10.0) -> None:
         """Wait until every queued job is written (tests, shutdown)."""
-        deadline = time.monotonic() + timeout
-        while self._jobs.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-    def _write_loop(self) -> None:
-        while not (self._stop.is_set() and self._jobs.empty()):
-            try:
-                job = self._jobs.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            try:
-                self._run_job(job)
-            finally:
-                self._jobs.task_done()
-
-    def _run_job(self, job: Job) -> None:
-        delay = 0.5
-        while True:
-            try:
-                job()
-                return
-            except DBAPIError as exc:
-                if self._stop.is_set():
-                    log.error("database unavailable at shutdown; a footage write is lost: %s", exc.orig)
-                    return
-                log.warning("database unavailable, retrying in %.1f s: %s", delay, exc.orig)
-                time.sleep(delay)
-                delay = min(delay * 2, 10)
-            except Exception:
-                log.exception("footage writer job failed")
-                return
+        self.writer.drain(timeout)
 
 
 def attach(worker: WorkerLike) -> FootageRuntime:

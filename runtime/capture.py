@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import queue
 import socket
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -29,6 +27,7 @@ from config.detection import DetectConfig
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
+from db.writer import Job, WriterThread
 from devices.adapters.factory import open_source
 from devices.camera import service as cameras
 from devices.camera.models import Camera
@@ -43,7 +42,6 @@ from monitor.pipeline import Detector
 __all__ = ["CaptureRuntime", "blank_privacy_masks"]
 
 log = logging.getLogger(__name__)
-Job = Callable[[], None]
 
 
 def blank_privacy_masks(image: np.ndarray, detect: DetectConfig) -> np.ndarray:
@@ -91,23 +89,19 @@ class CaptureRuntime:
         self.supervisor = StreamSupervisor(clock=self.clock, queue_size=settings.worker.queue_size)
         self.supervisor.subscribe(self._on_health)
         self._runs: dict[str, _Run] = {}
-        self._jobs: queue.Queue[Job] = queue.Queue(maxsize=1000)
-        self.dropped_jobs = 0
-        self._stop = threading.Event()
-        self._writer = threading.Thread(target=self._write_loop, name="capture-writer", daemon=True)
+        self.writer = WriterThread("capture-writer", maxsize=1000)
 
     # ---- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
         """Claim cameras and start reading them."""
-        self._writer.start()
+        self.writer.start()
         self.supervisor.start()
         self.sync_cameras()
 
     def stop(self) -> None:
         """Stop reading, flush pending writes, and give the leases back."""
         self.supervisor.stop()
-        self._stop.set()
-        self._writer.join(timeout=5)
+        self.writer.stop(timeout=5)
         try:
             with session_scope(self.factory) as session:
                 cameras.release(session, worker_id=self.worker_id)
@@ -247,37 +241,7 @@ class CaptureRuntime:
             self._submit(write)
 
     def _submit(self, job: Job) -> None:
-        try:
-            self._jobs.put_nowait(job)
-        except queue.Full:
-            self.dropped_jobs += 1
-            log.error("capture writer queue full: a job was dropped (%d so far)", self.dropped_jobs)
-
-    # ---- the one writer thread --------------------------------------------------------------------
-    def _write_loop(self) -> None:
-        while not (self._stop.is_set() and self._jobs.empty()):
-            try:
-                job = self._jobs.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            self._run_job(job)
-
-    def _run_job(self, job: Job) -> None:
-        delay = 0.5
-        while True:
-            try:
-                job()
-                return
-            except DBAPIError as exc:
-                if self._stop.is_set():
-                    log.error("database unavailable at shutdown; a write is lost: %s", exc.orig)
-                    return
-                log.warning("database unavailable, retrying in %.1f s: %s", delay, exc.orig)
-                time.sleep(delay)
-                delay = min(delay * 2, 10)
-            except Exception:
-                log.exception("capture writer job failed")
-                return
+        self.writer.submit(job)
 
     # ---- live view (api.context.LiveView) --------------------------------------------------------
     def snapshot_jpeg(self, camera_name: str) -> bytes | None:
