@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,7 @@ from monitor.pipeline import Detector
 __all__ = ["CaptureRuntime", "blank_privacy_masks"]
 
 log = logging.getLogger(__name__)
+STILL_OFFLINE_AFTER_S = 20.0  # a camera never reached within this is reported offline once
 
 
 def blank_privacy_masks(image: np.ndarray, detect: DetectConfig) -> np.ndarray:
@@ -72,6 +74,7 @@ class _Run:
     detect: DetectConfig
     detector: Detector | None = None
     reported: Health | None = None  # the health last written to the database
+    added: float = field(default_factory=time.monotonic)
     latest: Frame | None = None
     encoded: tuple[float, bytes] | None = None  # (frame ts, JPEG) of the last picture served
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -129,7 +132,8 @@ class CaptureRuntime:
         """A camera that was offline from the start never changes health: report its state once anyway."""
         for name, run in list(self._runs.items()):
             state = self.supervisor.health(name)
-            if run.reported is None and state.status is Health.OFFLINE:
+            waited = time.monotonic() - run.added > STILL_OFFLINE_AFTER_S
+            if run.reported is None and state.status is Health.OFFLINE and waited:
                 self._on_health(HealthChange(name, state.status, state))
 
     def _add(self, camera: Camera, url: str) -> None:
