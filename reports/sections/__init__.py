@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.sections import alerts, duty_log, faults, footage, handovers, incidents, presence
+from reports.sections import alerts, compliance, duty_log, faults, footage, handovers, incidents, presence
 from reports.sections.base import Raw, SectionSpec, Window
 
 __all__ = ["SECTIONS", "Raw", "SectionSpec", "Window"]
@@ -15,4 +15,5 @@ SECTIONS: tuple[SectionSpec, ...] = (
     presence.SECTION,
     faults.SECTION,
     footage.SECTION,
+    compliance.SECTION,
 )

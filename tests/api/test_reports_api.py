@@ -36,7 +36,7 @@ def test_report_json_has_every_section_with_the_previous_period(site):
     assert response.status_code == 200
     report = response.json()
     assert [s["name"] for s in report["sections"]] == [
-        "alerts", "incidents", "handovers", "duty_log", "presence", "faults", "footage",
+        "alerts", "incidents", "handovers", "duty_log", "presence", "faults", "footage", "compliance",
     ]  # fmt: skip
     assert _figure(report, "alerts", "alerts") == {
         "key": "alerts",
