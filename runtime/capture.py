@@ -93,6 +93,7 @@ class CaptureRuntime:
         self.supervisor.subscribe(self._on_health)
         self._runs: dict[str, _Run] = {}
         self.writer = WriterThread("capture-writer", maxsize=1000)
+        self._dropped_seen = 0
 
     # ---- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -127,6 +128,25 @@ class CaptureRuntime:
             if name not in self._runs:
                 self._add(camera, urls[name])
         self._report_unchanged_health()
+        self.shed_load()
+
+    def shed_load(self) -> None:
+        """Under load (analysis frames dropped since the last look) the cameras that are not key cameras fall
+        back to keyframes only, so key cameras (D2) keep their full analysis; after a round without drops
+        every camera returns to full decoding."""
+        status = {s.camera_id: s for s in self.supervisor.status()}
+        dropped = sum(s.dropped for s in status.values())
+        overloaded = dropped > self._dropped_seen
+        self._dropped_seen = dropped
+        for name, run in list(self._runs.items()):
+            if run.key or name not in status or status[name].low_power == overloaded:
+                continue
+            log.warning(
+                "camera %s: %s",
+                name,
+                "keyframes only (worker overloaded)" if overloaded else "full analysis again",
+            )
+            self.supervisor.set_low_power(name, overloaded)
 
     def _report_unchanged_health(self) -> None:
         """A camera that was offline from the start never changes health: report its state once anyway."""
