@@ -196,6 +196,7 @@ def test_a_camera_group_scope_narrows_camera_sections_and_marks_the_others(sessi
         "presence": False,
         "faults": True,
         "footage": False,
+        "compliance": False,
     }
 
 
