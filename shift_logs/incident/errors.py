@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.errors import Conflict, Invalid, InvalidTransition, NotFound
 
-__all__ = ["AlertAlreadyOpened", "IncidentNotFound", "IncidentStateError", "OutcomeRequired"]
+__all__ = ["AlertAlreadyOpened", "IncidentNotFound", "IncidentStateError", "OutcomeRequired", "UnknownAlert"]
 
 
 class IncidentNotFound(NotFound):
@@ -29,3 +29,9 @@ class OutcomeRequired(Invalid):
     """Closing an incident needs a written outcome."""
 
     code = "outcome_required"
+
+
+class UnknownAlert(Invalid):
+    """An incident names an alert that does not exist."""
+
+    code = "unknown_alert"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from access.audit import service as audit
 from access.roles import Role
 from access.users.models import User
+from alerts.models import Alert
 from db.outbox import enqueue
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -19,6 +20,7 @@ from shift_logs.incident.errors import (
     IncidentNotFound,
     IncidentStateError,
     OutcomeRequired,
+    UnknownAlert,
 )
 from shift_logs.incident.models import Channel, Incident, IncidentSource, IncidentState
 from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
@@ -118,6 +120,8 @@ def open_from_alert(
     post_id: int | None = None,
 ) -> Incident:
     """Open an incident from a detected alert (one incident per alert)."""
+    if session.get(Alert, alert_id) is None:
+        raise UnknownAlert(f"there is no alert {alert_id}", field="alert_id")
     if session.scalar(select(Incident.id).where(Incident.alert_id == alert_id)) is not None:
         raise AlertAlreadyOpened(f"an incident for alert {alert_id} exists already")
     incident = Incident(

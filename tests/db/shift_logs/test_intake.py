@@ -13,14 +13,15 @@ from access.audit.models import AuditEntry
 from access.roles import Role
 from db.outbox import OutboxMessage
 from shift_logs.incident import service as incidents
-from shift_logs.incident.errors import AlertAlreadyOpened, IncidentStateError, OutcomeRequired
-from shift_logs.incident.models import IncidentState
+from shift_logs.incident.errors import AlertAlreadyOpened, IncidentStateError, OutcomeRequired, UnknownAlert
+from shift_logs.incident.models import Incident, IncidentState
 from shift_logs.task import service as tasks
 from shift_logs.task.errors import NoTaskTarget, TaskClosed, TaskNotYours
 from shift_logs.visitor import service as visits
 from shift_logs.visitor.errors import VisitStateError
 from shift_logs.visitor.models import VisitState
 from tests.factories.access import make_user
+from tests.factories.alerts import make_alert, make_camera
 from tests.factories.shift_logs import T0, make_post, make_report
 
 ACTOR = audit.Actor(id=None, name="tester")
@@ -64,10 +65,21 @@ def test_one_incident_per_alert(session: Session) -> None:
         "opened_by": operator,
         "now": T0,
     }
-    first = incidents.open_from_alert(session, alert_id=41, **kw)  # type: ignore[arg-type]
-    assert first.ack_due_at is None and first.alert_id == 41
+    alert = make_alert(session, make_camera(session))
+    first = incidents.open_from_alert(session, alert_id=alert.id, **kw)  # type: ignore[arg-type]
+    assert first.ack_due_at is None and first.alert_id == alert.id
     with pytest.raises(AlertAlreadyOpened):
-        incidents.open_from_alert(session, alert_id=41, **kw)  # type: ignore[arg-type]
+        incidents.open_from_alert(session, alert_id=alert.id, **kw)  # type: ignore[arg-type]
+
+
+def test_an_incident_cannot_name_an_alert_that_does_not_exist(session: Session) -> None:
+    operator = make_user(session)
+    with pytest.raises(UnknownAlert) as refused:
+        incidents.open_from_alert(
+            session, alert_id=999_999, category="x", content="y", place="z", opened_by=operator, now=T0
+        )
+    assert refused.value.field == "alert_id"
+    assert session.scalars(select(Incident)).all() == []
 
 
 def test_tasks_need_a_target_and_only_the_right_people_complete_them(session: Session) -> None:
