@@ -14,6 +14,7 @@ from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
 from devices.camera import ptz
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraRead
+from footage.models import HoldCategory
 
 router = APIRouter(include_in_schema=False)
 WATCHERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
@@ -43,6 +44,7 @@ def alerts_page(
         alerts=items,
         responders=responders,
         last_change_id=last_change_id,
+        hold_categories=[c.value for c in HoldCategory],
     )
 
 

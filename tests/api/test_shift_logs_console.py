@@ -12,6 +12,7 @@ from access.roles import Role
 from core.clock import FixedClock
 from shift_logs.handover import signing
 from tests.factories.access import DEFAULT_PASSWORD
+from tests.factories.alerts import make_alert, make_camera
 from tests.factories.shift_logs import T0, check_in, make_crew, make_handover, make_report
 from tests.support.app_env import Env
 
@@ -61,6 +62,7 @@ def test_leader_and_operator_forms_work_through_the_console(env: Env) -> None:
     with env.session() as s:
         crew = make_crew(s)
         check_in(s, crew.outgoing, crew.post, T0)
+        alert_id = make_alert(s, make_camera(s)).id
     lead, op = env.token(crew.leader), env.token(crew.outgoing)
 
     def form(path: str, headers: dict[str, str], **data: object) -> None:
@@ -79,7 +81,7 @@ def test_leader_and_operator_forms_work_through_the_console(env: Env) -> None:
     tasks = env.client.get("/api/v1/tasks?state=open", headers=lead).json()["items"]
     assert tasks[0]["standing"] is True and tasks[0]["due_at"].startswith("2026-11-25T10:00")
     form(f"/tasks/{tasks[0]['id']}/done", op, outcome="fence intact")
-    form("/incidents/alerts", op, alert_id="5", category="intrusion", content="person at the fence")
+    form("/incidents/alerts", op, alert_id=str(alert_id), category="intrusion", content="person at the fence")
     incident = env.client.get("/api/v1/incidents", headers=lead).json()["items"][0]
     form(f"/incidents/{incident['id']}/acknowledge", lead)
     form(f"/incidents/{incident['id']}/close", lead, outcome="patrol found nobody")

@@ -20,6 +20,7 @@ from access.users.models import User
 from core.clock import FixedClock
 from tests.browser.conftest import Live
 from tests.factories.access import DEFAULT_PASSWORD
+from tests.factories.alerts import make_alert, make_camera
 from tests.support.app_env import Env
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -118,10 +119,12 @@ def test_a_whole_shift_through_api_and_console_then_tampering_is_caught(live: Li
 
     # a task assigned by the leader; an alert turned into an incident
     task = lead.post("/tasks", {"title": "check gate 3 lamp", "post_id": a["id"]}, 201)
+    with env.session() as s:
+        alert_id = make_alert(s, make_camera(s), now=START).id
     from_alert = olga_api.post(
         "/incidents/alerts",
         {
-            "alert_id": 17,
+            "alert_id": alert_id,
             "category": "intrusion",
             "content": "person at the fence",
             "place": "fence east",

@@ -9,6 +9,8 @@
   const count = document.getElementById("open-count");
   const streamState = document.getElementById("stream-state");
   const dialog = document.getElementById("dispatch-dialog");
+  const incidentDialog = document.getElementById("incident-dialog");
+  const holdDialog = document.getElementById("hold-dialog");
   const snapshot = document.getElementById("snapshot-view");
   const t = function (key) { return strings[key] || key; };
   const cr = window.controlroom;
@@ -28,7 +30,9 @@
     row.dataset.id = a.id;
     row.dataset.priority = a.priority;
     row.dataset.lastSeen = a.last_seen;
-    row.className = "alert-row prio-" + a.priority + " state-" + a.state;
+    row.dataset.firstSeen = a.first_seen;
+    row.dataset.camera = a.camera_name;
+    row.className = "alert-row prio-" + a.priority + " state-" + a.state + (a.routed_to && a.routed_to === table.dataset.me ? " mine" : "");
     const cell = function (f) { return row.querySelector('[data-f="' + f + '"]'); };
     cell("priority").textContent = t("priority." + a.priority);
     cell("what").textContent = t("kind." + a.kind) + (a.zone ? " · " + a.zone : "") + (a.event_count > 1 ? " ×" + a.event_count : "");
@@ -42,6 +46,7 @@
     let state = t("state." + a.state);
     if (a.escalated) state += " · " + t("alerts.escalated");
     if (a.dispatched) state += " · " + t("alerts.dispatched");
+    if (a.routed_to) state += " · " + t("alerts.routed_to").replace("{name}", a.routed_to);
     cell("state").textContent = state;
   }
 
@@ -89,6 +94,8 @@
     else if (action === "snapshot") {
       snapshot.src = "/api/v1/alerts/" + id + "/snapshot"; snapshot.hidden = false; return;
     } else if (action === "dispatch") { openDispatch(id); return; }
+    else if (action === "incident") { openIncident(row); return; }
+    else if (action === "hold") { openHold(row); return; }
     if (result && !result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
     else if (result) upsert({ action: action, alert: result.data });
   }
@@ -106,15 +113,70 @@
     if (!result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
     else upsert({ action: "dispatched", alert: result.data });
   });
+
+  function fmt(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
+  }
+
+  function openIncident(row) {
+    incidentDialog.dataset.id = row.dataset.id;
+    const form = incidentDialog.querySelector("form");
+    form.reset();
+    form.content.value = row.querySelector('[data-f="what"]').textContent + " · " + row.dataset.camera;
+    incidentDialog.showModal();
+  }
+  incidentDialog.addEventListener("close", async function () {
+    if (incidentDialog.returnValue !== "send") return;
+    const form = incidentDialog.querySelector("form");
+    const result = await cr.post("/api/v1/incidents/alerts", {
+      alert_id: Number(incidentDialog.dataset.id), category: form.category.value,
+      content: form.content.value, place: form.place.value,
+    });
+    if (!result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
+    else toast(fmt(t("alerts.incident_opened"), { id: result.data.id }));
+  });
+
+  function holdRange(row, form) {
+    const minute = 60000;
+    const start = new Date(new Date(row.dataset.firstSeen).getTime() - Number(form.before.value || 0) * minute);
+    const end = new Date(new Date(row.dataset.lastSeen || row.dataset.firstSeen).getTime() + Number(form.after.value || 0) * minute);
+    return { start: start, end: end };
+  }
+
+  function openHold(row) {
+    holdDialog.dataset.id = row.dataset.id;
+    const form = holdDialog.querySelector("form");
+    form.reset();
+    form.incident_ref.value = "alert:" + row.dataset.id;
+    const show = function () {
+      const r = holdRange(row, form);
+      holdDialog.querySelector('[data-f="range"]').textContent = row.dataset.camera + " · " + r.start.toLocaleString() + " – " + r.end.toLocaleString();
+    };
+    form.before.oninput = show; form.after.oninput = show; show();
+    holdDialog.showModal();
+  }
+  holdDialog.addEventListener("close", async function () {
+    if (holdDialog.returnValue !== "send") return;
+    const form = holdDialog.querySelector("form");
+    const row = tbody.querySelector('tr[data-id="' + holdDialog.dataset.id + '"]');
+    if (!row) return;
+    const r = holdRange(row, form);
+    const result = await cr.post("/api/v1/footage/holds", {
+      camera: row.dataset.camera, start: r.start.toISOString(), end: r.end.toISOString(),
+      incident_ref: form.incident_ref.value, category: form.category.value, note: form.note.value,
+    });
+    if (!result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
+    else toast(fmt(t("alerts.hold_placed"), { id: result.data.id, camera: row.dataset.camera }));
+  });
   snapshot.addEventListener("click", function () { snapshot.hidden = true; });
 
   tbody.addEventListener("click", function (event) {
     const button = event.target.closest("button[data-act]");
     if (button) act(button.closest("tr"), button.dataset.act);
   });
-  const keys = { a: "ack", f: "false_alarm", r: "resolve", d: "dispatch", s: "snapshot" };
+  const keys = { a: "ack", f: "false_alarm", r: "resolve", d: "dispatch", i: "incident", h: "hold", s: "snapshot" };
   document.addEventListener("keydown", function (event) {
-    if (dialog.open || event.target.matches("input, textarea, select")) return;
+    if (dialog.open || incidentDialog.open || holdDialog.open || event.target.matches("input, textarea, select")) return;
     const rows = Array.prototype.slice.call(tbody.querySelectorAll("tr.alert-row"));
     if (!rows.length) return;
     const current = document.activeElement.closest ? document.activeElement.closest("tr.alert-row") : null;
