@@ -22,6 +22,7 @@ from shift_logs.duty_log.schemas import WRITABLE_KINDS
 from shift_logs.roster import presence, watch
 from shift_logs.roster import service as roster
 from shift_logs.roster.models import LeaveState
+from shift_logs.rules import service as duty_rules
 from shift_logs.task import service as tasks
 from shift_logs.task.models import TaskState
 
@@ -130,6 +131,7 @@ def roster_page(
         leader=leader,
         shifts=roster.list_shifts(session, limit=20, offset=0, since=start)[0],
         people=people,
+        rules_to_confirm=duty_rules.needs_confirmation(session, user=token.user),
     )
 
 
@@ -140,11 +142,17 @@ def roster_check_in(
     settings: SettingsDep,
     token: CurrentToken,
     post_id: Annotated[int, Form(ge=1)],
+    rules_version: Annotated[int | None, Form(ge=1)] = None,
 ) -> Response:
-    """Check in at a post."""
+    """Check in at a post (confirming the duty rules in force, once per version)."""
     audit_as(request, "presence.check_in", f"post:{post_id}")
     presence.check_in(
-        session, user=token.user, post_id=post_id, now=now_of(request), alert_settings=settings.alerts
+        session,
+        user=token.user,
+        post_id=post_id,
+        now=now_of(request),
+        alert_settings=settings.alerts,
+        rules_version=rules_version,
     )
     return back("/roster")
 

@@ -48,7 +48,9 @@ def list_posts(session: SessionDep, page: PageQuery) -> Page[PostRead]:
 def create_post(body: PostCreate, request: Request, session: SessionDep) -> PostRead:
     """Create a post with its handover checklist."""
     audit_as(request, "post.create", f"post:{body.name}")
-    post = roster.create_post(session, name=body.name, title=body.title, checklist=body.checklist)
+    post = roster.create_post(
+        session, name=body.name, title=body.title, checklist=body.checklist, cameras=body.cameras
+    )
     return PostRead.model_validate(post)
 
 
@@ -120,7 +122,14 @@ def check_in(
     """Check in at the post you are rostered on now (late check-ins are flagged to the leader)."""
     audit_as(request, "presence.check_in", f"post:{body.post_id}")
     return PresenceRead.model_validate(
-        presence.check_in(session, user=user, post_id=body.post_id, now=now, alert_settings=settings.alerts)
+        presence.check_in(
+            session,
+            user=user,
+            post_id=body.post_id,
+            now=now,
+            alert_settings=settings.alerts,
+            rules_version=body.rules_version,
+        )
     )
 
 

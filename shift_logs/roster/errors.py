@@ -15,6 +15,7 @@ __all__ = [
     "PostNotFound",
     "RosterEntryNotFound",
     "RosterOverlap",
+    "RulesNotConfirmed",
     "SelfApproval",
     "ShiftNotFound",
     "SubstituteNotOnDuty",
@@ -97,3 +98,9 @@ class SelfApproval(Forbidden):
     """Nobody approves their own leave."""
 
     code = "self_approval"
+
+
+class RulesNotConfirmed(Invalid):
+    """Checking in needs the duty rules in force read and confirmed (once per version)."""
+
+    code = "rules_not_confirmed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import Field
 
@@ -32,6 +33,12 @@ class PostCreate(WriteSchema):
     checklist: list[str] = Field(
         default_factory=list, max_length=50, description="Items checked at handover."
     )
+    cameras: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Names of the cameras this post watches; alerts of these cameras route to whoever "
+        "carries the post. Empty: every camera that no other post names.",
+    )
 
 
 class PostRead(ReadSchema):
@@ -41,6 +48,7 @@ class PostRead(ReadSchema):
     name: str
     title: str
     checklist: list[str]
+    cameras: list[str]
 
 
 class ShiftCreate(WriteSchema):
@@ -87,6 +95,9 @@ class CheckInCreate(WriteSchema):
     """Checking in at a post."""
 
     post_id: int = Field(ge=1)
+    rules_version: int | None = Field(
+        default=None, ge=1, description="The duty-rule version read and confirmed (needed once per version)."
+    )
 
 
 class PresenceRead(ReadSchema):

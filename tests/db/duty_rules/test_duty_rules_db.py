@@ -21,13 +21,14 @@ from config.duty_rules import default_rules
 from db.chain import verify_chain
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
+from shift_logs.roster.errors import RulesNotConfirmed
 from shift_logs.rules import service as compliance
 from shift_logs.rules.errors import NotCurrentVersion, ViolationResolved
 from shift_logs.rules.live import ALERT_KIND, evaluate_live
-from shift_logs.rules.models import VIOLATION_CHAIN, Violation
+from shift_logs.rules.models import VIOLATION_CHAIN, RulesConfirmation, Violation
 from tests.conftest import make_settings
 from tests.factories.access import make_user
-from tests.factories.shift_logs import T0, make_post, make_shift
+from tests.factories.shift_logs import T0, make_crew, make_post, make_shift
 
 H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
@@ -157,3 +158,27 @@ def test_an_operator_confirms_the_current_version_once(session: Session) -> None
     first = compliance.confirm(session, user=ann, version=head.version, now=T0)
     assert compliance.confirm(session, user=ann, version=head.version).id == first.id
     assert compliance.needs_confirmation(session, user=ann) is None
+
+
+def test_check_in_needs_the_rules_in_force_confirmed_once_per_version(session: Session) -> None:
+    head = store.sync_from_file(session, default_rules(), now=T0) or store.current(session)
+    assert head is not None
+    crew = make_crew(session)
+    with pytest.raises(RulesNotConfirmed) as refused:
+        presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0)
+    assert refused.value.field == "rules_version" and f"version {head.version}" in refused.value.message
+    assert presence.open_presence(session, user_id=crew.outgoing.id) is None
+    with pytest.raises(RulesNotConfirmed):
+        presence.check_in(
+            session, user=crew.outgoing, post_id=crew.post.id, now=T0, rules_version=head.version + 1
+        )
+    presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0, rules_version=head.version)
+    confirmed = session.scalars(
+        select(RulesConfirmation).where(RulesConfirmation.user_id == crew.outgoing.id)
+    )
+    assert [c.version for c in confirmed] == [head.version]
+    presence.check_out(session, user=crew.outgoing, now=T0 + dt.timedelta(hours=1))
+    again = presence.check_in(
+        session, user=crew.outgoing, post_id=crew.post.id, now=T0 + dt.timedelta(hours=2)
+    )
+    assert again.checked_out_at is None
