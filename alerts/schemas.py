@@ -41,6 +41,7 @@ class AlertRead(BaseModel):
     dispatched_at: dt.datetime | None
     dispatched_to: list[str]
     has_snapshot: bool
+    routed_to: str | None
 
 
 class AlertClose(BaseModel):

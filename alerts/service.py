@@ -31,6 +31,7 @@ __all__ = [
     "list_",
     "raise_alert",
     "require",
+    "route",
     "snapshot_of",
 ]
 
@@ -225,6 +226,16 @@ def dispatch(
         )
     _change(session, alert, "dispatched", Actor(user.username), now, responders=list(responders), note=note)
     return alert
+
+
+def route(session: Session, *, alert: Alert, to: str | None, why: str, now: dt.datetime) -> bool:
+    """Route an open alert to the person who carries its post now (R5); False if it was routed there."""
+    if alert.routed_to == to:
+        return False
+    alert.routed_to = to
+    session.flush()
+    _change(session, alert, "routed", SYSTEM, now, to=to, why=why)
+    return True
 
 
 def default_leaders(session: Session, now: dt.datetime) -> list[str]:

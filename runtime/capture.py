@@ -39,6 +39,7 @@ from maintenance import auto as maintenance_auto
 from monitor.events import EventKind, MonitorEvent
 from monitor.frames import Frame
 from monitor.pipeline import Detector
+from shift_logs.roster import presence
 
 __all__ = ["CaptureRuntime", "blank_privacy_masks"]
 
@@ -203,7 +204,7 @@ class CaptureRuntime:
 
         def write() -> None:
             with session_scope(self.factory) as session:
-                alerts.raise_alert(
+                raised = alerts.raise_alert(
                     session,
                     kind=kind,
                     camera_id=run.camera_id,
@@ -216,6 +217,8 @@ class CaptureRuntime:
                     snapshot=snapshot,
                     now=now,
                 )
+                if raised.created:
+                    presence.route_alert(session, alert=raised.alert, now=now)
                 if event.kind is EventKind.MOTION:
                     camera = session.get(Camera, run.camera_id)
                     if camera is not None:

@@ -1,10 +1,18 @@
-"""The built-in demo site: synthetic cameras (people walking now and then, a light switching)."""
+"""The built-in demo site: synthetic cameras (people walking now and then, a light switching), two posts
+and a shift running now."""
 
 from __future__ import annotations
 
-from config.cameras import CameraConfig
+import datetime as dt
 
-__all__ = ["demo_cameras"]
+from sqlalchemy.orm import Session
+
+from access.users import service as users
+from config.cameras import CameraConfig
+from core.errors import ControlroomError
+from shift_logs.roster import service as roster
+
+__all__ = ["demo_cameras", "ensure_demo_shift"]
 
 _DEMO = (
     ("gate", "Main gate", "North entrance", "perimeter", True, 1),
@@ -37,3 +45,40 @@ def demo_cameras() -> list[CameraConfig]:
             )
         )
     return out
+
+
+_POSTS = (
+    ("desk-1", "Desk 1 · perimeter", ("gate", "parking"), "operator"),
+    ("desk-2", "Desk 2 · buildings", ("lobby", "corridor"), "operator2"),
+)
+_CHECKLIST = ("keys", "radios", "room clean, no personal items")
+SHIFT_HOURS = 12
+
+
+def ensure_demo_shift(session: Session, *, now: dt.datetime) -> str:
+    """Two posts watching two demo cameras each, and a shift running now with both operators rostered.
+
+    Returns what was done, for the demo's start-up message. A duty rule that refuses the roster (for
+    example too little rest after the previous demo shift) is reported, not raised."""
+    posts = {p.name: p for p in roster.list_posts(session)}
+    for name, title, cams, _who in _POSTS:
+        if name not in posts:
+            posts[name] = roster.create_post(
+                session, name=name, title=title, checklist=_CHECKLIST, cameras=cams
+            )
+    running = roster.list_shifts(session, limit=1, offset=0, since=now)[0]
+    if running and running[0].starts_at <= now:
+        return f"shift {running[0].name!r} is running until {running[0].ends_at:%H:%M} UTC"
+    start = now.replace(minute=0, second=0, microsecond=0)
+    leader = users.get_by_username(session, "leader")
+    shift = roster.create_shift(
+        session, name="demo", starts_at=start, ends_at=start + dt.timedelta(hours=SHIFT_HOURS), leader=leader
+    )
+    try:
+        for name, _title, _cams, who in _POSTS:
+            person = users.get_by_username(session, who)
+            if person is not None:
+                roster.roster(session, shift_id=shift.id, post_id=posts[name].id, user=person)
+    except ControlroomError as exc:
+        return f"shift created, roster left to the leader: {exc.message}"
+    return f"shift 'demo' until {shift.ends_at:%H:%M} UTC: operator on desk-1, operator2 on desk-2"

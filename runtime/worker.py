@@ -27,6 +27,7 @@ from runtime.capture import CaptureRuntime
 from runtime.delivery import deliver_due, publishers_for
 from runtime.ptz_home import ReturnHomeJob
 from shift_logs.incident import service as incidents
+from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.roster import watch as presence_watch
 from shift_logs.rules.live import evaluate_live
@@ -76,11 +77,12 @@ class Worker:
             evaluate_live(session, self.clock.now(), self.settings)
 
     def watch_posts(self) -> None:
-        """Flag unstaffed posts, late check-ins, inactivity, late handovers and overdue incidents (R5, D5)."""
+        """Flag unstaffed posts, late check-ins, inactivity, late handovers, overdue incidents (R5, D5); route alerts."""
         with session_scope(self.factory) as session:
             now = self.clock.now()
             presence_watch.scan(session, now=now, alert_settings=self.settings.alerts)
             incidents.flag_overdue(session, now=now)
+            presence.route_open_alerts(session, now=now)
 
     def report(self) -> None:
         """Store the monthly and daily reports once their period is over."""

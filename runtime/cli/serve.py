@@ -12,9 +12,10 @@ import typer
 from access.roles import Role
 from access.users import service as users
 from config.settings import Settings
+from core.clock import utcnow
 from core.logging import configure_logging
 from runtime.cli.common import Database, load, open_database
-from runtime.demo import demo_cameras
+from runtime.demo import demo_cameras, ensure_demo_shift
 from runtime.migrate import upgrade
 
 HostOpt = Annotated[str, typer.Option(help="Address to listen on.")]
@@ -109,7 +110,9 @@ def demo(
     database = open_database(settings, require_schema=False)
     upgrade(database.engine)
     credentials = _demo_users(database, data_dir)
-    typer.echo(f"controlroom demo: data in {data_dir.resolve()}")
+    with database.session() as session:
+        site = ensure_demo_shift(session, now=utcnow())
+    typer.echo(f"controlroom demo: data in {data_dir.resolve()}; {site}")
     typer.echo(f"open http://{host}:{port} and sign in as one of:")
     for username, _name, roles in DEMO_USERS:
         typer.echo(f"  {username:<12} {credentials[username]:<14} ({', '.join(roles)})")

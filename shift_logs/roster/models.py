@@ -33,6 +33,8 @@ class Post(CreatedAtMixin, Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     checklist: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    # names of the cameras this post watches; empty: every camera not watched by another post
+    cameras: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class Shift(CreatedAtMixin, Base):

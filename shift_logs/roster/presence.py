@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from alerts import service as alerts
+from alerts.models import Alert, AlertState
 from config.alerting import AlertSettings
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -19,10 +21,11 @@ from shift_logs.roster.errors import (
     LeaveNotPending,
     NotCheckedIn,
     NotRostered,
+    RulesNotConfirmed,
     SelfApproval,
     SubstituteNotOnDuty,
 )
-from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Presence
+from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Post, Presence
 from shift_logs.roster.watch import raise_flag
 from shift_logs.rules import service as duty_rules
 
@@ -39,6 +42,8 @@ __all__ = [
     "require_leave",
     "responsible_for",
     "return_from_leave",
+    "route_alert",
+    "route_open_alerts",
     "touch",
 ]
 
@@ -69,14 +74,24 @@ def check_in(
     now: dt.datetime,
     policy: ShiftPolicy = DEFAULT_POLICY,
     alert_settings: AlertSettings | None = None,
+    rules_version: int | None = None,
 ) -> Presence:
-    """Check in at a post the person is rostered on now; a check-in after the grace time is flagged late."""
+    """Check in at a post the person is rostered on now; a check-in after the grace time is flagged late.
+
+    A duty-rule version not yet confirmed by this person must be confirmed here (`rules_version`)."""
     post = roster.require_post(session, post_id)
     entry = roster.current_entry(session, user_id=user.id, post_id=post.id, now=now, early=EARLY_CHECKIN)
     if entry is None:
         raise NotRostered(f"{user.username} is not rostered on post {post.name} now")
     if open_presence(session, user_id=user.id) is not None:
         raise AlreadyCheckedIn(f"{user.username} is already checked in; check out first")
+    pending = duty_rules.needs_confirmation(session, user=user)
+    if pending is not None:
+        if rules_version != pending:
+            raise RulesNotConfirmed(
+                f"read and confirm duty rules version {pending} before checking in", field="rules_version"
+            )
+        duty_rules.confirm(session, user=user, version=pending, now=now)
     late = now > entry.starts_at + policy.checkin_grace
     presence = Presence(
         roster_id=entry.id,
@@ -109,6 +124,7 @@ def check_in(
             now=now,
             alert_settings=alert_settings,
         )
+    route_open_alerts(session, now=now)
     return presence
 
 
@@ -128,6 +144,7 @@ def check_out(session: Session, *, user: User, now: dt.datetime) -> Presence:
         now=now,
     )
     session.flush()
+    route_open_alerts(session, now=now)
     return presence
 
 
@@ -201,6 +218,7 @@ def approve_leave(session: Session, *, leave_id: int, leader: User, now: dt.date
         ref=f"leave:{leave.id}",
     )
     session.flush()
+    route_open_alerts(session, now=now)
     return leave
 
 
@@ -228,6 +246,7 @@ def return_from_leave(session: Session, *, leave_id: int, user: User, now: dt.da
         ref=f"leave:{leave.id}",
     )
     session.flush()
+    route_open_alerts(session, now=now)
     return leave
 
 
@@ -249,3 +268,42 @@ def responsible_for(session: Session, *, post_id: int) -> User | None:
         return leave.substitute
     present = on_duty(session, post_id=post_id)
     return present[0].user if present else None
+
+
+def _watching(posts: list[Post], camera_name: str) -> list[Post]:
+    """The posts that watch a camera: those naming it, else those naming no camera."""
+    named = [p for p in posts if camera_name in p.cameras]
+    return named or [p for p in posts if not p.cameras]
+
+
+def _carrier(session: Session, posts: list[Post], camera_name: str) -> tuple[str | None, str]:
+    """Who an alert of `camera_name` routes to now, and why (the post)."""
+    for post in _watching(posts, camera_name):
+        person = responsible_for(session, post_id=post.id)
+        if person is not None:
+            return person.username, post.name
+    return None, "nobody carries a post watching this camera"
+
+
+def route_alert(session: Session, *, alert: Alert, now: dt.datetime) -> bool:
+    """Route one open camera alert to whoever carries its post now (the substitute during a leave, R5)."""
+    if not alert.state.is_open or alert.camera_id is None:
+        return False
+    to, why = _carrier(session, roster.list_posts(session), alert.camera_name)
+    return alerts.route(session, alert=alert, to=to, why=why, now=now)
+
+
+def route_open_alerts(session: Session, *, now: dt.datetime) -> int:
+    """Re-route every open camera alert after a check-in, check-out, leave or return; count the changes."""
+    posts = roster.list_posts(session)
+    stmt = select(Alert).where(
+        Alert.state.in_([AlertState.NEW, AlertState.ACKNOWLEDGED]), Alert.camera_id.is_not(None)
+    )
+    changed = 0
+    carriers: dict[str, tuple[str | None, str]] = {}
+    for alert in session.scalars(stmt.order_by(Alert.id)).all():
+        if alert.camera_name not in carriers:
+            carriers[alert.camera_name] = _carrier(session, posts, alert.camera_name)
+        to, why = carriers[alert.camera_name]
+        changed += alerts.route(session, alert=alert, to=to, why=why, now=now)
+    return changed

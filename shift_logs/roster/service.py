@@ -36,11 +36,18 @@ __all__ = [
 ]
 
 
-def create_post(session: Session, *, name: str, title: str = "", checklist: Sequence[str] = ()) -> Post:
-    """Create a post with its handover checklist."""
+def create_post(
+    session: Session,
+    *,
+    name: str,
+    title: str = "",
+    checklist: Sequence[str] = (),
+    cameras: Sequence[str] = (),
+) -> Post:
+    """Create a post with its handover checklist and the cameras it watches (none named: the rest)."""
     if session.scalar(select(Post.id).where(Post.name == name)) is not None:
         raise PostNameTaken(f"a post called {name!r} exists already")
-    post = Post(name=name, title=title or name, checklist=list(checklist))
+    post = Post(name=name, title=title or name, checklist=list(checklist), cameras=list(cameras))
     session.add(post)
     session.flush()
     return post

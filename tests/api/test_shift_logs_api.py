@@ -13,9 +13,12 @@ from access.roles import Role
 from core.clock import FixedClock
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
+from shift_logs.incident.models import Incident
+from shift_logs.roster import presence
 from shift_logs.roster.models import Presence, RosterEntry
 from tests.factories.access import DEFAULT_PASSWORD
-from tests.factories.shift_logs import T0, Crew, make_crew
+from tests.factories.alerts import make_alert, make_camera
+from tests.factories.shift_logs import T0, Crew, check_in, make_crew
 from tests.support.app_env import Env
 
 PW = DEFAULT_PASSWORD
@@ -184,3 +187,28 @@ def test_duty_log_append_correct_and_verify(env: Env) -> None:
     assert verify["ok"] is True and verify["logs"][0]["checked"] == 2
     missing = _post(env, "/api/v1/duty-log", crew.outgoing, {"post_id": 999, "kind": "call", "text": "x"})
     assert missing.status_code == 404
+
+
+def test_an_incident_for_an_unknown_alert_is_422_naming_the_field_and_writes_nothing(env: Env) -> None:
+    op = env.user(Role.OPERATOR)
+    body = {"alert_id": 424242, "category": "x", "content": "y", "place": "z"}
+    response = env.client.post("/api/v1/incidents/alerts", json=body, headers=env.token(op))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "alert_id"
+    with env.session() as s:
+        assert s.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+def test_the_queue_marks_alerts_routed_to_the_viewer(env: Env) -> None:
+    with env.session() as s:
+        crew = make_crew(s)
+        check_in(s, crew.outgoing, crew.post, T0)
+        alert = make_alert(s, make_camera(s, name="yard"))
+        presence.route_alert(s, alert=alert, now=T0)
+    mine = env.client.get("/alerts?lang=en", headers=env.token(crew.outgoing))
+    assert mine.status_code == 200
+    assert f"for {crew.outgoing.username}" in mine.text and "state-new mine" in mine.text
+    theirs = env.client.get("/alerts?lang=zh", headers=env.token(crew.leader))
+    assert f"由 {crew.outgoing.username} 处理" in theirs.text and "state-new mine" not in theirs.text
+    read = env.client.get(f"/api/v1/alerts/{alert.id}", headers=env.token(crew.leader)).json()
+    assert read["routed_to"] == crew.outgoing.username

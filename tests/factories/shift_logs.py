@@ -24,10 +24,16 @@ _counter = itertools.count(1)
 
 
 def make_post(
-    session: Session, *, name: str | None = None, checklist: tuple[str, ...] = ("keys", "radios")
+    session: Session,
+    *,
+    name: str | None = None,
+    checklist: tuple[str, ...] = ("keys", "radios"),
+    cameras: tuple[str, ...] = (),
 ) -> Post:
-    """A post with a checklist."""
-    return roster.create_post(session, name=name or f"post-{next(_counter)}", checklist=checklist)
+    """A post with a checklist, watching `cameras` (none: every camera no other post names)."""
+    return roster.create_post(
+        session, name=name or f"post-{next(_counter)}", checklist=checklist, cameras=cameras
+    )
 
 
 def make_shift(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.models import Alert, Priority
+from alerts.models import Alert, AlertChange, Priority
 from config.alerting import AlertSettings
 from db.outbox import OutboxMessage
 from shift_logs.roster import presence, watch
@@ -25,6 +25,7 @@ from shift_logs.roster.errors import (
 )
 from shift_logs.roster.models import FlagKind, LeaveState
 from tests.factories.access import make_user
+from tests.factories.alerts import make_alert, make_camera
 from tests.factories.shift_logs import T0, make_crew, make_post, make_shift
 
 MIN = dt.timedelta(minutes=1)
@@ -89,6 +90,41 @@ def test_leave_needs_a_substitute_on_duty_and_a_leader_and_routes_the_post(sessi
         presence.approve_leave(session, leave_id=leave.id, leader=crew.leader, now=T0 + 3 * MIN)
     presence.return_from_leave(session, leave_id=leave.id, user=crew.outgoing, now=T0 + 9 * MIN)
     assert presence.responsible_for(session, post_id=crew.post.id) == crew.outgoing
+
+
+def test_alerts_route_to_the_post_carrier_then_to_the_substitute_during_a_leave_and_back(
+    session: Session,
+) -> None:
+    crew = make_crew(session)
+    crew.post.cameras = ["gate"]
+    helper_post = make_post(session, cameras=("lobby",))
+    helper = make_user(session)
+    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper)
+    gate, lobby = make_camera(session, name="gate"), make_camera(session, name="lobby")
+    early = make_alert(session, gate, now=T0)
+    assert early.routed_to is None
+    presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0)
+    presence.check_in(session, user=helper, post_id=helper_post.id, now=T0)
+    assert early.routed_to == crew.outgoing.username
+    later = make_alert(session, gate, kind="tamper.covered", now=T0 + MIN)
+    assert presence.route_alert(session, alert=later, now=T0 + MIN) is True
+    assert later.routed_to == crew.outgoing.username
+    elsewhere = make_alert(session, lobby, now=T0 + MIN)
+    presence.route_alert(session, alert=elsewhere, now=T0 + MIN)
+    assert elsewhere.routed_to == helper.username
+
+    leave = presence.request_leave(session, user=crew.outgoing, substitute=helper, reason="break", now=T0)
+    assert later.routed_to == crew.outgoing.username
+    presence.approve_leave(session, leave_id=leave.id, leader=crew.leader, now=T0 + 2 * MIN)
+    assert early.routed_to == later.routed_to == helper.username
+    changes = session.scalars(
+        select(AlertChange).where(AlertChange.alert_id == later.id, AlertChange.action == "routed")
+    ).all()
+    assert [c.detail["to"] for c in changes] == [crew.outgoing.username, helper.username]
+    presence.return_from_leave(session, leave_id=leave.id, user=crew.outgoing, now=T0 + 9 * MIN)
+    assert early.routed_to == later.routed_to == crew.outgoing.username
+    presence.check_out(session, user=crew.outgoing, now=T0 + 60 * MIN)
+    assert later.routed_to is None and elsewhere.routed_to == helper.username
 
 
 def test_scan_raises_unstaffed_inactive_and_late_handover_once(session: Session) -> None:
