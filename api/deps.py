@@ -23,6 +23,7 @@ from core.errors import Forbidden, Unauthenticated
 
 __all__ = [
     "ANY_USER",
+    "IN_ROOM",
     "PUBLIC",
     "SESSION_COOKIE",
     "UNSAFE_METHODS",
@@ -162,3 +163,5 @@ class Public:
 
 PUBLIC = Public()
 ANY_USER = Allow(*ALL_ROLES)
+# the people who work in the room: they watch cameras, work alerts, place holds
+IN_ROOM = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)

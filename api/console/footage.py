@@ -12,11 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from access.audit import service as audit
-from access.roles import Role
 from alerts.models import Alert
 from api.console.routes import render
 from api.console.shift_common import back, day_bounds, from_local_input, now_of, site_zone
-from api.deps import ANY_USER, Allow, CurrentToken, SessionDep, SettingsDep, actor_of, get_context
+from api.deps import ANY_USER, IN_ROOM, Allow, CurrentToken, SessionDep, SettingsDep, actor_of, get_context
 from api.routes.footage_media import reasoned
 from devices.camera import service as cameras
 from footage import export as exports
@@ -26,7 +25,7 @@ from footage.models import HoldCategory, RequestState
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-WATCH = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+WATCH = IN_ROOM
 
 
 @dataclass(frozen=True, slots=True)

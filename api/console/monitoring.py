@@ -5,19 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from access.roles import Role
 from alerts import service as alerts
 from alerts.models import AlertState
 from alerts.schemas import AlertRead
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
+from api.deps import IN_ROOM, CurrentToken, SessionDep, SettingsDep
 from devices.camera import ptz
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraRead
 from footage.models import HoldCategory
 
 router = APIRouter(include_in_schema=False)
-WATCHERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+WATCHERS = IN_ROOM
 
 
 @router.get("/wall", dependencies=[Depends(WATCHERS)])

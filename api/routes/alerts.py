@@ -8,18 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from access.roles import Role
 from alerts import service as alerts
 from alerts.models import AlertState
 from alerts.schemas import AlertClose, AlertDispatch, AlertRead
-from api.deps import ANY_USER, Allow, CurrentUser, SessionDep, SettingsDep, get_context
+from api.deps import ANY_USER, IN_ROOM, CurrentUser, SessionDep, SettingsDep, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from api.stream import alert_events
 from core.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], responses=PROBLEM_RESPONSES)
-WATCHERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+WATCHERS = IN_ROOM
 
 
 @router.get("", dependencies=[Depends(ANY_USER)], response_model=Page[AlertRead])

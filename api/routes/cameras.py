@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from access.roles import Role
-from api.deps import ANY_USER, Allow, SessionDep, SettingsDep, get_context
+from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from api.stream import MJPEG_BOUNDARY, mjpeg_frames
@@ -19,7 +19,7 @@ from devices.credentials import CredentialBox
 
 router = APIRouter(prefix="/api/v1/cameras", tags=["cameras"], responses=PROBLEM_RESPONSES)
 ADMINS = Allow(Role.ADMIN)
-WATCHERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+WATCHERS = IN_ROOM
 
 
 @router.get("", dependencies=[Depends(ANY_USER)], response_model=Page[CameraRead])

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from access.roles import Role
-from api.deps import ANY_USER, Allow, CurrentUser, SessionDep, SettingsDep, get_context
+from api.deps import ANY_USER, IN_ROOM, Allow, CurrentUser, SessionDep, SettingsDep, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from devices.camera import service as cameras
@@ -16,7 +16,7 @@ from footage.models import RequestState
 from footage.schemas import Decision, HoldCreate, HoldRead, HoldRelease, RequestCreate, RequestRead
 
 router = APIRouter(prefix="/api/v1/footage", tags=["footage"], responses=PROBLEM_RESPONSES)
-PLACERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+PLACERS = IN_ROOM
 RELEASERS = Allow(Role.SUPERVISOR)
 DECIDERS = Allow(Role.SHIFT_LEADER, Role.SUPERVISOR)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -23,6 +24,10 @@ def test_an_incident_and_an_evidence_hold_are_made_from_the_queue(live: Live, pa
     page.goto(f"{live.url}/alerts")
     row = page.locator(f'tr.alert-row[data-id="{alert_id}"]')
     expect(row).to_be_visible()
+    site_day = seen.astimezone(ZoneInfo(live.env.settings.site.timezone)).date().isoformat()
+    expect(row.get_by_role("link", name="Footage")).to_have_attribute(
+        "href", f"/footage?camera=yard&day={site_day}"
+    )
 
     row.focus()
     page.keyboard.press("i")

@@ -48,6 +48,13 @@
     if (a.dispatched) state += " · " + t("alerts.dispatched");
     if (a.routed_to) state += " · " + t("alerts.routed_to").replace("{name}", a.routed_to);
     cell("state").textContent = state;
+    linkFootage(row);
+  }
+
+  function linkFootage(row) {
+    const link = row.querySelector('[data-f="footage"]');
+    if (!link || !row.dataset.firstSeen) return;
+    link.href = "/footage?camera=" + encodeURIComponent(row.dataset.camera) + "&day=" + cr.siteDay(row.dataset.firstSeen);
   }
 
   function rank(row) { return (row.dataset.priority === "high" ? "0" : "1") + (row.dataset.lastSeen || ""); }
@@ -187,6 +194,7 @@
   });
 
   cr.localizeTimes(tbody);
+  tbody.querySelectorAll("tr.alert-row").forEach(linkFootage);
   const source = new EventSource("/api/v1/alerts/stream?after=" + (table.dataset.after || "0"));
   source.addEventListener("alert", function (e) { upsert(JSON.parse(e.data)); });
   source.onopen = function () { streamState.textContent = streamState.dataset.ok; streamState.className = "stream-state ok"; };

@@ -24,9 +24,14 @@
     timeZone: body.dataset.tz || "UTC", year: "numeric", month: "2-digit", day: "2-digit",
     hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
   });
+  const dayFormatter = new Intl.DateTimeFormat("en-CA", {
+    timeZone: body.dataset.tz || "UTC", year: "numeric", month: "2-digit", day: "2-digit",
+  });
   window.controlroom = {
     csrf: csrf,
     formatTime: function (iso) { return iso ? formatter.format(new Date(iso)) : ""; },
+    // the calendar day (YYYY-MM-DD) of an instant in the site's time zone
+    siteDay: function (iso) { return dayFormatter.format(new Date(iso)); },
     localizeTimes: function (root) {
       (root || document).querySelectorAll("time[datetime]").forEach(function (el) {
         el.textContent = window.controlroom.formatTime(el.getAttribute("datetime"));
