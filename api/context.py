@@ -18,8 +18,9 @@ __all__ = ["AppContext", "HttpMetrics", "LiveView"]
 class LiveView(Protocol):
     """Live pictures of the cameras this process reads (provided by the capture runtime)."""
 
-    def snapshot_jpeg(self, camera_name: str) -> bytes | None:
-        """The latest frame as JPEG with privacy masks blanked, or None when not read here."""
+    def snapshot_jpeg(self, camera_name: str, width: int | None = None) -> bytes | None:
+        """The latest frame as JPEG (at most `width` wide) with privacy masks blanked, or None when not
+        read here."""
         ...
 
 

@@ -5,24 +5,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = ["Frame", "FrameSource"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Frame:
-    """One decoded luma (Y) frame: `image` is a 2-D uint8 array, `ts` the presentation time in seconds."""
+    """One decoded luma (Y) frame: `image` is a 2-D uint8 array, `ts` the presentation time in seconds.
+
+    `color`, when the source can render one, makes a BGR picture of the same frame on demand, `width`
+    pixels wide: the detector never calls it; the live view and alert snapshots do, so colour costs nothing
+    while nobody looks."""
 
     camera_id: str
     ts: float
     image: NDArray[np.uint8]
     index: int = 0
+    color: Callable[[int], NDArray[np.uint8]] | None = None
+
+    def picture(self, width: int | None = None) -> NDArray[np.uint8]:
+        """The frame as a person sees it, at most `width` pixels wide (aspect kept): BGR if the source
+        renders colour, else luma. The result may be the frame's own read-only plane: copy before drawing."""
+        height, full = self.image.shape[:2]
+        width = full if width is None or width >= full else max(16, width)
+        if self.color is not None:
+            return self.color(width)
+        if width == full:
+            return self.image
+        size = (width, max(2, round(height * width / full)))
+        return np.asarray(cv2.resize(self.image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
 
 
 @runtime_checkable

@@ -29,6 +29,7 @@ from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
 from db.writer import Job, WriterThread
+from devices.adapters.base import encode_jpeg
 from devices.adapters.factory import open_source
 from devices.camera import service as cameras
 from devices.camera.models import Camera
@@ -41,27 +42,27 @@ from monitor.frames import Frame
 from monitor.pipeline import Detector
 from shift_logs.roster import presence
 
-__all__ = ["CaptureRuntime", "blank_privacy_masks"]
+__all__ = ["CaptureRuntime", "blank_privacy_masks", "shown_jpeg"]
 
 log = logging.getLogger(__name__)
 STILL_OFFLINE_AFTER_S = 20.0  # a camera never reached within this is reported offline once
 
 
-def blank_privacy_masks(image: np.ndarray, detect: DetectConfig) -> np.ndarray:
-    """A copy of `image` with every privacy mask filled black (D6), ready to show or store."""
+def blank_privacy_masks(image: np.ndarray, detect: DetectConfig, *, scale: float = 1.0) -> np.ndarray:
+    """A copy of `image` with every privacy mask filled black (D6), ready to show or store; `scale` maps
+    the masks' frame coordinates onto a picture of another width."""
     out = image.copy()
     for mask in detect.privacy_masks:
-        points = np.array([[round(x), round(y)] for x, y in mask.polygon], dtype=np.int32)
+        points = np.array([[round(x * scale), round(y * scale)] for x, y in mask.polygon], dtype=np.int32)
         cv2.fillPoly(out, [points], 0)
     return out
 
 
-def encode_jpeg(image: np.ndarray, quality: int = 80) -> bytes:
-    """Encode a luma or BGR image as JPEG."""
-    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    if not ok:
-        raise ValueError("JPEG encoding failed")
-    return bytes(data)
+def shown_jpeg(frame: Frame, detect: DetectConfig, width: int | None = None) -> bytes:
+    """The frame as people may see it: in colour where the source has it, masks blanked, as JPEG."""
+    picture = frame.picture(width)
+    scale = picture.shape[1] / frame.image.shape[1]
+    return encode_jpeg(blank_privacy_masks(picture, detect, scale=scale))
 
 
 @dataclass
@@ -77,7 +78,8 @@ class _Run:
     reported: Health | None = None  # the health last written to the database
     added: float = field(default_factory=time.monotonic)
     latest: Frame | None = None
-    encoded: tuple[float, bytes] | None = None  # (frame ts, JPEG) of the last picture served
+    encoded_ts: float | None = None  # the frame whose pictures `encoded` holds, by width
+    encoded: dict[int | None, bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -195,7 +197,7 @@ class CaptureRuntime:
         self._submit(write)
 
     def _on_event(self, run: _Run, event: MonitorEvent, frame: Frame) -> None:
-        snapshot = encode_jpeg(blank_privacy_masks(frame.image, run.detect))
+        snapshot = shown_jpeg(frame, run.detect)
         now = self.clock.now()
         kind = event.kind.value
         where = f" ({event.zone})" if event.zone else ""
@@ -271,18 +273,22 @@ class CaptureRuntime:
         self.writer.submit(job)
 
     # ---- live view (api.context.LiveView) --------------------------------------------------------
-    def snapshot_jpeg(self, camera_name: str) -> bytes | None:
-        """The camera's latest frame as JPEG with privacy masks blanked, or None."""
+    def snapshot_jpeg(self, camera_name: str, width: int | None = None) -> bytes | None:
+        """The camera's latest frame as JPEG (colour, privacy masks blanked, at most `width` wide), or None."""
         run = self._runs.get(camera_name)
         if run is None:
             return None
         with run.lock:
-            frame, encoded = run.latest, run.encoded
-        if frame is None:
-            return None
-        if encoded is not None and encoded[0] == frame.ts:
-            return encoded[1]  # every tile and stream shares one encoding per frame
-        jpeg = encode_jpeg(blank_privacy_masks(frame.image, run.detect))
+            frame = run.latest
+            if frame is None:
+                return None
+            if run.encoded_ts != frame.ts:
+                run.encoded_ts, run.encoded = frame.ts, {}
+            cached = run.encoded.get(width)
+        if cached is not None:
+            return cached  # every tile and stream of one size shares one encoding per frame
+        jpeg = shown_jpeg(frame, run.detect, width)
         with run.lock:
-            run.encoded = (frame.ts, jpeg)
+            if run.encoded_ts == frame.ts:
+                run.encoded[width] = jpeg
         return jpeg

@@ -74,13 +74,20 @@ def update_camera(
 
 
 @router.get("/{camera_id}/snapshot", dependencies=[Depends(WATCHERS)])
-def read_camera_snapshot(camera_id: int, request: Request, session: SessionDep) -> Response:
-    """The camera's latest live picture as JPEG (privacy masks blanked)."""
+def read_camera_snapshot(
+    camera_id: int,
+    request: Request,
+    session: SessionDep,
+    width: Annotated[
+        int | None, Query(ge=160, le=3840, description="Scale down to this many pixels wide (tiles).")
+    ] = None,
+) -> Response:
+    """The camera's latest live picture as JPEG, in colour where the camera sends it (privacy masks blanked)."""
     camera = cameras.require(session, camera_id)
     live = get_context(request).live
     if live is None:
         raise Unavailable("no camera reader runs in this process")
-    jpeg = live.snapshot_jpeg(camera.name)
+    jpeg = live.snapshot_jpeg(camera.name, width)
     if jpeg is None:
         raise NotFound(f"no picture from camera {camera.name!r} yet")
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from monitor.frames import Frame
 
-__all__ = ["RateGate", "SnapshotBuffer", "SourceBase", "SourceStats", "StreamInfo"]
+__all__ = ["RateGate", "SnapshotBuffer", "SourceBase", "SourceStats", "StreamInfo", "encode_jpeg"]
 
 
 @dataclass(frozen=True, slots=True)

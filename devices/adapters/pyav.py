@@ -9,9 +9,11 @@ import errno
 import time
 from collections import deque
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import av
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -28,12 +30,37 @@ from devices.errors import (
 from devices.urls import mask_text, mask_url, scrub_exception
 from monitor.frames import Frame
 
-__all__ = ["PyAvSource", "luma_view", "translate_av_error"]
+__all__ = ["PyAvSource", "bgr_of", "luma_view", "translate_av_error"]
 
 # 8-bit pixel formats whose first plane is the luma (Y) plane.
 _Y_FIRST = frozenset(
     {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "yuv440p", "nv12", "nv21", "gray"}
 )
+
+
+def _plane(frame: Any, index: int, width: int, height: int) -> NDArray[np.uint8]:
+    plane = frame.planes[index]
+    rows = np.frombuffer(plane, dtype=np.uint8, count=plane.line_size * height).reshape(height, -1)
+    return rows[:, :width]
+
+
+def bgr_of(frame: Any, width: int) -> NDArray[np.uint8]:
+    """The decoded frame as a BGR picture about `width` pixels wide, converted now (only the live view and
+    snapshots ask). Limited-range 4:2:0, what cameras send, goes through OpenCV's I420 conversion (about
+    9x faster than swscale here; BT.601 coefficients); any other format through swscale."""
+    full_w, full_h = frame.width, frame.height
+    width = min(width, full_w) // 2 * 2
+    height = full_h if width == full_w else max(2, round(full_h * width / full_w / 2) * 2)
+    if frame.format.name != "yuv420p" or full_w % 2 or full_h % 2:
+        scaled = frame.reformat(width=width, height=height, format="bgr24", interpolation="FAST_BILINEAR")
+        return np.asarray(scaled.to_ndarray(), dtype=np.uint8)
+    planes = [_plane(frame, 0, full_w, full_h)]
+    planes += [_plane(frame, i, full_w // 2, full_h // 2) for i in (1, 2)]
+    if width != full_w:
+        sizes = ((width, height), (width // 2, height // 2), (width // 2, height // 2))
+        planes = [cv2.resize(p, s, interpolation=cv2.INTER_AREA) for p, s in zip(planes, sizes, strict=True)]
+    i420 = np.concatenate([p.reshape(-1) for p in planes]).reshape(height * 3 // 2, width)
+    return np.asarray(cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420), dtype=np.uint8)
 
 
 def luma_view(frame: Any) -> NDArray[np.uint8]:
@@ -196,7 +223,10 @@ class PyAvSource(SourceBase):
             self._pace(ts)
             image = luma_view(avf)
             self._index += 1
-            return self._deliver(Frame(camera_id=self.camera_id, ts=ts, image=image, index=self._index))
+            frame = Frame(
+                camera_id=self.camera_id, ts=ts, image=image, index=self._index, color=partial(bgr_of, avf)
+            )
+            return self._deliver(frame)
 
     def _frame_time(self, avf: Any) -> float:
         pts, base = avf.pts, self._stream.time_base

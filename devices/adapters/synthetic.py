@@ -10,6 +10,7 @@ import math
 import time
 import zlib
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import parse_qs, urlsplit
 
 import cv2
@@ -20,6 +21,16 @@ from devices.adapters.base import SourceBase, StreamInfo
 from monitor.frames import Frame
 
 __all__ = ["Person", "SyntheticSource"]
+
+
+def _yuv_to_bgr(luma: NDArray[np.uint8], chroma: NDArray[np.uint8], width: int) -> NDArray[np.uint8]:
+    """The demo picture in colour, `width` pixels wide: its luma with the scene's U and V planes."""
+    bgr = cv2.cvtColor(np.dstack((luma, chroma)), cv2.COLOR_YUV2BGR)
+    if width < luma.shape[1]:
+        size = (width, max(2, round(luma.shape[0] * width / luma.shape[1])))
+        bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
+    return np.asarray(bgr, dtype=np.uint8)
+
 
 _NOISE_BANK = 8
 
@@ -97,6 +108,7 @@ class SyntheticSource(SourceBase):
         """Build the scene from the seed and rewind to frame 0."""
         self._rng = np.random.default_rng([self.seed, zlib.crc32(self.name.encode())])
         self._bg = self._make_background()
+        self._chroma = self._make_chroma()
         self._noise = [self._noise_pair() for _ in range(_NOISE_BANK)]
         self._people, self._n, self._wall0, self.light_on = [], 0, None, True
         self._next_person = self._gap(self.people_every) // 3
@@ -120,6 +132,13 @@ class SyntheticSource(SourceBase):
             cv2.rectangle(bg, (x, y), (x + width, h - 1), shade, -1)
         return bg
 
+    def _make_chroma(self) -> NDArray[np.uint8]:
+        """Muted colour (the U and V planes) of the scene, from its own generator: the luma stays as it was."""
+        rng = np.random.default_rng([self.seed, zlib.crc32(self.name.encode()), 1])
+        h, w = self.height, self.width
+        coarse = rng.integers(114, 142, size=(max(2, h // 90), max(2, w // 90), 2), dtype=np.uint8)
+        return np.asarray(cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
+
     def _noise_pair(self) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
         n = self._rng.normal(0.0, 2.5, size=(self.height, self.width))
         return np.clip(n, 0, 255).astype(np.uint8), np.clip(-n, 0, 255).astype(np.uint8)
@@ -133,7 +152,13 @@ class SyntheticSource(SourceBase):
         image = self._render(n)
         self._pace(n)
         self._n += 1
-        frame = Frame(camera_id=self.camera_id, ts=n / self.fps, image=image, index=n + 1)
+        frame = Frame(
+            camera_id=self.camera_id,
+            ts=n / self.fps,
+            image=image,
+            index=n + 1,
+            color=partial(_yuv_to_bgr, image, self._chroma),
+        )
         self.stats.frames_decoded += 1
         return self._deliver(frame)
 

@@ -6,6 +6,8 @@ import itertools
 import threading
 import time
 
+import cv2
+import numpy as np
 import pytest
 
 from devices.adapters import FileSource, RtspSource
@@ -37,6 +39,20 @@ def test_reads_luma_frames_at_the_analysis_rate(rtsp_server):
     steps = [round(b.ts - a.ts, 2) for a, b in itertools.pairwise(frames)]
     assert steps == [0.2] * len(steps)
     assert src.snapshot_jpeg()[:2] == b"\xff\xd8"
+
+
+def test_frames_render_colour_on_demand_matching_their_luma(rtsp_server):
+    with RtspSource(rtsp_server.url("cam"), camera_id="c1", fps=5, read_timeout=5) as src:
+        frame = src.read()
+        assert frame is not None
+        picture = frame.picture()
+    assert picture.shape == (360, 640, 3) and picture.dtype == np.uint8
+    # testsrc2 is colourful: the channels differ, and the picture's luma is the frame's (the stream's Y is
+    # limited range, 16..235; the picture is full range)
+    assert np.abs(picture[..., 0].astype(int) - picture[..., 2].astype(int)).mean() > 10
+    luma = cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY).astype(float)
+    expected = np.clip((frame.image.astype(float) - 16) * 255 / 219, 0, 255)
+    assert np.abs(luma - expected).mean() < 3
 
 
 def test_low_power_decodes_only_keyframes_and_switches_back(rtsp_server):

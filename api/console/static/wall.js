@@ -26,7 +26,9 @@
     const next = new Image();
     next.onload = function () { img.src = next.src; img.dataset.loading = "0"; tile.classList.remove("no-picture"); };
     next.onerror = function () { img.dataset.loading = "0"; tile.classList.add("no-picture"); };
-    next.src = img.dataset.src + "?t=" + Date.now();
+    // ask for the tile's own size (in steps of 160 px, so that tiles of one size share one encoding)
+    const width = Math.min(3840, Math.max(160, Math.ceil((img.clientWidth || 640) * (window.devicePixelRatio || 1) / 160) * 160));
+    next.src = img.dataset.src + "?t=" + Date.now() + "&width=" + width;
   }
 
   wall.querySelectorAll(".tile").forEach(function (tile, i) { tile.hidden = false; });

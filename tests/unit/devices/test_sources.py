@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -31,6 +32,21 @@ def test_synthetic_frames_are_luma_with_steady_timestamps():
     assert frames[0].image.dtype == np.uint8
     assert [f.ts for f in frames] == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4])
     assert isinstance(s, FrameSource)
+
+
+def test_synthetic_frames_have_a_colour_picture_whose_luma_is_the_frame():
+    s = synth(fps=10, width=320, height=180)
+    frame = s.read()
+    picture = frame.picture()
+    assert picture.shape == (180, 320, 3) and picture.dtype == np.uint8
+    yuv = cv2.cvtColor(picture, cv2.COLOR_BGR2YUV)
+    assert np.abs(yuv[..., 0].astype(int) - frame.image.astype(int)).mean() < 3
+    assert yuv[..., 1].std() + yuv[..., 2].std() > 2, "the scene has some colour"
+
+
+def test_a_frame_without_colour_shows_its_luma():
+    image = np.zeros((4, 6), np.uint8)
+    assert Frame(camera_id="c", ts=0.0, image=image).picture() is image
 
 
 def test_people_walk_into_the_synthetic_scene_and_change_the_picture():
