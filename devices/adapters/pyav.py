@@ -58,7 +58,10 @@ def bgr_of(frame: Any, width: int) -> NDArray[np.uint8]:
     planes += [_plane(frame, i, full_w // 2, full_h // 2) for i in (1, 2)]
     if width != full_w:
         sizes = ((width, height), (width // 2, height // 2), (width // 2, height // 2))
-        planes = [cv2.resize(p, s, interpolation=cv2.INTER_AREA) for p, s in zip(planes, sizes, strict=True)]
+        planes = [
+            np.asarray(cv2.resize(p, s, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+            for p, s in zip(planes, sizes, strict=True)
+        ]
     i420 = np.concatenate([p.reshape(-1) for p in planes]).reshape(height * 3 // 2, width)
     return np.asarray(cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420), dtype=np.uint8)
 
