@@ -7,8 +7,9 @@ postgresql+psycopg://postgres@127.0.0.1:5432/test) and for SQLite (a temporary f
 appends `each` entries to ONE post's duty log, one transaction per entry (the production path:
 `shift_logs.duty_log.service.append`, which locks the chain head). Reported: entries per second over the
 wall time of the writers, and whether the chain verifies intact with exactly writers x each entries.
-On PostgreSQL the run is repeated with `synchronous_commit = off` in the writers: the chain head is locked
-until commit, so durable commits are serialised by the WAL flush (fsync) time of the server.
+On PostgreSQL the run is repeated with `synchronous_commit = off` in the writers, as the baseline that
+shows how much of the rate is the WAL flush (fsync) of each commit, since the chain head stays locked
+until the commit.
 Then a second post's log is filled with `verify-entries` entries (bulk insert, same hashing) and the
 time of `verify` over it is measured (what `controlroom log verify` does per log).
 A benchmark, not a test: it prints numbers and never fails on them.
