@@ -110,6 +110,7 @@ def demo(
     database = open_database(settings, require_schema=False)
     upgrade(database.engine)
     credentials = _demo_users(database, data_dir)
+    _import_cameras(settings, database)
     with database.session() as session:
         site = ensure_demo_shift(session, now=utcnow())
     typer.echo(f"controlroom demo: data in {data_dir.resolve()}; {site}")

@@ -19,6 +19,7 @@ __all__ = [
     "SelfApproval",
     "ShiftNotFound",
     "SubstituteNotOnDuty",
+    "UnknownCamera",
 ]
 
 
@@ -104,3 +105,9 @@ class RulesNotConfirmed(Invalid):
     """Checking in needs the duty rules in force read and confirmed (once per version)."""
 
     code = "rules_not_confirmed"
+
+
+class UnknownCamera(Invalid):
+    """A post names a camera that is not registered."""
+
+    code = "unknown_camera"

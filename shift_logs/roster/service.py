@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from devices.camera.models import Camera
 from shift_logs.roster.errors import (
     InvalidWindow,
     PostNameTaken,
@@ -16,6 +17,7 @@ from shift_logs.roster.errors import (
     RosterEntryNotFound,
     RosterOverlap,
     ShiftNotFound,
+    UnknownCamera,
 )
 from shift_logs.roster.models import Post, RosterEntry, Shift
 from shift_logs.rules import service as duty_rules
@@ -47,6 +49,10 @@ def create_post(
     """Create a post with its handover checklist and the cameras it watches (none named: the rest)."""
     if session.scalar(select(Post.id).where(Post.name == name)) is not None:
         raise PostNameTaken(f"a post called {name!r} exists already")
+    known = set(session.scalars(select(Camera.name).where(Camera.name.in_(list(cameras)))))
+    for index, camera in enumerate(cameras):
+        if camera not in known:
+            raise UnknownCamera(f"there is no camera called {camera!r}", field=f"cameras[{index}]")
     post = Post(name=name, title=title or name, checklist=list(checklist), cameras=list(cameras))
     session.add(post)
     session.flush()

@@ -212,3 +212,15 @@ def test_the_queue_marks_alerts_routed_to_the_viewer(env: Env) -> None:
     assert f"由 {crew.outgoing.username} 处理" in theirs.text and "state-new mine" not in theirs.text
     read = env.client.get(f"/api/v1/alerts/{alert.id}", headers=env.token(crew.leader)).json()
     assert read["routed_to"] == crew.outgoing.username
+
+
+def test_a_post_naming_an_unknown_camera_is_422_naming_the_item(env: Env) -> None:
+    with env.session() as s:
+        make_camera(s, name="gate")
+    admin = env.token(env.user(Role.ADMIN))
+    body = {"name": "desk-9", "cameras": ["gate", "nowhere"]}
+    response = env.client.post("/api/v1/posts", json=body, headers=admin)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "cameras[1]"
+    made = env.client.post("/api/v1/posts", json={"name": "desk-9", "cameras": ["gate"]}, headers=admin)
+    assert made.status_code == 201 and made.json()["cameras"] == ["gate"]

@@ -96,11 +96,11 @@ def test_alerts_route_to_the_post_carrier_then_to_the_substitute_during_a_leave_
     session: Session,
 ) -> None:
     crew = make_crew(session)
+    gate, lobby = make_camera(session, name="gate"), make_camera(session, name="lobby")
     crew.post.cameras = ["gate"]
     helper_post = make_post(session, cameras=("lobby",))
     helper = make_user(session)
     roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper)
-    gate, lobby = make_camera(session, name="gate"), make_camera(session, name="lobby")
     early = make_alert(session, gate, now=T0)
     assert early.routed_to is None
     presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0)
