@@ -14,7 +14,19 @@ from collections.abc import Generator
 from contextlib import closing
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import Insert, LargeBinary, String, Table, bindparam, cast, func, insert, select, update
+from sqlalchemy import (
+    Insert,
+    LargeBinary,
+    String,
+    Table,
+    bindparam,
+    cast,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, make_transient_to_detached, mapped_column
@@ -78,7 +90,7 @@ def _lock_head(session: Session, chain: str) -> ChainHead:
 
 
 def append_entry(session: Session, entry: E, *, chain: str, now: dt.datetime | None = None) -> E:
-    """Number, hash and add `entry` as the next link of `chain`; flushes, never commits."""
+    """Number, hash and store `entry` as the next link of `chain` (in the caller's transaction; never commits)."""
     entry.chain = chain
     entry.created_at = now or utcnow()
     if session.get_bind().dialect.name == "postgresql":
@@ -105,8 +117,8 @@ def _append_in_one_statement(session: Session, entry: E, chain: str) -> E:
     canonical content (made here, before the lock); `verify_chain` checks it in Python like any other."""
     content = canonical(entry.chain_content())
     table = type(entry).__table__  # type: ignore[attr-defined]
-    data = {c.key: getattr(entry, c.key) for c in table.columns if c.key not in _LINKS and not c.primary_key}
-    data = {key: value for key, value in data.items() if value is not None}
+    given = inspect(entry).dict  # the attributes set on the entry; the others take their column defaults
+    data = {c.key: given[c.key] for c in table.columns if c.key in given and c.key not in _LINKS}
     statement = _one_statement_append(table, tuple(data))
     params = {"p_chain": chain, "p_now": entry.created_at, "p_content": content}
     params |= {f"v_{key}": value for key, value in data.items()}
