@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -17,6 +18,10 @@ __all__ = ["AppContext", "HttpMetrics", "LiveView"]
 
 class LiveView(Protocol):
     """Live pictures of the cameras this process reads (provided by the capture runtime)."""
+
+    def live_fmp4(self, camera_name: str) -> Iterator[bytes] | None:
+        """The camera live as fragmented MP4 without re-encoding, or None when that cannot be had here."""
+        ...
 
     def snapshot_jpeg(self, camera_name: str, width: int | None = None) -> bytes | None:
         """The latest frame as JPEG (at most `width` wide) with privacy masks blanked, or None when not

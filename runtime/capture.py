@@ -15,7 +15,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import cv2
@@ -31,10 +31,12 @@ from db.session import SessionFactory, session_scope
 from db.writer import Job, WriterThread
 from devices.adapters.base import encode_jpeg
 from devices.adapters.factory import open_source
+from devices.adapters.pyav import PyAvSource
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
 from devices.health import Health, HealthChange
+from devices.passthrough import PacketHub
 from devices.supervisor import StreamSupervisor
 from maintenance import auto as maintenance_auto
 from monitor.events import EventKind, MonitorEvent
@@ -78,6 +80,7 @@ class _Run:
     reported: Health | None = None  # the health last written to the database
     added: float = field(default_factory=time.monotonic)
     latest: Frame | None = None
+    hub: PacketHub = field(default_factory=PacketHub)  # compressed video for live passthrough
     encoded_ts: float | None = None  # the frame whose pictures `encoded` holds, by width
     encoded: dict[int | None, bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -165,7 +168,10 @@ class CaptureRuntime:
         self._runs[camera.name] = run
 
         def factory() -> object:
-            return open_source(url, camera_id=camera.name, fps=detect.fps, loop=True, realtime=True)
+            source = open_source(url, camera_id=camera.name, fps=detect.fps, loop=True, realtime=True)
+            if isinstance(source, PyAvSource) and not detect.privacy_masks:
+                source.packet_tap = run.hub.put  # masked cameras are only ever shown blanked (MJPEG)
+            return source
 
         self.supervisor.add(camera.name, factory, consumer=self._consumer(run), expected_fps=detect.fps)  # type: ignore[arg-type]
 
@@ -273,6 +279,29 @@ class CaptureRuntime:
         self.writer.submit(job)
 
     # ---- live view (api.context.LiveView) --------------------------------------------------------
+    def live_fmp4(self, camera_name: str, wait_s: float = 3.0) -> Iterator[bytes] | None:
+        """The camera live as fragmented MP4 (H.264 as received, no re-encoding), or None: not read here,
+        privacy masks to blank, no keyframe within `wait_s`, or a source with no compressed stream (demo
+        cameras)."""
+        run = self._runs.get(camera_name)
+        if run is None or run.detect.privacy_masks:
+            return None
+        deadline = time.monotonic() + wait_s
+        viewer = run.hub.join()
+        while viewer is None and time.monotonic() < deadline:  # a camera just (re)connected: its keyframe
+            time.sleep(0.1)
+            viewer = run.hub.join()
+        if viewer is None:
+            return None
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from viewer.fmp4()
+            finally:
+                run.hub.leave(viewer)
+
+        return chunks()
+
     def snapshot_jpeg(self, camera_name: str, width: int | None = None) -> bytes | None:
         """The camera's latest frame as JPEG (colour, privacy masks blanked, at most `width` wide), or None."""
         run = self._runs.get(camera_name)

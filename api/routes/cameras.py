@@ -12,7 +12,7 @@ from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, get_cont
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from api.stream import MJPEG_BOUNDARY, mjpeg_frames
-from core.errors import NotFound, Unavailable
+from core.errors import Conflict, NotFound, Unavailable
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraCreate, CameraHealthRead, CameraRead, CameraUpdate
 from devices.credentials import CredentialBox
@@ -110,3 +110,19 @@ def stream_camera_mjpeg(
         media_type=f"multipart/x-mixed-replace; boundary={MJPEG_BOUNDARY}",
         headers={"Cache-Control": "no-store"},
     )
+
+
+@router.get("/{camera_id}/live.mp4", dependencies=[Depends(WATCHERS)])
+def stream_camera_live_mp4(camera_id: int, request: Request, session: SessionDep) -> StreamingResponse:
+    """The camera live as its own H.264 in fragmented MP4, without re-encoding (for `<video>`); starts at
+    the latest keyframe. Cameras with privacy masks are shown only blanked, through the MJPEG view."""
+    camera = cameras.require(session, camera_id)
+    live = get_context(request).live
+    if live is None:
+        raise Unavailable("no camera reader runs in this process")
+    if (camera.detect or {}).get("privacy_masks"):
+        raise Conflict(f"camera {camera.name!r} has privacy masks: its live view is the blanked MJPEG stream")
+    chunks = live.live_fmp4(camera.name)
+    if chunks is None:
+        raise NotFound(f"no compressed video from camera {camera.name!r} yet: use the MJPEG stream")
+    return StreamingResponse(chunks, media_type="video/mp4", headers={"Cache-Control": "no-store"})

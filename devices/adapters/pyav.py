@@ -8,7 +8,7 @@ from __future__ import annotations
 import errno
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -158,6 +158,8 @@ class PyAvSource(SourceBase):
         self._last_ts = 0.0
         self._low_power = False
         self._refs_ok = True  # False once a non-key packet was dropped: resume full decode at a keyframe
+        # called with (packet, stream) for every demuxed video packet, before decoding (live passthrough)
+        self.packet_tap: Callable[[Any, Any], None] | None = None
 
     @property
     def low_power(self) -> bool:
@@ -253,6 +255,8 @@ class PyAvSource(SourceBase):
             except Exception as exc:
                 raise translate_av_error(exc, self.target) from scrub_exception(exc)
             self.stats.bytes_read += packet.size
+            if self.packet_tap is not None and packet.size:
+                self.packet_tap(packet, self._stream)
             if packet.size and self._skip_packet(packet):
                 continue
             try:
