@@ -7,7 +7,9 @@ For each decoded frame, in the same process and the same run, each JPEG with a p
   * decode       the baseline: PyAV decode of the frame (what every camera costs anyway)
   * grey         the Y plane, full size (the picture before colour)
   * colour       `Frame.picture()`, PyAV to BGR, full size (the focused view, alert snapshots)
-  * colour tile  `Frame.picture(640)`, scaled and converted in one swscale pass (a wall tile)
+  * colour tile  `Frame.picture(640)`, scaled and converted to colour (a wall tile)
+and, for the focused view, the same packets remuxed into fragmented MP4 for one viewer
+(`devices.passthrough`: no decode, no encode) against the MJPEG view's colour JPEG per frame.
 The live view encodes one JPEG per new frame however many consoles look (`CaptureRuntime.snapshot_jpeg`
 caches it), and nothing at all while nobody looks. Prints ms per frame and the ratios.
 A benchmark, not a test: it prints numbers and never fails on them.
@@ -29,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from config.detection import DetectConfig  # noqa: E402
 from devices.adapters.pyav import bgr_of, luma_view  # noqa: E402
+from devices.passthrough import PacketHub  # noqa: E402
 from monitor.frames import Frame  # noqa: E402
 from runtime.capture import shown_jpeg  # noqa: E402
 
@@ -48,8 +51,27 @@ def _clip(size: str) -> Path:
     return path
 
 
+def passthrough_ms(clip: Path, frames: int) -> float:
+    """Milliseconds per frame to copy a packet into the hub and remux it for one viewer."""
+    hub = PacketHub(max_gop_packets=frames + 1, viewer_queue=frames + 1)
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        packets = [p for _, p in zip(range(frames), container.demux(stream), strict=False) if p.size]
+        start = time.perf_counter()
+        hub.put(packets[0], stream)  # the clip starts on a keyframe: the viewer joins there
+        viewer = hub.join()
+        assert viewer is not None
+        for packet in packets[1:]:
+            hub.put(packet, stream)
+        hub.leave(viewer)
+        fragments = sum(chunk.count(b"moof") for chunk in viewer.fmp4(idle_timeout_s=0.1))
+        elapsed = time.perf_counter() - start
+    assert fragments >= len(packets) - 1, (fragments, len(packets))  # the last one is written at close
+    return elapsed * 1000.0 / len(packets)
+
+
 def main() -> None:
-    """Run the four measurements and print the ratios."""
+    """Run the measurements and print the ratios."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -95,6 +117,10 @@ def main() -> None:
             f"{label:<17} {total * ms:6.2f} ms/frame  ({total / decode:.2f}x decode, {total / grey:.2f}x grey)"
         )
     print(f"a wall of 16 colour tiles at 2 fps: {16 * 2 * tile * ms / 10:.1f} % of a core")
+    remux = passthrough_ms(_clip(args.size), args.frames)
+    print(
+        f"passthrough       {remux:6.2f} ms/frame  ({remux / (colour * ms):.3f}x the MJPEG view's colour JPEG)"
+    )
 
 
 if __name__ == "__main__":
