@@ -10,6 +10,7 @@ A viewer too slow to keep up is dropped (its iterator ends) rather than buffered
 from __future__ import annotations
 
 import contextlib
+import logging
 import queue
 import threading
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ import av
 __all__ = ["LivePacket", "PacketHub", "Viewer"]
 
 _MOVFLAGS = "frag_keyframe+empty_moov+default_base_moof+frag_every_frame"
+_BROWSER_CODECS = frozenset({"h264", "hevc"})
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +92,12 @@ class PacketHub:
         """Called by the reader for each demuxed video packet of `stream` (a new stream ends the viewers)."""
         if not packet.size or packet.pts is None or packet.dts is None or packet.time_base is None:
             return
-        item = LivePacket(bytes(packet), packet.pts, packet.dts, packet.is_keyframe, packet.time_base)
         with self._lock:
             if stream is not self._source:
-                # copy the codec parameters now, while the reader's container is open: its streams must
-                # not be touched once it closes (a reconnect), so viewers copy from this holder instead
-                holder = av.open(_Sink(), mode="w", format="mp4")
-                self._template = holder.add_stream_from_template(stream)
-                self._source, self._holder, self._gop = stream, holder, []
-                self._end_all()
+                self._switch(stream)
+            if self._template is None:
+                return  # not a codec that MP4 carries to a browser: the MJPEG view serves this camera
+            item = LivePacket(bytes(packet), packet.pts, packet.dts, packet.is_keyframe, packet.time_base)
             if item.keyframe:
                 self._gop = [item]
             elif self._gop and len(self._gop) < self._max_gop:
@@ -108,6 +108,21 @@ class PacketHub:
                 viewer.queue.put_nowait(item)
             except queue.Full:
                 self.leave(viewer)
+
+    def _switch(self, stream: Any) -> None:
+        """A new stream (first packet, or after a reconnect): end the viewers, copy the codec parameters.
+
+        They are copied now, while the reader's container is open: its streams must not be touched once
+        it closes, so viewers copy from this holder instead. Never raises into the reader's thread."""
+        self._end_all()
+        self._source, self._holder, self._template, self._gop = stream, None, None, []
+        try:
+            if stream.codec_context.name not in _BROWSER_CODECS:
+                return
+            holder = av.open(_Sink(), mode="w", format="mp4")
+            self._template, self._holder = holder.add_stream_from_template(stream), holder
+        except (av.error.FFmpegError, ValueError, TypeError) as exc:
+            log.warning("live passthrough unavailable for this stream: %s", exc)
 
     def join(self) -> Viewer | None:
         """A new viewer starting at the latest keyframe, or None before the first keyframe."""

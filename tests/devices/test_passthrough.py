@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import subprocess
 import threading
 
 import av
@@ -56,3 +57,17 @@ def test_a_new_stream_ends_the_viewers_of_the_old_one(rtsp_server):
         _read(again, 2)
     assert hub.viewers == 0
     assert len(list(viewer.fmp4(idle_timeout_s=2))) >= 1, "what it had is still delivered, then it ends"
+
+
+def test_a_stream_mp4_cannot_carry_to_a_browser_is_left_to_the_mjpeg_view(tmp_path):
+    clip = tmp_path / "mjpeg.avi"
+    source = ["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=10", "-t", "1"]
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", *source, "-c:v", "mjpeg", str(clip)], check=True, timeout=60
+    )
+    hub = PacketHub()
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        for packet in container.demux(stream):
+            hub.put(packet, stream)
+    assert hub.join() is None
