@@ -125,8 +125,9 @@ class Worker:
         self.scheduler.start()
 
     def stop(self) -> None:
-        """Stop the jobs and the cameras."""
-        self.scheduler.shutdown(wait=True)
+        """Stop the jobs and the cameras (also after jobs were only run by hand, never scheduled)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
         if self.footage is not None:
             self.footage.stop()
         if self.capture is not None:
