@@ -80,6 +80,7 @@ class PacketHub:
 
     def __init__(self, *, max_gop_packets: int = 600, viewer_queue: int = 250) -> None:
         self._lock = threading.Lock()
+        self._keyframe = threading.Condition(self._lock)  # notified when a group of pictures starts
         self._source: Any = None  # the reader's stream the packets come from (compared, never used)
         self._holder: Any = None  # an unwritten container that owns `_template`
         self._template: Any = None
@@ -100,6 +101,7 @@ class PacketHub:
             item = LivePacket(bytes(packet), packet.pts, packet.dts, packet.is_keyframe, packet.time_base)
             if item.keyframe:
                 self._gop = [item]
+                self._keyframe.notify_all()
             elif self._gop and len(self._gop) < self._max_gop:
                 self._gop.append(item)
             viewers = list(self._viewers)
@@ -124,10 +126,11 @@ class PacketHub:
         except (av.error.FFmpegError, ValueError, TypeError) as exc:
             log.warning("live passthrough unavailable for this stream: %s", exc)
 
-    def join(self) -> Viewer | None:
-        """A new viewer starting at the latest keyframe, or None before the first keyframe."""
-        with self._lock:
-            if self._template is None or not self._gop:
+    def join(self, wait_s: float = 0.0) -> Viewer | None:
+        """A new viewer starting at the latest keyframe, waiting up to `wait_s` for one (a camera that
+        just connected); None without one."""
+        with self._keyframe:
+            if not self._keyframe.wait_for(lambda: self._template is not None and bool(self._gop), wait_s):
                 return None
             viewer = Viewer(self._template, self._holder, list(self._gop), self._viewer_queue)
             self._viewers.add(viewer)

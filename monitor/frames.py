@@ -14,7 +14,16 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Frame", "FrameSource"]
+__all__ = ["Frame", "FrameSource", "scaled_size"]
+
+
+def scaled_size(height: int, width: int, to_width: int, *, even: bool = False) -> tuple[int, int]:
+    """(width, height) of a `height` x `width` picture scaled to `to_width` wide, aspect kept; `even`
+    rounds both down/to even numbers (4:2:0 chroma planes are half size)."""
+    if not even:
+        return to_width, max(2, round(height * to_width / width))
+    to_width = to_width // 2 * 2
+    return to_width, max(2, round(height * to_width / width / 2) * 2)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -40,7 +49,7 @@ class Frame:
             return self.color(width)
         if width == full:
             return self.image
-        size = (width, max(2, round(height * width / full)))
+        size = scaled_size(height, full, width)
         return np.asarray(cv2.resize(self.image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
 from db.writer import Job, WriterThread
-from devices.adapters.base import encode_jpeg
+from devices.adapters.base import SnapshotBuffer, encode_jpeg
 from devices.adapters.factory import open_source
 from devices.adapters.pyav import PyAvSource
 from devices.camera import service as cameras
@@ -79,11 +78,11 @@ class _Run:
     detector: Detector | None = None
     reported: Health | None = None  # the health last written to the database
     added: float = field(default_factory=time.monotonic)
-    latest: Frame | None = None
     hub: PacketHub = field(default_factory=PacketHub)  # compressed video for live passthrough
-    encoded_ts: float | None = None  # the frame whose pictures `encoded` holds, by width
-    encoded: dict[int | None, bytes] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    snapshots: SnapshotBuffer = field(init=False)  # the latest frame, as people may see it
+
+    def __post_init__(self) -> None:
+        self.snapshots = SnapshotBuffer(render=lambda frame, width: shown_jpeg(frame, self.detect, width))
 
 
 class CaptureRuntime:
@@ -178,8 +177,7 @@ class CaptureRuntime:
     # ---- camera threads --------------------------------------------------------------------------
     def _consumer(self, run: _Run) -> Callable[[Frame], None]:
         def consume(frame: Frame) -> None:
-            with run.lock:
-                run.latest = frame
+            run.snapshots.put(frame)
             if run.detector is None:
                 run.detector = Detector(run.detect, frame.image.shape[:2], camera_id=run.name)
             for event in run.detector.process(frame):
@@ -281,43 +279,23 @@ class CaptureRuntime:
     # ---- live view (api.context.LiveView) --------------------------------------------------------
     def live_fmp4(self, camera_name: str, wait_s: float = 3.0) -> Iterator[bytes] | None:
         """The camera live as fragmented MP4 (H.264 as received, no re-encoding), or None: not read here,
-        privacy masks to blank, no keyframe within `wait_s`, or a source with no compressed stream (demo
-        cameras)."""
+        no keyframe within `wait_s`, or nothing teed (demo cameras, cameras with privacy masks)."""
         run = self._runs.get(camera_name)
-        if run is None or run.detect.privacy_masks:
+        viewer = None if run is None else run.hub.join(wait_s)
+        if run is None or viewer is None:
             return None
-        deadline = time.monotonic() + wait_s
-        viewer = run.hub.join()
-        while viewer is None and time.monotonic() < deadline:  # a camera just (re)connected: its keyframe
-            time.sleep(0.1)
-            viewer = run.hub.join()
-        if viewer is None:
-            return None
+        hub = run.hub
 
         def chunks() -> Iterator[bytes]:
             try:
                 yield from viewer.fmp4()
             finally:
-                run.hub.leave(viewer)
+                hub.leave(viewer)
 
         return chunks()
 
     def snapshot_jpeg(self, camera_name: str, width: int | None = None) -> bytes | None:
-        """The camera's latest frame as JPEG (colour, privacy masks blanked, at most `width` wide), or None."""
+        """The camera's latest frame as JPEG (colour, privacy masks blanked, at most `width` wide), or None;
+        every tile and stream of one size shares one encoding per frame."""
         run = self._runs.get(camera_name)
-        if run is None:
-            return None
-        with run.lock:
-            frame = run.latest
-            if frame is None:
-                return None
-            if run.encoded_ts != frame.ts:
-                run.encoded_ts, run.encoded = frame.ts, {}
-            cached = run.encoded.get(width)
-        if cached is not None:
-            return cached  # every tile and stream of one size shares one encoding per frame
-        jpeg = shown_jpeg(frame, run.detect, width)
-        with run.lock:
-            if run.encoded_ts == frame.ts:
-                run.encoded[width] = jpeg
-        return jpeg
+        return None if run is None else run.snapshots.jpeg(width)

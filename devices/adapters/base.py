@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -63,36 +64,40 @@ class RateGate:
         self._next = None
 
 
-class SnapshotBuffer:
-    """Holds the latest frame and encodes it to JPEG only when asked (not per frame); thread-safe."""
+Render = Callable[[Frame, int | None], bytes]
 
-    def __init__(self, quality: int = 80) -> None:
-        self._quality = quality
+
+class SnapshotBuffer:
+    """Holds the latest frame and renders it to JPEG only when asked (not per frame), once per frame and
+    width however many ask; thread-safe. `render(frame, width)` makes the JPEG (default: the frame's
+    picture, in colour where the source has it)."""
+
+    def __init__(self, render: Render | None = None, quality: int = 80) -> None:
+        self._render = render or (lambda frame, width: encode_jpeg(frame.picture(width), quality))
         self._lock = threading.Lock()
         self._frame: Frame | None = None
-        self._cached: tuple[int, float, bytes] | None = None
+        self._cached: dict[int | None, bytes] = {}  # by width, for `_frame`
 
     def put(self, frame: Frame) -> None:
         """Remember `frame` as the latest one (no copy, no encoding)."""
         with self._lock:
-            self._frame = frame
+            self._frame, self._cached = frame, {}
 
     @property
     def latest(self) -> Frame | None:
         """The latest frame, or None before the first."""
         return self._frame
 
-    def jpeg(self) -> bytes | None:
-        """Return the latest frame as JPEG bytes, encoding it once per frame at most."""
+    def jpeg(self, width: int | None = None) -> bytes | None:
+        """The latest frame as JPEG bytes, at most `width` wide; rendered once per frame and width."""
         with self._lock:
-            frame, cached = self._frame, self._cached
-        if frame is None:
-            return None
-        if cached is not None and cached[0] == frame.index and cached[1] == frame.ts:
-            return cached[2]
-        data = encode_jpeg(frame.image, self._quality)
+            frame, cached = self._frame, self._cached.get(width)
+        if frame is None or cached is not None:
+            return cached
+        data = self._render(frame, width)
         with self._lock:
-            self._cached = (frame.index, frame.ts, data)
+            if self._frame is frame:
+                self._cached[width] = data
         return data
 
 

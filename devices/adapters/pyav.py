@@ -28,7 +28,7 @@ from devices.errors import (
     UnsupportedCodec,
 )
 from devices.urls import mask_text, mask_url, scrub_exception
-from monitor.frames import Frame
+from monitor.frames import Frame, scaled_size
 
 __all__ = ["PyAvSource", "bgr_of", "luma_view", "translate_av_error"]
 
@@ -49,8 +49,7 @@ def bgr_of(frame: Any, width: int) -> NDArray[np.uint8]:
     snapshots ask). Limited-range 4:2:0, what cameras send, goes through OpenCV's I420 conversion (about
     9x faster than swscale here; BT.601 coefficients); any other format through swscale."""
     full_w, full_h = frame.width, frame.height
-    width = min(width, full_w) // 2 * 2
-    height = full_h if width == full_w else max(2, round(full_h * width / full_w / 2) * 2)
+    width, height = (full_w, full_h) if width >= full_w else scaled_size(full_h, full_w, width, even=True)
     if frame.format.name != "yuv420p" or full_w % 2 or full_h % 2:
         scaled = frame.reformat(width=width, height=height, format="bgr24", interpolation="FAST_BILINEAR")
         return np.asarray(scaled.to_ndarray(), dtype=np.uint8)

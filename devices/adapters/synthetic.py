@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from devices.adapters.base import SourceBase, StreamInfo
-from monitor.frames import Frame
+from monitor.frames import Frame, scaled_size
 
 __all__ = ["Person", "SyntheticSource"]
 
@@ -27,7 +27,7 @@ def _yuv_to_bgr(luma: NDArray[np.uint8], chroma: NDArray[np.uint8], width: int) 
     """The demo picture in colour, `width` pixels wide: its luma with the scene's U and V planes."""
     bgr = cv2.cvtColor(np.dstack((luma, chroma)), cv2.COLOR_YUV2BGR)
     if width < luma.shape[1]:
-        size = (width, max(2, round(luma.shape[0] * width / luma.shape[1])))
+        size = scaled_size(luma.shape[0], luma.shape[1], width)
         bgr = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA)
     return np.asarray(bgr, dtype=np.uint8)
 

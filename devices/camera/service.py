@@ -24,6 +24,7 @@ __all__ = [
     "get_by_name",
     "import_config",
     "list_",
+    "registered_names",
     "release",
     "require",
     "require_by_name",
@@ -47,6 +48,11 @@ def require(session: Session, camera_id: int) -> Camera:
 def get_by_name(session: Session, name: str) -> Camera | None:
     """The camera called `name`, or None."""
     return session.scalar(select(Camera).where(Camera.name == name))
+
+
+def registered_names(session: Session, names: Sequence[str]) -> set[str]:
+    """Which of `names` are registered cameras (one query)."""
+    return set(session.scalars(select(Camera.name).where(Camera.name.in_(list(names)))))
 
 
 def require_by_name(session: Session, name: str) -> Camera:

@@ -285,25 +285,28 @@ def _carrier(session: Session, posts: list[Post], camera_name: str) -> tuple[str
     return None, "nobody carries a post watching this camera"
 
 
-def route_alert(session: Session, *, alert: Alert, now: dt.datetime) -> bool:
-    """Route one open camera alert to whoever carries its post now (the substitute during a leave, R5)."""
-    if not alert.state.is_open or alert.camera_id is None:
-        return False
-    to, why = _carrier(session, roster.list_posts(session), alert.camera_name)
-    return alerts.route(session, alert=alert, to=to, why=why, now=now)
-
-
-def route_open_alerts(session: Session, *, now: dt.datetime) -> int:
-    """Re-route every open camera alert after a check-in, check-out, leave or return; count the changes."""
+def _route(session: Session, alerts_: list[Alert], now: dt.datetime) -> int:
+    """Route open camera alerts to whoever carries their post now; count the changes."""
     posts = roster.list_posts(session)
-    stmt = select(Alert).where(
-        Alert.state.in_([AlertState.NEW, AlertState.ACKNOWLEDGED]), Alert.camera_id.is_not(None)
-    )
-    changed = 0
     carriers: dict[str, tuple[str | None, str]] = {}
-    for alert in session.scalars(stmt.order_by(Alert.id)).all():
+    changed = 0
+    for alert in alerts_:
         if alert.camera_name not in carriers:
             carriers[alert.camera_name] = _carrier(session, posts, alert.camera_name)
         to, why = carriers[alert.camera_name]
         changed += alerts.route(session, alert=alert, to=to, why=why, now=now)
     return changed
+
+
+def route_alert(session: Session, *, alert: Alert, now: dt.datetime) -> bool:
+    """Route one open camera alert to whoever carries its post now (the substitute during a leave, R5)."""
+    if not alert.state.is_open or alert.camera_id is None:
+        return False
+    return _route(session, [alert], now) == 1
+
+
+def route_open_alerts(session: Session, *, now: dt.datetime) -> int:
+    """Re-route every open camera alert after a check-in, check-out, leave or return; count the changes."""
+    open_states = [state for state in AlertState if state.is_open]
+    stmt = select(Alert).where(Alert.state.in_(open_states), Alert.camera_id.is_not(None)).order_by(Alert.id)
+    return _route(session, list(session.scalars(stmt)), now)

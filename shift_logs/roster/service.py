@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
-from devices.camera.models import Camera
+from devices.camera import service as camera_registry
 from shift_logs.roster.errors import (
     InvalidWindow,
     PostNameTaken,
@@ -49,7 +49,7 @@ def create_post(
     """Create a post with its handover checklist and the cameras it watches (none named: the rest)."""
     if session.scalar(select(Post.id).where(Post.name == name)) is not None:
         raise PostNameTaken(f"a post called {name!r} exists already")
-    known = set(session.scalars(select(Camera.name).where(Camera.name.in_(list(cameras)))))
+    known = camera_registry.registered_names(session, cameras)
     for index, camera in enumerate(cameras):
         if camera not in known:
             raise UnknownCamera(f"there is no camera called {camera!r}", field=f"cameras[{index}]")

@@ -46,7 +46,7 @@
     let state = t("state." + a.state);
     if (a.escalated) state += " · " + t("alerts.escalated");
     if (a.dispatched) state += " · " + t("alerts.dispatched");
-    if (a.routed_to) state += " · " + t("alerts.routed_to").replace("{name}", a.routed_to);
+    if (a.routed_to) state += " · " + fmt(t("alerts.routed_to"), { name: a.routed_to });
     cell("state").textContent = state;
     linkFootage(row);
   }
@@ -85,6 +85,16 @@
 
   function updateCount() { count.textContent = tbody.querySelectorAll("tr.alert-row").length; }
 
+  function fmt(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
+  }
+
+  // a refused action says why (the problem's detail), else that it failed; true when it succeeded
+  function succeeded(result) {
+    if (!result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
+    return result.ok;
+  }
+
   function toast(message) {
     const el = document.createElement("div");
     el.className = "toast"; el.setAttribute("role", "status"); el.textContent = message;
@@ -103,8 +113,7 @@
     } else if (action === "dispatch") { openDispatch(id); return; }
     else if (action === "incident") { openIncident(row); return; }
     else if (action === "hold") { openHold(row); return; }
-    if (result && !result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
-    else if (result) upsert({ action: action, alert: result.data });
+    if (result && succeeded(result)) upsert({ action: action, alert: result.data });
   }
 
   function openDispatch(id) {
@@ -117,13 +126,8 @@
     const form = dialog.querySelector("form");
     const responders = Array.prototype.map.call(form.querySelectorAll("input[name=responders]:checked"), function (i) { return i.value; });
     const result = await cr.post("/api/v1/alerts/" + dialog.dataset.id + "/dispatch", { responders: responders, note: form.note.value });
-    if (!result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
-    else upsert({ action: "dispatched", alert: result.data });
+    if (succeeded(result)) upsert({ action: "dispatched", alert: result.data });
   });
-
-  function fmt(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
-  }
 
   function openIncident(row) {
     incidentDialog.dataset.id = row.dataset.id;
@@ -139,8 +143,7 @@
       alert_id: Number(incidentDialog.dataset.id), category: form.category.value,
       content: form.content.value, place: form.place.value,
     });
-    if (!result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
-    else toast(fmt(t("alerts.incident_opened"), { id: result.data.id }));
+    if (succeeded(result)) toast(fmt(t("alerts.incident_opened"), { id: result.data.id }));
   });
 
   function holdRange(row, form) {
@@ -172,8 +175,7 @@
       camera: row.dataset.camera, start: r.start.toISOString(), end: r.end.toISOString(),
       incident_ref: form.incident_ref.value, category: form.category.value, note: form.note.value,
     });
-    if (!result.ok) toast((result.data && result.data.detail) || t("alerts.failed"));
-    else toast(fmt(t("alerts.hold_placed"), { id: result.data.id, camera: row.dataset.camera }));
+    if (succeeded(result)) toast(fmt(t("alerts.hold_placed"), { id: result.data.id, camera: row.dataset.camera }));
   });
   snapshot.addEventListener("click", function () { snapshot.hidden = true; });
 
