@@ -16,7 +16,8 @@ from access.users.errors import AccountLocked, LoginRefused
 from access.users.models import AuthToken, TokenKind, User
 from config.settings import AuthSettings
 from core.clock import utcnow
-from core.errors import Unauthenticated
+from core.errors import Forbidden, Invalid, Unauthenticated
+from db.transition import lock
 
 __all__ = [
     "IssuedToken",
@@ -63,7 +64,9 @@ def attempt_login(
 ) -> LoginAttempt:
     """Check a user name and password; count failures and lock the account after too many."""
     now = now or utcnow()
-    user = users.get_by_username(session, username)
+    found = users.get_by_username(session, username)
+    # The row stays locked until the caller commits, so parallel attempts are counted one after another.
+    user = lock(session, User, found.id) if found is not None else None
     if user is None:
         verify_password(_DUMMY_HASH, password)
         return LoginAttempt(None, LoginRefused("wrong user name or password"), username)
@@ -117,9 +120,23 @@ def issue_session(
 
 
 def issue_api_token(
-    session: Session, *, user: User, name: str, days: int, now: dt.datetime | None = None
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    days: int,
+    max_days: int | None = None,
+    via: AuthToken | None = None,
+    now: dt.datetime | None = None,
 ) -> IssuedToken:
-    """Create a bearer token for an integration; the secret is shown once."""
+    """Create a bearer token for an integration; the secret is shown once.
+
+    Only a signed-in person (`via` a console session) may mint one, for at most `max_days`: a bearer
+    token cannot mint further tokens, so a leaked token cannot extend its own life."""
+    if via is not None and via.kind is not TokenKind.SESSION:
+        raise Forbidden("a bearer token cannot create tokens; sign in to the console to create one")
+    if max_days is not None and days > max_days:
+        raise Invalid(f"a token may live at most {max_days} days", field="body.days")
     now = now or utcnow()
     return _issue(
         session, user=user, kind=TokenKind.API, lifetime=dt.timedelta(days=days), name=name, now=now

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priorit
 from config.alerting import AlertSettings
 from core.clock import utcnow
 from db.outbox import enqueue
+from db.transition import claim
 
 __all__ = [
     "Actor",
@@ -86,6 +87,33 @@ def require(session: Session, alert_id: int) -> Alert:
     if alert is None:
         raise AlertNotFound(f"no alert with id {alert_id}")
     return alert
+
+
+def _state(alert: Alert) -> str:
+    sent = f", dispatched to {', '.join(alert.dispatched_to)}" if alert.dispatched_to else ""
+    return f"{alert.state.value}{sent}"
+
+
+def _claim(session: Session, alert_id: int, allowed: Callable[[Alert], bool], now: dt.datetime) -> Alert:
+    """Lock the alert for a transition; AlertAlreadyHandled (409, naming state and who) if `allowed` refuses."""
+
+    def refuse(alert: Alert, state: str) -> AlertAlreadyHandled:
+        who = (alert.acknowledged_by if alert.state.is_open else alert.closed_by) or "someone"
+        when = (alert.closed_at or alert.acknowledged_at or now).isoformat()
+        return AlertAlreadyHandled(
+            f"alert {alert_id} is already {state} (by {who} at {when})",
+            detail={"by": who, "at": when, "state": alert.state.value},
+        )
+
+    return claim(
+        session,
+        Alert,
+        alert_id,
+        state=_state,
+        allowed=allowed,
+        missing=lambda: AlertNotFound(f"no alert with id {alert_id}"),
+        refuse=refuse,
+    )
 
 
 def raise_alert(
@@ -157,14 +185,7 @@ def raise_alert(
 def acknowledge(session: Session, *, alert_id: int, user: User, now: dt.datetime | None = None) -> Alert:
     """Acknowledge a new alert; the time to acknowledge is measured (D2). 409 if someone else did."""
     now = now or utcnow()
-    alert = require(session, alert_id)
-    if alert.state is not AlertState.NEW:
-        who = alert.acknowledged_by or alert.closed_by or "someone"
-        when = (alert.acknowledged_at or alert.closed_at or now).isoformat()
-        raise AlertAlreadyHandled(
-            f"alert {alert_id} is already {alert.state.value} (by {who} at {when})",
-            detail={"by": who, "at": when, "state": alert.state.value},
-        )
+    alert = _claim(session, alert_id, lambda a: a.state is AlertState.NEW, now)
     alert.state, alert.acknowledged_at, alert.acknowledged_by = AlertState.ACKNOWLEDGED, now, user.username
     alert.ack_seconds = round((now - alert.first_seen).total_seconds(), 3)
     session.flush()
@@ -183,12 +204,7 @@ def close(
 ) -> Alert:
     """Resolve an alert or mark it a false alarm, with a note. An unacknowledged one is acknowledged too."""
     now = now or utcnow()
-    alert = require(session, alert_id)
-    if not alert.state.is_open:
-        raise AlertAlreadyHandled(
-            f"alert {alert_id} is already {alert.state.value} (by {alert.closed_by})",
-            detail={"by": alert.closed_by, "state": alert.state.value},
-        )
+    alert = _claim(session, alert_id, lambda a: a.state.is_open, now)
     if alert.state is AlertState.NEW:
         acknowledge(session, alert_id=alert_id, user=user, now=now)
     alert.state = AlertState.FALSE_ALARM if false_alarm else AlertState.RESOLVED
@@ -208,13 +224,16 @@ def dispatch(
     settings: AlertSettings,
     now: dt.datetime | None = None,
 ) -> Alert:
-    """Send the alert to named responders (R3, D4) over MQTT and their webhooks; delivery is retried."""
+    """Send an open alert to named responders (R3, D4) over MQTT and webhooks; delivery is retried.
+
+    409 when the alert is closed or every named responder has it already (a double click sends once)."""
     now = now or utcnow()
     known = {r.name: r for r in settings.responders}
     for index, name in enumerate(responders):
         if name not in known:
             raise UnknownResponder(f"no responder called {name!r}", field=f"body.responders[{index}]")
-    alert = require(session, alert_id)
+    wanted = set(responders)
+    alert = _claim(session, alert_id, lambda a: a.state.is_open and not wanted <= set(a.dispatched_to), now)
     alert.dispatched_at = alert.dispatched_at or now
     alert.dispatched_to = sorted({*alert.dispatched_to, *responders})
     session.flush()

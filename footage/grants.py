@@ -18,6 +18,7 @@ from access.users.models import User
 from config.footage import FootageSettings
 from core.clock import utcnow
 from core.errors import Forbidden
+from db.transition import claim
 from devices.camera import service as cameras
 from footage.errors import GrantRefused, RequestAlreadyDecided, RequestNotFound, SamePerson
 from footage.models import AccessRequest, RequestState
@@ -100,11 +101,17 @@ def decide(
     """Approve (creating the grant, valid for `grant_validity_hours`) or refuse a pending request."""
     if not user.has_any(DECIDE_ROLES):
         raise Forbidden("deciding a footage-access request needs a shift leader or supervisor")
-    request = require(session, request_id)
-    if request.state is not RequestState.PENDING:
-        raise RequestAlreadyDecided(
-            f"request {request.id} was {request.state.value} by {request.decided_by} already"
-        )
+    request = claim(
+        session,
+        AccessRequest,
+        request_id,
+        state=lambda r: r.state,
+        allowed=lambda r: r.state is RequestState.PENDING,
+        missing=lambda: RequestNotFound(f"no footage-access request with id {request_id}"),
+        refuse=lambda r, state: RequestAlreadyDecided(
+            f"request {r.id} was {state} by {r.decided_by} already"
+        ),
+    )
     now = now or utcnow()
     hours = settings.grant_validity_hours if approve else None
     facts = ApprovalFacts(

@@ -13,8 +13,9 @@ from access.roles import Role
 from access.users.models import User
 from core.clock import utcnow
 from core.errors import Forbidden
+from db.transition import claim
 from devices.camera import service as cameras
-from footage.errors import HoldAlreadyReleased, HoldNotFound, HoldOverlaps, SamePerson
+from footage.errors import BadRange, HoldAlreadyReleased, HoldNotFound, HoldOverlaps, SamePerson
 from footage.models import EvidenceHold, HoldCategory
 from footage.ranges import check_range
 
@@ -60,12 +61,19 @@ def place_hold(
     category: HoldCategory,
     user: User,
     note: str = "",
+    max_length: dt.timedelta | None = None,
+    long_reason: str = "",
     now: dt.datetime | None = None,
 ) -> EvidenceHold:
-    """Keep a camera's time range as evidence; refuses a range that overlaps an active hold."""
+    """Keep a camera's time range as evidence; refuses a range that overlaps an active hold.
+
+    A range longer than `max_length` is kept only for a supervisor who gives `long_reason` (it is noted)."""
     if not user.has_any(PLACE_ROLES):
         raise Forbidden("placing an evidence hold needs an operator, shift leader or supervisor")
     check_range(start, end)
+    if max_length is not None and end - start > max_length:
+        _allow_long(user, long_reason, max_length)
+        note = f"{note}\n[long hold] {long_reason.strip()}".strip()
     camera = cameras.require(session, camera_id)
     clash = active_on(session, camera_id=camera.id, start=start, end=end)
     if clash:
@@ -91,15 +99,30 @@ def place_hold(
     return hold
 
 
+def _allow_long(user: User, reason: str, max_length: dt.timedelta) -> None:
+    days = max_length.total_seconds() / 86400
+    if not user.has_any(RELEASE_ROLES) or len(reason.strip()) < 3:
+        raise BadRange(
+            f"a hold may keep at most {days:g} days; a longer one needs a supervisor and a long_hold_reason",
+            field="body.end",
+        )
+
+
 def release_hold(
     session: Session, *, hold_id: int, user: User, reason: str, now: dt.datetime | None = None
 ) -> EvidenceHold:
     """Release a hold: a supervisor, not the one who placed it, with a reason."""
     if not user.has_any(RELEASE_ROLES):
         raise Forbidden("releasing an evidence hold needs a supervisor")
-    hold = require(session, hold_id)
-    if hold.released_at is not None:
-        raise HoldAlreadyReleased(f"hold {hold.id} was released by {hold.released_by} already")
+    hold = claim(
+        session,
+        EvidenceHold,
+        hold_id,
+        state=lambda h: "active" if h.released_at is None else "released",
+        allowed=lambda h: h.released_at is None,
+        missing=lambda: HoldNotFound(f"no evidence hold with id {hold_id}"),
+        refuse=lambda h, state: HoldAlreadyReleased(f"hold {h.id} was {state} by {h.released_by} already"),
+    )
     now = now or utcnow()
     facts = ApprovalFacts(
         "hold_release", hold.placed_by_id or 0, hold.placed_by, user.id, user.username, f"{hold.id}"

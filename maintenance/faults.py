@@ -17,6 +17,7 @@ from access.roles import Role
 from access.users.models import User, UserRole
 from config.maintenance import MaintenanceSettings
 from core.clock import utcnow
+from db.transition import claim
 from maintenance import equipment as equipment_service
 from maintenance.errors import (
     FaultNotFound,
@@ -198,14 +199,21 @@ def transition(
 ) -> Fault:
     """Take one lifecycle step; 409 when the lifecycle refuses it, 403 for verifying one's own fix."""
     now = now or utcnow()
-    fault = require(session, fault_id)
+    fault = claim(
+        session,
+        Fault,
+        fault_id,
+        state=lambda f: f.state,
+        allowed=lambda f: step(f.state, action, has_assignee=f.assignee_id is not None).allowed,
+        missing=lambda: FaultNotFound(f"no fault with id {fault_id}"),
+        refuse=lambda f, state: FaultTransitionRefused(
+            f"fault {f.id} is {state}: it cannot {action.value} now",
+            detail={"state": state, "action": action.value},
+        ),
+    )
     current = fault.state
     target = step(current, action, has_assignee=fault.assignee_id is not None).target
-    if target is None:
-        raise FaultTransitionRefused(
-            f"fault {fault.id} is {current.value}: it cannot {action.value} now",
-            detail={"state": current.value, "action": action.value},
-        )
+    assert target is not None  # claimed above
     if (
         action is Action.VERIFY
         and not settings.allow_self_verify

@@ -14,18 +14,20 @@ from sqlalchemy.orm import Session
 from access.passwords import verify_password
 from access.roles import Role
 from access.users.models import User
+from db.transition import claim
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.handover.errors import (
     BadSignature,
     ChecklistIncomplete,
+    HandoverNotFound,
     HandoverSigned,
     HandoverStateError,
     ReservationsRequired,
     WrongSigner,
 )
 from shift_logs.handover.models import Handover, HandoverState, Verdict
-from shift_logs.handover.service import content_hash, refresh_items, require
+from shift_logs.handover.service import content_hash, refresh_items
 from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
 from shift_logs.task import service as tasks
 
@@ -35,6 +37,35 @@ __all__ = ["accept", "countersign", "sign"]
 def _reauthenticate(user: User, password: str) -> None:
     if user.disabled or not verify_password(user.password_hash, password):
         raise BadSignature("the password does not match: signature refused", field="password")
+
+
+_ORDER = list(HandoverState)
+_STEP = {
+    HandoverState.DRAFT: "signed by the outgoing operator",
+    HandoverState.SIGNED: "accepted by the incoming operator",
+    HandoverState.ACCEPTED: "countersigned by a shift leader",
+}
+
+
+def _claim(session: Session, handover_id: int, expected: HandoverState) -> Handover:
+    """Lock the handover for the step out of `expected`; 409 naming its state when it is elsewhere."""
+
+    def refuse(handover: Handover, state: str) -> HandoverSigned | HandoverStateError:
+        if _ORDER.index(handover.state) > _ORDER.index(expected):
+            return HandoverSigned(f"handover {handover.id} is {state} already")
+        return HandoverStateError(
+            f"handover {handover.id} is {state}: it must be {_STEP[handover.state]} first"
+        )
+
+    return claim(
+        session,
+        Handover,
+        handover_id,
+        state=lambda h: h.state,
+        allowed=lambda h: h.state is expected,
+        missing=lambda: HandoverNotFound(f"no handover with id {handover_id}"),
+        refuse=refuse,
+    )
 
 
 def _log(session: Session, handover: Handover, text: str, user: User, now: dt.datetime) -> None:
@@ -60,9 +91,7 @@ def sign(
     policy: ShiftPolicy = DEFAULT_POLICY,
 ) -> Handover:
     """The outgoing operator signs: the content is frozen, hashed and bound to the duty log's head."""
-    handover = require(session, handover_id)
-    if handover.state is not HandoverState.DRAFT:
-        raise HandoverSigned(f"handover {handover.id} is signed by the outgoing operator already")
+    handover = _claim(session, handover_id, HandoverState.DRAFT)
     if handover.outgoing_id != signer.id:
         raise WrongSigner(
             f"handover {handover.id} is signed by {handover.outgoing.username}, not {signer.username}"
@@ -101,11 +130,7 @@ def accept(
     reservations: Sequence[str] = (),
 ) -> Handover:
     """The incoming operator signs; each reservation becomes a task on the post."""
-    handover = require(session, handover_id)
-    if handover.state is HandoverState.DRAFT:
-        raise HandoverStateError(f"handover {handover.id} is not signed by the outgoing operator yet")
-    if handover.state is not HandoverState.SIGNED:
-        raise HandoverSigned(f"handover {handover.id} is accepted already")
+    handover = _claim(session, handover_id, HandoverState.SIGNED)
     if handover.incoming_id != signer.id:
         raise WrongSigner(
             f"handover {handover.id} is accepted by {handover.incoming.username}, not {signer.username}"
@@ -144,11 +169,7 @@ def countersign(
     session: Session, *, handover_id: int, leader: User, password: str, now: dt.datetime
 ) -> Handover:
     """The shift leader countersigns an accepted handover; it is closed for good."""
-    handover = require(session, handover_id)
-    if handover.state in (HandoverState.DRAFT, HandoverState.SIGNED):
-        raise HandoverStateError(f"handover {handover.id} must be accepted by the incoming operator first")
-    if handover.state is HandoverState.COUNTERSIGNED:
-        raise HandoverSigned(f"handover {handover.id} is countersigned already")
+    handover = _claim(session, handover_id, HandoverState.ACCEPTED)
     if Role.SHIFT_LEADER not in leader.roles or leader.id in (handover.outgoing_id, handover.incoming_id):
         raise WrongSigner(
             "the countersignature belongs to a shift leader who neither handed over nor took over"

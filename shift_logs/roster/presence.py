@@ -11,6 +11,7 @@ from access.users.models import User
 from alerts import service as alerts
 from alerts.models import Alert, AlertState
 from config.alerting import AlertSettings
+from db.transition import claim, lock
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
@@ -181,18 +182,24 @@ def request_leave(
     return leave
 
 
-def require_leave(session: Session, leave_id: int) -> LeaveRequest:
-    """Return the leave request, or raise LeaveNotFound."""
-    leave = session.get(LeaveRequest, leave_id)
+def require_leave(session: Session, leave_id: int, *, for_update: bool = False) -> LeaveRequest:
+    """Return the leave request (locked for a transition when `for_update`), or raise LeaveNotFound."""
+    leave = lock(session, LeaveRequest, leave_id) if for_update else session.get(LeaveRequest, leave_id)
     if leave is None:
         raise LeaveNotFound(f"no leave request with id {leave_id}")
     return leave
 
 
 def _decide(session: Session, *, leave_id: int, leader: User, now: dt.datetime) -> LeaveRequest:
-    leave = require_leave(session, leave_id)
-    if leave.state is not LeaveState.REQUESTED:
-        raise LeaveNotPending(f"leave request {leave.id} is {leave.state}, not requested")
+    leave = claim(
+        session,
+        LeaveRequest,
+        leave_id,
+        state=lambda r: r.state,
+        allowed=lambda r: r.state is LeaveState.REQUESTED,
+        missing=lambda: LeaveNotFound(f"no leave request with id {leave_id}"),
+        refuse=lambda r, state: LeaveNotPending(f"leave request {r.id} is {state}, not requested"),
+    )
     duty_rules.check_leave_decision(session, leave=leave, leader=leader, now=now, error=SelfApproval)
     leave.decided_by_id, leave.decided_at = leader.id, now
     return leave
@@ -232,7 +239,7 @@ def reject_leave(session: Session, *, leave_id: int, leader: User, now: dt.datet
 
 def return_from_leave(session: Session, *, leave_id: int, user: User, now: dt.datetime) -> LeaveRequest:
     """The requester is back at the post and carries it again."""
-    leave = require_leave(session, leave_id)
+    leave = require_leave(session, leave_id, for_update=True)
     if leave.state is not LeaveState.APPROVED or leave.requester_id != user.id:
         raise LeaveNotPending(f"leave request {leave.id} is not an approved leave of {user.username}")
     leave.state, leave.returned_at = LeaveState.RETURNED, now
