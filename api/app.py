@@ -16,7 +16,7 @@ from api.console.routes import mount_console
 from api.console.shift_logs import router as shift_console_router
 from api.context import AppContext
 from api.errors import install_error_handlers
-from api.middleware import RequestMiddleware
+from api.middleware import BodyLimitMiddleware, RequestMiddleware
 from api.routes import alerts, audit, auth, cameras, console_status, health, users
 from api.routes.camera_onvif import router as camera_onvif_router
 from api.routes.duty_rules import router as duty_rules_router
@@ -79,5 +79,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(monitoring_console.router)
     app.include_router(compliance_console.router)
     mount_console(app)
+    app.add_middleware(BodyLimitMiddleware, limits=settings.limits)
     app.add_middleware(RequestMiddleware, ctx=ctx)
     return app

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import FieldError, Problem
@@ -23,7 +23,14 @@ from core.errors import (
     Unavailable,
 )
 
-__all__ = ["PROBLEM_RESPONSES", "install_error_handlers", "problem_response", "status_for"]
+__all__ = [
+    "PROBLEM_RESPONSES",
+    "install_error_handlers",
+    "internal_error",
+    "lost_connection",
+    "problem_response",
+    "status_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -107,18 +114,44 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return problem_response(exc.status_code, code, str(exc.detail))
 
 
+def _request_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id", ""))
+
+
+def lost_connection(exc: DBAPIError) -> bool:
+    """True when the database could not be reached or the connection broke (the only 503 case)."""
+    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+
+
 async def _db_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DBAPIError)
     if isinstance(exc, IntegrityError):
         log.info("integrity error", extra={"error": str(exc.orig)})
         return problem_response(409, "conflict", "the change clashes with data stored meanwhile; retry")
-    log.error("database error", extra={"error": str(exc.orig)})
-    return problem_response(503, "database_unavailable", "the database cannot be reached; retry shortly")
+    if lost_connection(exc):
+        log.error("database unavailable", extra={"error": str(exc.orig)})
+        return problem_response(503, "database_unavailable", "the database cannot be reached; retry shortly")
+    if isinstance(exc, DataError):
+        # A value the schema let through but the database refused (out of range, too long): the input's fault.
+        log.warning("database refused a value", extra={"error": str(exc.orig)})
+        return problem_response(422, "invalid_value", "a value is out of the range the database can store")
+    return internal_error(request, exc)
+
+
+def internal_error(request: Request, exc: BaseException) -> JSONResponse:
+    """The 500 answer: logged with its traceback; the body carries the request id to quote."""
+    log.error("unhandled error", exc_info=exc)
+    request_id = _request_id(request)
+    return problem_response(
+        500,
+        "internal_error",
+        f"an unexpected error occurred; it has been logged (request id {request_id})",
+        request_id=request_id,
+    )
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error", exc_info=exc)
-    return problem_response(500, "internal_error", "an unexpected error occurred; it has been logged")
+    return internal_error(request, exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,4 +1,5 @@
-"""Request id, access log, HTTP metrics, and the audit row of state-changing requests that failed.
+"""Request id, access log, HTTP metrics, the audit row of state-changing requests that failed, the 500 answer
+of anything unexpected (with the request id, the connection kept), and the request body size limit.
 
 Successful state-changing requests are audited inside their own transaction (see `deps.get_session`);
 a request that was refused or failed has its transaction rolled back, so it is audited here, separately.
@@ -14,18 +15,23 @@ from typing import Any
 
 import anyio
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from access.audit import service as audit
 from api.context import AppContext
 from api.deps import UNSAFE_METHODS
+from api.errors import internal_error, problem_response
+from config.settings import LimitsSettings
 from core.logging import request_id_var
 from db.session import session_scope
 
-__all__ = ["RequestMiddleware"]
+__all__ = ["BodyLimitMiddleware", "RequestMiddleware"]
 
 log = logging.getLogger("controlroom.http")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_UPLOAD_ROUTE = re.compile(r"/photos/?$")
 
 
 class RequestMiddleware:
@@ -46,17 +52,24 @@ class RequestMiddleware:
         state["request_id"] = request_id
         token = request_id_var.set(request_id)
         status = 500
+        responded = False
         started = time.perf_counter()
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 MutableHeaders(scope=message).append("X-Request-ID", request_id)
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            if responded:
+                raise
+            # Answered here, not by Starlette's outermost handler: the 500 carries X-Request-ID and the
+            # problem body, and the exception stops here, so the server keeps the connection open.
+            await internal_error(Request(scope), exc)(scope, receive, send_wrapper)
         finally:
             elapsed = time.perf_counter() - started
             await self._after(scope, state, status, elapsed)
@@ -102,3 +115,43 @@ class RequestMiddleware:
                 )
         except Exception:
             log.exception("could not write the audit row of a %s request", outcome)
+
+
+class BodyLimitMiddleware:
+    """Refuse a request body over the limit with 413 before reading it: by its Content-Length, or, when the
+    body is streamed without one, as soon as the bytes read pass the limit. Upload routes get a larger limit."""
+
+    def __init__(self, app: ASGIApp, limits: LimitsSettings) -> None:
+        self.app = app
+        self.limits = limits
+
+    def limit_for(self, path: str) -> int:
+        """The largest body accepted on `path`."""
+        return self.limits.max_upload_bytes if _UPLOAD_ROUTE.search(path) else self.limits.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check one request's size."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length", b"").decode("latin-1").strip()
+        if declared and (not declared.isdigit() or int(declared) > limit):
+            status, text = (413, f"the request body is larger than {limit} bytes")
+            if not declared.isdigit():
+                status, text = 400, "the Content-Length header is not a number"
+            code = "payload_too_large" if status == 413 else "bad_request"
+            await problem_response(status, code, text, limit=limit)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise HTTPException(413, f"the request body is larger than {limit} bytes")
+            return message
+
+        await self.app(scope, counted, send)

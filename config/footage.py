@@ -49,6 +49,12 @@ class FootageSettings(BaseModel):
     grant_max_range_hours: float = Field(
         default=24 * 7, gt=0, le=24 * 366, description="The longest time range one request may ask for."
     )
+    hold_max_days: float = Field(
+        default=31,
+        gt=0,
+        le=3660,
+        description="The longest range one evidence hold may keep; longer only by a supervisor with a reason.",
+    )
     playback_max_minutes: float = Field(
         default=60, gt=0, le=24 * 60, description="The longest range one playback or export may cover."
     )

@@ -20,6 +20,7 @@ __all__ = [
     "AuthSettings",
     "CameraControlSettings",
     "DatabaseSettings",
+    "LimitsSettings",
     "LoggingSettings",
     "Settings",
     "SiteSettings",
@@ -67,6 +68,9 @@ class AuthSettings(_Section):
     lockout_attempts: int = Field(default=5, ge=1, le=100, description="Failed logins before lockout.")
     lockout_minutes: int = Field(default=15, ge=1, le=24 * 60, description="How long a lockout lasts.")
     api_token_days: int = Field(default=90, ge=1, le=3650, description="Default lifetime of an API token.")
+    api_token_max_days: int = Field(
+        default=90, ge=1, le=3650, description="Longest lifetime a new API token may be given."
+    )
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
     min_password_length: int = Field(default=10, ge=8, le=256, description="Shortest accepted password.")
 
@@ -115,6 +119,20 @@ class WorkerSettings(_Section):
     queue_size: int = Field(default=4, ge=1, le=100, description="Frames buffered per camera (drop-oldest).")
 
 
+class LimitsSettings(_Section):
+    """Bounds on what one request may ask for: body size (answered 413 before the body is read)."""
+
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1_000, le=100_000_000, description="Largest request body (JSON, forms)."
+    )
+    max_upload_bytes: int = Field(
+        default=12_000_000,
+        ge=10_000,
+        le=500_000_000,
+        description="Largest body of an upload route (multipart photos); keep above maintenance.max_photo_bytes.",
+    )
+
+
 class CameraControlSettings(_Section):
     """Who may move cameras and change their settings (R2, D3)."""
 
@@ -150,6 +168,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     camera_control: CameraControlSettings = Field(default_factory=CameraControlSettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
     maintenance: MaintenanceSettings = Field(default_factory=MaintenanceSettings)
     footage: FootageSettings = Field(default_factory=FootageSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)

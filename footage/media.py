@@ -49,9 +49,13 @@ class ClipResult:
 def _packets(
     sources: Sequence[SourceSegment], start: dt.datetime, end: dt.datetime
 ) -> Iterator[tuple[Any, av.video.stream.VideoStream, dt.datetime]]:
-    """(packet, its stream, its wall time) of every packet inside [start, end), from the first keyframe on."""
-    started = False
+    """(packet, its stream, its wall time) of every packet inside [start, end), from the first keyframe on.
+
+    Segments may overlap (a restarted recorder, two writers): what an earlier segment covered is skipped in a
+    later one, which resumes at its next keyframe, so wall times never run backwards into the muxer."""
+    started, covered = False, None
     for source in sources:
+        resync, newest = False, covered
         with av.open(str(source.path)) as container:
             stream = container.streams.video[0]
             time_base = stream.time_base or Fraction(1, 90000)
@@ -63,10 +67,15 @@ def _packets(
                 wall = source.start + dt.timedelta(seconds=float((packet.pts - first) * time_base))
                 if wall >= end:
                     return
-                if wall < start or (not started and not packet.is_keyframe):
+                if wall < start or (covered is not None and wall <= covered):
+                    resync = started
                     continue
-                started = True
+                if (not started or resync) and not packet.is_keyframe:
+                    continue
+                started, resync = True, False
+                newest = wall if newest is None else max(newest, wall)
                 yield packet, stream, wall
+        covered = newest
 
 
 def _polygons(masks: Sequence[MaskConfig]) -> list[np.ndarray]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from core.types import RowId, UtcDateTime
 from footage.models import ExportState, HoldCategory, RequestState
 
 __all__ = [
@@ -37,11 +38,16 @@ class HoldCreate(_Write):
     """Keep a camera's time range as evidence (R8)."""
 
     camera: str = Field(min_length=1, max_length=64, description="Camera name.")
-    start: AwareDatetime
-    end: AwareDatetime
+    start: UtcDateTime
+    end: UtcDateTime
     incident_ref: str = Field(min_length=1, max_length=64, description="The incident this evidence is for.")
     category: HoldCategory
     note: str = Field(default="", max_length=2000)
+    long_hold_reason: str = Field(
+        default="",
+        max_length=2000,
+        description="Why a hold longer than footage.hold_max_days is needed (supervisors only).",
+    )
 
 
 class HoldRelease(_Write):
@@ -73,8 +79,8 @@ class RequestCreate(_Write):
     organisation: str = Field(min_length=2, max_length=200, description="Who the requester acts for.")
     reason: str = Field(min_length=5, max_length=4000)
     cameras: list[str] = Field(min_length=1, max_length=64, description="Camera names.")
-    start: AwareDatetime
-    end: AwareDatetime
+    start: UtcDateTime
+    end: UtcDateTime
 
 
 class Decision(_Write):
@@ -124,8 +130,8 @@ class PlaybackCreate(_Write):
     """Open a playback of one camera's range, under a grant (or a standing role)."""
 
     camera: str = Field(min_length=1, max_length=64)
-    start: AwareDatetime
-    end: AwareDatetime
+    start: UtcDateTime
+    end: UtcDateTime
     grant: int | None = Field(default=None, description="The approved request to use.")
 
 
@@ -146,9 +152,9 @@ class ExportCreate(_Write):
     """Export cameras' range as a sealed ZIP."""
 
     cameras: list[str] = Field(min_length=1, max_length=16)
-    start: AwareDatetime
-    end: AwareDatetime
-    grant: int | None = None
+    start: UtcDateTime
+    end: UtcDateTime
+    grant: RowId | None = None
     format: Literal["mp4", "segments"] = "mp4"
 
 

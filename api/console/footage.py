@@ -138,6 +138,7 @@ def hold_form(
         category=category,
         note=note,
         user=token.user,
+        max_length=dt.timedelta(days=get_context(request).settings.footage.hold_max_days),
         now=now_of(request),
     )
     request.state.audit_target = f"hold:{hold.id}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -16,6 +15,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from api.stream import alert_events
 from core.errors import NotFound
+from core.types import RowId, UtcDateTime
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], responses=PROBLEM_RESPONSES)
 WATCHERS = IN_ROOM
@@ -28,8 +28,8 @@ def list_alerts(
     state: Annotated[list[AlertState] | None, Query(description="Filter by state (repeatable).")] = None,
     camera: Annotated[str | None, Query(max_length=64)] = None,
     kind: Annotated[str | None, Query(max_length=32)] = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: UtcDateTime | None = None,
+    until: UtcDateTime | None = None,
 ) -> Page[AlertRead]:
     """Alerts: open first, high priority first, newest first."""
     rows, total = alerts.list_(
@@ -67,13 +67,13 @@ def stream_alerts(
 
 
 @router.get("/{alert_id}", dependencies=[Depends(ANY_USER)], response_model=AlertRead)
-def read_alert(alert_id: int, session: SessionDep) -> AlertRead:
+def read_alert(alert_id: RowId, session: SessionDep) -> AlertRead:
     """One alert."""
     return AlertRead.model_validate(alerts.require(session, alert_id))
 
 
 @router.get("/{alert_id}/snapshot", dependencies=[Depends(WATCHERS)])
-def read_alert_snapshot(alert_id: int, session: SessionDep) -> Response:
+def read_alert_snapshot(alert_id: RowId, session: SessionDep) -> Response:
     """The alert's JPEG snapshot (privacy masks blanked)."""
     jpeg = alerts.snapshot_of(session, alert_id)
     if jpeg is None:
@@ -82,7 +82,7 @@ def read_alert_snapshot(alert_id: int, session: SessionDep) -> Response:
 
 
 @router.post("/{alert_id}/acknowledge", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
-def acknowledge_alert(alert_id: int, request: Request, session: SessionDep, user: CurrentUser) -> AlertRead:
+def acknowledge_alert(alert_id: RowId, request: Request, session: SessionDep, user: CurrentUser) -> AlertRead:
     """Acknowledge; 409 with who and when if someone else already did."""
     request.state.audit_action, request.state.audit_target = "alert.acknowledge", f"alert:{alert_id}"
     return AlertRead.model_validate(alerts.acknowledge(session, alert_id=alert_id, user=user))
@@ -90,7 +90,7 @@ def acknowledge_alert(alert_id: int, request: Request, session: SessionDep, user
 
 @router.post("/{alert_id}/close", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
 def close_alert(
-    alert_id: int, body: AlertClose, request: Request, session: SessionDep, user: CurrentUser
+    alert_id: RowId, body: AlertClose, request: Request, session: SessionDep, user: CurrentUser
 ) -> AlertRead:
     """Resolve, or mark as a false alarm."""
     request.state.audit_action = "alert.false_alarm" if body.false_alarm else "alert.resolve"
@@ -101,7 +101,7 @@ def close_alert(
 
 @router.post("/{alert_id}/dispatch", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
 def dispatch_alert(
-    alert_id: int,
+    alert_id: RowId,
     body: AlertDispatch,
     request: Request,
     session: SessionDep,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +12,7 @@ from access.roles import Role
 from api.deps import Allow, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
+from core.types import UtcDateTime
 
 router = APIRouter(
     prefix="/api/v1/audit",
@@ -28,8 +28,8 @@ def list_audit(
     page: PageQuery,
     action: Annotated[str | None, Query(max_length=100, description="Action prefix, e.g. auth.")] = None,
     actor: Annotated[str | None, Query(max_length=64)] = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: UtcDateTime | None = None,
+    until: UtcDateTime | None = None,
 ) -> Page[AuditRead]:
     """Audit entries, newest first."""
     rows, total = audit.list_(

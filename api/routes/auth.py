@@ -72,9 +72,18 @@ def change_password(
 
 
 @router.post("/tokens", dependencies=[Depends(ANY_USER)], response_model=ApiTokenCreated, status_code=201)
-def create_api_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -> ApiTokenCreated:
-    """Create a bearer token for an integration; the secret is shown only now."""
-    issued = auth.issue_api_token(session, user=user, name=body.name, days=body.days)
+def create_api_token(
+    body: ApiTokenCreate, session: SessionDep, settings: SettingsDep, token: CurrentToken
+) -> ApiTokenCreated:
+    """Create a bearer token for an integration (signed in, not with a token); the secret is shown only now."""
+    issued = auth.issue_api_token(
+        session,
+        user=token.user,
+        name=body.name,
+        days=body.days,
+        max_days=settings.auth.api_token_max_days,
+        via=token,
+    )
     return ApiTokenCreated(
         id=issued.token.id, name=issued.token.name, token=issued.secret, expires_at=issued.token.expires_at
     )

@@ -13,6 +13,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from api.stream import MJPEG_BOUNDARY, mjpeg_frames
 from core.errors import Conflict, NotFound, Unavailable
+from core.types import RowId
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraCreate, CameraHealthRead, CameraRead, CameraUpdate
 from devices.credentials import CredentialBox
@@ -55,14 +56,14 @@ def create_camera(
 
 
 @router.get("/{camera_id}", dependencies=[Depends(ANY_USER)], response_model=CameraRead)
-def read_camera(camera_id: int, session: SessionDep) -> CameraRead:
+def read_camera(camera_id: RowId, session: SessionDep) -> CameraRead:
     """One camera (its URL with the password masked)."""
     return CameraRead.model_validate(cameras.require(session, camera_id))
 
 
 @router.patch("/{camera_id}", dependencies=[Depends(ADMINS)], response_model=CameraRead)
 def update_camera(
-    camera_id: int, body: CameraUpdate, request: Request, session: SessionDep, settings: SettingsDep
+    camera_id: RowId, body: CameraUpdate, request: Request, session: SessionDep, settings: SettingsDep
 ) -> CameraRead:
     """Change a camera's configuration (admin; with a reason; the changed fields are audited)."""
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
@@ -75,7 +76,7 @@ def update_camera(
 
 @router.get("/{camera_id}/snapshot", dependencies=[Depends(WATCHERS)])
 def read_camera_snapshot(
-    camera_id: int,
+    camera_id: RowId,
     request: Request,
     session: SessionDep,
     width: Annotated[
@@ -95,7 +96,7 @@ def read_camera_snapshot(
 
 @router.get("/{camera_id}/mjpeg", dependencies=[Depends(WATCHERS)])
 def stream_camera_mjpeg(
-    camera_id: int,
+    camera_id: RowId,
     request: Request,
     session: SessionDep,
     fps: Annotated[float, Query(gt=0, le=30, description="Frames per second sent.")] = 5,
@@ -113,7 +114,7 @@ def stream_camera_mjpeg(
 
 
 @router.get("/{camera_id}/live.mp4", dependencies=[Depends(WATCHERS)])
-def stream_camera_live_mp4(camera_id: int, request: Request, session: SessionDep) -> StreamingResponse:
+def stream_camera_live_mp4(camera_id: RowId, request: Request, session: SessionDep) -> StreamingResponse:
     """The camera live as its own H.264 in fragmented MP4, without re-encoding (for `<video>`); starts at
     the latest keyframe. Cameras with privacy masks are shown only blanked, through the MJPEG view."""
     camera = cameras.require(session, camera_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,6 +11,7 @@ from api.deps import Allow, CurrentUser, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, STAFF, NowDep, audit_as
 from api.schemas import Page, PageQuery
+from core.types import RowId, UtcDateTime
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.duty_log.schemas import (
@@ -33,8 +33,8 @@ def list_duty_log(
     kind: EntryKind | None = None,
     author: Annotated[str | None, Query(max_length=64)] = None,
     text: Annotated[str | None, Query(max_length=200, description="Words the entry contains.")] = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: UtcDateTime | None = None,
+    until: UtcDateTime | None = None,
 ) -> Page[DutyEntryRead]:
     """Duty-log entries, newest first."""
     rows, total = duty_log.list_(
@@ -71,7 +71,7 @@ def append_duty_entry(
     dependencies=[Depends(Allow(*STAFF))],
 )
 def correct_duty_entry(
-    entry_id: int,
+    entry_id: RowId,
     body: DutyCorrectionCreate,
     request: Request,
     session: SessionDep,

@@ -3,7 +3,6 @@ record and the operators' confirmations."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -14,6 +13,7 @@ from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, actor_of
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
+from core.types import RowId, UtcDateTime
 from shift_logs.rules import service as compliance
 from shift_logs.rules.schemas import (
     ConfirmIn,
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/v1/duty-rules", tags=["duty rules"], responses=P
 
 
 @router.get("", response_model=RulesRead, dependencies=[Depends(Allow(*ALL_ROLES))])
-def rules_in_force(session: SessionDep, at: dt.datetime | None = None) -> RulesRead:
+def rules_in_force(session: SessionDep, at: UtcDateTime | None = None) -> RulesRead:
     """The rules in force now, or at `at`."""
     row = store.version_at(session, at)
     rules = store.in_force(session, at)
@@ -86,8 +86,8 @@ def list_violations(
     state: Literal["open", "resolved", "all"] = "all",
     rule_id: str | None = None,
     subject: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: UtcDateTime | None = None,
+    until: UtcDateTime | None = None,
 ) -> Page[ViolationRead]:
     """The compliance record, newest first, with filters."""
     rows, total = compliance.list_(
@@ -103,7 +103,7 @@ def list_violations(
     "/violations/{violation_id}/resolve", response_model=ViolationRead, dependencies=[Depends(Allow(*LEAD))]
 )
 def resolve_violation(
-    violation_id: int,
+    violation_id: RowId,
     body: ViolationResolve,
     request: Request,
     session: SessionDep,

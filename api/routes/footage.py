@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,6 +11,7 @@ from access.roles import Role
 from api.deps import ANY_USER, IN_ROOM, Allow, CurrentUser, SessionDep, SettingsDep, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
+from core.types import RowId
 from devices.camera import service as cameras
 from footage import grants, holds
 from footage.models import RequestState
@@ -45,7 +47,9 @@ def list_holds(
 
 
 @router.post("/holds", dependencies=[Depends(PLACERS)], response_model=HoldRead, status_code=201)
-def place_hold(body: HoldCreate, request: Request, session: SessionDep, user: CurrentUser) -> HoldRead:
+def place_hold(
+    body: HoldCreate, request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
+) -> HoldRead:
     """Keep a camera's range as evidence; 409 naming the hold it overlaps."""
     request.state.audit_action = "footage.hold.place"
     request.state.audit_detail = {
@@ -65,6 +69,8 @@ def place_hold(body: HoldCreate, request: Request, session: SessionDep, user: Cu
         category=body.category,
         note=body.note,
         user=user,
+        max_length=dt.timedelta(days=settings.footage.hold_max_days),
+        long_reason=body.long_hold_reason,
     )
     request.state.audit_target = f"hold:{hold.id}"
     return HoldRead.model_validate(hold)
@@ -72,7 +78,7 @@ def place_hold(body: HoldCreate, request: Request, session: SessionDep, user: Cu
 
 @router.post("/holds/{hold_id}/release", dependencies=[Depends(RELEASERS)], response_model=HoldRead)
 def release_hold(
-    hold_id: int, body: HoldRelease, request: Request, session: SessionDep, user: CurrentUser
+    hold_id: RowId, body: HoldRelease, request: Request, session: SessionDep, user: CurrentUser
 ) -> HoldRead:
     """Release a hold: a supervisor other than the one who placed it."""
     request.state.audit_action, request.state.audit_target = "footage.hold.release", f"hold:{hold_id}"
@@ -134,7 +140,7 @@ def my_grants(request: Request, session: SessionDep, page: PageQuery, user: Curr
 
 
 def _decide(
-    request_id: int,
+    request_id: RowId,
     body: Decision,
     request: Request,
     session: SessionDep,
@@ -154,7 +160,7 @@ def _decide(
 
 @router.post("/requests/{request_id}/approve", dependencies=[Depends(DECIDERS)], response_model=RequestRead)
 def approve_request(
-    request_id: int,
+    request_id: RowId,
     body: Decision,
     request: Request,
     session: SessionDep,
@@ -167,7 +173,7 @@ def approve_request(
 
 @router.post("/requests/{request_id}/refuse", dependencies=[Depends(DECIDERS)], response_model=RequestRead)
 def refuse_request(
-    request_id: int,
+    request_id: RowId,
     body: Decision,
     request: Request,
     session: SessionDep,

@@ -3,7 +3,6 @@ refusals too (403 with the reason)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -16,6 +15,7 @@ from access.audit import service as audit
 from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, actor_of, get_context
 from api.errors import PROBLEM_RESPONSES, problem_response, status_for
 from core.errors import ControlroomError, Forbidden, NotFound
+from core.types import RowId, UtcDateTime
 from devices.camera import service as cameras
 from footage import export as exports
 from footage import playback
@@ -59,8 +59,8 @@ def reasoned(request: Request, detail: dict[str, Any]) -> Iterator[None]:
 @router.get("/cameras/{camera}/spans", dependencies=[Depends(ANY_USER)], response_model=SpansRead)
 def search_spans(
     camera: str,
-    start: dt.datetime,
-    end: dt.datetime,
+    start: UtcDateTime,
+    end: UtcDateTime,
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
@@ -177,14 +177,14 @@ def create_export(
 
 
 @router.get("/exports/{export_id}", dependencies=[Depends(ANY_USER)], response_model=ExportRead)
-def read_export(export_id: int, session: SessionDep, user: CurrentUser) -> ExportRead:
+def read_export(export_id: RowId, session: SessionDep, user: CurrentUser) -> ExportRead:
     """An export's state and progress (and its manifest when done)."""
     return ExportRead.model_validate(exports.require_export(session, export_id=export_id, user=user))
 
 
 @router.get("/exports/{export_id}/download", dependencies=[Depends(ANY_USER)])
 def download_export(
-    export_id: int, request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
+    export_id: RowId, request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> Response:
     """The finished export file (audited)."""
     try:

@@ -12,6 +12,7 @@ from api.deps import Allow, CurrentUser, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import ROOM, STAFF, NowDep, audit_as
 from api.schemas import Page, PageQuery
+from core.types import RowId
 from shift_logs.handover import service as handovers
 from shift_logs.handover import signing
 from shift_logs.handover.models import Handover, HandoverState
@@ -64,14 +65,14 @@ def draft_handover(
 
 
 @router.get("/{handover_id}", response_model=HandoverRead, dependencies=[Depends(Allow(*ROOM))])
-def read_handover(handover_id: int, session: SessionDep) -> HandoverRead:
+def read_handover(handover_id: RowId, session: SessionDep) -> HandoverRead:
     """One handover; `content_intact` says whether a signed one still matches its hash."""
     return _read(session, handovers.require(session, handover_id))
 
 
 @router.patch("/{handover_id}", response_model=HandoverRead, dependencies=[Depends(Allow(*STAFF))])
 def update_handover(
-    handover_id: int, body: HandoverUpdate, request: Request, session: SessionDep, user: CurrentUser
+    handover_id: RowId, body: HandoverUpdate, request: Request, session: SessionDep, user: CurrentUser
 ) -> HandoverRead:
     """Change a draft (refused once signed)."""
     audit_as(request, "handover.update", f"handover:{handover_id}")
@@ -84,7 +85,7 @@ def update_handover(
 
 @router.post("/{handover_id}/sign", response_model=HandoverRead, dependencies=[Depends(Allow(*STAFF))])
 def sign_handover(
-    handover_id: int,
+    handover_id: RowId,
     body: HandoverSign,
     request: Request,
     session: SessionDep,
@@ -100,7 +101,7 @@ def sign_handover(
 
 @router.post("/{handover_id}/accept", response_model=HandoverRead, dependencies=[Depends(Allow(*STAFF))])
 def accept_handover(
-    handover_id: int,
+    handover_id: RowId,
     body: HandoverAccept,
     request: Request,
     session: SessionDep,
@@ -127,7 +128,7 @@ def accept_handover(
     dependencies=[Depends(Allow(Role.SHIFT_LEADER))],
 )
 def countersign_handover(
-    handover_id: int,
+    handover_id: RowId,
     body: HandoverSign,
     request: Request,
     session: SessionDep,

@@ -10,6 +10,7 @@ from access.roles import Role
 from api.deps import ANY_USER, Allow, CurrentUser, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
+from core.types import RowId
 from maintenance import checks
 from maintenance import equipment as equipment_service
 from maintenance.equipment import EquipmentHealth
@@ -68,14 +69,14 @@ def register_camera_equipment(request: Request, session: SessionDep) -> list[Equ
 
 
 @router.get("/equipment/{equipment_id}", dependencies=[Depends(ANY_USER)], response_model=EquipmentRead)
-def read_equipment(equipment_id: int, session: SessionDep) -> EquipmentRead:
+def read_equipment(equipment_id: RowId, session: SessionDep) -> EquipmentRead:
     """One piece of equipment."""
     return EquipmentRead.model_validate(equipment_service.require(session, equipment_id))
 
 
 @router.patch("/equipment/{equipment_id}", dependencies=[Depends(KEEPERS)], response_model=EquipmentRead)
 def update_equipment(
-    equipment_id: int, body: EquipmentUpdate, request: Request, session: SessionDep
+    equipment_id: RowId, body: EquipmentUpdate, request: Request, session: SessionDep
 ) -> EquipmentRead:
     """Change a piece of equipment (only the fields given)."""
     request.state.audit_action, request.state.audit_target = "equipment.update", f"equipment:{equipment_id}"
@@ -103,7 +104,7 @@ def list_checks(
 
 @router.post("/checks/{check_id}/complete", dependencies=[Depends(TECHS)], response_model=CheckRead)
 def complete_check(
-    check_id: int, body: CheckComplete, request: Request, session: SessionDep, user: CurrentUser
+    check_id: RowId, body: CheckComplete, request: Request, session: SessionDep, user: CurrentUser
 ) -> CheckRead:
     """Record a check as done, with every checklist item answered."""
     request.state.audit_action, request.state.audit_target = "check.complete", f"check:{check_id}"

@@ -10,6 +10,7 @@ from access.roles import Role
 from api.deps import ANY_USER, Allow, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
+from core.types import RowId
 from maintenance import faults
 from maintenance.lifecycle import Action, FaultState
 from maintenance.schemas import (
@@ -70,13 +71,13 @@ def report_fault(body: FaultCreate, request: Request, session: SessionDep, user:
 
 
 @router.get("/{fault_id}", dependencies=[Depends(ANY_USER)], response_model=FaultRead)
-def read_fault(fault_id: int, session: SessionDep) -> FaultRead:
+def read_fault(fault_id: RowId, session: SessionDep) -> FaultRead:
     """One fault."""
     return FaultRead.model_validate(faults.require(session, fault_id))
 
 
 @router.get("/{fault_id}/history", dependencies=[Depends(ANY_USER)], response_model=list[FaultEventRead])
-def read_fault_history(fault_id: int, session: SessionDep) -> list[FaultEventRead]:
+def read_fault_history(fault_id: RowId, session: SessionDep) -> list[FaultEventRead]:
     """Every step of the fault: who, when, what, with notes."""
     return [FaultEventRead.model_validate(e) for e in faults.history(session, fault_id)]
 
@@ -86,12 +87,12 @@ def _step(
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
-    fault_id: int,
+    fault_id: RowId,
     action: Action,
     body: FaultStep,
     *,
-    assignee_id: int | None = None,
-    duplicate_of_id: int | None = None,
+    assignee_id: RowId | None = None,
+    duplicate_of_id: RowId | None = None,
 ) -> FaultRead:
     request.state.audit_action, request.state.audit_target = f"fault.{action.value}", f"fault:{fault_id}"
     extra = {k: v for k, v in (("assignee_id", assignee_id), ("duplicate_of_id", duplicate_of_id)) if v}
@@ -111,7 +112,7 @@ def _step(
 
 @router.post("/{fault_id}/assign", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
 def assign_fault(
-    fault_id: int,
+    fault_id: RowId,
     body: FaultAssign,
     request: Request,
     session: SessionDep,
@@ -126,7 +127,7 @@ def assign_fault(
 
 @router.post("/{fault_id}/start", dependencies=[Depends(TECHS)], response_model=FaultRead)
 def start_fault(
-    fault_id: int,
+    fault_id: RowId,
     body: FaultStep,
     request: Request,
     session: SessionDep,
@@ -139,7 +140,7 @@ def start_fault(
 
 @router.post("/{fault_id}/fix", dependencies=[Depends(TECHS)], response_model=FaultRead)
 def fix_fault(
-    fault_id: int,
+    fault_id: RowId,
     body: FaultStep,
     request: Request,
     session: SessionDep,
@@ -152,7 +153,7 @@ def fix_fault(
 
 @router.post("/{fault_id}/verify", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
 def verify_fault(
-    fault_id: int,
+    fault_id: RowId,
     body: FaultStep,
     request: Request,
     session: SessionDep,
@@ -165,7 +166,7 @@ def verify_fault(
 
 @router.post("/{fault_id}/reopen", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
 def reopen_fault(
-    fault_id: int,
+    fault_id: RowId,
     body: FaultStep,
     request: Request,
     session: SessionDep,
@@ -178,7 +179,7 @@ def reopen_fault(
 
 @router.post("/{fault_id}/reject", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
 def reject_fault(
-    fault_id: int,
+    fault_id: RowId,
     body: FaultStep,
     request: Request,
     session: SessionDep,
@@ -191,7 +192,7 @@ def reject_fault(
 
 @router.post("/{fault_id}/duplicate", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
 def mark_fault_duplicate(
-    fault_id: int,
+    fault_id: RowId,
     body: FaultDuplicate,
     request: Request,
     session: SessionDep,
@@ -215,7 +216,7 @@ def mark_fault_duplicate(
     "/{fault_id}/notes", dependencies=[Depends(ANY_USER)], response_model=FaultEventRead, status_code=201
 )
 def add_fault_note(
-    fault_id: int, body: FaultNote, request: Request, session: SessionDep, user: CurrentUser
+    fault_id: RowId, body: FaultNote, request: Request, session: SessionDep, user: CurrentUser
 ) -> FaultEventRead:
     """Add a note to the fault's history."""
     request.state.audit_action, request.state.audit_target = "fault.note", f"fault:{fault_id}"
@@ -228,7 +229,7 @@ def add_fault_note(
     "/{fault_id}/photos", dependencies=[Depends(ANY_USER)], response_model=FaultPhotoRead, status_code=201
 )
 def upload_fault_photo(
-    fault_id: int,
+    fault_id: RowId,
     photo: Annotated[UploadFile, File(description="A JPEG or PNG photo.")],
     request: Request,
     session: SessionDep,
@@ -251,14 +252,14 @@ def upload_fault_photo(
 
 
 @router.get("/{fault_id}/photos", dependencies=[Depends(ANY_USER)], response_model=list[FaultPhotoRead])
-def list_fault_photos(fault_id: int, session: SessionDep) -> list[FaultPhotoRead]:
+def list_fault_photos(fault_id: RowId, session: SessionDep) -> list[FaultPhotoRead]:
     """The fault's photos (descriptions; fetch each image separately)."""
     faults.require(session, fault_id)
     return [FaultPhotoRead.model_validate(p) for p in faults.photos(session, fault_id)]
 
 
 @router.get("/{fault_id}/photos/{photo_id}", dependencies=[Depends(ANY_USER)])
-def read_fault_photo(fault_id: int, photo_id: int, session: SessionDep) -> Response:
+def read_fault_photo(fault_id: RowId, photo_id: RowId, session: SessionDep) -> Response:
     """One photo's image."""
     row = faults.photo(session, fault_id=fault_id, photo_id=photo_id)
     headers = {"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"}

@@ -15,6 +15,7 @@ from access.roles import Role
 from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Problem
+from core.types import RowId
 from devices.camera import ptz
 from devices.camera import service as cameras
 from devices.camera.models import Camera
@@ -31,7 +32,7 @@ HOME_SETTERS = Allow(Role.ADMIN, Role.SUPERVISOR)
 ONVIF_TIMEOUT_S = 10.0
 
 
-def _camera(camera_id: int, request: Request, session: SessionDep) -> Camera:
+def _camera(camera_id: RowId, request: Request, session: SessionDep) -> Camera:
     """The camera of the path; it names the audit target of the request."""
     camera = cameras.require(session, camera_id)
     request.state.audit_target = f"camera:{camera.name}"

@@ -12,6 +12,7 @@ from access.roles import Role
 from api.deps import Allow, SessionDep, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
+from core.types import RowId
 from reports import stored
 from reports.export import to_csv
 from reports.schemas import ReportData, StoredReportRead
@@ -88,6 +89,6 @@ def list_stored_reports(session: SessionDep, page: PageQuery) -> Page[StoredRepo
 
 
 @router.get("/stored/{report_id}", dependencies=[Depends(READERS)], response_model=ReportData)
-def get_stored_report(session: SessionDep, report_id: int) -> ReportData:
+def get_stored_report(session: SessionDep, report_id: RowId) -> ReportData:
     """One stored report with its figures."""
     return stored.get_data(session, report_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,6 +12,7 @@ from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, STAFF, NowDep, audit_as, page_of
 from api.schemas import Page, PageQuery
+from core.types import RowId, UtcDateTime
 from shift_logs.roster import presence, watch
 from shift_logs.roster import service as roster
 from shift_logs.roster.models import LeaveState
@@ -55,7 +55,7 @@ def create_post(body: PostCreate, request: Request, session: SessionDep) -> Post
 
 
 @router.get("/shifts", response_model=Page[ShiftRead], dependencies=[Depends(Allow(*ROOM))])
-def list_shifts(session: SessionDep, page: PageQuery, since: dt.datetime | None = None) -> Page[ShiftRead]:
+def list_shifts(session: SessionDep, page: PageQuery, since: UtcDateTime | None = None) -> Page[ShiftRead]:
     """Shifts, latest first (those ending after `since`)."""
     rows, total = roster.list_shifts(session, limit=page.limit, offset=page.offset, since=since)
     items = [ShiftRead.model_validate(s) for s in rows]
@@ -77,8 +77,8 @@ def create_shift(body: ShiftCreate, request: Request, session: SessionDep) -> Sh
 def list_roster(
     session: SessionDep,
     page: PageQuery,
-    since: dt.datetime,
-    until: dt.datetime,
+    since: UtcDateTime,
+    until: UtcDateTime,
     post_id: Annotated[int | None, Query(ge=1)] = None,
     user_id: Annotated[int | None, Query(ge=1)] = None,
 ) -> Page[RosterRead]:
@@ -170,7 +170,7 @@ def request_leave(
     "/leave/{leave_id}/approve", response_model=LeaveRead, dependencies=[Depends(Allow(Role.SHIFT_LEADER))]
 )
 def approve_leave(
-    leave_id: int, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    leave_id: RowId, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> LeaveRead:
     """Approve a leave request: the substitute carries the post until the requester returns."""
     audit_as(request, "leave.approve", f"leave:{leave_id}")
@@ -181,7 +181,7 @@ def approve_leave(
     "/leave/{leave_id}/reject", response_model=LeaveRead, dependencies=[Depends(Allow(Role.SHIFT_LEADER))]
 )
 def reject_leave(
-    leave_id: int, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    leave_id: RowId, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> LeaveRead:
     """Refuse a leave request."""
     audit_as(request, "leave.reject", f"leave:{leave_id}")
@@ -190,7 +190,7 @@ def reject_leave(
 
 @router.post("/leave/{leave_id}/return", response_model=LeaveRead, dependencies=[Depends(Allow(*STAFF))])
 def return_from_leave(
-    leave_id: int, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    leave_id: RowId, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> LeaveRead:
     """Back at the post after an approved leave."""
     audit_as(request, "leave.return", f"leave:{leave_id}")
@@ -200,7 +200,7 @@ def return_from_leave(
 
 
 @router.get("/presence/flags", response_model=Page[FlagRead], dependencies=[Depends(Allow(*LEAD))])
-def list_flags(session: SessionDep, page: PageQuery, since: dt.datetime) -> Page[FlagRead]:
+def list_flags(session: SessionDep, page: PageQuery, since: UtcDateTime) -> Page[FlagRead]:
     """Presence problems raised since `since` (unstaffed, late check-in, inactive, late handover)."""
     return page_of([FlagRead.model_validate(f) for f in watch.list_flags(session, since=since)], page)
 

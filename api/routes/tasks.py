@@ -8,6 +8,7 @@ from api.deps import Allow, CurrentUser, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
+from core.types import RowId
 from shift_logs.roster import presence
 from shift_logs.task import service as tasks
 from shift_logs.task.models import TaskState
@@ -54,7 +55,7 @@ def assign_task(
 
 @router.post("/{task_id}/done", response_model=TaskRead, dependencies=[Depends(Allow(*ROOM))])
 def complete_task(
-    task_id: int, body: TaskComplete, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    task_id: RowId, body: TaskComplete, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> TaskRead:
     """Mark a task done with its outcome."""
     audit_as(request, "task.done", f"task:{task_id}")
@@ -66,7 +67,7 @@ def complete_task(
 
 @router.post("/{task_id}/cancel", response_model=TaskRead, dependencies=[Depends(Allow(*LEAD))])
 def cancel_task(
-    task_id: int, body: TaskCancel, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    task_id: RowId, body: TaskCancel, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> TaskRead:
     """Withdraw a task or standing order."""
     audit_as(request, "task.cancel", f"task:{task_id}")

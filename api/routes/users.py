@@ -10,6 +10,7 @@ from access.users.schemas import UserCreate, UserRead, UserUpdate
 from api.deps import Allow, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
+from core.types import RowId
 
 router = APIRouter(
     prefix="/api/v1/users",
@@ -43,13 +44,13 @@ def create_user(body: UserCreate, session: SessionDep, settings: SettingsDep) ->
 
 
 @router.get("/{user_id}", response_model=UserRead)
-def read_user(user_id: int, session: SessionDep) -> UserRead:
+def read_user(user_id: RowId, session: SessionDep) -> UserRead:
     """One user."""
     return UserRead.model_validate(users.require(session, user_id))
 
 
 @router.patch("/{user_id}", response_model=UserRead)
-def update_user(user_id: int, body: UserUpdate, session: SessionDep) -> UserRead:
+def update_user(user_id: RowId, body: UserUpdate, session: SessionDep) -> UserRead:
     """Change a user's name, roles, language, or disable them (which ends their sessions)."""
     user = users.update(
         session,

@@ -8,6 +8,7 @@ from api.deps import Allow, CurrentUser, SessionDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
+from core.types import RowId
 from shift_logs.visitor import service as visits
 from shift_logs.visitor.models import VisitState
 from shift_logs.visitor.schemas import VisitCreate, VisitRead
@@ -36,7 +37,7 @@ def register_visit(
 
 @router.post("/{visit_id}/approve", response_model=VisitRead, dependencies=[Depends(Allow(*LEAD))])
 def approve_visit(
-    visit_id: int, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    visit_id: RowId, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> VisitRead:
     """Let the visitor in."""
     audit_as(request, "visit.approve", f"visit:{visit_id}")
@@ -45,7 +46,7 @@ def approve_visit(
 
 @router.post("/{visit_id}/refuse", response_model=VisitRead, dependencies=[Depends(Allow(*LEAD))])
 def refuse_visit(
-    visit_id: int, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    visit_id: RowId, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> VisitRead:
     """Refuse entry."""
     audit_as(request, "visit.refuse", f"visit:{visit_id}")
@@ -54,7 +55,7 @@ def refuse_visit(
 
 @router.post("/{visit_id}/leave", response_model=VisitRead, dependencies=[Depends(Allow(*ROOM))])
 def visitor_leaves(
-    visit_id: int, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    visit_id: RowId, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
 ) -> VisitRead:
     """The visitor leaves the room."""
     audit_as(request, "visit.leave", f"visit:{visit_id}")

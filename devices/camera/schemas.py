@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from config.cameras import RecordingConfig
 from config.detection import DetectConfig
@@ -84,6 +84,25 @@ class CameraUpdate(_In):
     detect: DetectConfig | None = None
     recording: RecordingConfig | None = None
     reason: str = Reason
+
+    @field_validator(
+        "title",
+        "location",
+        "group",
+        "onvif_host",
+        "onvif_port",
+        "onvif_user",
+        "key",
+        "enabled",
+        "detect",
+        "recording",
+    )
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        """An explicit null is refused (422 naming the field): leave a field out to keep it."""
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value
 
 
 class CameraRead(BaseModel):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import Field, field_validator
 
+from core.types import RowId
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.schemas import ReadSchema, WriteSchema
 
@@ -24,7 +25,7 @@ WRITABLE_KINDS = (
 class DutyEntryCreate(WriteSchema):
     """A new entry in a post's duty log."""
 
-    post_id: int = Field(ge=1)
+    post_id: RowId
     kind: EntryKind = Field(description="observation, call, patrol, visitor or equipment.")
     text: str = Field(min_length=1, max_length=4000)
     ref: str = Field(default="", max_length=100, description="What it is about, e.g. camera:gate-1.")

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
+from core.types import RowId
 from shift_logs.handover.models import HandoverState, Verdict
 from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
 
@@ -30,8 +31,8 @@ class ChecklistAnswer(WriteSchema):
 class HandoverCreate(WriteSchema):
     """A new handover draft by the outgoing operator."""
 
-    post_id: int = Field(ge=1)
-    incoming_id: int | None = Field(default=None, ge=1, description="Default: who is rostered next.")
+    post_id: RowId
+    incoming_id: RowId | None = Field(default=None, description="Default: who is rostered next.")
     remarks: str = Field(default="", max_length=8000)
     checklist: dict[str, ChecklistAnswer] = Field(default_factory=dict, description="Item -> answer.")
 

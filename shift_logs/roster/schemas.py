@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from core.types import RowId, UtcDateTime
 from shift_logs.roster.models import FlagKind, LeaveState
 from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
 
@@ -55,9 +56,9 @@ class ShiftCreate(WriteSchema):
     """A new shift."""
 
     name: str = Field(min_length=1, max_length=100)
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    leader_id: int | None = Field(default=None, ge=1)
+    starts_at: UtcDateTime
+    ends_at: UtcDateTime
+    leader_id: RowId | None = None
 
 
 class ShiftRead(ReadSchema):
@@ -73,11 +74,11 @@ class ShiftRead(ReadSchema):
 class RosterCreate(WriteSchema):
     """A person on a post for (part of) a shift."""
 
-    shift_id: int = Field(ge=1)
-    post_id: int = Field(ge=1)
-    user_id: int = Field(ge=1)
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
+    shift_id: RowId
+    post_id: RowId
+    user_id: RowId
+    starts_at: UtcDateTime | None = None
+    ends_at: UtcDateTime | None = None
 
 
 class RosterRead(ReadSchema):
@@ -94,7 +95,7 @@ class RosterRead(ReadSchema):
 class CheckInCreate(WriteSchema):
     """Checking in at a post."""
 
-    post_id: int = Field(ge=1)
+    post_id: RowId
     rules_version: int | None = Field(
         default=None, ge=1, description="The duty-rule version read and confirmed (needed once per version)."
     )
@@ -116,7 +117,7 @@ class PresenceRead(ReadSchema):
 class LeaveCreate(WriteSchema):
     """A request to leave the post, naming a substitute on duty."""
 
-    substitute_id: int = Field(ge=1)
+    substitute_id: RowId
     reason: str = Field(min_length=1, max_length=1000)
 
 

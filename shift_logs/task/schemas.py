@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
+from core.types import RowId, UtcDateTime
 from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
 from shift_logs.task.models import TaskState
 
@@ -17,10 +18,10 @@ class TaskCreate(WriteSchema):
 
     title: str = Field(min_length=1, max_length=200)
     detail: str = Field(default="", max_length=4000)
-    post_id: int | None = Field(default=None, ge=1)
-    shift_id: int | None = Field(default=None, ge=1)
-    assignee_id: int | None = Field(default=None, ge=1)
-    due_at: dt.datetime | None = None
+    post_id: RowId | None = None
+    shift_id: RowId | None = None
+    assignee_id: RowId | None = None
+    due_at: UtcDateTime | None = None
     standing: bool = Field(default=False, description="A standing order: open until withdrawn.")
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
+from core.types import RowId
 from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
 from shift_logs.visitor.models import VisitState
 
@@ -15,7 +16,7 @@ __all__ = ["VisitCreate", "VisitRead"]
 class VisitCreate(WriteSchema):
     """Someone asking to enter the room."""
 
-    post_id: int = Field(ge=1, description="The post whose duty log records the visit.")
+    post_id: RowId = Field(description="The post whose duty log records the visit.")
     name: str = Field(min_length=1, max_length=200)
     organisation: str = Field(default="", max_length=200)
     reason: str = Field(min_length=1, max_length=2000)
