@@ -15,7 +15,7 @@ from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from api.stream import alert_events
 from core.errors import NotFound
-from core.types import RowId, UtcDateTime
+from core.types import INT32_MAX, RowId, UtcDateTime
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], responses=PROBLEM_RESPONSES)
 WATCHERS = IN_ROOM
@@ -52,12 +52,14 @@ def stream_alerts(
     request: Request,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
     after: Annotated[
-        int | None, Query(ge=0, description="Start after this change id (first connect).")
+        int | None, Query(ge=0, le=INT32_MAX, description="Start after this change id (first connect).")
     ] = None,
 ) -> StreamingResponse:
     """Server-Sent Events of every alert change; reconnect with Last-Event-ID to miss nothing."""
     resume = last_event_id or ""
-    start = int(resume) if resume.isdigit() else after or 0  # a reconnecting EventSource sends Last-Event-ID
+    start = (
+        int(resume) if resume.isdigit() and int(resume) <= INT32_MAX else after or 0
+    )  # a reconnecting EventSource sends Last-Event-ID
     factory = get_context(request).session_factory
     return StreamingResponse(
         alert_events(factory, after=start),
