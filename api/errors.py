@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.schemas import FieldError, Problem
@@ -150,6 +151,11 @@ def internal_error(request: Request, exc: BaseException) -> JSONResponse:
     )
 
 
+async def _pool_timeout(request: Request, exc: Exception) -> Response:
+    log.error("no database connection free in time", extra={"error": str(exc)})
+    return problem_response(503, "database_busy", "every database connection is busy; retry shortly")
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     return internal_error(request, exc)
 
@@ -160,4 +166,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DBAPIError, _db_error)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
     app.add_exception_handler(Exception, _unexpected)

@@ -8,7 +8,7 @@ migrated, and seeded with operators, one post and a backlog of new alerts. The s
 each) are mixed: 40 % read the alert queue (`GET /api/v1/alerts`), 20 % append to the duty log
 (`POST /api/v1/duty-log`), 20 % acknowledge alerts (`POST /api/v1/alerts/{id}/acknowledge`; two clients race for
 some alerts, so a 409 is an expected answer there), 10 % read the duty log, 10 % hold an SSE subscription
-(`GET /api/v1/alerts/stream`) and count the events they receive.
+(`GET /api/v1/alerts/stream`, from the current head) and count the events they receive.
 Printed: requests, p50/p95/p99 per route (milliseconds), errors (any 5xx, any transport error, any status that
 is not the expected one), then the checks: every acknowledgement answered 200 is stored with that operator,
 every duty-log append answered 201 is stored, exactly one acknowledgement per alert, and both hash chains
@@ -60,7 +60,7 @@ READS = {"GET /api/v1/alerts", "GET /api/v1/duty-log"}
 
 def _settings_overrides(url: str) -> dict[str, Any]:
     return {
-        "database": {"url": url, "pool_size": 20},
+        "database": {"url": url, "pool_size": 45},
         "worker": {"enabled": False},
         "logging": {"level": "WARNING"},
     }
@@ -88,7 +88,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], int, list[int]]:
+def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], int, list[int], int]:
     engine = make_engine(DatabaseSettings(url=url))
     upgrade(engine)
     factory = make_session_factory(engine)
@@ -115,9 +115,9 @@ def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], int, list[
                 settings=AlertSettings(),
             ).alert
             ids.append(alert.id)
-        post_id = post.id
+        post_id, head = post.id, alerts.last_change_id(s)
     engine.dispose()
-    return tokens, post_id, ids
+    return tokens, post_id, ids, head
 
 
 class Stats:
@@ -202,10 +202,10 @@ async def _acker(client: httpx.AsyncClient, stats: Stats, stop: float, queue: li
             stats.error(route, repr(exc))
 
 
-async def _subscriber(client: httpx.AsyncClient, stats: Stats, stop: float) -> None:
+async def _subscriber(client: httpx.AsyncClient, stats: Stats, stop: float, head: int) -> None:
     route = "GET /api/v1/alerts/stream"
     try:
-        async with client.stream("GET", "/api/v1/alerts/stream", params={"after": 0}) as r:
+        async with client.stream("GET", "/api/v1/alerts/stream", params={"after": head}) as r:
             if r.status_code != 200:
                 stats.error(route, str(r.status_code))
                 return
@@ -220,7 +220,7 @@ async def _subscriber(client: httpx.AsyncClient, stats: Stats, stop: float) -> N
 
 
 async def _run_clients(
-    base: str, tokens: list[str], post_id: int, alert_ids: list[int], clients: int, seconds: float
+    base: str, tokens: list[str], post_id: int, alert_ids: list[int], head: int, clients: int, seconds: float
 ) -> Stats:
     stats = Stats()
     stop = time.perf_counter() + seconds
@@ -252,7 +252,7 @@ async def _run_clients(
         elif kind == 8:
             tasks.append(_log_reader(client, stats, stop, post_id))
         else:
-            tasks.append(_subscriber(client, stats, stop))
+            tasks.append(_subscriber(client, stats, stop, head))
     await asyncio.gather(*tasks)
     for client in opened:
         await client.aclose()
@@ -342,7 +342,7 @@ def main() -> None:
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
     server: mp.process.BaseProcess | None = None
     try:
-        tokens, post_id, alert_ids = _seed(url, operators=10, backlog=args.backlog)
+        tokens, post_id, alert_ids, head = _seed(url, operators=10, backlog=args.backlog)
         port = _free_port()
         server = mp.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
         server.start()
@@ -353,7 +353,7 @@ def main() -> None:
                     break
             time.sleep(0.1)
         print(f"{args.clients} clients for {args.seconds:g} s against {base} (PostgreSQL, database {name})")
-        stats = asyncio.run(_run_clients(base, tokens, post_id, alert_ids, args.clients, args.seconds))
+        stats = asyncio.run(_run_clients(base, tokens, post_id, alert_ids, head, args.clients, args.seconds))
         _print(stats, args.seconds)
         intact = _verify(url, stats, post_id)
         print(f"\nverdict: {'all writes present, chains intact' if intact else 'CHECK FAILED'}")
