@@ -157,7 +157,7 @@ class MotionDetector:
         diff = self._diff
         cv2.subtract(frame, prediction, dst=diff)
         cv2.blur(diff, (3, 3), dst=diff)
-        cv2.absdiff(diff, 0.0, dst=diff)
+        np.abs(diff, out=diff)
         if self._settling:
             self._follow_noise()  # a light step: credit the new residual at once, on this frame already
         cv2.multiply(self._noise_px, self._k, dst=self._thr)

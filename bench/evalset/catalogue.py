@@ -150,7 +150,7 @@ def _phenomena(split: str, seed: int, background: str) -> list[Scenario]:
                 size=_HD,
                 walkers=(walker,),
                 tags=(("size", str(h)),),
-                small=h == 30,
+                small=h == 45,
             )
         )
     person = (Walker(7.5, -30, 300, 70, 120, 0, contrast=-25),)
