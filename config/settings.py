@@ -11,15 +11,16 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from config.alerting import AlertSettings, DeliverySettings, MqttSettings
 from config.cameras import CameraConfig
-from config.duty_rules import DutyRulesSettings
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.reports import ReportSettings
 
 __all__ = [
+    "DEFAULT_RULES_FILE",
     "AuthSettings",
     "CameraControlSettings",
     "DatabaseSettings",
+    "DutyRulesSettings",
     "LoggingSettings",
     "Settings",
     "SiteSettings",
@@ -27,6 +28,19 @@ __all__ = [
 ]
 
 PLACEHOLDER_SECRET = "change-me"
+DEFAULT_RULES_FILE = Path(__file__).with_name("duty_rules.yaml")
+ChangeRole = Literal["admin", "supervisor"]
+
+
+class DutyRulesSettings(BaseModel):
+    """Where the rule file is and who may change the rules (the rules themselves: `shift_logs.rules.model`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: Path | None = Field(default=None, description="Rule file; empty = the packaged default.")
+    change_roles: list[ChangeRole] = Field(
+        default_factory=lambda: list[ChangeRole](["admin"]), description="Roles that may change the rules."
+    )
 
 
 class _Section(BaseModel):

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import store as duty_rules
-from access.duty_rules.evaluate import ApprovalFacts
 from access.roles import Role
 from access.users.models import User
 from config.footage import FootageSettings
@@ -22,6 +20,8 @@ from devices.camera import service as cameras
 from footage.errors import GrantRefused, RequestAlreadyDecided, RequestNotFound, SamePerson
 from footage.models import AccessRequest, RequestState
 from footage.ranges import check_range
+from shift_logs.rules import store as duty_rules
+from shift_logs.rules.evaluate import ApprovalFacts
 
 __all__ = [
     "DECIDE_ROLES",

@@ -7,8 +7,6 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import store as duty_rules
-from access.duty_rules.evaluate import ApprovalFacts
 from access.roles import Role
 from access.users.models import User
 from core.clock import utcnow
@@ -17,6 +15,8 @@ from devices.camera import service as cameras
 from footage.errors import HoldAlreadyReleased, HoldNotFound, HoldOverlaps, SamePerson
 from footage.models import EvidenceHold, HoldCategory
 from footage.ranges import check_range
+from shift_logs.rules import store as duty_rules
+from shift_logs.rules.evaluate import ApprovalFacts
 
 __all__ = ["PLACE_ROLES", "RELEASE_ROLES", "active_on", "list_", "place_hold", "release_hold", "require"]
 

@@ -13,9 +13,7 @@ from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from access.duty_rules import store as duty_rules
 from alerts import service as alerts
-from config.duty_rules import alert_settings_from
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
@@ -30,7 +28,9 @@ from shift_logs.incident import service as incidents
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.roster import watch as presence_watch
+from shift_logs.rules import store as duty_rules
 from shift_logs.rules.live import evaluate_live
+from shift_logs.rules.model import alert_settings_from
 
 __all__ = ["Worker"]
 

@@ -8,13 +8,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
 
-from access.duty_rules import store
 from access.roles import ALL_ROLES, Role
 from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, actor_of
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
 from shift_logs.rules import service as compliance
+from shift_logs.rules import store
 from shift_logs.rules.schemas import (
     ConfirmIn,
     RulesChange,

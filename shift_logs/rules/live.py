@@ -12,18 +12,17 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import evaluate as ev
-from access.duty_rules import store
-from access.duty_rules.models import DutyRuleVersion
 from alerts import service as alerts
 from alerts.models import Alert, AlertState, Priority
-from config.duty_rules import DutyRules, Severity, alert_settings_from, load_duty_rules
 from config.settings import Settings
 from core.errors import ConfigError
 from devices.camera.models import Camera
 from shift_logs.handover.models import Handover
 from shift_logs.roster.models import LeaveRequest, LeaveState, Presence, RosterEntry, Shift
-from shift_logs.rules import service
+from shift_logs.rules import evaluate as ev
+from shift_logs.rules import service, store
+from shift_logs.rules.model import DutyRules, Severity, alert_settings_from, load_duty_rules
+from shift_logs.rules.models import DutyRuleVersion
 
 __all__ = ["ALERT_KIND", "evaluate_live", "live_facts", "sync_rule_file"]
 

@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import evaluate as ev
-from access.duty_rules import store
 from access.users.models import User
 from core.clock import utcnow
 from core.errors import ControlroomError
 from db.chain import append_entry
 from shift_logs.roster.models import LeaveRequest, Post, RosterEntry, Shift
+from shift_logs.rules import evaluate as ev
+from shift_logs.rules import store
 from shift_logs.rules.errors import NotCurrentVersion, ViolationNotFound, ViolationResolved
 from shift_logs.rules.models import VIOLATION_CHAIN, RulesConfirmation, Violation, ViolationResolution
 

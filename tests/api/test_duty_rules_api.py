@@ -4,7 +4,7 @@ contradictory edits refused with 422 naming the field, confirmations, the compli
 from __future__ import annotations
 
 from access.roles import Role
-from config.duty_rules import default_rules
+from shift_logs.rules.model import default_rules
 from tests.conftest import Env
 
 

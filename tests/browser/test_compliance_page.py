@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from access.duty_rules.errors import DutyRuleBroken
 from access.roles import Role
-from config.duty_rules import default_rules
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
+from shift_logs.rules.errors import DutyRuleBroken
 from shift_logs.rules.live import evaluate_live
+from shift_logs.rules.model import default_rules
 from tests.browser.conftest import Live
 from tests.factories.access import make_user
 from tests.factories.shift_logs import make_post, make_shift

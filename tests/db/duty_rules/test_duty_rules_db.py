@@ -12,19 +12,24 @@ from sqlalchemy.orm import Session
 
 from access.audit import service as audit
 from access.audit.models import AuditEntry
-from access.duty_rules import store
-from access.duty_rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
 from access.roles import Role
 from alerts import service as alerts
 from alerts.models import Alert, Priority
-from config.duty_rules import default_rules
 from db.chain import verify_chain
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.roster.errors import RulesNotConfirmed
 from shift_logs.rules import service as compliance
-from shift_logs.rules.errors import NotCurrentVersion, ViolationResolved
+from shift_logs.rules import store
+from shift_logs.rules.errors import (
+    DutyRuleBroken,
+    NotCurrentVersion,
+    RuleChangeForbidden,
+    RuleEditInvalid,
+    ViolationResolved,
+)
 from shift_logs.rules.live import ALERT_KIND, evaluate_live
+from shift_logs.rules.model import default_rules
 from shift_logs.rules.models import VIOLATION_CHAIN, RulesConfirmation, Violation
 from tests.conftest import make_settings
 from tests.factories.access import make_user

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.audit import service as audit
-from access.duty_rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
-from access.duty_rules.evaluate import Facts, Violation, blocking, evaluate
-from access.duty_rules.models import DutyRuleVersion
-from config.duty_rules import DutyRules, default_rules, parse_duty_rules
 from core.clock import utcnow
 from core.errors import ConfigError, ControlroomError
+from shift_logs.rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
+from shift_logs.rules.evaluate import Facts, Violation, blocking, evaluate
+from shift_logs.rules.model import DutyRules, default_rules, parse_duty_rules
+from shift_logs.rules.models import DutyRuleVersion
 
 __all__ = [
     "change",

@@ -1,8 +1,7 @@
 """The one evaluation of the operator duty rules: pure (rule set + facts + now -> violations), no database.
 
 Every place that checks a duty rule (roster edits, check-in, leave, handover, approvals, hold release,
-the live scan) builds one of the facts below and calls `evaluate`. It sits in `access` so that `footage`
-and `maintenance` (below `shift_logs`) can call it too.
+the live evaluation) builds one of the facts below and calls `evaluate`.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.duty_rules import DutyRules, Severity
+from shift_logs.rules.model import DutyRules, Severity
 
 __all__ = [
     "AlertFact",

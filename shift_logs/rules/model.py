@@ -15,13 +15,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from config.alerting import AlertSettings
+from config.settings import DEFAULT_RULES_FILE
 from core.errors import ConfigError
 
 __all__ = [
     "DEFAULT_RULES_FILE",
     "RULE_IDS",
     "DutyRules",
-    "DutyRulesSettings",
     "Severity",
     "alert_settings_from",
     "contradictions",
@@ -30,13 +30,9 @@ __all__ = [
     "parse_duty_rules",
 ]
 
-DEFAULT_RULES_FILE = Path(__file__).with_name("duty_rules.yaml")
 Clause = Literal[
     "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "D1", "D2", "D3", "D4", "D5", "D6", "D7"
 ]
-
-
-ChangeRole = Literal["admin", "supervisor"]
 
 
 class Severity(enum.StrEnum):
@@ -191,17 +187,6 @@ class DutyRules(_Strict):
         if found:
             raise ValueError("; ".join(f"{path}: {reason}" for path, reason in found))
         return self
-
-
-class DutyRulesSettings(BaseModel):
-    """Where the rule file is and who may change the rules."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    file: Path | None = Field(default=None, description="Rule file; empty = the packaged default.")
-    change_roles: list[ChangeRole] = Field(
-        default_factory=lambda: list[ChangeRole](["admin"]), description="Roles that may change the rules."
-    )
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
