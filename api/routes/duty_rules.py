@@ -32,9 +32,7 @@ def rules_in_force(session: SessionDep, at: dt.datetime | None = None) -> RulesR
     """The rules in force now, or at `at`."""
     row = store.version_at(session, at)
     rules = store.in_force(session, at)
-    return RulesRead(
-        version=VersionRead.model_validate(row) if row else None, rules=rules.model_dump(mode="json")["rules"]
-    )
+    return RulesRead.of(row, rules.model_dump(mode="json")["rules"])
 
 
 @router.get("/versions", response_model=Page[VersionRead], dependencies=[Depends(Allow(*ALL_ROLES))])

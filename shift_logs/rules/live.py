@@ -37,13 +37,6 @@ def sync_rule_file(session: Session, settings: Settings, *, now: dt.datetime) ->
     except ConfigError as exc:
         log.error("duty rules file refused, previous version stays in force: %s", exc.message)
         return None
-    last_file = session.scalars(
-        select(DutyRuleVersion)
-        .where(DutyRuleVersion.source == "file")
-        .order_by(DutyRuleVersion.version.desc())
-    ).first()
-    if last_file is not None and last_file.digest == store.digest(rules):
-        return None
     return store.sync_from_file(session, rules, now=now)
 
 
