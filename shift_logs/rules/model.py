@@ -54,6 +54,10 @@ class _Rule(_Strict):
 
 class MinStaffParams(_Strict):
     per_post: int = Field(default=1, ge=1, le=1, description="People on each post at every moment.")
+    grace_minutes: int = Field(
+        default=10, ge=0, le=240, description="A post may stay unstaffed this long after a duty starts; "
+        "a check-in after it is late.",
+    )  # fmt: skip
 
 
 class HoursParams(_Strict):
@@ -68,6 +72,16 @@ class ScreenBreakParams(_Strict):
 
 class MinutesParams(_Strict):
     minutes: int = Field(default=15, ge=0, le=24 * 60, description="Minutes.")
+
+
+class HandoverParams(_Strict):
+    minutes: int = Field(
+        default=15, ge=0, le=24 * 60, description="Start the handover this long before the end."
+    )
+    grace_minutes: int = Field(
+        default=15, ge=0, le=24 * 60, description="A handover the outgoing operator has not signed this long "
+        "after the duty ended is late.",
+    )  # fmt: skip
 
 
 class AckParams(_Strict):
@@ -110,6 +124,10 @@ class MinutesRule(_Rule):
     params: MinutesParams = Field(default_factory=MinutesParams)
 
 
+class HandoverLead(_Rule):
+    params: HandoverParams = Field(default_factory=HandoverParams)
+
+
 class AckTargets(_Rule):
     params: AckParams = Field(default_factory=AckParams)
 
@@ -137,7 +155,7 @@ class RuleMap(_Strict):
     max_continuous_duty: HoursRule = HoursRule(clause="D1", severity=Severity.BLOCK)
     min_rest: HoursRule = HoursRule(clause="D1", severity=Severity.BLOCK, params=HoursParams(hours=8))
     screen_break: ScreenBreak = ScreenBreak(clause="D2")
-    handover_lead: MinutesRule = MinutesRule(clause="R4")
+    handover_lead: HandoverLead = HandoverLead(clause="R4")
     inactivity: MinutesRule = MinutesRule(clause="D2", params=MinutesParams(minutes=20))
     ack_targets: AckTargets = AckTargets(clause="R3")
     ptz_return_home: PtzReturnHome = PtzReturnHome(clause="R2")

@@ -112,7 +112,8 @@ def test_an_unstaffed_post_is_a_violation_while_nobody_checks_in(session: Sessio
     post, ann = make_post(session), make_user(session, username="ann_gone")
     shift = make_shift(session, starts_at=T0, hours=12)
     roster.roster(session, shift_id=shift.id, post_id=post.id, user=ann)
-    assert [v.rule_id for v in evaluate_live(session, T0 + M, settings)] == ["min_staff"]
+    assert evaluate_live(session, T0 + M, settings) == []  # within min_staff.grace_minutes
+    assert [v.rule_id for v in evaluate_live(session, T0 + 11 * M, settings)] == ["min_staff"]
 
 
 def test_a_rule_change_is_a_new_audited_version_with_a_diff(session: Session) -> None:
