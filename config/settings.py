@@ -50,10 +50,10 @@ class _Section(BaseModel):
 class DatabaseSettings(_Section):
     """Where the data lives: SQLite (embedded default) or PostgreSQL."""
 
-    url: str = Field(
-        default="",
-        description="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user@host/db; "
-        "empty means SQLite in data_dir.",
+    url: SecretStr = Field(
+        default=SecretStr(""),
+        description="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user:password@host/db; "
+        "empty means SQLite in data_dir. A secret (it may hold a password): masked in repr and logs.",
     )
     pool_size: int = Field(default=10, ge=1, le=200, description="Connections kept open (PostgreSQL).")
     connect_timeout_s: float = Field(default=5.0, gt=0, le=120, description="Give up connecting after this.")
@@ -61,8 +61,9 @@ class DatabaseSettings(_Section):
 
     @field_validator("url")
     @classmethod
-    def _known_backend(cls, value: str) -> str:
-        if value and not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+    def _known_backend(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value()
+        if url and not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
             raise ValueError("must start with sqlite:, postgresql: or postgresql+psycopg:")
         return value
 
@@ -184,8 +185,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _sqlite_in_data_dir_by_default(self) -> Self:
-        if not self.database.url:
-            self.database.url = f"sqlite:///{self.data_dir / 'controlroom.db'}"
+        if not self.database.url.get_secret_value():
+            self.database.url = SecretStr(f"sqlite:///{self.data_dir / 'controlroom.db'}")
         return self
 
     @model_validator(mode="after")
