@@ -5,7 +5,6 @@ page shows it all in Chromium, in English and Chinese."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,9 +18,10 @@ from shift_logs.rules.model import default_rules
 from tests.browser.conftest import Live
 from tests.factories.access import make_user
 from tests.factories.shift_logs import make_post, make_shift
+from tests.support.screenshots import screenshot_dir
 
 H, M = dt.timedelta(hours=1), dt.timedelta(minutes=1)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 
 
 def test_roster_rules_violations_and_a_confirmed_rule_change(live: Live, page: Page) -> None:

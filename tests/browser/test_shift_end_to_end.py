@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,9 @@ from tests.browser.conftest import Live
 from tests.factories.access import DEFAULT_PASSWORD
 from tests.factories.alerts import make_alert, make_camera
 from tests.support.app_env import Env
+from tests.support.screenshots import screenshot_dir
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 START = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
 
 
