@@ -16,6 +16,7 @@ from access.users.models import User
 from config.footage import FootageSettings
 from core.clock import utcnow
 from core.errors import Forbidden
+from db import lookup
 from devices.camera import service as cameras
 from footage.errors import GrantRefused, RequestAlreadyDecided, RequestNotFound, SamePerson
 from footage.models import AccessRequest, RequestState
@@ -51,10 +52,9 @@ class AccessBasis:
 
 def require(session: Session, request_id: int) -> AccessRequest:
     """The request with `request_id`, or RequestNotFound."""
-    request = session.get(AccessRequest, request_id)
-    if request is None:
-        raise RequestNotFound(f"no footage-access request with id {request_id}")
-    return request
+    return lookup.require(
+        session, AccessRequest, request_id, error=RequestNotFound, what="footage-access request"
+    )
 
 
 def file_request(

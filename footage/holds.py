@@ -11,6 +11,7 @@ from access.roles import Role
 from access.users.models import User
 from core.clock import utcnow
 from core.errors import Forbidden
+from db import lookup
 from devices.camera import service as cameras
 from footage.errors import HoldAlreadyReleased, HoldNotFound, HoldOverlaps, SamePerson
 from footage.models import EvidenceHold, HoldCategory
@@ -26,10 +27,7 @@ RELEASE_ROLES = frozenset({Role.SUPERVISOR})
 
 def require(session: Session, hold_id: int) -> EvidenceHold:
     """The hold with `hold_id`, or HoldNotFound."""
-    hold = session.get(EvidenceHold, hold_id)
-    if hold is None:
-        raise HoldNotFound(f"no evidence hold with id {hold_id}")
-    return hold
+    return lookup.require(session, EvidenceHold, hold_id, error=HoldNotFound, what="evidence hold")
 
 
 def active_on(

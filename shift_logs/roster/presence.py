@@ -11,6 +11,7 @@ from access.users.models import User
 from alerts import service as alerts
 from alerts.models import Alert, AlertState
 from config.alerting import AlertSettings
+from db import lookup
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.roster import service as roster
@@ -183,10 +184,7 @@ def request_leave(
 
 def require_leave(session: Session, leave_id: int) -> LeaveRequest:
     """Return the leave request, or raise LeaveNotFound."""
-    leave = session.get(LeaveRequest, leave_id)
-    if leave is None:
-        raise LeaveNotFound(f"no leave request with id {leave_id}")
-    return leave
+    return lookup.require(session, LeaveRequest, leave_id, error=LeaveNotFound, what="leave request")
 
 
 def _decide(session: Session, *, leave_id: int, leader: User, now: dt.datetime) -> LeaveRequest:

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from db import lookup
 from devices.camera import service as camera_registry
 from shift_logs.roster.errors import (
     InvalidWindow,
@@ -61,10 +62,7 @@ def create_post(
 
 def require_post(session: Session, post_id: int) -> Post:
     """Return the post, or raise PostNotFound."""
-    post = session.get(Post, post_id)
-    if post is None:
-        raise PostNotFound(f"no post with id {post_id}")
-    return post
+    return lookup.require(session, Post, post_id, error=PostNotFound, what="post")
 
 
 def list_posts(session: Session) -> list[Post]:
@@ -86,10 +84,7 @@ def create_shift(
 
 def require_shift(session: Session, shift_id: int) -> Shift:
     """Return the shift, or raise ShiftNotFound."""
-    shift = session.get(Shift, shift_id)
-    if shift is None:
-        raise ShiftNotFound(f"no shift with id {shift_id}")
-    return shift
+    return lookup.require(session, Shift, shift_id, error=ShiftNotFound, what="shift")
 
 
 def list_shifts(
@@ -141,10 +136,7 @@ def roster(
 
 def require_roster_entry(session: Session, entry_id: int) -> RosterEntry:
     """Return the roster entry, or raise RosterEntryNotFound."""
-    entry = session.get(RosterEntry, entry_id)
-    if entry is None:
-        raise RosterEntryNotFound(f"no roster entry with id {entry_id}")
-    return entry
+    return lookup.require(session, RosterEntry, entry_id, error=RosterEntryNotFound, what="roster entry")
 
 
 def list_roster(
