@@ -107,7 +107,7 @@ def draft(
     incoming = _incoming(session, post_id=post.id, entry=entry, incoming_id=incoming_id)
     duty_rules.check_handover(
         session,
-        post=post,
+        post=post.name,
         outgoing=outgoing,
         incoming=incoming,
         ends_at=entry.ends_at,

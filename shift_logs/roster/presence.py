@@ -27,6 +27,7 @@ from shift_logs.roster.errors import (
 )
 from shift_logs.roster.flags import raise_flag
 from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Post, Presence
+from shift_logs.rules import evaluate as ev
 from shift_logs.rules import service as duty_rules
 from shift_logs.rules import store as rule_versions
 
@@ -191,7 +192,10 @@ def _decide(session: Session, *, leave_id: int, leader: User, now: dt.datetime) 
     leave = require_leave(session, leave_id)
     if leave.state is not LeaveState.REQUESTED:
         raise LeaveNotPending(f"leave request {leave.id} is {leave.state}, not requested")
-    duty_rules.check_leave_decision(session, leave=leave, leader=leader, now=now, error=SelfApproval)
+    facts = ev.ApprovalFacts(
+        "leave", leave.requester_id, leave.requester.username, leader.id, leader.username, f"{leave.id}"
+    )  # nobody decides their own leave (separation of duties)
+    duty_rules.check_action(session, facts, now=now, errors={"separation_of_duties": SelfApproval})
     leave.decided_by_id, leave.decided_at = leader.id, now
     return leave
 
