@@ -57,12 +57,16 @@ def test_masks_drawn_with_mouse_and_keyboard_blank_the_live_tile(
         for _ in range(3):
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Shift+ArrowDown")
-        expect(page.locator('#overlay circle[data-point="0"]')).to_have_attribute("aria-label", "Corner 1: 178, 150")
+        expect(page.locator('#overlay circle[data-point="0"]')).to_have_attribute(
+            "aria-label", "Corner 1: 178, 150"
+        )
         page.keyboard.press("n")
         expect(page.locator("#shapes")).to_contain_text("Exclusion mask (5)")
 
         page.locator("#preview").click()
-        expect(page.locator("#preview-result")).to_have_attribute("data-boxes", re.compile(r"\d+"), timeout=30000)
+        expect(page.locator("#preview-result")).to_have_attribute(
+            "data-boxes", re.compile(r"\d+"), timeout=30000
+        )
         page.screenshot(path=str(shots_dir(tmp_path) / "zones.png"))
         page.locator("#reason").fill("privacy of the neighbours' windows")
         page.locator("#save").click()
