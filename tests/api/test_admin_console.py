@@ -172,3 +172,22 @@ def test_zone_preview_runs_the_detector_on_the_draft(env: Env) -> None:
     bad = {"detect": {"zones": [{"name": "a b", "polygon": [[0, 0], [1, 1]]}]}}
     refused = env.client.post(f"/admin/cameras/{camera_id}/zones/preview", json=bad, headers=admin)
     assert refused.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("path", "english", "chinese"),
+    [
+        ("/admin/users", "Users and roles", "用户与角色"),
+        ("/admin/cameras", "Add a camera", "添加摄像机"),
+        ("/admin/cameras/{id}/zones", "Zones and masks · gate", "区域与遮挡 · gate"),
+        ("/admin/posts", "Roles allowed", "允许的角色"),
+        ("/compliance", "Change the duty rules", "修改值班规则"),
+    ],
+)
+def test_every_admin_page_in_both_languages(env: Env, path: str, english: str, chinese: str) -> None:
+    admin = env.token(env.user(Role.ADMIN, username="root"))
+    body = {"name": "gate", "url": "demo://gate", **WHY}
+    camera_id = env.client.post("/admin/cameras", json=body, headers=admin).json()["id"]
+    url = path.replace("{id}", str(camera_id))
+    assert english in env.client.get(url, headers=admin).text
+    assert chinese in env.client.get(f"{url}?lang=zh", headers=admin).text
