@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from access.duty_rules import store
 from access.roles import Role
 from api.console.admin.rules import editor_context
 from api.console.routes import render
 from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
 from shift_logs.rules import service as rules
+from shift_logs.rules import store
 
 router = APIRouter(include_in_schema=False)
 READERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR, Role.ADMIN)

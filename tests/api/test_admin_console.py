@@ -10,10 +10,10 @@ import pytest
 from access.audit import service as audit
 from access.roles import Role
 from access.users import service as users
-from config.duty_rules import default_rules
 from devices.camera import service as cameras
 from shift_logs.roster import service as roster
 from shift_logs.roster.errors import WrongRoleForPost
+from shift_logs.rules.model import default_rules
 from tests.factories.shift_logs import make_post, make_shift
 from tests.support.app_env import Env
 from tests.support.peers import free_port

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -45,10 +44,3 @@ def luma(jpeg: bytes) -> NDArray[np.uint8]:
     """A JPEG decoded to grey."""
     image = cv2.imdecode(np.frombuffer(jpeg, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
     return np.asarray(image, dtype=np.uint8)
-
-
-def shots_dir(tmp_path: Path) -> Path:
-    """Where a test writes its screenshots (a tmp folder; README's come from scripts/admin-screenshots)."""
-    out = tmp_path / "screenshots"
-    out.mkdir(exist_ok=True)
-    return out

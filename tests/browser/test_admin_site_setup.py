@@ -6,7 +6,6 @@ that the operator then has to confirm."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,9 +13,10 @@ from playwright.sync_api import Page, expect
 from access.roles import Role
 from devices.camera import service as cameras
 from shift_logs.roster import post_admin
-from tests.browser.admin_support import click_at, live_with_worker, shots_dir
+from tests.browser.admin_support import click_at, live_with_worker
 from tests.support.app_env import Env
 from tests.support.peers import Ipycam, RtspServer, make_clip, missing_peer
+from tests.support.screenshots import screenshot_dir
 
 pytestmark = pytest.mark.slow
 ONVIF_USER, ONVIF_PASSWORD = "admin", "s3cret"
@@ -136,7 +136,7 @@ def _rules(page: Page, url: str) -> None:
 
 
 def test_an_admin_sets_up_a_site_in_the_browser(
-    make_env: Callable[..., Env], page: Page, rtsp: RtspServer, onvif: Ipycam, tmp_path: Path
+    make_env: Callable[..., Env], page: Page, rtsp: RtspServer, onvif: Ipycam
 ) -> None:
     with live_with_worker(make_env) as (live, worker):
         live.env.user(Role.ADMIN, username="root")
@@ -151,7 +151,7 @@ def test_an_admin_sets_up_a_site_in_the_browser(
             front_id = front.id
         worker.capture.sync_cameras()  # claim the new cameras now rather than at the next lease round
         _zones(page, live.url, front_id)
-        page.screenshot(path=str(shots_dir(tmp_path) / "site-zones.png"))
+        page.screenshot(path=str(screenshot_dir() / "admin-site-zones.png"))
         _post(page, live.url)
         _rules(page, live.url)
 

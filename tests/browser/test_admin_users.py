@@ -3,16 +3,14 @@ the reason on the page, a user's tokens listed and revoked, filters, and the pag
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from playwright.sync_api import Page, expect
 
 from access.roles import Role
-from tests.browser.admin_support import shots_dir
 from tests.browser.conftest import Live
+from tests.support.screenshots import screenshot_dir
 
 
-def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: Page, tmp_path: Path) -> None:
+def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: Page) -> None:
     live.env.user(Role.ADMIN, username="root")
     olga = live.env.user(Role.OPERATOR, username="olga")
     live.env.token(olga)
@@ -30,7 +28,7 @@ def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: 
     expect(page.locator("#one-time")).to_be_visible()
     password = page.locator("#one-time-password").inner_text()
     assert len(password) >= 10
-    page.screenshot(path=str(shots_dir(tmp_path) / "users.png"))
+    page.screenshot(path=str(screenshot_dir() / "admin-users.png"), full_page=True)
 
     # the last enabled admin: the page says why it refuses
     page.locator('#users tr:has-text("root") .edit-user').click()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,15 +15,16 @@ from access.roles import Role
 from config.cameras import CameraConfig
 from devices.camera import service as cameras
 from devices.credentials import CredentialBox
-from tests.browser.admin_support import click_at, live_with_worker, luma, shots_dir
+from tests.browser.admin_support import click_at, live_with_worker, luma
 from tests.support.app_env import Env
+from tests.support.screenshots import screenshot_dir
 
 pytestmark = pytest.mark.slow
 W, H = 640, 360
 
 
 def test_masks_drawn_with_mouse_and_keyboard_blank_the_live_tile(
-    make_env: Callable[..., Env], page: Page, tmp_path: Path
+    make_env: Callable[..., Env], page: Page
 ) -> None:
     with live_with_worker(make_env) as (live, _worker):
         box = CredentialBox(live.env.settings.auth.secret_key.get_secret_value())
@@ -67,7 +67,7 @@ def test_masks_drawn_with_mouse_and_keyboard_blank_the_live_tile(
         expect(page.locator("#preview-result")).to_have_attribute(
             "data-boxes", re.compile(r"\d+"), timeout=30000
         )
-        page.screenshot(path=str(shots_dir(tmp_path) / "zones.png"))
+        page.screenshot(path=str(screenshot_dir() / "admin-zones.png"), full_page=True)
         page.locator("#reason").fill("privacy of the neighbours' windows")
         page.locator("#save").click()
         expect(page.locator("#admin-message")).to_have_text("Saved.")

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from access.duty_rules import store
 from access.roles import Role
 from access.users.models import User
 from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
-from config.duty_rules import parse_duty_rules
 from config.settings import Settings
 from core.errors import ConfigError, Forbidden
+from shift_logs.rules import store
+from shift_logs.rules.model import parse_duty_rules
 
 __all__ = ["can_edit", "editor_context", "router"]
 

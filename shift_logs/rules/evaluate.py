@@ -1,8 +1,7 @@
 """The one evaluation of the operator duty rules: pure (rule set + facts + now -> violations), no database.
 
 Every place that checks a duty rule (roster edits, check-in, leave, handover, approvals, hold release,
-the live scan) builds one of the facts below and calls `evaluate`. It sits in `access` so that `footage`
-and `maintenance` (below `shift_logs`) can call it too.
+the live evaluation) builds one of the facts below and calls `evaluate`.
 """
 
 from __future__ import annotations
@@ -12,12 +11,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.duty_rules import DutyRules, Severity
+from shift_logs.rules.model import DutyRules, Severity
 
 __all__ = [
     "AlertFact",
     "ApprovalFacts",
     "CameraFact",
+    "EndedDuty",
     "Facts",
     "HandoverFacts",
     "LiveFacts",
@@ -101,6 +101,19 @@ class PostWatch:
     last_activity: dt.datetime | None = None
     covered_by_substitute: bool = False
     handover_started: bool = False
+    starts_at: dt.datetime | None = None
+    post_staffed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EndedDuty:
+    """A duty that ended recently, and whether its outgoing operator has signed a handover since it began."""
+
+    post: str
+    rostered: str
+    roster_ref: str
+    ends_at: dt.datetime
+    handed_over: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +141,7 @@ class LiveFacts:
 
     posts: Sequence[PostWatch] = ()
     alerts: Sequence[AlertFact] = ()
+    ended: Sequence[EndedDuty] = ()
     cameras: Sequence[CameraFact] = field(default_factory=tuple)
 
 
@@ -246,13 +260,21 @@ def _handover_lead(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Vio
             if p.present and not p.handover_started and now > p.ends_at - lead:
                 text = f"{p.rostered} has not started the handover of post {p.post} (duty ends {p.ends_at:%H:%M} UTC)"
                 yield _v(rules, "handover_lead", p.rostered, p.roster_ref, text, p.post)
+        grace = dt.timedelta(minutes=rules.rules.handover_lead.params.grace_minutes)
+        for d in f.ended:
+            if not d.handed_over and now > d.ends_at + grace:
+                text = f"{d.rostered} has not handed over post {d.post} (duty ended {d.ends_at:%H:%M} UTC)"
+                yield _v(rules, "handover_lead", d.rostered, f"late:{d.roster_ref}", text, d.post)
 
 
 def _unstaffed(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
     if not isinstance(f, LiveFacts):
         return
+    grace = dt.timedelta(minutes=rules.rules.min_staff.params.grace_minutes)
     for p in f.posts:
-        if not p.present and not p.covered_by_substitute:
+        if p.present or p.post_staffed or p.covered_by_substitute:
+            continue
+        if p.starts_at is None or now > p.starts_at + grace:
             text = f"post {p.post} is unstaffed: {p.rostered} is rostered but not checked in"
             yield _v(rules, "min_staff", p.rostered, f"live:{p.roster_ref}", text, p.post)
 
