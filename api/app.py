@@ -13,6 +13,7 @@ from api.console import compliance as compliance_console
 from api.console import maintenance as maintenance_console
 from api.console import monitoring as monitoring_console
 from api.console import reports as reports_console
+from api.console.admin import routers as admin_console_routers
 from api.console.footage import router as footage_console_router
 from api.console.routes import mount_console
 from api.console.shift_logs import router as shift_console_router
@@ -91,6 +92,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(duty_rules_router)
     app.include_router(monitoring_console.router)
     app.include_router(compliance_console.router)
+    for admin_router in admin_console_routers:
+        app.include_router(admin_router)
     mount_console(app)
     app.add_middleware(RequestMiddleware, ctx=ctx)
     return app

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from access.roles import Role
+from api.console.admin.rules import editor_context
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
 from shift_logs.rules import service as rules
 from shift_logs.rules import store
 
@@ -22,6 +23,7 @@ def compliance_page(
     request: Request,
     token: CurrentToken,
     session: SessionDep,
+    settings: SettingsDep,
     state: Annotated[str, Query(pattern="^(open|resolved|all)$")] = "open",
     rule_id: Annotated[str | None, Query(max_length=40)] = None,
     subject: Annotated[str | None, Query(max_length=100)] = None,
@@ -43,4 +45,5 @@ def compliance_page(
         violations=rows,
         total=total,
         filters={"state": state, "rule_id": rule_id or "", "subject": subject or ""},
+        **editor_context(session, token.user, settings),
     )

@@ -50,7 +50,12 @@ def create_post(body: PostCreate, request: Request, session: SessionDep) -> Post
     """Create a post with its handover checklist."""
     audit_as(request, "post.create", f"post:{body.name}")
     post = roster.create_post(
-        session, name=body.name, title=body.title, checklist=body.checklist, cameras=body.cameras
+        session,
+        name=body.name,
+        title=body.title,
+        checklist=body.checklist,
+        cameras=body.cameras,
+        roles=body.roles,
     )
     return PostRead.model_validate(post)
 

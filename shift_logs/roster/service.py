@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from access.users.models import User
 from db import lookup
 from devices.camera import service as camera_registry
+from shift_logs.roster import post_admin
 from shift_logs.roster.errors import (
     InvalidWindow,
     PostNameTaken,
@@ -47,15 +48,19 @@ def create_post(
     title: str = "",
     checklist: Sequence[str] = (),
     cameras: Sequence[str] = (),
+    roles: Sequence[str] = (),
 ) -> Post:
-    """Create a post with its handover checklist and the cameras it watches (none named: the rest)."""
+    """Create a post with its handover checklist, the cameras it watches (none named: the rest) and the
+    roles allowed on it (none: any)."""
     if session.scalar(select(Post.id).where(Post.name == name)) is not None:
         raise PostNameTaken(f"a post called {name!r} exists already")
     known = camera_registry.registered_names(session, cameras)
     for index, camera in enumerate(cameras):
         if camera not in known:
             raise UnknownCamera(f"there is no camera called {camera!r}", field=f"cameras[{index}]")
-    post = Post(name=name, title=title or name, checklist=list(checklist), cameras=list(cameras))
+    post = Post(
+        name=name, title=title or name, checklist=list(checklist), cameras=list(cameras), roles=list(roles)
+    )
     session.add(post)
     session.flush()
     return post
@@ -151,6 +156,7 @@ def roster(
             f"{whom} already rostered from {clash.starts_at:%Y-%m-%d %H:%M} to {clash.ends_at:%H:%M} UTC",
             detail={"roster_id": clash.id},
         )
+    post_admin.check_role_allowed(post, user)
     facts = roster_facts(session, shift=shift, post=post, user=user, starts_at=start, ends_at=end)
     duty_rules.check_action(session, facts, origin="roster")  # block refuses (409), warn is recorded
     entry = RosterEntry(shift_id=shift.id, post_id=post.id, user_id=user.id, starts_at=start, ends_at=end)
