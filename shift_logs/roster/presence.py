@@ -93,8 +93,10 @@ def check_in(
                 f"read and confirm duty rules version {pending} before checking in", field="rules_version"
             )
         duty_rules.confirm(session, user=user, version=pending, now=now)
-    grace = rule_versions.in_force(session, now).rules.min_staff.params.grace_minutes
-    late = now > entry.starts_at + dt.timedelta(minutes=grace)
+    arrival = ev.CheckInFacts(post.name, user.username, f"roster:{entry.id}", entry.starts_at)
+    late_found = ev.evaluate(rule_versions.in_force(session, now), arrival, now)  # recorded, never refused:
+    duty_rules.record(session, late_found, origin="check-in", now=now)  # late is better than absent
+    late = bool(late_found)
     presence = Presence(
         roster_id=entry.id,
         post_id=post.id,

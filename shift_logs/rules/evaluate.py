@@ -17,6 +17,7 @@ __all__ = [
     "AlertFact",
     "ApprovalFacts",
     "CameraFact",
+    "CheckInFacts",
     "EndedDuty",
     "Facts",
     "HandoverFacts",
@@ -76,6 +77,16 @@ class ApprovalFacts:
     decider: str
     ref: str
     grant_hours: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInFacts:
+    """Someone checking in now at a post for a duty that started at `starts_at`."""
+
+    post: str
+    user: str
+    roster_ref: str
+    starts_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +156,7 @@ class LiveFacts:
     cameras: Sequence[CameraFact] = field(default_factory=tuple)
 
 
-Facts = RosterFacts | ApprovalFacts | HandoverFacts | LiveFacts
+Facts = RosterFacts | ApprovalFacts | CheckInFacts | HandoverFacts | LiveFacts
 Check = Callable[[DutyRules, Facts, dt.datetime], Iterable[Violation]]
 
 
@@ -279,6 +290,16 @@ def _unstaffed(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violati
             yield _v(rules, "min_staff", p.rostered, f"live:{p.roster_ref}", text, p.post)
 
 
+def _late_check_in(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
+    if not isinstance(f, CheckInFacts):
+        return
+    grace = dt.timedelta(minutes=rules.rules.min_staff.params.grace_minutes)
+    if now > f.starts_at + grace:
+        minutes = int((now - f.starts_at).total_seconds() // 60)
+        text = f"{f.user} checked in at post {f.post} {minutes} min after the duty started"
+        yield _v(rules, "min_staff", f.user, f"late:{f.roster_ref}", text, f.post)
+
+
 def _inactivity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
     if not isinstance(f, LiveFacts):
         return
@@ -337,7 +358,7 @@ def _key_cameras(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Viola
 
 
 _CHECKS: dict[str, tuple[Check, ...]] = {
-    "min_staff": (_min_staff, _unstaffed),
+    "min_staff": (_min_staff, _unstaffed, _late_check_in),
     "max_continuous_duty": (_max_duty,),
     "min_rest": (_min_rest,),
     "screen_break": (_screen_break,),

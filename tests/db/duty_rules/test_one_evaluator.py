@@ -12,6 +12,7 @@ from access.audit import service as audit
 from alerts.models import Alert
 from shift_logs.roster import flags, presence
 from shift_logs.roster.models import FlagKind
+from shift_logs.rules import service as compliance
 from shift_logs.rules import store
 from shift_logs.rules.live import ALERT_KIND, evaluate_live
 from shift_logs.rules.model import default_rules
@@ -83,6 +84,15 @@ def test_changing_the_unstaffed_grace_changes_its_one_alert(session: Session) ->
     assert _alerts(session, crew) == [(ALERT_KIND, "min_staff")]
     _check_in(session, crew, T0 + 2 * M)  # a check-in after the grace (0 min) is late
     assert presence.open_presence(session, user_id=crew.outgoing.id).late  # type: ignore[union-attr]
+    rows, _ = compliance.list_(session, limit=10, offset=0, rule_id="min_staff")
+    assert sorted(r.origin for r in rows) == ["check-in", "live"]
+
+
+def test_a_check_in_within_the_grace_is_on_time(session: Session) -> None:
+    crew = make_crew(session)
+    _set(session, T0 - M, min_staff={"grace_minutes": 30})
+    _check_in(session, crew, T0 + 25 * M)  # late under the default 10 min, on time under 30
+    assert not presence.open_presence(session, user_id=crew.outgoing.id).late  # type: ignore[union-attr]
 
 
 def test_a_longer_handover_grace_delays_the_late_handover(session: Session) -> None:
