@@ -17,6 +17,8 @@ from config.maintenance import MaintenanceSettings
 from config.reports import ReportSettings
 
 __all__ = [
+    "MIN_SECRET_LENGTH",
+    "PLACEHOLDER_SECRET",
     "AuthSettings",
     "CameraControlSettings",
     "DatabaseSettings",
@@ -24,9 +26,27 @@ __all__ = [
     "Settings",
     "SiteSettings",
     "WorkerSettings",
+    "secret_key_problem",
 ]
 
 PLACEHOLDER_SECRET = "change-me"
+MIN_SECRET_LENGTH = 32
+GENERATE_SECRET_HINT = (
+    'generate one with `python3 -c "import secrets; print(secrets.token_urlsafe(32))"` and set it as '
+    "auth.secret_key in the config file or as CONTROLROOM_AUTH__SECRET_KEY"
+)
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why `secret` is not fit to run a site with (the placeholder, or too short), or None when it is."""
+    if secret == PLACEHOLDER_SECRET:
+        return f"auth.secret_key is the placeholder {PLACEHOLDER_SECRET!r}; {GENERATE_SECRET_HINT}"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return (
+            f"auth.secret_key is {len(secret)} characters; at least {MIN_SECRET_LENGTH} are needed; "
+            f"{GENERATE_SECRET_HINT}"
+        )
+    return None
 
 
 class _Section(BaseModel):

@@ -28,6 +28,7 @@ __all__ = [
     "release",
     "require",
     "require_by_name",
+    "reseal",
     "set_health",
     "stream_url",
     "update",
@@ -153,6 +154,18 @@ def import_config(session: Session, *, cameras: Sequence[CameraConfig], box: Cre
             changed.append(cfg.name)
     session.flush()
     return changed
+
+
+def reseal(session: Session, *, old: CredentialBox, new: CredentialBox) -> int:
+    """Re-encrypt every stored camera and ONVIF credential from `old` to `new`; return the cameras changed.
+    Fails (ConfigError) before changing anything if one of them does not open with `old`."""
+    rows = list(session.scalars(select(Camera).order_by(Camera.id)))
+    plain = [{column: old.open(getattr(cam, column)) for column in _SECRET_FIELDS.values()} for cam in rows]
+    for camera, values in zip(rows, plain, strict=True):
+        for column, value in values.items():
+            setattr(camera, column, new.seal(value))
+    session.flush()
+    return len(rows)
 
 
 def stream_url(camera: Camera, box: CredentialBox, *, sub: bool = False) -> str:

@@ -14,7 +14,7 @@ from access.users import service as users
 from config.settings import Settings
 from core.clock import utcnow
 from core.logging import configure_logging
-from runtime.cli.common import Database, load, open_database
+from runtime.cli.common import Database, load, open_database, require_real_secret
 from runtime.demo import demo_cameras, ensure_demo_shift
 from runtime.migrate import upgrade
 
@@ -73,6 +73,7 @@ def _run(settings: Settings, database: Database, host: str, port: int) -> None:
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     """Run the web service (console and API) with the configured database."""
     settings = load()
+    require_real_secret(settings)
     _run(settings, open_database(settings), host, port)
 
 
