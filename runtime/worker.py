@@ -114,6 +114,7 @@ class Worker:
             self.capture.start()
             self.footage = attach_footage(self)
             self._every(self.capture.sync_cameras, self.settings.worker.lease_s / 3, "leases")
+            self._every(self.capture.apply_changes, 1.0, "camera_changes")
         self._every(self.escalate, self.settings.alerts.escalation_check_s, "escalate")
         self._every(self.deliver, self.settings.delivery.interval_s, "deliver")
         self._every(self.maintain, self.settings.maintenance.job_interval_s, "maintenance")

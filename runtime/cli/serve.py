@@ -40,16 +40,22 @@ def _import_cameras(settings: Settings, database: Database) -> None:
         return
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     with database.session() as session:
-        changed = cameras.import_config(session, cameras=settings.cameras, box=box)
-        if changed:
+        report = cameras.import_config(session, cameras=settings.cameras, box=box)
+        if report.created or report.differs:
             audit.record(
                 session,
                 actor=audit.Actor.system("config"),
                 action="camera.import",
-                detail={"cameras": changed},
+                detail={"created": report.created, "differs": report.differs},
             )
-    if changed:
-        typer.echo(f"cameras from the config: {', '.join(changed)}")
+    if report.created:
+        typer.echo(f"cameras from the config: {', '.join(report.created)}")
+    for name, fields in report.differs.items():
+        typer.echo(
+            f"camera {name}: the config file differs in {', '.join(fields)}; the database is authoritative "
+            "(change it in the console or with PATCH /api/v1/cameras/{id})",
+            err=True,
+        )
 
 
 def _run(settings: Settings, database: Database, host: str, port: int) -> None:
