@@ -1,7 +1,9 @@
 """Request id, access log, HTTP metrics, and the audit row of state-changing requests that failed.
 
 Successful state-changing requests are audited inside their own transaction (see `deps.get_session`);
-a request that was refused or failed has its transaction rolled back, so it is audited here, separately.
+a request of a signed-in caller that was refused or failed has its transaction rolled back, so it is
+audited here, separately. Refusals of anonymous callers and requests to unknown paths are noise anyone
+can make: they go to the rate-limited security log (`api.security_log`), not into the audit chain.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from access.audit import service as audit
 from api.context import AppContext
 from api.deps import UNSAFE_METHODS
+from api.security_log import RefusalLog
 from core.logging import request_id_var
 from db.session import session_scope
 
@@ -34,6 +37,7 @@ class RequestMiddleware:
     def __init__(self, app: ASGIApp, ctx: AppContext) -> None:
         self.app = app
         self.ctx = ctx
+        self.refusals = RefusalLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one HTTP request."""
@@ -75,8 +79,18 @@ class RequestMiddleware:
             status,
             extra={"status": status, "ms": round(elapsed * 1000, 1), "route": route_path},
         )
-        if method in UNSAFE_METHODS and not state.get("audited"):
-            await anyio.to_thread.run_sync(self._audit_failure, scope, state, status)
+        if method not in UNSAFE_METHODS or state.get("audited"):
+            return
+        reason = "unknown_path" if route is None else "anonymous" if not state.get("user_ref") else ""
+        if reason:
+            self.ctx.metrics.refused.labels(reason).inc()
+            client = scope.get("client")
+            address = client[0] if client else ""
+            self.refusals.note(
+                client=address, method=method, path=scope["path"], status=status, reason=reason
+            )
+            return
+        await anyio.to_thread.run_sync(self._audit_failure, scope, state, status)
 
     def _audit_failure(self, scope: Scope, state: dict[str, Any], status: int) -> None:
         user_id, username = state.get("user_ref") or (None, "anonymous")

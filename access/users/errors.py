@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from core.errors import Conflict, Invalid, NotFound, Unauthenticated
 
-__all__ = ["AccountLocked", "LoginRefused", "UserNotFound", "UsernameTaken", "WeakPassword"]
+__all__ = [
+    "AccountLocked",
+    "LastAdmin",
+    "LoginRefused",
+    "UserNotFound",
+    "UsernameTaken",
+    "WeakPassword",
+]
 
 
 class UserNotFound(NotFound):
@@ -35,3 +42,9 @@ class AccountLocked(Unauthenticated):
     """Too many failed logins; the account is locked for a while."""
 
     code = "account_locked"
+
+
+class LastAdmin(Conflict):
+    """The change would leave no enabled admin (rule `last_admin`): nobody could manage accounts any more."""
+
+    code = "last_admin"

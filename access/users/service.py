@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from access.passwords import hash_password
 from access.roles import Role
-from access.users.errors import UsernameTaken, UserNotFound, WeakPassword
+from access.users.errors import LastAdmin, UsernameTaken, UserNotFound, WeakPassword
 from access.users.models import AuthToken, User, UserRole
 from core.clock import utcnow
 
 __all__ = [
+    "audit_view",
     "check_password_rules",
     "create",
     "get",
@@ -106,9 +107,38 @@ def list_(
     return list(rows), total
 
 
+def audit_view(user: User) -> dict[str, object]:
+    """The user's fields as the audit log records them before and after a change (no secrets)."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "roles": sorted(user.roles),
+        "disabled": user.disabled,
+        "language": user.language,
+    }
+
+
+def _keep_an_admin(session: Session, *, user: User, losing: bool) -> None:
+    """Refuse a change that takes the admin role or the account away from the last enabled admin."""
+    if not losing or user.disabled or Role.ADMIN not in user.roles:
+        return
+    others = session.scalar(
+        select(func.count(func.distinct(User.id)))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN, User.disabled.is_(False), User.id != user.id)
+    )
+    if not others:
+        raise LastAdmin(
+            f"rule last_admin: {user.username!r} is the last enabled admin; "
+            "give another user the admin role first",
+            detail={"rule": "last_admin"},
+        )
+
+
 def set_roles(session: Session, *, user: User, roles: Iterable[Role]) -> User:
-    """Replace the user's roles."""
+    """Replace the user's roles (never the last enabled admin's admin role)."""
     wanted = set(roles)
+    _keep_an_admin(session, user=user, losing=Role.ADMIN not in wanted)
     user.role_rows = [row for row in user.role_rows if row.role in wanted]
     have = {row.role for row in user.role_rows}
     user.role_rows.extend(UserRole(role=role) for role in sorted(wanted - have))
@@ -132,7 +162,8 @@ def revoke_tokens(
 
 
 def set_disabled(session: Session, *, user: User, disabled: bool) -> User:
-    """Disable (ending all sessions) or re-enable a user."""
+    """Disable (ending all sessions; never the last enabled admin) or re-enable a user."""
+    _keep_an_admin(session, user=user, losing=disabled)
     user.disabled = disabled
     if disabled:
         revoke_tokens(session, user=user)

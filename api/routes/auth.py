@@ -72,9 +72,19 @@ def change_password(
 
 
 @router.post("/tokens", dependencies=[Depends(ANY_USER)], response_model=ApiTokenCreated, status_code=201)
-def create_api_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -> ApiTokenCreated:
+def create_api_token(
+    body: ApiTokenCreate, request: Request, session: SessionDep, user: CurrentUser
+) -> ApiTokenCreated:
     """Create a bearer token for an integration; the secret is shown only now."""
     issued = auth.issue_api_token(session, user=user, name=body.name, days=body.days)
+    request.state.audit_action, request.state.audit_target = "token.create", f"user:{user.username}"
+    request.state.audit_detail = {
+        "after": {
+            "token_id": issued.token.id,
+            "name": issued.token.name,
+            "expires_at": issued.token.expires_at.isoformat(),
+        }
+    }
     return ApiTokenCreated(
         id=issued.token.id, name=issued.token.name, token=issued.secret, expires_at=issued.token.expires_at
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from access.roles import Role
 from access.users import service as users
@@ -28,8 +28,8 @@ def list_users(session: SessionDep, page: PageQuery) -> Page[UserRead]:
 
 
 @router.post("", response_model=UserRead, status_code=201)
-def create_user(body: UserCreate, session: SessionDep, settings: SettingsDep) -> UserRead:
-    """Create a user."""
+def create_user(body: UserCreate, request: Request, session: SessionDep, settings: SettingsDep) -> UserRead:
+    """Create a user (audited with the account's name, roles and language)."""
     user = users.create(
         session,
         username=body.username,
@@ -39,6 +39,8 @@ def create_user(body: UserCreate, session: SessionDep, settings: SettingsDep) ->
         language=body.language,
         min_password_length=settings.auth.min_password_length,
     )
+    request.state.audit_action, request.state.audit_target = "user.create", f"user:{user.username}"
+    request.state.audit_detail = {"after": users.audit_view(user)}
     return UserRead.model_validate(user)
 
 
@@ -49,14 +51,24 @@ def read_user(user_id: int, session: SessionDep) -> UserRead:
 
 
 @router.patch("/{user_id}", response_model=UserRead)
-def update_user(user_id: int, body: UserUpdate, session: SessionDep) -> UserRead:
-    """Change a user's name, roles, language, or disable them (which ends their sessions)."""
+def update_user(user_id: int, body: UserUpdate, request: Request, session: SessionDep) -> UserRead:
+    """Change a user's name, roles, language, or disable them (which ends their sessions); audited with
+    the fields before and after. The last enabled admin can be neither disabled nor demoted (409)."""
+    target = users.require(session, user_id)
+    before = users.audit_view(target)
     user = users.update(
         session,
-        user=users.require(session, user_id),
+        user=target,
         display_name=body.display_name,
         roles=body.roles,
         disabled=body.disabled,
         language=body.language,
     )
+    after = users.audit_view(user)
+    changed = [key for key in after if after[key] != before[key]]
+    request.state.audit_action, request.state.audit_target = "user.update", f"user:{user.username}"
+    request.state.audit_detail = {
+        "before": {key: before[key] for key in changed},
+        "after": {key: after[key] for key in changed},
+    }
     return UserRead.model_validate(user)

@@ -22,6 +22,7 @@ from devices.urls import mask_url
 
 __all__ = [
     "ImportReport",
+    "audit_view",
     "claim",
     "create",
     "get_by_name",
@@ -101,6 +102,26 @@ def _apply(camera: Camera, values: dict[str, Any], box: CredentialBox) -> list[s
             setattr(camera, field, value)
             changed.append(field)
     return changed
+
+
+def audit_view(camera: Camera) -> dict[str, Any]:
+    """The camera's settings as the audit log records them before and after a change: the URL with its
+    password masked, the sub-stream URL and ONVIF password only as whether one is set."""
+    return {
+        "title": camera.title,
+        "location": camera.location,
+        "group": camera.group,
+        "url": camera.url_masked,
+        "sub_url": "***" if camera.sub_url_sealed else "",
+        "onvif_host": camera.onvif_host,
+        "onvif_port": camera.onvif_port,
+        "onvif_user": camera.onvif_user,
+        "onvif_password": "***" if camera.onvif_password_sealed else "",
+        "key": camera.key,
+        "enabled": camera.enabled,
+        "detect": camera.detect,
+        "recording": camera.recording,
+    }
 
 
 def create(session: Session, *, data: CameraCreate, box: CredentialBox) -> Camera:

@@ -71,7 +71,11 @@ def user_add(
             min_password_length=settings.auth.min_password_length,
         )
         audit.record(
-            session, actor=audit.Actor.system("cli"), action="users.create", target=f"user:{user.id}"
+            session,
+            actor=audit.Actor.system("cli"),
+            action="users.create",
+            target=f"user:{user.id}",
+            detail={"after": users.audit_view(user)},
         )
         typer.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(sorted(user.roles))}")
 
@@ -120,13 +124,14 @@ def user_set_roles(username: Annotated[str, typer.Argument(help="Login name.")],
     database = open_database(load())
     with database.session() as session:
         user = users.require_by_username(session, username)
+        before = sorted(user.roles)
         users.set_roles(session, user=user, roles=roles)
         audit.record(
             session,
             actor=audit.Actor.system("cli"),
             action="users.set_roles",
             target=f"user:{user.id}",
-            detail={"roles": sorted(user.roles)},
+            detail={"before": {"roles": before}, "after": {"roles": sorted(user.roles)}},
         )
         typer.echo(f"{username}: roles now {', '.join(sorted(user.roles))}")
 
