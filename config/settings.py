@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import zoneinfo
 from pathlib import Path
 from typing import Literal, Self
@@ -23,6 +24,7 @@ __all__ = [
     "CameraControlSettings",
     "DatabaseSettings",
     "LoggingSettings",
+    "MetricsSettings",
     "Settings",
     "SiteSettings",
     "WorkerSettings",
@@ -147,6 +149,30 @@ class CameraControlSettings(_Section):
     )
 
 
+class MetricsSettings(_Section):
+    """Who may scrape `/metrics` (it names every camera and which are offline): a bearer token, or an address
+    in the allow-list."""
+
+    token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Prometheus sends it as `authorization: {credentials: ...}`; empty = no token accepted.",
+    )
+    allow: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description="Addresses or networks (CIDR) that may scrape without a token.",
+    )
+
+    @field_validator("allow")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{item!r} is not an address or network") from exc
+        return value
+
+
 class Settings(BaseSettings):
     """Everything configurable. Build it with `config.load.load_settings()`, then pass it down."""
 
@@ -165,6 +191,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     site: SiteSettings = Field(default_factory=SiteSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     mqtt: MqttSettings = Field(default_factory=MqttSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)

@@ -4,6 +4,8 @@ the last enabled admin can be neither disabled nor demoted."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import func, select
 
 from access.audit.models import AuditEntry
@@ -25,14 +27,15 @@ def _last(env: Env, action: str) -> AuditEntry:
         return entry
 
 
-def test_anonymous_refusals_and_unknown_paths_are_counted_not_chained(env: Env) -> None:
+def test_anonymous_refusals_and_unknown_paths_are_counted_not_chained(make_env: Callable[..., Env]) -> None:
+    env = make_env(metrics={"token": "scrape-token-for-prometheus"})
     before = _count(env)
     for _ in range(40):
         assert env.client.post("/api/v1/duty-log", json={}).status_code == 401
     for i in range(10):
         assert env.client.post(f"/api/v1/no-such-thing/{i}", json={}).status_code in (404, 405)
     assert _count(env) == before
-    metrics = env.client.get("/metrics", headers={"Authorization": "Bearer x"}).text
+    metrics = env.client.get("/metrics", headers={"Authorization": "Bearer scrape-token-for-prometheus"}).text
     assert 'controlroom_http_refused_total{reason="anonymous"} 40.0' in metrics
     assert 'controlroom_http_refused_total{reason="unknown_path"} 10.0' in metrics
     # a signed-in caller's refusal is substance, and still chained
