@@ -8,6 +8,7 @@ __all__ = [
     "AccountLocked",
     "LastAdmin",
     "LoginRefused",
+    "TokenNotFound",
     "UserNotFound",
     "UsernameTaken",
     "WeakPassword",
@@ -48,3 +49,9 @@ class LastAdmin(Conflict):
     """The change would leave no enabled admin (rule `last_admin`): nobody could manage accounts any more."""
 
     code = "last_admin"
+
+
+class TokenNotFound(NotFound):
+    """No such session or token (or not one the caller may see)."""
+
+    code = "token_not_found"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from access import auth
+from access import auth, tokens
 from access.users.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
+    ApiTokenRead,
     LoginRequest,
     LoginResult,
     PasswordChange,
@@ -88,3 +91,23 @@ def create_api_token(
     return ApiTokenCreated(
         id=issued.token.id, name=issued.token.name, token=issued.secret, expires_at=issued.token.expires_at
     )
+
+
+@router.get("/tokens", dependencies=[Depends(ANY_USER)], response_model=list[ApiTokenRead])
+def list_api_tokens(
+    user: CurrentUser,
+    session: SessionDep,
+    user_id: Annotated[int | None, Query(ge=1, description="Another user's (admin only).")] = None,
+) -> list[ApiTokenRead]:
+    """Your live sessions and API tokens (an admin may ask for another user's), newest first."""
+    rows = tokens.list_live(session, caller=user, user_id=user_id or user.id)
+    return [ApiTokenRead.model_validate(t) for t in rows]
+
+
+@router.delete("/tokens/{token_id}", dependencies=[Depends(ANY_USER)], status_code=204)
+def revoke_api_token(token_id: int, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    """Revoke one of your sessions or tokens (an admin: anyone's); it stops working at once."""
+    token = tokens.revoke(session, caller=user, token_id=token_id)
+    request.state.audit_action, request.state.audit_target = "token.revoke", f"user:{token.user.username}"
+    request.state.audit_detail = {"before": {"token_id": token.id, "name": token.name, "kind": token.kind}}
+    return Response(status_code=204)

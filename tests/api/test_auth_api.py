@@ -107,3 +107,29 @@ def test_logout_ends_the_session(env: Env) -> None:
     csrf = env.login("olga")
     assert env.client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
     assert env.client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_tokens_can_be_listed_and_revoked_by_their_owner_or_an_admin(env: Env) -> None:
+    olga, bob = env.user(username="olga"), env.user(username="bob")
+    admin = env.token(env.user(Role.ADMIN, username="ada"))
+    mine = env.token(olga)
+    minted = env.client.post("/api/v1/auth/tokens", json={"name": "nvr", "days": 5}, headers=mine).json()
+    listed = env.client.get("/api/v1/auth/tokens", headers=mine)
+    assert listed.status_code == 200
+    assert {t["name"] for t in listed.json()} >= {"nvr"} and all(
+        t["user_id"] == olga.id for t in listed.json()
+    )
+    assert "token" not in listed.json()[0] and "token_hash" not in listed.text
+    bobs = env.token(bob)
+    assert env.client.get(f"/api/v1/auth/tokens?user_id={olga.id}", headers=bobs).status_code == 403
+    assert env.client.delete(f"/api/v1/auth/tokens/{minted['id']}", headers=bobs).status_code == 404
+    nvr = {"Authorization": f"Bearer {minted['token']}"}
+    assert env.client.get("/api/v1/auth/me", headers=nvr).status_code == 200
+    assert env.client.delete(f"/api/v1/auth/tokens/{minted['id']}", headers=mine).status_code == 204
+    assert env.client.get("/api/v1/auth/me", headers=nvr).status_code == 401
+    others = env.client.get(f"/api/v1/auth/tokens?user_id={olga.id}", headers=admin).json()
+    assert minted["id"] not in {t["id"] for t in others}
+    [other] = others
+    assert env.client.delete(f"/api/v1/auth/tokens/{other['id']}", headers=admin).status_code == 204
+    assert env.client.get("/api/v1/auth/me", headers=mine).status_code == 401
+    assert [e.action for e in _audit(env, "token.revoke")] == ["token.revoke", "token.revoke"]
