@@ -13,7 +13,7 @@ from access.users.models import AuthToken, TokenKind, User
 from core.clock import utcnow
 from core.errors import Forbidden
 
-__all__ = ["list_live", "revoke"]
+__all__ = ["is_live", "list_live", "revoke"]
 
 
 def _may_manage(caller: User, user_id: int) -> None:
@@ -37,6 +37,18 @@ def list_live(
     if kind is not None:
         stmt = stmt.where(AuthToken.kind == kind)
     return list(session.scalars(stmt.order_by(AuthToken.id.desc())))
+
+
+def is_live(session: Session, *, token_id: int, now: dt.datetime | None = None) -> bool:
+    """True while the session or token is neither revoked nor expired and its user is enabled (long-lived
+    streams ask this, so they end with the session: logout, expiry, revocation, a disabled account)."""
+    token = session.get(AuthToken, token_id)
+    return (
+        token is not None
+        and token.revoked_at is None
+        and token.expires_at > (now or utcnow())
+        and not token.user.disabled
+    )
 
 
 def revoke(session: Session, *, caller: User, token_id: int, now: dt.datetime | None = None) -> AuthToken:
