@@ -17,7 +17,10 @@ def sign_in(
     request: Request, session: Session, settings: Settings, *, username: str, password: str
 ) -> tuple[auth.LoginAttempt, auth.IssuedToken | None]:
     """Check the credentials; on success start a session. The attempt is audited either way."""
-    attempt = auth.attempt_login(session, username=username, password=password, auth=settings.auth)
+    address = request.client.host if request.client else ""
+    attempt = auth.attempt_login(
+        session, username=username, password=password, auth=settings.auth, address=address
+    )
     request.state.audit_action = "auth.login"
     request.state.audit_target = f"user:{username[:64]}"
     if attempt.user is None:

@@ -19,6 +19,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from access.audit import service as audit
+from access.signin import throttle
 from api.context import AppContext
 from api.deps import UNSAFE_METHODS
 from api.security_log import RefusalLog
@@ -79,6 +80,8 @@ class RequestMiddleware:
             status,
             extra={"status": status, "ms": round(elapsed * 1000, 1), "route": route_path},
         )
+        if state.get("failed_login"):
+            await anyio.to_thread.run_sync(self._count_failed_login, scope, state["failed_login"])
         if method not in UNSAFE_METHODS or state.get("audited"):
             return
         reason = "unknown_path" if route is None else "anonymous" if not state.get("user_ref") else ""
@@ -91,6 +94,18 @@ class RequestMiddleware:
             )
             return
         await anyio.to_thread.run_sync(self._audit_failure, scope, state, status)
+
+    def _count_failed_login(self, scope: Scope, username: str) -> None:
+        """A wrong password at re-authentication counts toward the sign-in throttle; the request's own
+        transaction was rolled back, so it is written here."""
+        client = scope.get("client")
+        try:
+            with session_scope(self.ctx.session_factory) as session:
+                throttle.record_failure(
+                    session, username=username, address=client[0] if client else "", now=self.ctx.clock.now()
+                )
+        except Exception:
+            log.exception("could not count a failed re-authentication")
 
     def _audit_failure(self, scope: Scope, state: dict[str, Any], status: int) -> None:
         user_id, username = state.get("user_ref") or (None, "anonymous")

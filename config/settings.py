@@ -86,8 +86,21 @@ class AuthSettings(_Section):
     idle_minutes: int = Field(
         default=30, ge=1, le=24 * 60, description="Sign out after this much inactivity."
     )
-    lockout_attempts: int = Field(default=5, ge=1, le=100, description="Failed logins before lockout.")
-    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60, description="How long a lockout lasts.")
+    lockout_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Failed sign-ins per name and address before the back-off starts.",
+    )
+    lockout_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="The longest back-off, and the window failures count in."
+    )
+    address_max_failures: int = Field(
+        default=30, ge=1, le=100_000, description="Failed sign-ins per address within the window below."
+    )
+    address_window_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, description="Sliding window of the per-address throttle."
+    )
     api_token_days: int = Field(default=90, ge=1, le=3650, description="Default lifetime of an API token.")
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
     min_password_length: int = Field(default=10, ge=8, le=256, description="Shortest accepted password.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import footage.models  # noqa: F401 - registers the footage tables
 from access.audit.models import AuditEntry
 from access.duty_rules.models import DutyRuleVersion
+from access.signin.models import LoginFailure
 from access.users.models import AuthToken, User, UserRole
 from alerts.models import Alert, AlertChange, AlertSnapshot
 from db.base import Base
@@ -40,6 +41,7 @@ __all__ = [
     "Handover",
     "Incident",
     "LeaveRequest",
+    "LoginFailure",
     "MaintenanceCheck",
     "OutboxMessage",
     "Post",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from core.errors import Conflict, Invalid, NotFound, Unauthenticated
+from core.errors import Conflict, Invalid, NotFound, Throttled, Unauthenticated
 
 __all__ = [
     "AccountLocked",
     "LastAdmin",
     "LoginRefused",
+    "LoginThrottled",
     "TokenNotFound",
     "UserNotFound",
     "UsernameTaken",
@@ -55,3 +56,10 @@ class TokenNotFound(NotFound):
     """No such session or token (or not one the caller may see)."""
 
     code = "token_not_found"
+
+
+class LoginThrottled(Throttled):
+    """Too many failed password checks from this address or for this name; the same answer whether the
+    name exists or not."""
+
+    code = "login_throttled"

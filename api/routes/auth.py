@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -20,6 +21,7 @@ from access.users.schemas import (
 from api.deps import ANY_USER, PUBLIC, CurrentToken, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES, problem_response, status_for
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
+from core.errors import Throttled
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
@@ -31,7 +33,10 @@ def login(body: LoginRequest, request: Request, session: SessionDep, settings: S
     if issued is None:
         assert attempt.error is not None
         error = attempt.error
-        return problem_response(status_for(error), error.code, error.message)
+        refused = problem_response(status_for(error), error.code, error.message)
+        if isinstance(error, Throttled):
+            refused.headers["Retry-After"] = str(max(1, math.ceil(error.retry_after_s)))
+        return refused
     assert attempt.user is not None
     result = LoginResult(
         user=UserRead.model_validate(attempt.user),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -50,18 +51,20 @@ def test_cookie_session_needs_csrf_header_for_changes(env: Env) -> None:
     assert env.client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
-def test_lockout_after_repeated_failures(make_env: Callable[..., Env]) -> None:
+def test_repeated_failures_back_off_instead_of_locking_the_account(make_env: Callable[..., Env]) -> None:
     env = make_env(auth={"lockout_attempts": 3, "lockout_minutes": 5})
     env.user(username="olga")
     for _ in range(3):
         bad = env.client.post("/api/v1/auth/login", json={"username": "olga", "password": "wrong"})
         assert bad.status_code == 401
-    locked = env.client.post("/api/v1/auth/login", json={"username": "olga", "password": DEFAULT_PASSWORD})
-    assert locked.status_code == 401
-    assert locked.json()["code"] == "account_locked"
+    held = env.client.post("/api/v1/auth/login", json={"username": "olga", "password": DEFAULT_PASSWORD})
+    assert held.status_code == 429 and held.json()["code"] == "login_throttled"
+    assert 1 <= int(held.headers["retry-after"]) <= 2
     with env.session() as s:
         user = s.scalars(select(User).where(User.username == "olga")).one()
-        assert user.locked_until is not None
+        assert user.locked_until is None  # the account itself is never locked
+    time.sleep(int(held.headers["retry-after"]) + 0.2)
+    assert env.login("olga")
 
 
 def test_disabling_a_user_ends_their_sessions(env: Env) -> None:
