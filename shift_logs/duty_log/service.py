@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from access.users.models import User
 from core.hashchain import ChainBreak
 from db.chain import ChainHead, append_entry, head_of, verify_chain
+from shift_logs.duty_log import scope
 from shift_logs.duty_log.errors import DutyEntryNotFound, InvalidCorrection
 from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
 from shift_logs.roster.errors import PostNotFound
@@ -55,9 +56,10 @@ def write(
     now: dt.datetime,
     ref: str = "",
 ) -> DutyEntry:
-    """A hand-written entry by someone at a post (the post must exist)."""
+    """A hand-written entry by someone at the post (rule duty_log.post_scope; the post must exist)."""
     if session.get(Post, post_id) is None:
         raise PostNotFound(f"no post with id {post_id}")
+    scope.require_at_post(session, user=author, post_id=post_id, now=now)
     return append(session, post_id=post_id, kind=kind, text=text, author=author, now=now, ref=ref)
 
 
@@ -70,10 +72,12 @@ def require(session: Session, entry_id: int) -> DutyEntry:
 
 
 def correct(session: Session, *, entry_id: int, text: str, author: User, now: dt.datetime) -> DutyEntry:
-    """Append a correction pointing at `entry_id`; the corrected entry itself stays as it was."""
+    """Append a correction pointing at `entry_id`; the corrected entry itself stays as it was. By its author
+    at the post, or a shift leader (rules duty_log.post_scope and duty_log.correct_own)."""
     original = require(session, entry_id)
     if original.kind is EntryKind.CORRECTION and original.corrects_id is not None:
         raise InvalidCorrection("correct the original entry, not a correction", field="entry_id")
+    scope.require_may_correct(session, user=author, entry=original, now=now)
     return append(
         session,
         post_id=original.post_id,
