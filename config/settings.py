@@ -22,6 +22,7 @@ __all__ = [
     "PLACEHOLDER_SECRET",
     "AuthSettings",
     "CameraControlSettings",
+    "ChainSettings",
     "DatabaseSettings",
     "LoggingSettings",
     "MetricsSettings",
@@ -186,6 +187,25 @@ class MetricsSettings(_Section):
         return value
 
 
+class ChainSettings(_Section):
+    """Signed checkpoints of the audit and duty-log chains (proof of authorship, README "Security")."""
+
+    checkpoint_every_entries: int = Field(
+        default=1000, ge=1, le=10_000_000, description="Sign a chain's head after this many new entries."
+    )
+    checkpoint_every_minutes: int = Field(
+        default=60, ge=1, le=24 * 60, description="...and at least this often while it grows."
+    )
+    checkpoint_file: Path | None = Field(
+        default=None,
+        description="Append-only file of the checkpoints, to back up; empty: <data_dir>/checkpoints.jsonl.",
+    )
+
+    def file_path(self, data_dir: Path) -> Path:
+        """Where the published checkpoints are appended."""
+        return self.checkpoint_file if self.checkpoint_file is not None else data_dir / "checkpoints.jsonl"
+
+
 class Settings(BaseSettings):
     """Everything configurable. Build it with `config.load.load_settings()`, then pass it down."""
 
@@ -205,6 +225,7 @@ class Settings(BaseSettings):
     site: SiteSettings = Field(default_factory=SiteSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    chains: ChainSettings = Field(default_factory=ChainSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     mqtt: MqttSettings = Field(default_factory=MqttSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)

@@ -10,6 +10,7 @@ from access.users.models import AuthToken, User, UserRole
 from alerts.models import Alert, AlertChange, AlertSnapshot
 from db.base import Base
 from db.chain import ChainHead
+from db.checkpoints import ChainCheckpoint
 from db.outbox import Delivery, OutboxMessage
 from devices.camera.models import Camera
 from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, MaintenanceCheck
@@ -30,6 +31,7 @@ __all__ = [
     "AuthToken",
     "Base",
     "Camera",
+    "ChainCheckpoint",
     "ChainHead",
     "Delivery",
     "DutyEntry",

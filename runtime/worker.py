@@ -24,6 +24,7 @@ from footage.runtime import attach as attach_footage
 from maintenance import jobs as maintenance_jobs
 from reports import stored as reports_stored
 from runtime.capture import CaptureRuntime
+from runtime.checkpoints import checkpoint_chains
 from runtime.delivery import deliver_due, publishers_for
 from runtime.ptz_home import ReturnHomeJob
 from shift_logs.incident import service as incidents
@@ -89,6 +90,10 @@ class Worker:
         with session_scope(self.factory) as session:
             reports_stored.generate_due_reports(session, self.clock.now(), self.settings)
 
+    def checkpoint(self) -> None:
+        """Sign the audit and duty-log chain heads that are due (every N entries, every hour) and publish."""
+        checkpoint_chains(self.settings, self.factory, now=self.clock.now())
+
     def deliver(self) -> None:
         """Send due outbox deliveries."""
         deliver_due(
@@ -121,6 +126,7 @@ class Worker:
         self._every(self.check_duty_rules, 30, "duty_rules")
         self._every(self.watch_posts, 60, "posts")
         self._every(self.report, 300, "reports")
+        self._every(self.checkpoint, 60, "checkpoints")
         home = ReturnHomeJob(self.settings, self.factory, clock=self.clock)
         self._every(home, home.interval_s, "ptz_home")
         self.scheduler.start()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
 from core.hashchain import ChainBreak
 from db.chain import ChainHead, append_entry, head_of, verify_chain
+from db.checkpoints import SignedHead, verify_checkpoints
 from shift_logs.duty_log import scope
 from shift_logs.duty_log.errors import DutyEntryNotFound, InvalidCorrection
 from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
@@ -135,6 +138,7 @@ class ChainReport:
     chain: str
     checked: int
     broken: ChainBreak | None
+    checkpoints: int = 0
 
     @property
     def ok(self) -> bool:
@@ -155,10 +159,18 @@ def _chains(session: Session) -> list[str]:
     return sorted(set(heads) | set(stored), key=lambda name: (len(name), name))
 
 
-def verify_all(session: Session) -> list[ChainReport]:
-    """Verify every post's duty log (every chain named `duty:*`, by its head and by its rows)."""
+def verify_all(
+    session: Session, *, key: Ed25519PublicKey | None = None, published: Iterable[SignedHead] = ()
+) -> list[ChainReport]:
+    """Verify every post's duty log (every chain named `duty:*`, by its head and by its rows) and, given the
+    site's public key, its signed checkpoints."""
     reports = []
+    published = list(published)
     for chain in _chains(session):
         checked, broken = verify_chain(session, DutyEntry, chain)
-        reports.append(ChainReport(chain=chain, checked=checked, broken=broken))
+        signed = 0
+        if key is not None:
+            signed, signed_break = verify_checkpoints(session, DutyEntry, chain, key=key, published=published)
+            broken = broken or signed_break
+        reports.append(ChainReport(chain=chain, checked=checked, broken=broken, checkpoints=signed))
     return reports
