@@ -382,3 +382,33 @@ def test_standing_access_is_for_the_supervisor_only_and_audited_as_such(make_env
     assert opened.status_code == 201, opened.text
     [row] = audit_rows(env, "footage.playback")
     assert row.outcome == "ok" and row.detail["basis"] == "standing access"
+
+
+def test_a_mask_set_through_the_api_blanks_the_next_export(recorded):
+    admin = recorded.token(recorded.user(Role.ADMIN))
+    cameras = recorded.client.get("/api/v1/cameras", headers=admin).json()["items"]
+    yard = next(c for c in cameras if c["name"] == "yard")
+    mask = {"privacy_masks": [{"polygon": [[0, 0], [100_000, 0], [100_000, 100_000], [0, 100_000]]}]}
+    body = {"detect": mask, "reason": "privacy: neighbour's window"}
+    assert recorded.client.patch(f"/api/v1/cameras/{yard['id']}", json=body, headers=admin).status_code == 200
+    boss = recorded.token(recorded.user(Role.SUPERVISOR))
+    start, end = T0 + dt.timedelta(seconds=2), T0 + dt.timedelta(seconds=6)
+    made = recorded.client.post(
+        "/api/v1/footage/exports",
+        json={"cameras": ["yard"], "start": iso(start), "end": iso(end)},
+        headers=boss,
+    )
+    assert made.status_code == 202, made.text
+    for _ in range(150):
+        state = recorded.client.get(f"/api/v1/footage/exports/{made.json()['id']}", headers=boss).json()
+        if state["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["state"] == "done", state
+    zipped = recorded.client.get(f"/api/v1/footage/exports/{made.json()['id']}/download", headers=boss)
+    with (
+        zipfile.ZipFile(io.BytesIO(zipped.content)) as archive,
+        av.open(io.BytesIO(archive.read("yard.mp4"))) as c,
+    ):
+        frame = next(c.decode(video=0)).to_ndarray(format="gray")
+    assert frame.max() < 30, "the whole picture is masked"
