@@ -90,6 +90,11 @@ class Worker:
         with session_scope(self.factory) as session:
             reports_stored.generate_due_reports(session, self.clock.now(), self.settings)
 
+    def apply_camera_changes(self) -> None:
+        """Apply camera changes (any process, through the database) to the readers and recorders here."""
+        if self.capture is not None and self.capture.apply_changes() and self.footage is not None:
+            self.footage.sync()
+
     def checkpoint(self) -> None:
         """Sign the audit and duty-log chain heads that are due (every N entries, every hour) and publish."""
         checkpoint_chains(self.settings, self.factory, now=self.clock.now())
@@ -119,7 +124,7 @@ class Worker:
             self.capture.start()
             self.footage = attach_footage(self)
             self._every(self.capture.sync_cameras, self.settings.worker.lease_s / 3, "leases")
-            self._every(self.capture.apply_changes, 1.0, "camera_changes")
+            self._every(self.apply_camera_changes, 1.0, "camera_changes")
         self._every(self.escalate, self.settings.alerts.escalation_check_s, "escalate")
         self._every(self.deliver, self.settings.delivery.interval_s, "deliver")
         self._every(self.maintain, self.settings.maintenance.job_interval_s, "maintenance")

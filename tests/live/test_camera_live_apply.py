@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import cv2
 import httpx
@@ -57,8 +58,8 @@ def _wait(check: Callable[[], bool], timeout: float) -> float:
 class Site:
     """The database, the app and one worker, restartable."""
 
-    def __init__(self, url: str, camera: CameraConfig) -> None:
-        self.settings = make_settings(url, worker={"lease_s": 30})
+    def __init__(self, url: str, camera: CameraConfig, data_dir: Path) -> None:
+        self.settings = make_settings(url, worker={"lease_s": 30}, data_dir=data_dir)
         self.engine = make_engine(self.settings.database)
         self.factory = make_session_factory(self.engine)
         self.camera = camera
@@ -85,9 +86,10 @@ class Site:
 
 
 def test_a_mask_set_through_the_api_blanks_every_live_picture_at_once_and_survives_a_restart(
-    sqlite_url: str, server: RtspServer
+    sqlite_url: str, server: RtspServer, tmp_path: Path
 ) -> None:
-    site = Site(sqlite_url, CameraConfig(name="gate", url=server.url("cam"), detect={"fps": 5}))  # type: ignore[arg-type]
+    camera = CameraConfig(name="gate", url=server.url("cam"), detect={"fps": 5})  # type: ignore[arg-type]
+    site = Site(sqlite_url, camera, tmp_path)
     admin = site.env.token(site.env.user(Role.ADMIN, username="ada"))
     watcher = site.env.token(site.env.user(Role.OPERATOR, username="olga"))
     worker = site.start()
@@ -132,9 +134,13 @@ def test_a_mask_set_through_the_api_blanks_every_live_picture_at_once_and_surviv
         site.engine.dispose()
 
 
-def test_a_new_url_is_followed_by_the_running_reader(sqlite_url: str, server: RtspServer) -> None:
+def test_a_new_url_is_followed_by_the_running_reader_and_recorder(
+    sqlite_url: str, server: RtspServer, tmp_path: Path
+) -> None:
     dead = f"rtsp://127.0.0.1:{free_port()}/cam"
-    site = Site(sqlite_url, CameraConfig(name="gate", url=dead, detect={"fps": 5}))  # type: ignore[arg-type]
+    recording = {"mode": "continuous"}
+    camera = CameraConfig(name="gate", url=dead, detect={"fps": 5}, recording=recording)  # type: ignore[arg-type]
+    site = Site(sqlite_url, camera, tmp_path)
     admin = site.env.token(site.env.user(Role.ADMIN, username="ada"))
     worker = site.start()
     try:
@@ -146,6 +152,8 @@ def test_a_new_url_is_followed_by_the_running_reader(sqlite_url: str, server: Rt
             assert http.patch(f"/api/v1/cameras/{camera['id']}", json=body, headers=admin).status_code == 200
             switched = _wait(lambda: worker.capture._runs["gate"].url == server.url("cam"), APPLY_S + SLACK_S)
             assert switched <= APPLY_S + SLACK_S
+            recorders = worker.footage.recorders if worker.footage else {}
+            _wait(lambda: recorders[camera["id"]].url == server.url("cam"), APPLY_S + SLACK_S)
             _wait(lambda: worker.capture.snapshot_jpeg("gate") is not None, 10)
     finally:
         site.stop()
