@@ -6,6 +6,7 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from access import auth
+from access.users.errors import LoginThrottled
 from access.users.models import AuthToken
 from api.deps import SESSION_COOKIE
 from config.settings import Settings
@@ -23,6 +24,9 @@ def sign_in(
     )
     request.state.audit_action = "auth.login"
     request.state.audit_target = f"user:{username[:64]}"
+    if isinstance(attempt.error, LoginThrottled):  # unchecked: noise anyone can make, not chained
+        request.state.audited, request.state.refusal = True, "throttled"
+        return attempt, None
     if attempt.user is None:
         assert attempt.error is not None
         request.state.audit_outcome = "refused"

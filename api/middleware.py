@@ -82,18 +82,22 @@ class RequestMiddleware:
         )
         if state.get("failed_login"):
             await anyio.to_thread.run_sync(self._count_failed_login, scope, state["failed_login"])
+        if state.get("refusal"):  # e.g. a throttled sign-in, refused without being checked
+            self._note_refusal(scope, method, status, str(state["refusal"]))
+            return
         if method not in UNSAFE_METHODS or state.get("audited"):
             return
         reason = "unknown_path" if route is None else "anonymous" if not state.get("user_ref") else ""
         if reason:
-            self.ctx.metrics.refused.labels(reason).inc()
-            client = scope.get("client")
-            address = client[0] if client else ""
-            self.refusals.note(
-                client=address, method=method, path=scope["path"], status=status, reason=reason
-            )
+            self._note_refusal(scope, method, status, reason)
             return
         await anyio.to_thread.run_sync(self._audit_failure, scope, state, status)
+
+    def _note_refusal(self, scope: Scope, method: str, status: int, reason: str) -> None:
+        self.ctx.metrics.refused.labels(reason).inc()
+        client = scope.get("client")
+        address = client[0] if client else ""
+        self.refusals.note(client=address, method=method, path=scope["path"], status=status, reason=reason)
 
     def _count_failed_login(self, scope: Scope, username: str) -> None:
         """A wrong password at re-authentication counts toward the sign-in throttle; the request's own

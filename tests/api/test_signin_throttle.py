@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, func, select
 
+from access.audit.models import AuditEntry
 from access.roles import Role
 from access.signin.models import LoginFailure
 from tests.factories.access import DEFAULT_PASSWORD
@@ -39,6 +40,9 @@ def test_unknown_and_known_names_get_the_same_answers_and_the_same_back_off(
     assert known == unknown
     assert known[0] == (401, "login_refused", "wrong user name or password")
     assert known[2][:2] == (429, "login_throttled")
+    with env.session() as s:  # checked attempts are audited; throttled ones are counted, not chained
+        outcomes = s.scalars(select(AuditEntry.detail).where(AuditEntry.action == "auth.login")).all()
+    assert [d["reason"] for d in outcomes] == ["login_refused"] * 4
 
 
 def test_the_last_admin_is_never_locked_out_by_someone_elsewhere(make_env: Callable[..., Env]) -> None:
