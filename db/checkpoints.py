@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from config.settings import Settings
 from core.clock import utcnow
 from core.hashchain import ChainBreak, canonical
 from db.base import Base
@@ -37,8 +38,10 @@ __all__ = [
     "SignedHead",
     "append_to_file",
     "key_id",
+    "published_heads",
     "read_file",
     "sign_due",
+    "site_public_key",
     "verify_checkpoints",
 ]
 
@@ -165,6 +168,22 @@ def read_file(path: Path) -> list[SignedHead]:
     if not path.exists():
         return []
     return [SignedHead.from_json(json.loads(line)) for line in path.read_text("utf-8").splitlines() if line]
+
+
+def site_public_key(settings: Settings) -> Ed25519PublicKey | None:
+    """The site's public key (from `footage.signing_key`), or None when no key was ever made."""
+    path = settings.footage.key_path(settings.data_dir)
+    if not path.exists():
+        return None
+    private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(private, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return private.public_key()
+
+
+def published_heads(settings: Settings) -> list[SignedHead]:
+    """The checkpoints in the operator's file (they survive a database that lost its own)."""
+    return read_file(settings.chains.file_path(settings.data_dir))
 
 
 def _valid(key: Ed25519PublicKey, head: SignedHead) -> bool:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from config.settings import Settings
-from db.checkpoints import SignedHead, append_to_file, read_file, sign_due
+from db.checkpoints import SignedHead, append_to_file, sign_due
 from db.outbox import enqueue
 from db.session import SessionFactory, session_scope
 from footage import signing
 
-__all__ = ["MQTT_TOPIC", "checkpoint_chains", "public_key", "published"]
+__all__ = ["MQTT_TOPIC", "checkpoint_chains"]
 
 MQTT_TOPIC = "checkpoints"  # + "/<chain>"; published retained, so a subscriber always has the latest
 
@@ -39,14 +37,3 @@ def checkpoint_chains(
                 enqueue(session, topic=topic, payload=head.as_json(), targets=["mqtt"], now=now)
     append_to_file(settings.chains.file_path(settings.data_dir), made)
     return made
-
-
-def public_key(settings: Settings) -> Ed25519PublicKey | None:
-    """The site's public key, or None when no key was ever made (then no checkpoint exists either)."""
-    path = settings.footage.key_path(settings.data_dir)
-    return signing.load_public_key(path) if path.exists() else None
-
-
-def published(settings: Settings) -> list[SignedHead]:
-    """The checkpoints in the operator's file (they survive a database that lost its own)."""
-    return read_file(settings.chains.file_path(settings.data_dir))

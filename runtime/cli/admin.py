@@ -11,6 +11,7 @@ from access.audit import service as audit
 from access.roles import Role
 from access.users import service as users
 from core.clock import utcnow
+from db.checkpoints import published_heads, site_public_key
 from runtime import checkpoints
 from runtime.cli.common import fail, load, open_database
 from runtime.migrate import current_revisions, head_revisions, upgrade
@@ -144,9 +145,9 @@ def audit_verify() -> None:
     exit 1 and name the first broken entry if it was tampered with."""
     settings = load()
     database = open_database(settings)
-    key = checkpoints.public_key(settings)
+    key = site_public_key(settings)
     with database.session() as session:
-        result = audit.verify(session, key=key, published=checkpoints.published(settings))
+        result = audit.verify(session, key=key, published=published_heads(settings))
     if result.broken is not None:
         typer.echo(f"audit log BROKEN at {result.broken} ({result.checked} entries read)", err=True)
         raise typer.Exit(1)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from core.clock import utcnow
-from runtime import checkpoints
+from db.checkpoints import published_heads, site_public_key
 from runtime.cli.common import load, open_database
 from shift_logs.duty_log import service as duty_log
 from shift_logs.incident import service as incidents
@@ -23,9 +23,9 @@ def log_verify() -> None:
     entry if one was tampered with."""
     settings = load()
     database = open_database(settings)
-    key = checkpoints.public_key(settings)
+    key = site_public_key(settings)
     with database.session() as session:
-        reports = duty_log.verify_all(session, key=key, published=checkpoints.published(settings))
+        reports = duty_log.verify_all(session, key=key, published=published_heads(settings))
     broken = [r for r in reports if not r.ok]
     for report in broken:
         typer.echo(
