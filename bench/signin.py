@@ -32,7 +32,7 @@ from access.passwords import hash_password, verify_password  # noqa: E402
 from access.roles import Role  # noqa: E402
 from access.signin.models import LoginFailure  # noqa: E402
 from access.users import service as users  # noqa: E402
-from config.load import load_settings  # noqa: E402
+from bench.settings import bench_settings  # noqa: E402
 from config.settings import AuthSettings  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
 from runtime.migrate import upgrade  # noqa: E402
@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--pg", default="")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(None, database={"url": f"sqlite:///{Path(tmp) / 'bench.db'}"})
+        settings = bench_settings(database={"url": f"sqlite:///{Path(tmp) / 'bench.db'}"})
         engine = make_engine(settings.database)
         _report("SQLite", engine, args.attempts, args.failures)
         engine.dispose()
@@ -101,7 +101,7 @@ def main() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
         try:
             url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-            engine = make_engine(load_settings(None, database={"url": url}).database)
+            engine = make_engine(bench_settings(database={"url": url}).database)
             _report("PostgreSQL", engine, args.attempts, args.failures)
             engine.dispose()
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from access.roles import Role
+from access.users import admin as accounts
 from access.users import service as users
 from access.users.schemas import UserCreate, UserRead, UserUpdate
 from api.deps import Allow, SessionDep, SettingsDep
@@ -40,7 +41,7 @@ def create_user(body: UserCreate, request: Request, session: SessionDep, setting
         min_password_length=settings.auth.min_password_length,
     )
     request.state.audit_action, request.state.audit_target = "user.create", f"user:{user.username}"
-    request.state.audit_detail = {"after": users.audit_view(user)}
+    request.state.audit_detail = {"after": accounts.snapshot(user)}
     return UserRead.model_validate(user)
 
 
@@ -53,18 +54,19 @@ def read_user(user_id: int, session: SessionDep) -> UserRead:
 @router.patch("/{user_id}", response_model=UserRead)
 def update_user(user_id: int, body: UserUpdate, request: Request, session: SessionDep) -> UserRead:
     """Change a user's name, roles, language, or disable them (which ends their sessions); audited with
-    the fields before and after. The last enabled admin can be neither disabled nor demoted (409)."""
-    target = users.require(session, user_id)
-    before = users.audit_view(target)
+    the fields before and after; 409 when it would leave no enabled admin."""
+    user = users.require(session, user_id)
+    before = accounts.snapshot(user)
+    accounts.check_admin_remains(session, user=user, roles=body.roles, disabled=body.disabled)
     user = users.update(
         session,
-        user=target,
+        user=user,
         display_name=body.display_name,
         roles=body.roles,
         disabled=body.disabled,
         language=body.language,
     )
-    after = users.audit_view(user)
+    after = accounts.snapshot(user)
     changed = [key for key in after if after[key] != before[key]]
     request.state.audit_action, request.state.audit_target = "user.update", f"user:{user.username}"
     request.state.audit_detail = {

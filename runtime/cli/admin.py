@@ -9,6 +9,7 @@ import typer
 
 from access.audit import service as audit
 from access.roles import Role
+from access.users import admin as accounts
 from access.users import service as users
 from core.clock import utcnow
 from db.checkpoints import published_heads, site_public_key
@@ -78,7 +79,7 @@ def user_add(
             actor=audit.Actor.system("cli"),
             action="users.create",
             target=f"user:{user.id}",
-            detail={"after": users.audit_view(user)},
+            detail={"after": accounts.snapshot(user)},
         )
         typer.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(sorted(user.roles))}")
 
