@@ -63,7 +63,8 @@ def test_user_changes_and_token_mints_store_what_changed(env: Env) -> None:
         "before": {"roles": ["operator"]},
         "after": {"roles": ["operator", "shift_leader"]},
     }
-    minted = env.client.post("/api/v1/auth/tokens", json={"name": "nvr", "days": 5}, headers=admin)
+    csrf = {"X-CSRF-Token": env.login("ada")}  # tokens are minted from a console session, not with a token
+    minted = env.client.post("/api/v1/auth/tokens", json={"name": "nvr", "days": 5}, headers=csrf)
     assert minted.status_code == 201
     entry = _last(env, "token.create")
     assert entry.detail["after"]["name"] == "nvr" and entry.detail["after"]["token_id"] == minted.json()["id"]
