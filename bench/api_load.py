@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.api_load [--clients 50] [--seconds 60] [--pg URL] [--workers 1]
 
 A throw-away database is created on the server of `--pg` (default postgresql+psycopg://postgres@127.0.0.1:5432/test),
-migrated, and seeded with operators, one post and a backlog of new alerts. The server runs in its own process
+migrated, and seeded with operators (each checked in at a post of their own) and a backlog of new alerts. The server runs in its own process
 (`uvicorn`, the app from `api.app.create_app`, capture worker off). The clients (asyncio + httpx, one connection
 each) are mixed: 40 % read the alert queue (`GET /api/v1/alerts`), 20 % append to the duty log
 (`POST /api/v1/duty-log`), 20 % acknowledge alerts (`POST /api/v1/alerts/{id}/acknowledge`; two clients race for
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import multiprocessing as mp
 import os
 import socket
@@ -52,6 +53,7 @@ from db.session import make_engine, make_session_factory, session_scope  # noqa:
 from runtime.migrate import upgrade  # noqa: E402
 from shift_logs.duty_log import service as duty_log  # noqa: E402
 from shift_logs.duty_log.models import DutyEntry  # noqa: E402
+from shift_logs.roster import presence  # noqa: E402
 from shift_logs.roster import service as roster  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -88,18 +90,30 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], int, list[int], int]:
+def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int], list[int], int]:
     engine = make_engine(DatabaseSettings(url=url))
     upgrade(engine)
     factory = make_session_factory(engine)
     tokens = []
+    now = dt.datetime.now(dt.UTC)
     with session_scope(factory) as s:
-        post = roster.create_post(s, name="gate desk")
+        posts = []
+        shift = roster.create_shift(
+            s,
+            name="bench",
+            starts_at=now - dt.timedelta(minutes=5),
+            ends_at=now + dt.timedelta(hours=4),
+            leader=None,
+        )
         for i in range(operators):
             user = User(username=f"op{i}", display_name=f"Operator {i}", password_hash="!")
             user.role_rows = [UserRole(role=Role.OPERATOR)]
             s.add(user)
             s.flush()
+            post = roster.create_post(s, name=f"desk {i}")
+            posts.append(post.id)
+            roster.roster(s, shift_id=shift.id, post_id=post.id, user=user)
+            presence.check_in(s, user=user, post_id=post.id, now=now)  # entries are written at one's own post
             tokens.append(auth.issue_api_token(s, user=user, name="bench", days=1).secret)
         ids = []
         for i in range(backlog):
@@ -115,9 +129,9 @@ def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], int, list[
                 settings=AlertSettings(),
             ).alert
             ids.append(alert.id)
-        post_id, head = post.id, alerts.last_change_id(s)
+        head = alerts.last_change_id(s)
     engine.dispose()
-    return tokens, post_id, ids, head
+    return tokens, posts, ids, head
 
 
 class Stats:
@@ -220,7 +234,13 @@ async def _subscriber(client: httpx.AsyncClient, stats: Stats, stop: float, head
 
 
 async def _run_clients(
-    base: str, tokens: list[str], post_id: int, alert_ids: list[int], head: int, clients: int, seconds: float
+    base: str,
+    tokens: list[str],
+    posts: list[int],
+    alert_ids: list[int],
+    head: int,
+    clients: int,
+    seconds: float,
 ) -> Stats:
     stats = Stats()
     stop = time.perf_counter() + seconds
@@ -245,12 +265,12 @@ async def _run_clients(
         if kind < 4:
             tasks.append(_reader(client, stats, stop))
         elif kind < 6:
-            tasks.append(_writer(client, stats, stop, post_id, n))
+            tasks.append(_writer(client, stats, stop, posts[n % len(tokens)], n))
         elif kind < 8:
             queue = queues[(n // 10 * 2 + kind - 6) % len(queues)]
             tasks.append(_acker(client, stats, stop, queue, f"op{n % len(tokens)}"))
         elif kind == 8:
-            tasks.append(_log_reader(client, stats, stop, post_id))
+            tasks.append(_log_reader(client, stats, stop, posts[n % len(tokens)]))
         else:
             tasks.append(_subscriber(client, stats, stop, head))
     await asyncio.gather(*tasks)
@@ -287,7 +307,7 @@ def _print(stats: Stats, seconds: float) -> None:
     )
 
 
-def _verify(url: str, stats: Stats, post_id: int) -> bool:
+def _verify(url: str, stats: Stats) -> bool:
     engine = make_engine(DatabaseSettings(url=url))
     ok = True
     with session_scope(make_session_factory(engine)) as s:
@@ -310,15 +330,17 @@ def _verify(url: str, stats: Stats, post_id: int) -> bool:
         ).all()
         present = set(s.scalars(select(DutyEntry.id).where(DutyEntry.id.in_(stats.appended))))
         lost = len(set(stats.appended) - present)
-        log_report = duty_log.verify(s, post_id=post_id)
+        reports = duty_log.verify_all(s)
         audit_report = audit.verify(s)
     engine.dispose()
     print(f"every acknowledgement stored with its operator: {not missing} ({len(missing)} missing)")
     print(f"alerts with more than one acknowledgement: {len(changes)}")
     print(f"every duty-log append stored: {lost == 0} ({lost} lost)")
-    print(f"duty-log chain verifies: {log_report.ok} ({log_report.checked} entries)")
+    logs_ok = all(r.ok for r in reports)
+    checked = sum(r.checked for r in reports)
+    print(f"duty-log chains verify: {logs_ok} ({len(reports)} posts, {checked} entries)")
     print(f"audit chain verifies: {audit_report.broken is None} ({audit_report.checked} entries)")
-    ok = not missing and not changes and lost == 0 and log_report.ok and audit_report.broken is None
+    ok = not missing and not changes and lost == 0 and logs_ok and audit_report.broken is None
     return ok
 
 
@@ -342,7 +364,7 @@ def main() -> None:
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
     server: mp.process.BaseProcess | None = None
     try:
-        tokens, post_id, alert_ids, head = _seed(url, operators=10, backlog=args.backlog)
+        tokens, posts, alert_ids, head = _seed(url, operators=10, backlog=args.backlog)
         port = _free_port()
         server = mp.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
         server.start()
@@ -353,9 +375,9 @@ def main() -> None:
                     break
             time.sleep(0.1)
         print(f"{args.clients} clients for {args.seconds:g} s against {base} (PostgreSQL, database {name})")
-        stats = asyncio.run(_run_clients(base, tokens, post_id, alert_ids, head, args.clients, args.seconds))
+        stats = asyncio.run(_run_clients(base, tokens, posts, alert_ids, head, args.clients, args.seconds))
         _print(stats, args.seconds)
-        intact = _verify(url, stats, post_id)
+        intact = _verify(url, stats)
         print(f"\nverdict: {'all writes present, chains intact' if intact else 'CHECK FAILED'}")
     finally:
         if server is not None:
