@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, make_url, select
 from sqlalchemy.orm import Session
 
 from access import auth
@@ -23,16 +25,18 @@ from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.settings import AuthSettings
 from core.errors import InvalidTransition
-from db.session import make_session_factory, session_scope
+from db.session import make_engine, make_session_factory, session_scope
 from footage import grants, holds
 from maintenance import faults
 from maintenance.lifecycle import Action
 from maintenance.models import FaultEvent
+from runtime.migrate import upgrade
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover import signing
 from shift_logs.handover.models import Verdict
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
+from tests.conftest import PG_ADMIN_URL, make_settings
 from tests.factories.access import DEFAULT_PASSWORD, make_user
 from tests.factories.alerts import make_alert, make_camera
 from tests.factories.footage import make_hold
@@ -40,6 +44,23 @@ from tests.factories.maintenance import make_fault, make_tech, walk
 from tests.factories.shift_logs import T0, check_in, make_crew, make_handover, make_post
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def pg_engine() -> Iterator[Engine]:
+    """A PostgreSQL database of this module's own: the races commit, and other tests must not see the rows."""
+    name = f"cr_race_{uuid.uuid4().hex[:10]}"
+    admin = make_url(PG_ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(make_settings(url).database)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
 
 N = 16
 PW = DEFAULT_PASSWORD
