@@ -121,6 +121,7 @@ def advance(
             "due_at": due,
             "overdue_flagged_at": None,
         }
+    changes.setdefault("stage", current)  # a step that keeps the stage still proves it was not moved
     stmt = (
         update(Incident)
         .where(Incident.id == incident_id, Incident.stage == current)

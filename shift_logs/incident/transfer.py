@@ -209,6 +209,7 @@ def reply_by_link(session: Session, *, token: str, secret: bytes, now: dt.dateti
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise ReplyLinkInvalid("this reply link was used already or has expired")
+    session.refresh(row)
     unit = units.require(session, row.unit_id)
     incident = require_report(session, row.incident_id)
     if incident.stage is not Stage.TRANSFERRED:
