@@ -44,7 +44,7 @@ def log_scan(
         now = utcnow()
         with database.session() as session:
             flags = watch.scan(session, now=now, alert_settings=settings.alerts)
-            overdue = incidents.flag_overdue(session, now=now)
+            overdue = incidents.flag_overdue(session, now=now, alert_settings=settings.alerts)
             for flag in flags:
                 typer.echo(f"{now:%Y-%m-%d %H:%M:%S} post {flag.post_id}: {flag.kind}: {flag.detail}")
             for incident in overdue:

@@ -7,6 +7,9 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from sqlalchemy import select
+
+from access.audit.models import AuditEntry
 from access.roles import Role
 from core.clock import FixedClock
 from tests.factories.shift_logs import T0
@@ -43,6 +46,11 @@ def test_deciding_steps_need_a_leader_and_out_of_order_steps_name_the_stage(env:
     assert found["id"] == rid and found["reporter_name"] is None
     steps = env.client.get(f"/api/v1/incidents/{rid}/steps", headers=env.token(op)).json()
     assert [s["action"] for s in steps] == ["receive", "accept"]
+    with env.session() as s:
+        audited = s.execute(
+            select(AuditEntry.action, AuditEntry.outcome).where(AuditEntry.target == f"incident:{rid}")
+        ).all()
+    assert ("report.accept", "ok") in audited and any(a == "report.answer" and o != "ok" for a, o in audited)
 
 
 def test_false_accusation_needs_a_clarification_field(env: Env) -> None:
