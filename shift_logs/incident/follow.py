@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from access.duty_rules import store as duty_rules
 from access.users.models import User
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -26,6 +25,7 @@ from shift_logs.incident.workflow import (
     step,
 )
 from shift_logs.rules import service as compliance
+from shift_logs.rules import store as duty_rules
 
 __all__ = [
     "accept",

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules.evaluate import Violation
 from alerts import service as alerts
 from alerts.models import Priority
 from config.alerting import AlertSettings
-from config.duty_rules import Severity
 from shift_logs.incident.errors import IncidentNotFound
 from shift_logs.incident.models import Incident
 from shift_logs.incident.workflow import FINAL_STAGES, Finding
 from shift_logs.rules import service as compliance
+from shift_logs.rules.evaluate import Violation
+from shift_logs.rules.model import Severity
 from shift_logs.unit.models import Unit
 
 __all__ = [

@@ -3,14 +3,12 @@ writing, transferred to an outside unit, supervised past the unit's deadline (ov
 reminded), answered by the unit through its link, concluded as a false accusation with a clarification,
 answered, dissatisfied at the return visit, reviewed; then the disposal report printed in both languages.
 
-Screenshots go to a temporary folder, or to $REPORT_SHOTS_DIR (scripts/report-screenshots.sh: README)."""
+Screenshots go to a temporary folder, or to docs/screenshots through scripts/refresh-screenshots."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +20,7 @@ from shift_logs.incident import service as incidents
 from tests.browser.conftest import Live
 from tests.support.app_env import Env
 from tests.support.live_server import LiveServer
+from tests.support.screenshots import screenshot_dir
 
 pytestmark = pytest.mark.browser
 START = dt.datetime(2026, 11, 3, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
@@ -56,12 +55,6 @@ def tabs(browser: Browser, site: Live) -> Iterator[Callable[[str | None], Page]]
         context.close()
 
 
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("REPORT_SHOTS_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _step(tab: Page, action: str, stage: str, **fields: str) -> None:
     form = tab.locator(f"#step-{action}")
     for name, value in fields.items():
@@ -78,8 +71,8 @@ def _at(site: Live, moment: dt.datetime) -> None:
     site.env.app.state.ctx.clock = FixedClock(moment)
 
 
-def test_a_report_from_phone_to_review_in_the_console(site: Live, tabs: Any, tmp_path: Path) -> None:
-    url, shots = site.url, _shots(tmp_path)
+def test_a_report_from_phone_to_review_in_the_console(site: Live, tabs: Any) -> None:
+    url, shots = site.url, screenshot_dir()
     lena, olga = tabs("lena"), tabs("olga")
     lena.goto(f"{url}/units")
     lena.locator("#unit-form [name=name]").fill("Parks department")
