@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from db.outbox import enqueue
 from shift_logs.incident.errors import ReplyLinkInvalid, ReportInvalid
 from shift_logs.incident.follow import advance, deadlines, require_report
 from shift_logs.incident.models import Incident, Transfer
@@ -46,6 +47,22 @@ def _sign(secret: bytes, body: str) -> str:
 
 def _hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def _notify(session: Session, row: Transfer, incident: Incident, *, kind: str, now: dt.datetime) -> None:
+    """Tell the unit (outbox): the matter and its deadline, never the reporter."""
+    payload = {
+        "transfer_id": row.id,
+        "ref_code": incident.ref_code,
+        "category": incident.category,
+        "place": incident.place,
+        "content": incident.content,
+        "due_at": row.due_at.isoformat(),
+        "reminders": row.reminders,
+    }
+    enqueue(
+        session, topic=f"controlroom/units/{row.unit_id}/{kind}", payload=payload, targets=["mqtt"], now=now
+    )
 
 
 def make_link(transfer: Transfer, *, secret: bytes, now: dt.datetime, days: int) -> str:
@@ -98,6 +115,7 @@ def transfer(
     session.flush()
     token = make_link(row, secret=secret, now=now, days=link_days) if link_days else None
     session.flush()
+    _notify(session, row, incident, kind="transfer", now=now)
     return row, token
 
 
@@ -124,6 +142,7 @@ def remind(session: Session, *, incident_id: int, user: User, now: dt.datetime, 
     row.reminders += 1
     row.reminded_at = now
     session.flush()
+    _notify(session, row, require_report(session, incident_id), kind="reminder", now=now)
     return row
 
 

@@ -58,6 +58,11 @@ def test_a_report_is_followed_from_phone_to_review_with_every_step_on_the_timeli
     )
     assert row.due_at == T0 + 7 * DAY and token is not None
     transfer.remind(session, incident_id=rid, user=op, now=T0 + 8 * DAY)
+    to_unit = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.topic.like(f"controlroom/units/{unit_id}/%"))
+    ).all()
+    assert [m.topic.rsplit("/", 1)[1] for m in to_unit] == ["transfer", "reminder"]
+    assert all("Wang" not in str(m.payload) and "138" not in str(m.payload) for m in to_unit)
     matter = transfer.open_link(session, token=token, secret=SECRET, now=T0 + 9 * DAY)
     assert "Wang Fang" not in repr(matter) and matter.content == "bicycle taken at the north gate"
     transfer.reply_by_link(
