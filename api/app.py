@@ -86,6 +86,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(footage_console_router)
     app.include_router(ptz_router)
     app.include_router(camera_onvif_router)
+    # the JSON routes and the console pages of maintenance and reports (api.routes never imports api.console)
     for part in (
         maintenance_equipment,
         maintenance_faults,
@@ -94,9 +95,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         disposal_console,
         reports_console,
     ):
-        app.include_router(
-            part.router
-        )  # the JSON routes and the console pages of each (api.routes never imports api.console)
+        app.include_router(part.router)
     app.include_router(duty_rules_router)
     app.include_router(monitoring_console.router)
     app.include_router(compliance_console.router)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import footage.models  # noqa: F401 - registers the footage tables
 from access.audit.models import AuditEntry
+from access.signin.models import LoginFailure
 from access.users.models import AuthToken, User, UserRole
 from alerts.models import Alert, AlertChange, AlertSnapshot
 from db.base import Base
 from db.chain import ChainHead
+from db.checkpoints import ChainCheckpoint
 from db.outbox import Delivery, OutboxMessage
 from devices.camera.models import Camera
 from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, MaintenanceCheck
@@ -29,6 +31,7 @@ __all__ = [
     "AuthToken",
     "Base",
     "Camera",
+    "ChainCheckpoint",
     "ChainHead",
     "Delivery",
     "DutyEntry",
@@ -41,6 +44,7 @@ __all__ = [
     "Incident",
     "IncidentStep",
     "LeaveRequest",
+    "LoginFailure",
     "MaintenanceCheck",
     "OutboxMessage",
     "Post",
