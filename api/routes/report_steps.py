@@ -34,7 +34,7 @@ from shift_logs.incident.schemas import (
     TransferRead,
 )
 
-__all__ = ["read_report", "router"]
+__all__ = ["leaders", "read_report", "router"]
 
 router = APIRouter(
     prefix="/api/v1/incidents",
@@ -42,7 +42,13 @@ router = APIRouter(
     dependencies=[Depends(Allow(*ROOM))],
     responses=PROBLEM_RESPONSES,
 )
-LEADERS = [Depends(Allow(*LEAD))]
+# the deciding steps: a router of their own, so that the roles declared are exactly the roles allowed
+leaders = APIRouter(
+    prefix="/api/v1/incidents",
+    tags=["reports from the public"],
+    dependencies=[Depends(Allow(*LEAD))],
+    responses=PROBLEM_RESPONSES,
+)
 
 
 def read_report(session: Session, incident: Incident, now: dt.datetime) -> IncidentRead:
@@ -79,7 +85,7 @@ def report_transfers(incident_id: int, session: SessionDep) -> list[TransferRead
     return [TransferRead.model_validate(t) for t in transfer.list_transfers(session, incident_id)]
 
 
-@router.post("/{incident_id}/accept", response_model=IncidentRead, dependencies=LEADERS)
+@leaders.post("/{incident_id}/accept", response_model=IncidentRead)
 def accept_report(
     incident_id: int,
     body: ReportAccept,
@@ -101,7 +107,7 @@ def accept_report(
     return read_report(session, incident, now)
 
 
-@router.post("/{incident_id}/refuse", response_model=IncidentRead, dependencies=LEADERS)
+@leaders.post("/{incident_id}/refuse", response_model=IncidentRead)
 def refuse_report(
     incident_id: int,
     body: ReportDecision,
@@ -138,7 +144,7 @@ def open_case(
     return read_report(session, incident, now)
 
 
-@router.post("/{incident_id}/transfer", response_model=ReplyLinkRead, dependencies=LEADERS)
+@leaders.post("/{incident_id}/transfer", response_model=ReplyLinkRead)
 def transfer_report(
     incident_id: int,
     body: ReportTransfer,
@@ -183,7 +189,7 @@ def unit_reply(
     return read_report(session, incident, now)
 
 
-@router.post("/{incident_id}/conclude", response_model=IncidentRead, dependencies=LEADERS)
+@leaders.post("/{incident_id}/conclude", response_model=IncidentRead)
 def conclude_report(
     incident_id: int,
     body: ReportConclude,
@@ -235,7 +241,7 @@ def return_visit(
     return read_report(session, incident, now)
 
 
-@router.post("/{incident_id}/review", response_model=IncidentRead, dependencies=LEADERS)
+@leaders.post("/{incident_id}/review", response_model=IncidentRead)
 def review_report(
     incident_id: int,
     body: ReportReview,

@@ -21,3 +21,4 @@ __all__ = ["router"]
 router = APIRouter()
 for _part in (duty_log, roster, tasks, report_steps, incidents, visitors, handovers, units, report_public):
     router.include_router(_part.router)
+router.include_router(report_steps.leaders)
