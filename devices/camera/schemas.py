@@ -26,13 +26,12 @@ __all__ = [
 ]
 
 STREAM_SCHEMES = ("rtsp", "rtsps", "http", "https")
-SYNTHETIC_SCHEME = "demo"  # the built-in synthetic cameras (demo site, tests): no network, no files
 MAX_URL_LENGTH = 2048
 
 
 def _stream_url(value: SecretStr) -> SecretStr:
-    """A camera stream URL: rtsp, rtsps, http or https (or a built-in demo:// camera), with a host, at most
-    2,048 characters (never echoed: it may hold a password)."""
+    """A camera stream URL: rtsp, rtsps, http or https, with a host, at most 2,048 characters (never echoed:
+    it may hold a password)."""
     url = value.get_secret_value()
     if len(url) > MAX_URL_LENGTH:
         raise ValueError(f"must be at most {MAX_URL_LENGTH} characters")
@@ -42,7 +41,7 @@ def _stream_url(value: SecretStr) -> SecretStr:
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError as exc:
         raise ValueError("is not a valid URL") from exc
-    if parts.scheme.lower() not in (*STREAM_SCHEMES, SYNTHETIC_SCHEME):
+    if parts.scheme.lower() not in STREAM_SCHEMES:
         raise ValueError(f"must start with one of {', '.join(s + '://' for s in STREAM_SCHEMES)}")
     if not host:
         raise ValueError("must name a host")
