@@ -163,6 +163,12 @@ async def _pool_timeout(request: Request, exc: Exception) -> Response:
     return problem_response(503, "database_busy", "every database connection is busy; retry shortly")
 
 
+async def _overflow(request: Request, exc: Exception) -> Response:
+    # SQLite's driver raises a plain OverflowError for an integer beyond 64 bits: the input's fault.
+    log.warning("a number beyond the database's range", extra={"error": str(exc)})
+    return problem_response(422, "invalid_value", "a number is out of the range the database can store")
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     return internal_error(request, exc)
 
@@ -174,4 +180,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(DBAPIError, _db_error)
     app.add_exception_handler(PoolTimeout, _pool_timeout)
+    app.add_exception_handler(OverflowError, _overflow)
     app.add_exception_handler(Exception, _unexpected)

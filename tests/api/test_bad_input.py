@@ -233,3 +233,11 @@ def test_an_evidence_hold_is_bounded_unless_a_supervisor_gives_a_reason(env: Env
     kept = env.client.post("/api/v1/footage/holds", json=hold, headers=env.token(supervisor))
     assert kept.status_code == 201, kept.text
     assert "court case" in kept.json()["note"]
+
+
+def test_an_integer_beyond_64_bits_in_a_body_is_422_not_500(env: Env) -> None:
+    """Found by the fuzzer: a body id no schema bounds (incident transfer's unit) overflowed SQLite's driver."""
+    leader = env.user(Role.SHIFT_LEADER)
+    body = {"link_days": None, "unit_id": 2101391176870518809643135795200, "note": ""}
+    response = env.client.post("/api/v1/incidents/1/transfer", json=body, headers=env.token(leader))
+    assert response.status_code in (404, 422), response.text
