@@ -8,6 +8,9 @@ from sqlalchemy import func, select
 from access.roles import Role
 from access.users.models import User
 from tests.support.app_env import Env
+from tests.support.own_pg import own_pg_url
+
+__all__ = ["own_pg_url"]  # the fixture, imported for pytest
 
 
 def _user_count(env: Env) -> int:
@@ -130,8 +133,8 @@ def test_ids_out_of_range_are_422_on_sqlite(env: Env, alert_id: str) -> None:
 
 
 @pytest.mark.postgres
-def test_ids_out_of_range_are_422_on_postgresql_never_503(make_env, pg_url: str, pg_engine) -> None:
-    env = make_env(pg_url)
+def test_ids_out_of_range_are_422_on_postgresql_never_503(make_env, own_pg_url: str) -> None:
+    env = make_env(own_pg_url)
     operator = env.user(Role.OPERATOR)
     for alert_id in ("2147483648", "99999999999999999999"):
         response = env.client.get(f"/api/v1/alerts/{alert_id}", headers=env.token(operator))

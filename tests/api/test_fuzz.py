@@ -10,26 +10,21 @@ the connection open or reach out to the fuzzed addresses; they have their own te
 from __future__ import annotations
 
 import os
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import hypothesis.strategies as st
-import psycopg
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
-from sqlalchemy import make_url
 
 from access.roles import Role
-from db.session import make_engine
-from runtime.migrate import upgrade
-from tests.conftest import PG_ADMIN_URL, make_settings
 from tests.support.app_env import Env
+from tests.support.own_pg import own_pg_url as _own_pg_url  # noqa: F401 - the fixture, for pytest
 
 pytestmark = pytest.mark.slow
 
@@ -120,22 +115,6 @@ def test_fuzz_the_whole_api_on_sqlite(env: Env) -> None:
     counts = fuzz(env)
     _report("sqlite", counts)
     assert counts["5xx"] == 0 and counts["requests"] > 100
-
-
-@pytest.fixture
-def own_pg_url() -> Iterator[str]:
-    """A migrated PostgreSQL database of its own: the fuzzer writes random rows other tests must not see."""
-    name = f"cr_fuzz_{uuid.uuid4().hex[:10]}"
-    admin = make_url(PG_ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(make_settings(url).database)
-    upgrade(engine)
-    engine.dispose()
-    yield url
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.postgres
