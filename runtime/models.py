@@ -11,6 +11,7 @@ from db.base import Base
 from db.chain import ChainHead
 from db.outbox import Delivery, OutboxMessage
 from devices.camera.models import Camera
+from devices.worker.models import CaptureWorker
 from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, MaintenanceCheck
 from reports.models import StoredReport
 from shift_logs.duty_log.models import DutyEntry
@@ -29,6 +30,7 @@ __all__ = [
     "AuthToken",
     "Base",
     "Camera",
+    "CaptureWorker",
     "ChainHead",
     "Delivery",
     "DutyEntry",
