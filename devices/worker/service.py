@@ -31,7 +31,7 @@ def live_weights(session: Session, *, since: dt.datetime) -> dict[str, float]:
     rows = session.execute(
         select(CaptureWorker.worker_id, CaptureWorker.weight).where(CaptureWorker.heartbeat_at >= since)
     )
-    return {worker_id: weight for worker_id, weight in rows}
+    return {row.worker_id: row.weight for row in rows}
 
 
 def list_(session: Session) -> list[CaptureWorker]:
