@@ -17,11 +17,13 @@ from api.console.shift_logs import router as shift_console_router
 from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
+from api.notify import Notifier
 from api.routes import alerts, audit, auth, cameras, console_status, health, users
 from api.routes.camera_onvif import router as camera_onvif_router
 from api.routes.duty_rules import router as duty_rules_router
 from api.routes.footage import router as footage_router
 from api.routes.footage_media import router as footage_media_router
+from api.routes.internal_live import router as internal_live_router
 from api.routes.maintenance import router as maintenance_router
 from api.routes.ptz import router as ptz_router
 from api.routes.reports_all import router as reports_router
@@ -41,11 +43,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or SystemClock(),
+        notifier=Notifier(settings.database.url),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        if ctx.notifier is not None:
+            ctx.notifier.stop()
 
     app = FastAPI(
         title="controlroom",
@@ -72,6 +77,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(footage_media_router)
     app.include_router(footage_console_router)
     app.include_router(ptz_router)
+    app.include_router(internal_live_router)
     app.include_router(camera_onvif_router)
     app.include_router(maintenance_router)
     app.include_router(reports_router)

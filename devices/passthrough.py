@@ -149,6 +149,11 @@ class PacketHub:
         with self._lock:
             return len(self._viewers)
 
+    def close(self) -> None:
+        """End every viewer (the camera is no longer read here: its viewers reconnect elsewhere)."""
+        with self._lock:
+            self._end_all()
+
     def _end_all(self) -> None:
         for viewer in self._viewers:
             with contextlib.suppress(queue.Full):

@@ -138,7 +138,7 @@ class CaptureRuntime:
             urls = {name: cameras.stream_url(c, self.box, sub=True) for name, c in owned.items()}
         for name in set(self._runs) - set(owned):
             self.supervisor.remove(name)
-            del self._runs[name]
+            self._runs.pop(name).hub.close()  # live viewers reconnect and find the new owner
         for name, camera in owned.items():
             if name not in self._runs:
                 self._add(camera, urls[name])
@@ -343,6 +343,10 @@ class CaptureRuntime:
                 hub.leave(viewer)
 
         return chunks()
+
+    def reads(self, camera_name: str) -> bool:
+        """True while this worker reads the camera (holds its lease)."""
+        return camera_name in self._runs
 
     def snapshot_jpeg(self, camera_name: str, width: int | None = None) -> bytes | None:
         """The camera's latest frame as JPEG (colour, privacy masks blanked, at most `width` wide), or None;

@@ -58,9 +58,9 @@ def stream_alerts(
     """Server-Sent Events of every alert change; reconnect with Last-Event-ID to miss nothing."""
     resume = last_event_id or ""
     start = int(resume) if resume.isdigit() else after or 0  # a reconnecting EventSource sends Last-Event-ID
-    factory = get_context(request).session_factory
+    ctx = get_context(request)
     return StreamingResponse(
-        alert_events(factory, after=start),
+        alert_events(ctx.session_factory, after=start, notifier=ctx.notifier),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
