@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
+from sqlalchemy.orm import Session
 
 from api.context import AppContext
-from db.session import session_scope
 from devices.worker import service as workers
 
 __all__ = ["INTERNAL_HEADER", "open_stream", "snapshot", "worker_address"]
@@ -26,10 +26,10 @@ log = logging.getLogger(__name__)
 INTERNAL_HEADER = "X-Controlroom-Internal"
 
 
-def worker_address(ctx: AppContext, camera_name: str) -> str | None:
-    """The internal address of the live worker holding `camera_name`, unless that is this process."""
-    with session_scope(ctx.session_factory) as session:
-        address = workers.address_of(session, camera_name=camera_name, now=ctx.clock.now())
+def worker_address(ctx: AppContext, session: Session, camera_name: str) -> str | None:
+    """The internal address of the live worker holding `camera_name`, unless that is this process (read in
+    the request's own transaction: on SQLite a second one would wait for it)."""
+    address = workers.address_of(session, camera_name=camera_name, now=ctx.clock.now())
     if not address or address == ctx.settings.worker.advertise_url:
         return None
     return address
@@ -43,9 +43,9 @@ def _headers(ctx: AppContext) -> dict[str, str]:
     return {INTERNAL_HEADER: ctx.settings.worker.internal_secret.get_secret_value()}
 
 
-def snapshot(ctx: AppContext, camera_name: str, width: int | None) -> bytes | None:
+def snapshot(ctx: AppContext, session: Session, camera_name: str, width: int | None) -> bytes | None:
     """The camera's latest JPEG from the worker that reads it, or None (nobody reads it, or no picture)."""
-    address = worker_address(ctx, camera_name)
+    address = worker_address(ctx, session, camera_name)
     if address is None:
         return None
     params = {"width": width} if width else {}
@@ -60,11 +60,11 @@ def snapshot(ctx: AppContext, camera_name: str, width: int | None) -> bytes | No
 
 
 def open_stream(
-    ctx: AppContext, camera_name: str, what: str, params: dict[str, str] | None = None
+    ctx: AppContext, session: Session, camera_name: str, what: str, params: dict[str, str] | None = None
 ) -> tuple[Iterator[bytes], str] | None:
     """Open `what` ("mjpeg" or "live.mp4") on the worker that reads the camera; return the relayed chunks
     and the content type, or None when no worker serves it right now."""
-    address = worker_address(ctx, camera_name)
+    address = worker_address(ctx, session, camera_name)
     if address is None:
         return None
     client = httpx.Client(timeout=httpx.Timeout(10, read=30))

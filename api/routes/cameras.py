@@ -104,7 +104,7 @@ def read_camera_snapshot(
     if ctx.live is not None and ctx.live.reads(camera.name):
         jpeg = ctx.live.snapshot_jpeg(camera.name, width)
     else:
-        jpeg = live_proxy.snapshot(ctx, camera.name, width)
+        jpeg = live_proxy.snapshot(ctx, session, camera.name, width)
     if jpeg is None:
         raise NotFound(f"no picture from camera {camera.name!r} yet")
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
@@ -127,7 +127,7 @@ def stream_camera_mjpeg(
             media_type=f"multipart/x-mixed-replace; boundary={MJPEG_BOUNDARY}",
             headers={"Cache-Control": "no-store"},
         )
-    relayed = live_proxy.open_stream(ctx, camera.name, "mjpeg", {"fps": str(fps)})
+    relayed = live_proxy.open_stream(ctx, session, camera.name, "mjpeg", {"fps": str(fps)})
     if relayed is None:
         raise Unavailable(f"camera {camera.name!r} is not read by any worker right now")
     chunks, media_type = relayed
@@ -146,7 +146,7 @@ def stream_camera_live_mp4(camera_id: int, request: Request, session: SessionDep
     if ctx.live is not None and ctx.live.reads(camera.name):
         chunks = ctx.live.live_fmp4(camera.name)
     else:
-        relayed = live_proxy.open_stream(ctx, camera.name, "live.mp4")
+        relayed = live_proxy.open_stream(ctx, session, camera.name, "live.mp4")
         chunks = relayed[0] if relayed is not None else None
     if chunks is None:
         raise NotFound(f"no compressed video from camera {camera.name!r} yet: use the MJPEG stream")
