@@ -49,13 +49,12 @@ class Notifier:
         """How many notifications of `channel` arrived so far (read before a catch-up read)."""
         return self._generation[channel]
 
-    async def wait(self, channel: str, *, seen: int, within_s: float) -> None:
+    async def wait(self, channel: str, *, seen: int, within_s: float, poll_s: float | None = None) -> None:
         """Return when `channel` was notified after generation `seen`, or after the fallback timer (at most
-        `within_s`); without a listening connection after the plain timer."""
+        `within_s`); without a listening connection after the plain timer (`poll_s`, default the
+        notifier's), or as soon as the listening connection comes up."""
         self._ensure_started()
-        if not self.listening:
-            await anyio.sleep(min(self.poll_s, within_s))
-            return
+        limit = self.fallback_s if self.listening else poll_s or self.poll_s
         event = asyncio.Event()
         entry = (asyncio.get_running_loop(), event)
         with self._lock:
@@ -63,7 +62,7 @@ class Notifier:
                 return
             self._waiters[channel].add(entry)
         try:
-            with anyio.move_on_after(min(self.fallback_s, within_s)):
+            with anyio.move_on_after(min(limit, within_s)):
                 await event.wait()
         finally:
             with self._lock:

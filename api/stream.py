@@ -103,7 +103,8 @@ async def alert_events(
             await anyio.sleep(poll_s)
         else:
             # a gap in the ids may be an uncommitted change: look again soon rather than on the fallback
-            await notifier.wait(ALERTS, seen=seen, within_s=poll_s * 4 if cursor.waiting else heartbeat_s)
+            wait_s = poll_s * 4 if cursor.waiting else heartbeat_s
+            await notifier.wait(ALERTS, seen=seen, within_s=wait_s, poll_s=poll_s)
 
 
 def _camera_states(factory: SessionFactory) -> str:
@@ -129,10 +130,7 @@ async def camera_events(
         if time.monotonic() - last_beat > heartbeat_s:
             last_beat = time.monotonic()
             yield b": keep-alive\n\n"
-        if notifier.listening:
-            await notifier.wait(CAMERAS, seen=seen, within_s=heartbeat_s)
-        else:
-            await anyio.sleep(poll_s)
+        await notifier.wait(CAMERAS, seen=seen, within_s=heartbeat_s, poll_s=poll_s)
 
 
 async def mjpeg_frames(live: LiveView, camera_name: str, fps: float) -> AsyncIterator[bytes]:
