@@ -145,14 +145,18 @@ def _capacity(args: argparse.Namespace) -> None:
         server.stop()
 
 
-def _hd_server(args: argparse.Namespace) -> RtspServer:
+def _hd_server(args: argparse.Namespace, *, active: bool) -> RtspServer:
+    """The 1080p25 mounts (clips made once, a few minutes each): `quiet`, and `active` when asked."""
     quiet = make_person_clip("bench1080q", seconds=60, fps=25, enter_at=10_000, size=(1920, 1080))
-    active = make_person_clip("bench1080a", seconds=60, fps=25, enter_at=args.warmup + 2, size=(1920, 1080))
-    return RtspServer(["--file", f"quiet={quiet}", "--file", f"active={active}"]).start()
+    mounts = ["--file", f"quiet={quiet}"]
+    if active:
+        clip = make_person_clip("bench1080a", seconds=60, fps=25, enter_at=args.warmup + 2, size=(1920, 1080))
+        mounts += ["--file", f"active={clip}"]
+    return RtspServer(mounts).start()
 
 
 def _quiet(args: argparse.Namespace) -> None:
-    server = _hd_server(args)
+    server = _hd_server(args, active=False)
     try:
         n = args.quiet_count
         urls = [server.url("quiet")] * n
@@ -169,7 +173,7 @@ def _quiet(args: argparse.Namespace) -> None:
 
 
 def _mixed(args: argparse.Namespace) -> None:
-    server = _hd_server(args)
+    server = _hd_server(args, active=True)
     try:
         print(
             f"{os.cpu_count()} cores; 1920x1080 25 fps H.264 (1 s GOP), 10 % of the cameras active (a person"
