@@ -1,10 +1,12 @@
 """Three capture workers and two API processes on one PostgreSQL database, 12 cameras on the real RTSP test
 server: fair shares, `kill -9` of a worker, its cameras read again by the others within lease_s + 5 s, no
 alert lost or doubled between the outbox and Mosquitto, the duty and audit chains intact, and a tile and an
-SSE stream on either API process working through the failover."""
+SSE stream on either API process working through the failover, and recording going on with the new owner
+(the hand-over a gap in the footage index)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import queue
 import threading
@@ -28,6 +30,8 @@ from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
+from footage import segments
+from footage.models import Segment
 from runtime.migrate import upgrade
 from shift_logs.duty_log import service as duty_log
 from tests.conftest import PG_ADMIN_URL, make_settings
@@ -106,7 +110,12 @@ def _seed(engine: Engine, rtsp: RtspServer) -> tuple[dict[str, str], dict[str, i
     factory = make_session_factory(engine)
     box = CredentialBox(SERVER_KEY)
     cams = [
-        CameraConfig(name=n, url=rtsp.url(n), key=i < 3, detect={"fps": 5})  # type: ignore[arg-type]
+        CameraConfig(
+            name=n,
+            url=rtsp.url(n),
+            key=i < 3,
+            detect={"fps": 5},  # type: ignore[arg-type]
+        )
         for i, n in enumerate(CAMERAS)
     ]
     with session_scope(factory) as s:
@@ -131,6 +140,7 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
                 "mqtt": {"enabled": True, "topic_prefix": mqtt.prefix},
                 "delivery": {"interval_s": 0.5},
                 "alerts": {"cooldown_s": 0},
+                "footage": {"segment_s": 2},
             },
         )
         with cluster:
@@ -142,17 +152,22 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
 
             victims = {n for n, w in _holders(engine).items() if w == "w3"}
             watched = sorted(victims)[0]
+            with session_scope(make_session_factory(engine)) as s:  # recorded: followed across the hand-over
+                cameras.require_by_name(s, watched).recording = {"mode": "continuous"}
             sse = [Sse(f"{base}/api/v1/alerts/stream", headers) for base in api]
             for listener in sse:
                 listener.start()
             with httpx.Client(headers=headers, timeout=10) as http:
                 for base in api:  # a tile of a camera w3 reads, through either API process
                     _wait(lambda b=base: _tile(http, b, ids[watched]), 20, f"tile via {base}")
-                killed_at = time.monotonic()
+                _wait(lambda: _recorded_after(engine, ids[watched], None), 20, "w3 recording")
+                killed_at, killed_wall = time.monotonic(), utcnow()
                 cluster.kill("w3")
-                took = _wait(lambda: _all_read_elsewhere(http, api, ids, victims, engine), 30, "failover")
+                seen: dict[str, float] = {}
+                took = _wait(lambda: _read_elsewhere(http, api, ids, victims, engine, seen), 30, "failover")
                 assert took <= LEASE_S + 5, (
-                    f"{len(victims)} cameras read again only {took:.1f} s after kill -9"
+                    f"{len(victims)} cameras read again only {took:.1f} s after kill -9: "
+                    + ", ".join(f"{n} {at - killed_at:.1f} s" for n, at in sorted(seen.items()))
                 )
                 for base in api:
                     assert _tile(http, base, ids[watched])
@@ -161,6 +176,7 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
                 for i, base in enumerate(api):  # both API processes write to the chains at once
                     entry = {"post_id": post_id, "kind": "observation", "text": f"failover seen via {i}"}
                     assert http.post(f"{base}/api/v1/duty-log", json=entry).status_code == 201
+            _wait(lambda: _recorded_after(engine, ids[watched], killed_wall), 20, "recording resumed")
             _wait(lambda: _undelivered(engine) == 0, 20, "outbox sent")
             time.sleep(1.5)
         received = _drain(mqtt)
@@ -172,6 +188,11 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
             created = s.scalars(select(AlertChange).where(AlertChange.action == "created")).all()
             assert len(created) == len(s.scalars(select(Alert)).all())
             assert audit.verify(s).broken is None
+            stretches = segments.spans(
+                s, camera_id=ids[watched], start=killed_wall - dt.timedelta(minutes=5), end=utcnow()
+            )
+            assert len(stretches) >= 2, stretches  # recording went on with the new owner, the gap shows
+            assert stretches[0].end <= killed_wall + dt.timedelta(seconds=1) < stretches[-1].start
             reports = duty_log.verify_all(s)
             assert reports and all(r.ok for r in reports) and sum(r.checked for r in reports) >= 2
         engine.dispose()
@@ -186,13 +207,28 @@ def _tile(http: httpx.Client, base: str, camera_id: int) -> bool:
     return r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
 
 
-def _all_read_elsewhere(
-    http: httpx.Client, api: list[str], ids: dict[str, int], victims: set[str], engine: Engine
+def _read_elsewhere(
+    http: httpx.Client,
+    api: list[str],
+    ids: dict[str, int],
+    victims: set[str],
+    engine: Engine,
+    seen: dict[str, float],
 ) -> bool:
+    """True once every victim camera has a new owner and served a tile; `seen` keeps when each did."""
     holders = _holders(engine)
-    if any(holders[n] in (None, "w3") for n in victims):
-        return False
-    return all(_tile(http, api[i % 2], ids[n]) for i, n in enumerate(sorted(victims)))
+    for i, name in enumerate(sorted(victims - set(seen))):
+        if holders[name] not in (None, "w3") and _tile(http, api[i % 2], ids[name]):
+            seen[name] = time.monotonic()
+    return set(seen) == victims
+
+
+def _recorded_after(engine: Engine, camera_id: int, after: dt.datetime | None) -> bool:
+    with session_scope(make_session_factory(engine)) as s:
+        stmt = select(Segment.id).where(Segment.camera_id == camera_id)
+        if after is not None:
+            stmt = stmt.where(Segment.start > after)
+        return s.scalars(stmt.limit(1)).first() is not None
 
 
 def _undelivered(engine: Engine) -> int:
