@@ -147,7 +147,8 @@ def _capacity(args: argparse.Namespace) -> None:
 
 def _hd_server(args: argparse.Namespace, *, active: bool) -> RtspServer:
     """The 1080p25 mounts (clips made once, a few minutes each): `quiet`, and `active` when asked."""
-    quiet = make_person_clip("bench1080q", seconds=60, fps=25, enter_at=10_000, size=(1920, 1080))
+    gop = round(args.gop_s * 25) if args.gop_s != 1 else None
+    quiet = make_person_clip("bench1080q", seconds=60, fps=25, enter_at=10_000, size=(1920, 1080), gop=gop)
     mounts = ["--file", f"quiet={quiet}"]
     if active:
         clip = make_person_clip("bench1080a", seconds=60, fps=25, enter_at=args.warmup + 2, size=(1920, 1080))
@@ -205,6 +206,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--quiet", action="store_true", help="1080p25 CPU per camera: quiet vs fully decoded")
     parser.add_argument("--quiet-count", type=int, default=4)
+    parser.add_argument("--gop-s", type=float, default=1, help="keyframe interval of the quiet 1080p clip")
     parser.add_argument(
         "--mixed", default="", help="camera counts for 1080p25 with 10 %% active, e.g. 16,24,32"
     )
