@@ -47,8 +47,8 @@ from devices.camera import service as cameras  # noqa: E402
 from devices.credentials import CredentialBox  # noqa: E402
 from runtime.capture import CaptureRuntime  # noqa: E402
 from runtime.migrate import upgrade  # noqa: E402
-from tests.support.peers import RtspServer  # noqa: E402
-from tests.support.scene import make_person_clip  # noqa: E402
+from testkit.media import make_person_clip  # noqa: E402
+from testkit.rtsp import RtspServer  # noqa: E402
 
 ANALYSIS_FPS = 5
 

@@ -35,8 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 from sqlalchemy import select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
+from access.auth import issue_api_token  # noqa: E402
 from access.roles import Role  # noqa: E402
+from access.users import service as users  # noqa: E402
 from alerts import service as alerts  # noqa: E402
 from alerts.models import Priority  # noqa: E402
 from api.app import create_app  # noqa: E402
@@ -48,11 +51,10 @@ from devices.camera import service as cameras  # noqa: E402
 from devices.camera.models import Camera  # noqa: E402
 from devices.credentials import CredentialBox  # noqa: E402
 from runtime.migrate import upgrade  # noqa: E402
-from tests.factories.access import make_api_token, make_user  # noqa: E402
-from tests.support.cluster import SERVER_KEY, Cluster, fresh_pg_database  # noqa: E402
-from tests.support.live_server import LiveServer  # noqa: E402
-from tests.support.peers import RtspServer  # noqa: E402
-from tests.support.scene import make_person_clip  # noqa: E402
+from testkit.cluster import SERVER_KEY, Cluster, fresh_pg_database  # noqa: E402
+from testkit.live_server import LiveServer  # noqa: E402
+from testkit.media import make_person_clip  # noqa: E402
+from testkit.rtsp import RtspServer  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -101,8 +103,7 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
 
     stream_module._fetch = counted  # type: ignore[assignment]
     with session_scope(factory) as s:
-        user = make_user(s, username=f"bench{int(notify)}{os.getpid()}", roles=(Role.OPERATOR,))
-        headers = {"Authorization": f"Bearer {make_api_token(s, user)}"}
+        headers = _bearer(s, f"bench{int(notify)}{os.getpid()}")
         start = s.scalar(select(alerts.AlertChange.id).order_by(alerts.AlertChange.id.desc()).limit(1)) or 0
     received: dict[int, float] = {}
     committed: dict[int, float] = {}
@@ -149,6 +150,13 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
     return [received[i] - committed[i] for i in committed if i in received], idle_reads_per_min
 
 
+def _bearer(session: Session, username: str) -> dict[str, str]:
+    """A fresh operator and a bearer token for it."""
+    user = users.create(session, username=username, password="a long bench password", roles=(Role.OPERATOR,))
+    token = issue_api_token(session, user=user, name="bench", days=1)
+    return {"Authorization": f"Bearer {token.secret}"}
+
+
 def _pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else float("nan")  # type: ignore[index]
 
@@ -175,8 +183,7 @@ def main() -> None:
             cams = [CameraConfig(name=n, url=server.url("cam"), detect={"fps": 5}) for n in names]  # type: ignore[arg-type]
             with session_scope(factory) as s:
                 cameras.import_config(s, cameras=cams, box=box)
-                user = make_user(s, username="olga", roles=(Role.OPERATOR,))
-                headers = {"Authorization": f"Bearer {make_api_token(s, user)}"}
+                headers = _bearer(s, "olga")
                 ids = {c.name: c.id for c in s.scalars(select(Camera))}
             print(
                 f"{os.cpu_count()} cores; {args.cameras} cameras 1280x720 10 fps, 3 workers, lease_s {args.lease}"

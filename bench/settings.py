@@ -1,5 +1,8 @@
-"""Settings for benchmarks: built from the values given only, never from `CONTROLROOM_*` variables, so a
-benchmark measures the same thing whatever the shell it runs in has set."""
+"""Settings for benchmarks, built from the values a benchmark gives and nothing else.
+
+A benchmark never reads `CONTROLROOM_*` or a config file: with `CONTROLROOM_DATABASE__URL` set on a site's
+machine, the service's settings would point a benchmark's fake alerts and users at the real database.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from config.settings import Settings
 __all__ = ["bench_settings"]
 
 
-class _BenchSettings(Settings):
+class _OnlyGiven(Settings):
+    """The service's settings model, with the environment and dotenv sources switched off."""
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -27,5 +32,5 @@ class _BenchSettings(Settings):
 
 
 def bench_settings(**values: Any) -> Settings:
-    """Settings from `values` and the defaults, ignoring the environment."""
-    return _BenchSettings(**values)
+    """Settings from `values` and the defaults only (never the environment or a config file)."""
+    return _OnlyGiven(**values)

@@ -11,15 +11,16 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from config.alerting import AlertSettings, DeliverySettings, MqttSettings
 from config.cameras import CameraConfig
-from config.duty_rules import DutyRulesSettings
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.reports import ReportSettings
 
 __all__ = [
+    "DEFAULT_RULES_FILE",
     "AuthSettings",
     "CameraControlSettings",
     "DatabaseSettings",
+    "DutyRulesSettings",
     "LoggingSettings",
     "Settings",
     "SiteSettings",
@@ -27,6 +28,19 @@ __all__ = [
 ]
 
 PLACEHOLDER_SECRET = "change-me"
+DEFAULT_RULES_FILE = Path(__file__).with_name("duty_rules.yaml")
+ChangeRole = Literal["admin", "supervisor"]
+
+
+class DutyRulesSettings(BaseModel):
+    """Where the rule file is and who may change the rules (the rules themselves: `shift_logs.rules.model`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: Path | None = Field(default=None, description="Rule file; empty = the packaged default.")
+    change_roles: list[ChangeRole] = Field(
+        default_factory=lambda: list[ChangeRole](["admin"]), description="Roles that may change the rules."
+    )
 
 
 class _Section(BaseModel):
@@ -36,10 +50,10 @@ class _Section(BaseModel):
 class DatabaseSettings(_Section):
     """Where the data lives: SQLite (embedded default) or PostgreSQL."""
 
-    url: str = Field(
-        default="",
-        description="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user@host/db; "
-        "empty means SQLite in data_dir.",
+    url: SecretStr = Field(
+        default=SecretStr(""),
+        description="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user:password@host/db; "
+        "empty means SQLite in data_dir. A secret (it may hold a password): masked in repr and logs.",
     )
     pool_size: int = Field(default=10, ge=1, le=200, description="Connections kept open (PostgreSQL).")
     connect_timeout_s: float = Field(default=5.0, gt=0, le=120, description="Give up connecting after this.")
@@ -47,8 +61,9 @@ class DatabaseSettings(_Section):
 
     @field_validator("url")
     @classmethod
-    def _known_backend(cls, value: str) -> str:
-        if value and not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+    def _known_backend(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value()
+        if url and not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
             raise ValueError("must start with sqlite:, postgresql: or postgresql+psycopg:")
         return value
 
@@ -208,8 +223,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _sqlite_in_data_dir_by_default(self) -> Self:
-        if not self.database.url:
-            self.database.url = f"sqlite:///{self.data_dir / 'controlroom.db'}"
+        if not self.database.url.get_secret_value():
+            self.database.url = SecretStr(f"sqlite:///{self.data_dir / 'controlroom.db'}")
         return self
 
     @model_validator(mode="after")

@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import store as duty_rules
-from access.duty_rules.evaluate import ApprovalFacts
 from access.roles import Role
 from access.users.models import User
 from config.footage import FootageSettings
 from core.clock import utcnow
 from core.errors import Forbidden
+from db import lookup
 from devices.camera import service as cameras
 from footage.errors import GrantRefused, RequestAlreadyDecided, RequestNotFound, SamePerson
 from footage.models import AccessRequest, RequestState
 from footage.ranges import check_range
+from shift_logs.rules import store as duty_rules
+from shift_logs.rules.evaluate import ApprovalFacts
 
 __all__ = [
     "DECIDE_ROLES",
@@ -51,10 +52,9 @@ class AccessBasis:
 
 def require(session: Session, request_id: int) -> AccessRequest:
     """The request with `request_id`, or RequestNotFound."""
-    request = session.get(AccessRequest, request_id)
-    if request is None:
-        raise RequestNotFound(f"no footage-access request with id {request_id}")
-    return request
+    return lookup.require(
+        session, AccessRequest, request_id, error=RequestNotFound, what="footage-access request"
+    )
 
 
 def file_request(

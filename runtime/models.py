@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import footage.models  # noqa: F401 - registers the footage tables
 from access.audit.models import AuditEntry
-from access.duty_rules.models import DutyRuleVersion
 from access.users.models import AuthToken, User, UserRole
 from alerts.models import Alert, AlertChange, AlertSnapshot
 from db.base import Base
@@ -18,7 +17,7 @@ from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
 from shift_logs.incident.models import Incident
 from shift_logs.roster.models import LeaveRequest, Post, Presence, PresenceFlag, RosterEntry, Shift
-from shift_logs.rules.models import RulesConfirmation, Violation, ViolationResolution
+from shift_logs.rules.models import DutyRuleVersion, RulesConfirmation, Violation, ViolationResolution
 from shift_logs.task.models import Task
 from shift_logs.visitor.models import Visit
 

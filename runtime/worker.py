@@ -13,9 +13,7 @@ from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from access.duty_rules import store as duty_rules
 from alerts import service as alerts
-from config.duty_rules import alert_settings_from
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
@@ -29,8 +27,9 @@ from runtime.ptz_home import ReturnHomeJob
 from shift_logs.incident import service as incidents
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
-from shift_logs.roster import watch as presence_watch
+from shift_logs.rules import store as duty_rules
 from shift_logs.rules.live import evaluate_live
+from shift_logs.rules.model import alert_settings_from
 
 __all__ = ["Worker"]
 
@@ -77,10 +76,10 @@ class Worker:
             evaluate_live(session, self.clock.now(), self.settings)
 
     def watch_posts(self) -> None:
-        """Flag unstaffed posts, late check-ins, inactivity, late handovers, overdue incidents (R5, D5); route alerts."""
+        """Flag overdue incidents (D5) and route alerts to whoever carries each post (the duty rules, not this
+        job, check unstaffed posts, inactivity and late handovers)."""
         with session_scope(self.factory) as session:
             now = self.clock.now()
-            presence_watch.scan(session, now=now, alert_settings=self.settings.alerts)
             incidents.flag_overdue(session, now=now)
             presence.route_open_alerts(session, now=now)
 

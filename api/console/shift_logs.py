@@ -19,7 +19,7 @@ from core.errors import Invalid
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.duty_log.schemas import WRITABLE_KINDS
-from shift_logs.roster import presence, watch
+from shift_logs.roster import flags, presence
 from shift_logs.roster import service as roster
 from shift_logs.roster.models import LeaveState
 from shift_logs.rules import service as duty_rules
@@ -127,7 +127,7 @@ def roster_page(
         mine=presence.open_presence(session, user_id=token.user.id),
         posts=roster.list_posts(session),
         leave=presence.list_leave(session, states=(LeaveState.REQUESTED, LeaveState.APPROVED)),
-        flags=watch.list_flags(session, since=start) if leader else [],
+        flags=flags.list_flags(session, since=start) if leader else [],
         leader=leader,
         shifts=roster.list_shifts(session, limit=20, offset=0, since=start)[0],
         people=people,

@@ -49,7 +49,7 @@ def stream_camera_states(request: Request) -> StreamingResponse:
     """Server-Sent Events: the health, owning worker and decode mode of every enabled camera, sent again
     whenever one of them changes."""
     ctx = get_context(request)
-    notifier = ctx.notifier or Notifier(ctx.settings.database.url)
+    notifier = ctx.notifier or Notifier(ctx.settings.database.url.get_secret_value())
     return StreamingResponse(
         camera_events(ctx.session_factory, notifier=notifier),
         media_type="text/event-stream",

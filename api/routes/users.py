@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from access.roles import Role
+from access.users import admin as accounts
 from access.users import service as users
 from access.users.schemas import UserCreate, UserRead, UserUpdate
 from api.deps import Allow, SessionDep, SettingsDep
@@ -50,10 +51,13 @@ def read_user(user_id: int, session: SessionDep) -> UserRead:
 
 @router.patch("/{user_id}", response_model=UserRead)
 def update_user(user_id: int, body: UserUpdate, session: SessionDep) -> UserRead:
-    """Change a user's name, roles, language, or disable them (which ends their sessions)."""
+    """Change a user's name, roles, language, or disable them (which ends their sessions); 409 when it
+    would leave no enabled admin."""
+    user = users.require(session, user_id)
+    accounts.check_admin_remains(session, user=user, roles=body.roles, disabled=body.disabled)
     user = users.update(
         session,
-        user=users.require(session, user_id),
+        user=user,
         display_name=body.display_name,
         roles=body.roles,
         disabled=body.disabled,

@@ -17,6 +17,7 @@ from config.settings import Settings
 from core.errors import ConfigError, ControlroomError, Unavailable
 from db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
 from runtime.migrate import current_revisions, head_revisions
+from shift_logs.rules.model import load_duty_rules
 
 __all__ = ["EXIT_UNAVAILABLE", "Database", "fail", "load", "open_database", "state"]
 
@@ -41,11 +42,13 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def load(**overrides: object) -> Settings:
-    """Load the settings or exit 2 with the key paths that are wrong."""
+    """Load the settings and check the duty-rule file, or exit 2 with the key paths that are wrong."""
     try:
-        return load_settings(state.config, **overrides)
+        settings = load_settings(state.config, **overrides)
+        load_duty_rules(settings.duty_rules.file)
     except ConfigError as exc:
         fail(exc.message)
+    return settings
 
 
 @dataclass

@@ -52,6 +52,17 @@ def _import_cameras(settings: Settings, database: Database) -> None:
         typer.echo(f"cameras from the config: {', '.join(changed)}")
 
 
+def _adopt_rule_file(settings: Settings, database: Database) -> None:
+    """Store the (already validated) rule file as a version before serving, if it is new or changed."""
+    from shift_logs.rules.model import load_duty_rules
+    from shift_logs.rules.store import sync_from_file
+
+    with database.session() as session:
+        row = sync_from_file(session, load_duty_rules(settings.duty_rules.file), now=utcnow())
+        if row is not None:
+            typer.echo(f"duty rules from the file: version {row.version}")
+
+
 def _run(settings: Settings, database: Database, host: str, port: int) -> None:
     import uvicorn  # heavy: imported only by the serving commands
 
@@ -60,6 +71,7 @@ def _run(settings: Settings, database: Database, host: str, port: int) -> None:
 
     configure_logging(settings.logging.level, json_format=settings.logging.json_format)
     _import_cameras(settings, database)
+    _adopt_rule_file(settings, database)
     app = create_app(settings, engine=database.engine)
     worker = Worker(settings, database.factory)
     app.state.ctx.live = worker.capture

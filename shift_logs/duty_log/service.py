@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from access.users.models import User
 from core.hashchain import ChainBreak
+from db import lookup
 from db.chain import ChainHead, append_entry, head_of, verify_chain
 from shift_logs.duty_log.errors import DutyEntryNotFound, InvalidCorrection
 from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
@@ -63,10 +64,7 @@ def write(
 
 def require(session: Session, entry_id: int) -> DutyEntry:
     """Return the entry with `entry_id`, or raise DutyEntryNotFound."""
-    entry = session.get(DutyEntry, entry_id)
-    if entry is None:
-        raise DutyEntryNotFound(f"no duty-log entry with id {entry_id}")
-    return entry
+    return lookup.require(session, DutyEntry, entry_id, error=DutyEntryNotFound, what="duty-log entry")
 
 
 def correct(session: Session, *, entry_id: int, text: str, author: User, now: dt.datetime) -> DutyEntry:

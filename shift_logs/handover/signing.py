@@ -26,7 +26,7 @@ from shift_logs.handover.errors import (
 )
 from shift_logs.handover.models import Handover, HandoverState, Verdict
 from shift_logs.handover.service import content_hash, refresh_items, require
-from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
+from shift_logs.rules import store as rule_versions
 from shift_logs.task import service as tasks
 
 __all__ = ["accept", "countersign", "sign"]
@@ -57,7 +57,6 @@ def sign(
     signer: User,
     password: str,
     now: dt.datetime,
-    policy: ShiftPolicy = DEFAULT_POLICY,
 ) -> Handover:
     """The outgoing operator signs: the content is frozen, hashed and bound to the duty log's head."""
     handover = require(session, handover_id)
@@ -79,7 +78,10 @@ def sign(
     handover.log_head_hash = head.hash if head else None
     handover.content_hash = content_hash(handover)
     handover.outgoing_signed_at, handover.state = now, HandoverState.SIGNED
-    handover.late = handover.due_at is not None and now > handover.due_at + policy.handover_grace
+    grace = dt.timedelta(
+        minutes=rule_versions.in_force(session, now).rules.handover_lead.params.grace_minutes
+    )
+    handover.late = handover.due_at is not None and now > handover.due_at + grace
     text = (
         f"handover {handover.id} signed by {signer.username} (outgoing) for {handover.incoming.username}; "
         f"covers entries 1-{handover.log_head_seq}; content sha256 {handover.content_hash}"

@@ -20,6 +20,7 @@ __all__ = [
     "ShiftNotFound",
     "SubstituteNotOnDuty",
     "UnknownCamera",
+    "WrongRoleForPost",
 ]
 
 
@@ -111,3 +112,9 @@ class UnknownCamera(Invalid):
     """A post names a camera that is not registered."""
 
     code = "unknown_camera"
+
+
+class WrongRoleForPost(Invalid):
+    """The person holds none of the roles the post allows."""
+
+    code = "wrong_role_for_post"

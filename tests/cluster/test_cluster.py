@@ -34,10 +34,10 @@ from footage import segments
 from footage.models import Segment
 from runtime.migrate import upgrade
 from shift_logs.duty_log import service as duty_log
+from testkit.cluster import SERVER_KEY, Cluster, fresh_pg_database
 from tests.conftest import PG_ADMIN_URL, make_settings
 from tests.factories.access import make_api_token, make_user
 from tests.factories.shift_logs import make_post
-from tests.support.cluster import SERVER_KEY, Cluster, fresh_pg_database
 from tests.support.mqtt import Subscriber
 from tests.support.peers import RtspServer, missing_peer
 from tests.support.scene import make_person_clip

@@ -21,10 +21,10 @@ from core.clock import utcnow
 from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
 from runtime.migrate import upgrade
+from testkit.cluster import fresh_pg_database
 from tests.conftest import PG_ADMIN_URL, make_settings
 from tests.factories.access import make_api_token, make_user
 from tests.factories.alerts import make_camera
-from tests.support.cluster import fresh_pg_database
 from tests.support.live_server import LiveServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

@@ -1,8 +1,7 @@
 """The one evaluation of the operator duty rules: pure (rule set + facts + now -> violations), no database.
 
 Every place that checks a duty rule (roster edits, check-in, leave, handover, approvals, hold release,
-the live scan) builds one of the facts below and calls `evaluate`. It sits in `access` so that `footage`
-and `maintenance` (below `shift_logs`) can call it too.
+the live evaluation) builds one of the facts below and calls `evaluate`.
 """
 
 from __future__ import annotations
@@ -12,12 +11,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from config.duty_rules import DutyRules, Severity
+from shift_logs.rules.model import DutyRules, Severity
 
 __all__ = [
     "AlertFact",
     "ApprovalFacts",
     "CameraFact",
+    "CheckInFacts",
+    "EndedDuty",
     "Facts",
     "HandoverFacts",
     "LiveFacts",
@@ -79,6 +80,16 @@ class ApprovalFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckInFacts:
+    """Someone checking in now at a post for a duty that started at `starts_at`."""
+
+    post: str
+    user: str
+    roster_ref: str
+    starts_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class HandoverFacts:
     """A handover started by `outgoing` at `now` for a duty ending at `ends_at`."""
 
@@ -101,6 +112,19 @@ class PostWatch:
     last_activity: dt.datetime | None = None
     covered_by_substitute: bool = False
     handover_started: bool = False
+    starts_at: dt.datetime | None = None
+    post_staffed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EndedDuty:
+    """A duty that ended recently, and whether its outgoing operator has signed a handover since it began."""
+
+    post: str
+    rostered: str
+    roster_ref: str
+    ends_at: dt.datetime
+    handed_over: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +152,11 @@ class LiveFacts:
 
     posts: Sequence[PostWatch] = ()
     alerts: Sequence[AlertFact] = ()
+    ended: Sequence[EndedDuty] = ()
     cameras: Sequence[CameraFact] = field(default_factory=tuple)
 
 
-Facts = RosterFacts | ApprovalFacts | HandoverFacts | LiveFacts
+Facts = RosterFacts | ApprovalFacts | CheckInFacts | HandoverFacts | LiveFacts
 Check = Callable[[DutyRules, Facts, dt.datetime], Iterable[Violation]]
 
 
@@ -246,15 +271,33 @@ def _handover_lead(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Vio
             if p.present and not p.handover_started and now > p.ends_at - lead:
                 text = f"{p.rostered} has not started the handover of post {p.post} (duty ends {p.ends_at:%H:%M} UTC)"
                 yield _v(rules, "handover_lead", p.rostered, p.roster_ref, text, p.post)
+        grace = dt.timedelta(minutes=rules.rules.handover_lead.params.grace_minutes)
+        for d in f.ended:
+            if not d.handed_over and now > d.ends_at + grace:
+                text = f"{d.rostered} has not handed over post {d.post} (duty ended {d.ends_at:%H:%M} UTC)"
+                yield _v(rules, "handover_lead", d.rostered, f"late:{d.roster_ref}", text, d.post)
 
 
 def _unstaffed(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
     if not isinstance(f, LiveFacts):
         return
+    grace = dt.timedelta(minutes=rules.rules.min_staff.params.grace_minutes)
     for p in f.posts:
-        if not p.present and not p.covered_by_substitute:
+        if p.present or p.post_staffed or p.covered_by_substitute:
+            continue
+        if p.starts_at is None or now > p.starts_at + grace:
             text = f"post {p.post} is unstaffed: {p.rostered} is rostered but not checked in"
             yield _v(rules, "min_staff", p.rostered, f"live:{p.roster_ref}", text, p.post)
+
+
+def _late_check_in(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
+    if not isinstance(f, CheckInFacts):
+        return
+    grace = dt.timedelta(minutes=rules.rules.min_staff.params.grace_minutes)
+    if now > f.starts_at + grace:
+        minutes = int((now - f.starts_at).total_seconds() // 60)
+        text = f"{f.user} checked in at post {f.post} {minutes} min after the duty started"
+        yield _v(rules, "min_staff", f.user, f"late:{f.roster_ref}", text, f.post)
 
 
 def _inactivity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -315,7 +358,7 @@ def _key_cameras(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Viola
 
 
 _CHECKS: dict[str, tuple[Check, ...]] = {
-    "min_staff": (_min_staff, _unstaffed),
+    "min_staff": (_min_staff, _unstaffed, _late_check_in),
     "max_continuous_duty": (_max_duty,),
     "min_rest": (_min_rest,),
     "screen_break": (_screen_break,),

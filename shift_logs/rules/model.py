@@ -15,13 +15,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from config.alerting import AlertSettings
+from config.settings import DEFAULT_RULES_FILE
 from core.errors import ConfigError
 
 __all__ = [
     "DEFAULT_RULES_FILE",
     "RULE_IDS",
     "DutyRules",
-    "DutyRulesSettings",
     "Severity",
     "alert_settings_from",
     "contradictions",
@@ -30,13 +30,9 @@ __all__ = [
     "parse_duty_rules",
 ]
 
-DEFAULT_RULES_FILE = Path(__file__).with_name("duty_rules.yaml")
 Clause = Literal[
     "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "D1", "D2", "D3", "D4", "D5", "D6", "D7"
 ]
-
-
-ChangeRole = Literal["admin", "supervisor"]
 
 
 class Severity(enum.StrEnum):
@@ -58,6 +54,10 @@ class _Rule(_Strict):
 
 class MinStaffParams(_Strict):
     per_post: int = Field(default=1, ge=1, le=1, description="People on each post at every moment.")
+    grace_minutes: int = Field(
+        default=10, ge=0, le=240, description="A post may stay unstaffed this long after a duty starts; "
+        "a check-in after it is late.",
+    )  # fmt: skip
 
 
 class HoursParams(_Strict):
@@ -72,6 +72,16 @@ class ScreenBreakParams(_Strict):
 
 class MinutesParams(_Strict):
     minutes: int = Field(default=15, ge=0, le=24 * 60, description="Minutes.")
+
+
+class HandoverParams(_Strict):
+    minutes: int = Field(
+        default=15, ge=0, le=24 * 60, description="Start the handover this long before the end."
+    )
+    grace_minutes: int = Field(
+        default=15, ge=0, le=24 * 60, description="A handover the outgoing operator has not signed this long "
+        "after the duty ended is late.",
+    )  # fmt: skip
 
 
 class AckParams(_Strict):
@@ -114,6 +124,10 @@ class MinutesRule(_Rule):
     params: MinutesParams = Field(default_factory=MinutesParams)
 
 
+class HandoverLead(_Rule):
+    params: HandoverParams = Field(default_factory=HandoverParams)
+
+
 class AckTargets(_Rule):
     params: AckParams = Field(default_factory=AckParams)
 
@@ -141,7 +155,7 @@ class RuleMap(_Strict):
     max_continuous_duty: HoursRule = HoursRule(clause="D1", severity=Severity.BLOCK)
     min_rest: HoursRule = HoursRule(clause="D1", severity=Severity.BLOCK, params=HoursParams(hours=8))
     screen_break: ScreenBreak = ScreenBreak(clause="D2")
-    handover_lead: MinutesRule = MinutesRule(clause="R4")
+    handover_lead: HandoverLead = HandoverLead(clause="R4")
     inactivity: MinutesRule = MinutesRule(clause="D2", params=MinutesParams(minutes=20))
     ack_targets: AckTargets = AckTargets(clause="R3")
     ptz_return_home: PtzReturnHome = PtzReturnHome(clause="R2")
@@ -191,17 +205,6 @@ class DutyRules(_Strict):
         if found:
             raise ValueError("; ".join(f"{path}: {reason}" for path, reason in found))
         return self
-
-
-class DutyRulesSettings(BaseModel):
-    """Where the rule file is and who may change the rules."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    file: Path | None = Field(default=None, description="Rule file; empty = the packaged default.")
-    change_roles: list[ChangeRole] = Field(
-        default_factory=lambda: list[ChangeRole](["admin"]), description="Roles that may change the rules."
-    )
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

@@ -20,9 +20,9 @@ import psycopg
 import yaml
 from sqlalchemy import make_url
 
-from tests.support.peers import free_port
+from testkit.rtsp import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SECRET = "cluster-internal-secret-0123456789"
 SERVER_KEY = "cluster-server-key-0123456789abcdef"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A small GStreamer RTSP server for tests and benchmarks. Run it with Debian's /usr/bin/python3 (needs `gi`).
 
-    /usr/bin/python3 tests/support/rtsp_server.py --port 8554 \
+    /usr/bin/python3 testkit/rtsp_server.py --port 8554 \
         --file cam1=/path/a.mp4 --live live --stall stall=/path/a.mp4:2
 
 Mounts:

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.audit import service as audit
-from access.duty_rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
-from access.duty_rules.evaluate import Facts, Violation, blocking, evaluate
-from access.duty_rules.models import DutyRuleVersion
-from config.duty_rules import DutyRules, default_rules, parse_duty_rules
 from core.clock import utcnow
 from core.errors import ConfigError, ControlroomError
+from shift_logs.rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
+from shift_logs.rules.evaluate import Facts, Violation, blocking, evaluate
+from shift_logs.rules.model import DutyRules, default_rules, parse_duty_rules
+from shift_logs.rules.models import DutyRuleVersion
 
 __all__ = [
     "change",
@@ -149,17 +149,31 @@ def change(
     return _append(session, rules, actor=actor, reason=reason.strip(), source="api", now=now or utcnow())
 
 
+def _last_from_file(session: Session) -> DutyRuleVersion | None:
+    stmt = select(DutyRuleVersion).where(DutyRuleVersion.source == "file")
+    return session.scalars(stmt.order_by(DutyRuleVersion.version.desc()).limit(1)).first()
+
+
 def sync_from_file(
     session: Session, rules: DutyRules, *, now: dt.datetime | None = None
 ) -> DutyRuleVersion | None:
-    """Make the file's rules the version in force if they differ from it (None when unchanged)."""
+    """Store the file's rules as a new version when the FILE changed; None when it did not.
+
+    The database is the authority: the version in force is the newest row, whether it came from the file
+    or from the API. The file is an input, imported when nothing is stored yet (the first start) and again
+    only when its content differs from the last version that came from it (before any file version, from
+    the packaged default). A change made through the API is therefore never replaced by an unchanged file.
+    """
     head = current(session)
-    if head is not None and head.digest == digest(rules):
-        return None
+    new = digest(rules)
+    if head is not None:
+        last = _last_from_file(session)
+        seen = last.digest if last is not None else digest(default_rules())
+        if new in (seen, head.digest):
+            return None
+    reason = "rule file changed" if head is not None else "rule file at first start"
     actor = audit.Actor.system("duty-rules-file")
-    return _append(
-        session, rules, actor=actor, reason="rule file changed", source="file", now=now or utcnow()
-    )
+    return _append(session, rules, actor=actor, reason=reason, source="file", now=now or utcnow())
 
 
 def enforce(
