@@ -43,11 +43,8 @@ def _headers(ctx: AppContext) -> dict[str, str]:
     return {INTERNAL_HEADER: ctx.settings.worker.internal_secret.get_secret_value()}
 
 
-def snapshot(ctx: AppContext, session: Session, camera_name: str, width: int | None) -> bytes | None:
-    """The camera's latest JPEG from the worker that reads it, or None (nobody reads it, or no picture)."""
-    address = worker_address(ctx, session, camera_name)
-    if address is None:
-        return None
+def snapshot(ctx: AppContext, address: str, camera_name: str, width: int | None) -> bytes | None:
+    """The camera's latest JPEG from the worker at `address`, or None (no picture, or unreachable)."""
     params = {"width": width} if width else {}
     try:
         response = httpx.get(
@@ -60,13 +57,10 @@ def snapshot(ctx: AppContext, session: Session, camera_name: str, width: int | N
 
 
 def open_stream(
-    ctx: AppContext, session: Session, camera_name: str, what: str, params: dict[str, str] | None = None
+    ctx: AppContext, address: str, camera_name: str, what: str, params: dict[str, str] | None = None
 ) -> tuple[Iterator[bytes], str] | None:
-    """Open `what` ("mjpeg" or "live.mp4") on the worker that reads the camera; return the relayed chunks
-    and the content type, or None when no worker serves it right now."""
-    address = worker_address(ctx, session, camera_name)
-    if address is None:
-        return None
+    """Open `what` ("mjpeg" or "live.mp4") on the worker at `address`; return the relayed chunks and the
+    content type, or None when that worker does not serve it (any more)."""
     client = httpx.Client(timeout=httpx.Timeout(10, read=30))
     request = client.build_request(
         "GET", _url(address, camera_name, what), params=params or {}, headers=_headers(ctx)

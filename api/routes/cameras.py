@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
 from access.roles import Role
 from api import live_proxy
+from api.context import AppContext
 from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.notify import Notifier
@@ -88,6 +90,14 @@ def update_camera(
     return CameraRead.model_validate(camera)
 
 
+def _reader(ctx: AppContext, session: Session, camera_name: str) -> str:
+    """The internal address of the worker reading the camera elsewhere, or Unavailable (503)."""
+    address = live_proxy.worker_address(ctx, session, camera_name)
+    if address is None:
+        raise Unavailable(f"camera {camera_name!r} is not read by any worker right now")
+    return address
+
+
 @router.get("/{camera_id}/snapshot", dependencies=[Depends(WATCHERS)])
 def read_camera_snapshot(
     camera_id: int,
@@ -104,7 +114,7 @@ def read_camera_snapshot(
     if ctx.live is not None and ctx.live.reads(camera.name):
         jpeg = ctx.live.snapshot_jpeg(camera.name, width)
     else:
-        jpeg = live_proxy.snapshot(ctx, session, camera.name, width)
+        jpeg = live_proxy.snapshot(ctx, _reader(ctx, session, camera.name), camera.name, width)
     if jpeg is None:
         raise NotFound(f"no picture from camera {camera.name!r} yet")
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
@@ -127,7 +137,8 @@ def stream_camera_mjpeg(
             media_type=f"multipart/x-mixed-replace; boundary={MJPEG_BOUNDARY}",
             headers={"Cache-Control": "no-store"},
         )
-    relayed = live_proxy.open_stream(ctx, session, camera.name, "mjpeg", {"fps": str(fps)})
+    address = _reader(ctx, session, camera.name)
+    relayed = live_proxy.open_stream(ctx, address, camera.name, "mjpeg", {"fps": str(fps)})
     if relayed is None:
         raise Unavailable(f"camera {camera.name!r} is not read by any worker right now")
     chunks, media_type = relayed
@@ -146,7 +157,7 @@ def stream_camera_live_mp4(camera_id: int, request: Request, session: SessionDep
     if ctx.live is not None and ctx.live.reads(camera.name):
         chunks = ctx.live.live_fmp4(camera.name)
     else:
-        relayed = live_proxy.open_stream(ctx, session, camera.name, "live.mp4")
+        relayed = live_proxy.open_stream(ctx, _reader(ctx, session, camera.name), camera.name, "live.mp4")
         chunks = relayed[0] if relayed is not None else None
     if chunks is None:
         raise NotFound(f"no compressed video from camera {camera.name!r} yet: use the MJPEG stream")

@@ -64,7 +64,7 @@ def test_an_api_process_relays_the_picture_of_a_camera_another_process_reads(sql
                 first = next(mjpeg.iter_bytes())
                 assert b"Content-Type: image/jpeg" in first
             capture.stop()  # the worker gives the camera up: nobody serves it any more
-            assert http.get(tile, headers=headers).status_code == 404
+            assert http.get(tile, headers=headers).status_code == 503
             mjpeg_gone = http.get(f"{api.url}/api/v1/cameras/{camera_id}/mjpeg", headers=headers)
             assert mjpeg_gone.status_code == 503
     finally:
