@@ -162,7 +162,7 @@ def _quiet(args: argparse.Namespace) -> None:
         n = args.quiet_count
         urls = [server.url("quiet")] * n
         print(
-            f"{os.cpu_count()} cores; {n} cameras 1920x1080 25 fps H.264 (1 s GOP), analysis at {ANALYSIS_FPS} fps"
+            f"{os.cpu_count()} cores; {n} cameras 1920x1080 25 fps H.264 ({args.gop_s:g} s GOP), analysis at {ANALYSIS_FPS} fps"
         )
         full = run_step(Step(urls, 0, quiet_after_s=0), args.seconds, args.warmup)
         quiet = run_step(Step(urls, 0, quiet_after_s=2), args.seconds, max(args.warmup, 4))
@@ -177,7 +177,7 @@ def _mixed(args: argparse.Namespace) -> None:
     server = _hd_server(args, active=True)
     try:
         print(
-            f"{os.cpu_count()} cores; 1920x1080 25 fps H.264 (1 s GOP), 10 % of the cameras active (a person"
+            f"{os.cpu_count()} cores; 1920x1080 25 fps H.264 ({args.gop_s:g} s GOP of the quiet clip), 10 % of the cameras active (a person"
             f" walks in during the window), the rest quiet (quiet_after_s 3 s); window {args.seconds:.0f} s"
         )
         print(
