@@ -159,7 +159,7 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
                 listener.start()
             with httpx.Client(headers=headers, timeout=10) as http:
                 for base in api:  # a tile of a camera w3 reads, through either API process
-                    _wait(lambda b=base: _tile(http, b, ids[watched]), 20, f"tile via {base}")
+                    _wait(lambda b=base: _tile(http, b, ids[watched]), 60, f"tile via {base}")
                 _wait(lambda: _recorded_after(engine, ids[watched], None), 20, "w3 recording")
                 killed_at, killed_wall = time.monotonic(), utcnow()
                 cluster.kill("w3")
@@ -174,7 +174,7 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
                     + ", ".join(f"{n} {at - killed_at:.1f} s" for n, at in sorted(seen.items()))
                 )
                 for base in api:
-                    assert _tile(http, base, ids[watched])
+                    _wait(lambda b=base: _tile(http, b, ids[watched]), 30, f"tile via {base} after")
                 for listener in sse:  # the new owners see the person again: the streams carry on
                     listener.wait_for(30, after=killed_at, cameras=victims)
                 for i, base in enumerate(api):  # both API processes write to the chains at once
@@ -207,7 +207,10 @@ def _count(engine: Engine) -> dict[str, int]:
 
 
 def _tile(http: httpx.Client, base: str, camera_id: int) -> bool:
-    r = http.get(f"{base}/api/v1/cameras/{camera_id}/snapshot", params={"width": 320})
+    try:
+        r = http.get(f"{base}/api/v1/cameras/{camera_id}/snapshot", params={"width": 320})
+    except httpx.TimeoutException:  # a machine shared by many test runs: ask again
+        return False
     return r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
 
 
