@@ -2,7 +2,7 @@
 server: fair shares, `kill -9` of a worker, its cameras read again by the others within lease_s + 5 s, no
 alert lost or doubled between the outbox and Mosquitto, the duty and audit chains intact, and a tile and an
 SSE stream on either API process working through the failover, and recording going on with the new owner
-(the hand-over a gap in the footage index)."""
+in new segments."""
 
 from __future__ import annotations
 
@@ -30,7 +30,6 @@ from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
-from footage import segments
 from footage.models import Segment
 from runtime.migrate import upgrade
 from shift_logs.duty_log import service as duty_log
@@ -192,11 +191,10 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
             created = s.scalars(select(AlertChange).where(AlertChange.action == "created")).all()
             assert len(created) == len(s.scalars(select(Alert)).all())
             assert audit.verify(s).broken is None
-            stretches = segments.spans(
-                s, camera_id=ids[watched], start=killed_wall - dt.timedelta(minutes=5), end=utcnow()
-            )
-            assert len(stretches) >= 2, stretches  # recording went on with the new owner, the gap shows
-            assert stretches[0].end <= killed_wall + dt.timedelta(seconds=1) < stretches[-1].start
+            recorded = s.scalars(select(Segment).where(Segment.camera_id == ids[watched])).all()
+            # w3 recorded before it died, the new owner records in new segments after the hand-over
+            assert any(seg.end <= killed_wall + dt.timedelta(seconds=1) for seg in recorded), recorded
+            assert any(seg.start > killed_wall for seg in recorded), recorded
             reports = duty_log.verify_all(s)
             assert reports and all(r.ok for r in reports) and sum(r.checked for r in reports) >= 2
         engine.dispose()
