@@ -247,11 +247,15 @@ def _undelivered(engine: Engine) -> int:
 
 
 def _outbox(engine: Engine, prefix: str) -> list[str]:
+    """The outbox messages marked delivered to MQTT (an escalation queued as the cluster stopped is still
+    pending: not lost, it goes out when a process runs again)."""
     with session_scope(make_session_factory(engine)) as s:
-        return [
-            f"{prefix}/{m.topic} {json.dumps(m.payload, sort_keys=True)}"
-            for m in s.scalars(select(OutboxMessage))
-        ]
+        delivered = (
+            select(OutboxMessage)
+            .join(Delivery, Delivery.message_id == OutboxMessage.id)
+            .where(Delivery.target == "mqtt", Delivery.state == DeliveryState.DELIVERED)
+        )
+        return [f"{prefix}/{m.topic} {json.dumps(m.payload, sort_keys=True)}" for m in s.scalars(delivered)]
 
 
 def _drain(mqtt: Subscriber) -> list[str]:
