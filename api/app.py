@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from api.camera_metrics import CameraHealthCollector
 from api.console import compliance as compliance_console
+from api.console import disposal as disposal_console
 from api.console import maintenance as maintenance_console
 from api.console import monitoring as monitoring_console
 from api.console import reports as reports_console
@@ -91,10 +92,16 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(ptz_router)
     app.include_router(internal_live_router)
     app.include_router(camera_onvif_router)
-    for part in (maintenance_equipment, maintenance_faults, maintenance_console, reports, reports_console):
-        app.include_router(
-            part.router
-        )  # the JSON routes and the console pages of each (api.routes never imports api.console)
+    # the JSON routes and the console pages of maintenance and reports (api.routes never imports api.console)
+    for part in (
+        maintenance_equipment,
+        maintenance_faults,
+        maintenance_console,
+        reports,
+        disposal_console,
+        reports_console,
+    ):
+        app.include_router(part.router)
     app.include_router(duty_rules_router)
     app.include_router(monitoring_console.router)
     app.include_router(compliance_console.router)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import anyio
 
@@ -82,13 +82,21 @@ async def alert_events(
     notifier: Notifier | None = None,
     poll_s: float = 0.15,
     heartbeat_s: float = 15.0,
+    alive: Callable[[], bool] | None = None,
+    alive_every_s: float = 2.0,
 ) -> AsyncIterator[bytes]:
-    """Yield SSE frames of alert changes after `after`, forever (until the client goes away); woken by the
-    database's notifications where there are any, else every `poll_s`."""
+    """Yield SSE frames of alert changes after `after` until the client goes away, or until `alive()` says
+    the caller's session or token has ended (checked every `alive_every_s`; then an `ended` event); woken by
+    the database's notifications where there are any, else every `poll_s`."""
     cursor = AlertCursor(after)
-    last_beat = time.monotonic()
+    last_beat = last_check = time.monotonic()
     yield b"retry: 2000\n\n"
     while True:
+        if alive is not None and time.monotonic() - last_check >= alive_every_s:
+            last_check = time.monotonic()
+            if not await anyio.to_thread.run_sync(alive):
+                yield b"event: ended\ndata: your session has ended; sign in again\n\n"
+                return
         seen = notifier.generation(ALERTS) if notifier else 0
         rows = await anyio.to_thread.run_sync(_fetch, factory, cursor.after)
         fresh = cursor.fresh([i for i, _ in rows])
@@ -103,7 +111,7 @@ async def alert_events(
             await anyio.sleep(poll_s)
         else:
             # a gap in the ids may be an uncommitted change: look again soon rather than on the fallback
-            wait_s = poll_s * 4 if cursor.waiting else heartbeat_s
+            wait_s = poll_s * 4 if cursor.waiting else alive_every_s if alive is not None else heartbeat_s
             await notifier.wait(ALERTS, seen=seen, within_s=wait_s, poll_s=poll_s)
 
 

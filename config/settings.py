@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import zoneinfo
 from pathlib import Path
 from typing import Literal, Self
@@ -17,17 +18,41 @@ from config.reports import ReportSettings
 
 __all__ = [
     "DEFAULT_RULES_FILE",
+    "MIN_SECRET_LENGTH",
+    "PLACEHOLDER_SECRET",
     "AuthSettings",
     "CameraControlSettings",
+    "ChainSettings",
     "DatabaseSettings",
     "DutyRulesSettings",
     "LoggingSettings",
+    "MetricsSettings",
     "Settings",
     "SiteSettings",
     "WorkerSettings",
+    "secret_key_problem",
 ]
 
 PLACEHOLDER_SECRET = "change-me"
+MIN_SECRET_LENGTH = 32
+GENERATE_SECRET_HINT = (
+    'generate one with `python3 -c "import secrets; print(secrets.token_urlsafe(32))"` and set it as '
+    "auth.secret_key in the config file or as CONTROLROOM_AUTH__SECRET_KEY"
+)
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why `secret` is not fit to run a site with (the placeholder, or too short), or None when it is."""
+    if secret == PLACEHOLDER_SECRET:
+        return f"auth.secret_key is the placeholder {PLACEHOLDER_SECRET!r}; {GENERATE_SECRET_HINT}"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return (
+            f"auth.secret_key is {len(secret)} characters; at least {MIN_SECRET_LENGTH} are needed; "
+            f"{GENERATE_SECRET_HINT}"
+        )
+    return None
+
+
 DEFAULT_RULES_FILE = Path(__file__).with_name("duty_rules.yaml")
 ChangeRole = Literal["admin", "supervisor"]
 
@@ -79,8 +104,21 @@ class AuthSettings(_Section):
     idle_minutes: int = Field(
         default=30, ge=1, le=24 * 60, description="Sign out after this much inactivity."
     )
-    lockout_attempts: int = Field(default=5, ge=1, le=100, description="Failed logins before lockout.")
-    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60, description="How long a lockout lasts.")
+    lockout_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Failed sign-ins per name and address before the back-off starts.",
+    )
+    lockout_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="The longest back-off, and the window failures count in."
+    )
+    address_max_failures: int = Field(
+        default=30, ge=1, le=100_000, description="Failed sign-ins per address within the window below."
+    )
+    address_window_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, description="Sliding window of the per-address throttle."
+    )
     api_token_days: int = Field(default=90, ge=1, le=3650, description="Default lifetime of an API token.")
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
     min_password_length: int = Field(default=10, ge=8, le=256, description="Shortest accepted password.")
@@ -180,6 +218,49 @@ class CameraControlSettings(_Section):
     )
 
 
+class MetricsSettings(_Section):
+    """Who may scrape `/metrics` (it names every camera and which are offline): a bearer token, or an address
+    in the allow-list."""
+
+    token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Prometheus sends it as `authorization: {credentials: ...}`; empty = no token accepted.",
+    )
+    allow: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description="Addresses or networks (CIDR) that may scrape without a token.",
+    )
+
+    @field_validator("allow")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{item!r} is not an address or network") from exc
+        return value
+
+
+class ChainSettings(_Section):
+    """Signed checkpoints of the audit and duty-log chains (proof of authorship, README "Security")."""
+
+    checkpoint_every_entries: int = Field(
+        default=1000, ge=1, le=10_000_000, description="Sign a chain's head after this many new entries."
+    )
+    checkpoint_every_minutes: int = Field(
+        default=60, ge=1, le=24 * 60, description="...and at least this often while it grows."
+    )
+    checkpoint_file: Path | None = Field(
+        default=None,
+        description="Append-only file of the checkpoints, to back up; empty: <data_dir>/checkpoints.jsonl.",
+    )
+
+    def file_path(self, data_dir: Path) -> Path:
+        """Where the published checkpoints are appended."""
+        return self.checkpoint_file if self.checkpoint_file is not None else data_dir / "checkpoints.jsonl"
+
+
 class Settings(BaseSettings):
     """Everything configurable. Build it with `config.load.load_settings()`, then pass it down."""
 
@@ -198,6 +279,8 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     site: SiteSettings = Field(default_factory=SiteSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    chains: ChainSettings = Field(default_factory=ChainSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     mqtt: MqttSettings = Field(default_factory=MqttSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)

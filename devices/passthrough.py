@@ -149,8 +149,9 @@ class PacketHub:
         with self._lock:
             return len(self._viewers)
 
-    def close(self) -> None:
-        """End every viewer (the camera is no longer read here: its viewers reconnect elsewhere)."""
+    def close_viewers(self) -> None:
+        """End every viewer now (the camera's settings changed, e.g. it has privacy masks, or it is no
+        longer read here: its viewers reconnect and find where it is read)."""
         with self._lock:
             self._end_all()
 

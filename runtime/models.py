@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import footage.models  # noqa: F401 - registers the footage tables
 from access.audit.models import AuditEntry
+from access.signin.models import LoginFailure
 from access.users.models import AuthToken, User, UserRole
 from alerts.models import Alert, AlertChange, AlertSnapshot
 from db.base import Base
 from db.chain import ChainHead
+from db.checkpoints import ChainCheckpoint
 from db.outbox import Delivery, OutboxMessage
 from devices.camera.models import Camera
 from devices.worker.models import CaptureWorker
@@ -15,10 +17,11 @@ from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, Mainten
 from reports.models import StoredReport
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
-from shift_logs.incident.models import Incident
+from shift_logs.incident.models import Incident, IncidentStep, Transfer
 from shift_logs.roster.models import LeaveRequest, Post, Presence, PresenceFlag, RosterEntry, Shift
 from shift_logs.rules.models import DutyRuleVersion, RulesConfirmation, Violation, ViolationResolution
 from shift_logs.task.models import Task
+from shift_logs.unit.models import Unit
 from shift_logs.visitor.models import Visit
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "Base",
     "Camera",
     "CaptureWorker",
+    "ChainCheckpoint",
     "ChainHead",
     "Delivery",
     "DutyEntry",
@@ -40,7 +44,9 @@ __all__ = [
     "FaultPhoto",
     "Handover",
     "Incident",
+    "IncidentStep",
     "LeaveRequest",
+    "LoginFailure",
     "MaintenanceCheck",
     "OutboxMessage",
     "Post",
@@ -51,6 +57,8 @@ __all__ = [
     "Shift",
     "StoredReport",
     "Task",
+    "Transfer",
+    "Unit",
     "User",
     "UserRole",
     "Violation",

@@ -22,6 +22,7 @@ from footage.runtime import attach as attach_footage
 from maintenance import jobs as maintenance_jobs
 from reports import stored as reports_stored
 from runtime.capture import CaptureRuntime
+from runtime.checkpoints import checkpoint_chains
 from runtime.delivery import deliver_due, publishers_for
 from runtime.ptz_home import ReturnHomeJob
 from shift_logs.incident import service as incidents
@@ -80,13 +81,22 @@ class Worker:
         job, check unstaffed posts, inactivity and late handovers)."""
         with session_scope(self.factory) as session:
             now = self.clock.now()
-            incidents.flag_overdue(session, now=now)
+            incidents.flag_overdue(session, now=now, alert_settings=self.settings.alerts)
             presence.route_open_alerts(session, now=now)
 
     def report(self) -> None:
         """Store the monthly and daily reports once their period is over."""
         with session_scope(self.factory) as session:
             reports_stored.generate_due_reports(session, self.clock.now(), self.settings)
+
+    def apply_camera_changes(self) -> None:
+        """Apply camera changes (any process, through the database) to the readers and recorders here."""
+        if self.capture is not None and self.capture.apply_changes() and self.footage is not None:
+            self.footage.sync()
+
+    def checkpoint(self) -> None:
+        """Sign the audit and duty-log chain heads that are due (every N entries, every hour) and publish."""
+        checkpoint_chains(self.settings, self.factory, now=self.clock.now())
 
     def deliver(self) -> None:
         """Send due outbox deliveries."""
@@ -122,12 +132,14 @@ class Worker:
             self.capture.start()
             self.footage = attach_footage(self)
             self._every(self.sync_leases, self.settings.worker.sync_every_s, "leases")
+            self._every(self.apply_camera_changes, 1.0, "camera_changes")
         self._every(self.escalate, self.settings.alerts.escalation_check_s, "escalate")
         self._every(self.deliver, self.settings.delivery.interval_s, "deliver")
         self._every(self.maintain, self.settings.maintenance.job_interval_s, "maintenance")
         self._every(self.check_duty_rules, 30, "duty_rules")
         self._every(self.watch_posts, 60, "posts")
         self._every(self.report, 300, "reports")
+        self._every(self.checkpoint, 60, "checkpoints")
         home = ReturnHomeJob(self.settings, self.factory, clock=self.clock)
         self._every(home, home.interval_s, "ptz_home")
         self.scheduler.start()

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.passwords import hash_password
 from access.roles import Role
+from access.signin.models import LoginFailure
 from access.users import service as users
+from access.users.errors import LastAdmin, TokenNotFound
 from access.users.models import AuthToken, User, UserRole
+from access.users.service import check_admin_remains
 from core.clock import utcnow
-from core.errors import Conflict, NotFound
 
 __all__ = [
     "LastAdmin",
@@ -33,18 +34,6 @@ __all__ = [
 ]
 
 UserState = Literal["all", "enabled", "disabled", "locked"]
-
-
-class LastAdmin(Conflict):
-    """The change would leave no enabled administrator."""
-
-    code = "last_admin"
-
-
-class TokenNotFound(NotFound):
-    """The user has no such session or token."""
-
-    code = "token_not_found"
 
 
 def one_time_password() -> str:
@@ -91,31 +80,11 @@ def search(
     return list(rows), total
 
 
-def check_admin_remains(
-    session: Session, *, user: User, roles: Iterable[Role] | None = None, disabled: bool | None = None
-) -> None:
-    """Raise LastAdmin when giving `user` these roles / this disabled flag leaves no enabled admin."""
-    stays_admin = Role.ADMIN in (set(roles) if roles is not None else user.roles)
-    stays_enabled = not (disabled if disabled is not None else user.disabled)
-    if stays_admin and stays_enabled:
-        return
-    others = session.scalar(
-        select(func.count())
-        .select_from(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.ADMIN, User.disabled.is_(False), User.id != user.id)
-    )
-    if not others:
-        raise LastAdmin(
-            f"{user.username} is the last enabled administrator: give another user the admin role first",
-            detail={"user": user.username},
-        )
-
-
 def unlock(session: Session, *, user: User) -> User:
-    """Clear failed sign-ins and a lock."""
+    """Clear failed sign-ins and a lock, and the sign-in throttle's back-off for the name (every address)."""
     user.failed_logins = 0
     user.locked_until = None
+    session.execute(delete(LoginFailure).where(LoginFailure.username == user.username.lower()))
     session.flush()
     return user
 

@@ -126,9 +126,9 @@ def _phenomena(split: str, seed: int, background: str) -> list[Scenario]:
     out: list[Scenario] = []
     for i, c in enumerate(CONTRASTS):
         for j, sign in enumerate((-1, 1)):
-            start, vx = (-30, 85) if j == 0 else (670, -85)
+            start, vx = (-20, 70) if j == 0 else (660, -70)
             y = 250 + 40 * j + 5 * i
-            walker = Walker(1.0, start, y, vx, 90 + 10 * i, 0, contrast=sign * c)
+            walker = Walker(1.0, start, y, vx, 45 + 4 * i, 0, contrast=sign * c)
             out.append(
                 make(
                     f"contrast_{c}_{'dark' if sign < 0 else 'bright'}",
@@ -150,7 +150,7 @@ def _phenomena(split: str, seed: int, background: str) -> list[Scenario]:
                 size=_HD,
                 walkers=(walker,),
                 tags=(("size", str(h)),),
-                small=h == 30,
+                small=h == 45,
             )
         )
     person = (Walker(7.5, -30, 300, 70, 120, 0, contrast=-25),)

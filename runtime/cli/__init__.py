@@ -31,6 +31,7 @@ _COMMAND_MODULES = (
     "runtime.cli.shift_logs",
     "runtime.cli.reports",
     "runtime.cli.maintenance",
+    "runtime.cli.secrets",
 )
 
 

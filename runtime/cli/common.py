@@ -13,13 +13,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from config.load import load_settings
-from config.settings import Settings
+from config.settings import Settings, secret_key_problem
 from core.errors import ConfigError, ControlroomError, Unavailable
 from db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
 from runtime.migrate import current_revisions, head_revisions
 from shift_logs.rules.model import load_duty_rules
 
-__all__ = ["EXIT_UNAVAILABLE", "Database", "fail", "load", "open_database", "state"]
+__all__ = ["EXIT_UNAVAILABLE", "Database", "fail", "load", "open_database", "require_real_secret", "state"]
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
@@ -49,6 +49,13 @@ def load(**overrides: object) -> Settings:
     except ConfigError as exc:
         fail(exc.message)
     return settings
+
+
+def require_real_secret(settings: Settings) -> None:
+    """Exit 2 when `auth.secret_key` is the placeholder or too short (everything but the demo needs a real one)."""
+    problem = secret_key_problem(settings.auth.secret_key.get_secret_value())
+    if problem is not None:
+        fail(f"refusing to start: {problem}")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from access.users import service as users
 from config.settings import Settings
 from core.clock import utcnow
 from core.logging import configure_logging
-from runtime.cli.common import Database, load, open_database
+from runtime.cli.common import Database, load, open_database, require_real_secret
 from runtime.demo import demo_cameras, ensure_demo_shift
 from runtime.migrate import upgrade
 
@@ -40,16 +40,22 @@ def _import_cameras(settings: Settings, database: Database) -> None:
         return
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     with database.session() as session:
-        changed = cameras.import_config(session, cameras=settings.cameras, box=box)
-        if changed:
+        report = cameras.import_config(session, cameras=settings.cameras, box=box)
+        if report.created or report.differs:
             audit.record(
                 session,
                 actor=audit.Actor.system("config"),
                 action="camera.import",
-                detail={"cameras": changed},
+                detail={"created": report.created, "differs": report.differs},
             )
-    if changed:
-        typer.echo(f"cameras from the config: {', '.join(changed)}")
+    if report.created:
+        typer.echo(f"cameras from the config: {', '.join(report.created)}")
+    for name, fields in report.differs.items():
+        typer.echo(
+            f"camera {name}: the config file differs in {', '.join(fields)}; the database is authoritative "
+            "(change it in the console or with PATCH /api/v1/cameras/{id})",
+            err=True,
+        )
 
 
 def _adopt_rule_file(settings: Settings, database: Database) -> None:
@@ -85,6 +91,7 @@ def _run(settings: Settings, database: Database, host: str, port: int) -> None:
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     """Run the web service (console and API) with the configured database."""
     settings = load()
+    require_real_secret(settings)
     _run(settings, open_database(settings), host, port)
 
 

@@ -10,7 +10,9 @@ import pytest
 from access.audit import service as audit
 from access.roles import Role
 from access.users import service as users
+from config.cameras import CameraConfig
 from devices.camera import service as cameras
+from devices.credentials import CredentialBox
 from shift_logs.roster import service as roster
 from shift_logs.roster.errors import WrongRoleForPost
 from shift_logs.rules.model import default_rules
@@ -19,6 +21,14 @@ from tests.support.app_env import Env
 from tests.support.peers import free_port
 
 WHY = {"reason": "staff change"}
+
+
+def _demo_camera(env: Env, url: str) -> int:
+    """A built-in demo camera called gate (as the config file registers them; the API takes stream URLs)."""
+    box = CredentialBox(env.settings.auth.secret_key.get_secret_value())
+    with env.session() as s:
+        cameras.import_config(s, cameras=[CameraConfig(name="gate", url=url)], box=box)  # type: ignore[arg-type]
+        return cameras.require_by_name(s, "gate").id
 
 
 def _last_audit(env: Env, action: str) -> dict:
@@ -138,10 +148,7 @@ def test_stream_test_shows_a_picture_or_says_why_not(env: Env) -> None:
 
 def test_zone_preview_runs_the_detector_on_the_draft(env: Env) -> None:
     admin = env.token(env.user(Role.ADMIN, username="root"))
-    body = {"name": "gate", "url": "demo://gate?seed=1&people=4&light=0", **WHY}
-    created = env.client.post("/admin/cameras", json=body, headers=admin)
-    assert created.status_code == 201, created.text
-    camera_id = created.json()["id"]
+    camera_id = _demo_camera(env, "demo://gate?seed=1&people=4&light=0")
     snap = env.client.get(f"/admin/cameras/{camera_id}/zones/snapshot", headers=admin)
     assert snap.status_code == 200 and snap.headers["content-type"] == "image/jpeg"
     whole = {"zones": [], "motion": {"sensitivity": 90, "min_area": 0.0001}}
@@ -186,8 +193,7 @@ def test_zone_preview_runs_the_detector_on_the_draft(env: Env) -> None:
 )
 def test_every_admin_page_in_both_languages(env: Env, path: str, english: str, chinese: str) -> None:
     admin = env.token(env.user(Role.ADMIN, username="root"))
-    body = {"name": "gate", "url": "demo://gate", **WHY}
-    camera_id = env.client.post("/admin/cameras", json=body, headers=admin).json()["id"]
+    camera_id = _demo_camera(env, "demo://gate")
     url = path.replace("{id}", str(camera_id))
     assert english in env.client.get(url, headers=admin).text
     assert chinese in env.client.get(f"{url}?lang=zh", headers=admin).text
