@@ -118,7 +118,9 @@ def _seed(engine: Engine, rtsp: RtspServer) -> tuple[dict[str, str], dict[str, i
     ]
     with session_scope(factory) as s:
         cameras.import_config(s, cameras=cams, box=box)
-        operator = make_user(s, username="olga", roles=(Role.OPERATOR,))
+        operator = make_user(
+            s, username="olga", roles=(Role.OPERATOR, Role.SHIFT_LEADER)
+        )  # writes any duty log
         headers = {"Authorization": f"Bearer {make_api_token(s, operator)}"}
         ids = {c.name: c.id for c in s.scalars(select(Camera))}
         post_id = make_post(s, name="desk").id
