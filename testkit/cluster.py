@@ -110,20 +110,28 @@ class Cluster:
             self.nodes[f"w{i}"] = self._node(f"w{i}", {"enabled": True})
         for i in range(1, self.apis + 1):
             self.nodes[f"api{i}"] = self._node(f"api{i}", {"enabled": False})
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
-        for node in self.nodes.values():
-            cmd = [sys.executable, "-m", "runtime.cli", "--config", str(node.config), "serve"]
-            cmd += ["--host", "127.0.0.1", "--port", str(node.port)]
-            with node.log.open("wb") as log:
-                node.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
+        first, *others = self.nodes.values()
         try:
-            for node in self.nodes.values():
+            # the first process imports the site's files (duty rules) into the fresh database alone: several
+            # doing it at once on an empty database collide on the first rules version
+            self._spawn(first)
+            self._wait_healthy(first, deadline)
+            for node in others:
+                self._spawn(node)
+            for node in others:
                 self._wait_healthy(node, deadline)
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _spawn(self, node: Node) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
+        cmd = [sys.executable, "-m", "runtime.cli", "--config", str(node.config), "serve"]
+        cmd += ["--host", "127.0.0.1", "--port", str(node.port)]
+        with node.log.open("wb") as log:
+            node.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def _wait_healthy(self, node: Node, deadline: float) -> None:
         while time.monotonic() < deadline:
