@@ -24,7 +24,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from access.roles import Role
 from tests.support.app_env import Env
-from tests.support.own_pg import own_pg_url as _own_pg_url  # noqa: F401 - the fixture, for pytest
+from tests.support.own_pg import own_pg_url
+
+__all__ = ["own_pg_url"]  # the fixture, imported for pytest
 
 pytestmark = pytest.mark.slow
 
