@@ -16,14 +16,15 @@ from api.console.nav import nav_for
 from api.deps import ANY_USER, PUBLIC, CurrentToken, SessionDep, SettingsDep, get_context
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
 
-__all__ = ["mount_console", "render"]
+__all__ = ["language_of", "mount_console", "render"]
 
 _HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(_HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 
 
-def _language(request: Request, user: User | None) -> str:
+def language_of(request: Request, user: User | None) -> str:
+    """The reader's language: ?lang=, then the cookie, then the user's own, then the site's default."""
     wanted = request.query_params.get("lang") or request.cookies.get("cr_lang")
     if wanted in LANGUAGES:
         return wanted
@@ -38,7 +39,7 @@ def render(
     """Render a console page with the translation, time and user helpers every page needs."""
     settings = get_context(request).settings
     user = token.user if token is not None else None
-    lang = _language(request, user)
+    lang = language_of(request, user)
     context = {
         "lang": lang,
         "t": lambda key, **params: translate(lang, key, **params),
