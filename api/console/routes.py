@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from access.users.models import AuthToken, User
 from api.console.i18n import LANGUAGES, format_datetime, translate, translations
 from api.console.nav import nav_for
+from api.console.security import SecurityHeaders
 from api.deps import ANY_USER, PUBLIC, CurrentToken, SessionDep, SettingsDep, get_context
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
 
@@ -113,4 +114,5 @@ def home_page(request: Request, token: CurrentToken) -> HTMLResponse:
 def mount_console(app: FastAPI) -> None:
     """Add the console pages and their static assets to `app`."""
     app.include_router(router)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
