@@ -70,11 +70,22 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
+def _html(request: Request, status: int, code: str, detail: str) -> Response | None:
+    """A console page's error as an HTML page, when the console registered a renderer for them."""
+    renderer = getattr(request.app.state, "html_error", None)
+    if renderer is None or not _wants_html(request):
+        return None
+    response: Response = renderer(request, status, code, detail)
+    return response
+
+
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ControlroomError)
     status = status_for(exc)
     if status == 401 and _wants_html(request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if page := _html(request, status, exc.code, exc.message):
+        return page
     errors = []
     if isinstance(exc, Invalid) and exc.field:
         errors.append(FieldError(field=exc.field, message=exc.message))
@@ -98,12 +109,16 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for err in exc.errors()
     ]
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+    if page := _html(request, 422, "validation_error", summary):
+        return page
     return problem_response(422, "validation_error", f"invalid request: {summary}", errors)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
+    if page := _html(request, exc.status_code, code, str(exc.detail)):
+        return page
     return problem_response(exc.status_code, code, str(exc.detail))
 
 
@@ -111,13 +126,19 @@ async def _db_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DBAPIError)
     if isinstance(exc, IntegrityError):
         log.info("integrity error", extra={"error": str(exc.orig)})
+        if page := _html(request, 409, "conflict", ""):
+            return page
         return problem_response(409, "conflict", "the change clashes with data stored meanwhile; retry")
     log.error("database error", extra={"error": str(exc.orig)})
+    if page := _html(request, 503, "database_unavailable", ""):
+        return page
     return problem_response(503, "database_unavailable", "the database cannot be reached; retry shortly")
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
+    if page := _html(request, 500, "internal_error", ""):
+        return page
     return problem_response(500, "internal_error", "an unexpected error occurred; it has been logged")
 
 

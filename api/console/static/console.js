@@ -60,6 +60,7 @@
       const d = bar.dataset;
       const set = function (k, text, warn) {
         const el = bar.querySelector('[data-k="' + k + '"]');
+        if (!el) return;  // not shown to this role
         el.textContent = text;
         el.classList.toggle("warn", Boolean(warn));
       };
@@ -74,7 +75,7 @@
         set("handover", d.handover + " " + Math.floor(minutes / 60) + "h " + (minutes % 60) + "m", minutes < 30);
       } else { set("handover", ""); }
       const rules = bar.querySelector('[data-k="rules"]');
-      set("rules", s.rules_to_confirm ? rules.dataset.text.replace("{v}", s.rules_to_confirm) : "", true);
+      if (rules) set("rules", s.rules_to_confirm ? rules.dataset.text.replace("{v}", s.rules_to_confirm) : "", true);
     } catch (e) { /* offline: keep the last figures */ }
   }
   if (bar) { refreshBar(); setInterval(refreshBar, 15000); }

@@ -1,0 +1,43 @@
+"""No dead ends: a console error is a page in the reader's language, and the top bar offers a role only
+what it can open."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from access.roles import Role
+from tests.browser.conftest import Live
+
+
+def test_a_refused_or_missing_page_is_html_in_the_readers_language(live: Live, page: Page) -> None:
+    live.env.user(Role.MAINTENANCE, username="ma")
+    live.login(page, "ma")
+    response = page.goto(f"{live.url}/alerts")
+    assert response is not None and response.status == 403
+    assert response.headers["content-type"].startswith("text/html")
+    expect(page.locator("h1")).to_have_text("Not for your role")
+    response = page.goto(f"{live.url}/alerts?lang=zh")
+    assert response is not None and response.status == 403
+    expect(page.locator("h1")).to_have_text("您的角色无权访问")
+    response = page.goto(f"{live.url}/no-such-page?lang=zh")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("页面不存在")
+    # the API keeps answering problem+json
+    api = page.request.get(f"{live.url}/api/v1/no-such", headers={"Accept": "text/html"})
+    assert api.status == 404 and api.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_top_bar_shows_only_what_the_role_can_open(live: Live, page: Page) -> None:
+    live.env.user(Role.MAINTENANCE, username="ma")
+    live.login(page, "ma")
+    bar = page.locator("#duty-bar")
+    expect(bar.locator('[data-k="faults"]')).to_have_count(1)
+    for hidden in ("alerts", "tasks", "me", "rules", "handover"):
+        expect(bar.locator(f'[data-k="{hidden}"]')).to_have_count(0)
+    expect(bar).not_to_contain_text("not checked in")
+    page.context.clear_cookies()
+    live.env.user(Role.OPERATOR, username="olga")
+    live.login(page, "olga")
+    for shown in ("alerts", "tasks", "me", "faults"):
+        expect(bar.locator(f'[data-k="{shown}"]')).to_have_count(1)
+    expect(bar.locator('[data-k="me"]')).to_have_text("You are not checked in")
