@@ -4,6 +4,7 @@ several rows acknowledged at once (each audited), focus after an action, only ac
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -42,6 +43,9 @@ def test_order_holds_under_live_updates_and_focus_moves_on(live: Live, page: Pag
     assert ranked(order_of(page)) and order_of(page)[0][0] == "high"
     # server rows carry what the script sorts on
     assert page.locator("tr.alert-row[data-priority][data-state][data-last-seen]").count() == 6
+    # one date format, the server's, in the site's zone (the browser runs en-US)
+    times = page.locator('tr.alert-row [data-f="first_seen"] time').all_inner_texts()
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", x) for x in times), times
 
     # live: a repeat on an old normal alert (newest last_seen) must not jump above the high ones
     with live.env.session() as s:

@@ -20,16 +20,22 @@
   });
 
   // <time datetime="ISO"> shown in the site's time zone.
-  const formatter = new Intl.DateTimeFormat(body.dataset.lang === "zh" ? "zh-CN" : "en-GB", {
+  // One format on every page, the server's: 2026-11-25 18:04:05, in the site's zone, whatever the browser's.
+  const formatter = new Intl.DateTimeFormat("en-GB", {
     timeZone: body.dataset.tz || "UTC", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
   });
+  function siteTime(iso) {
+    const p = {};
+    formatter.formatToParts(new Date(iso)).forEach(function (part) { p[part.type] = part.value; });
+    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + ":" + p.second;
+  }
   const dayFormatter = new Intl.DateTimeFormat("en-CA", {
     timeZone: body.dataset.tz || "UTC", year: "numeric", month: "2-digit", day: "2-digit",
   });
   window.controlroom = {
     csrf: csrf,
-    formatTime: function (iso) { return iso ? formatter.format(new Date(iso)) : ""; },
+    formatTime: function (iso) { return iso ? siteTime(iso) : ""; },
     // the calendar day (YYYY-MM-DD) of an instant in the site's time zone
     siteDay: function (iso) { return dayFormatter.format(new Date(iso)); },
     localizeTimes: function (root) {
