@@ -60,6 +60,7 @@ def render(
             k: v for k, v in translations(lang).items() if k.startswith(prefixes)
         },
         "idle_minutes": settings.auth.idle_minutes,
+        "watch_page": request.url.path in settings.auth.watch_pages,
         "path": request.url.path,
         **values,
     }

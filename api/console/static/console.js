@@ -72,6 +72,7 @@
       };
       const people = s.on_duty.map(function (p) { return p.post + " — " + p.user; }).join(" · ");
       set("on_duty", d.onDuty + ": " + (people || d.nobody), !people);
+      window.controlroom.checkedIn = Boolean(s.checked_in);
       set("me", s.checked_in ? d.in + (s.my_post ? " (" + s.my_post + ")" : "") : d.out, s.my_post && !s.checked_in);
       set("tasks", d.tasks + " " + s.open_tasks);
       set("faults", d.faults + " " + s.open_faults, s.open_faults > 0);
@@ -114,7 +115,13 @@
       touch();
       fetch("/api/v1/auth/me", { credentials: "same-origin" });
     });
+    // A watch page (wall, alert queue) open and visible to someone checked in is being watched: it stays
+    // signed in without input. Hidden, or nobody checked in, the idle sign-out applies as everywhere.
+    const watching = function () {
+      return body.dataset.watch !== undefined && document.visibilityState === "visible" && window.controlroom.checkedIn;
+    };
     setInterval(function () {
+      if (watching()) { last = Date.now(); banner.hidden = true; }
       const left = idle * 60000 - (Date.now() - last);
       if (left <= 0) {
         window.controlroom.post("/api/v1/auth/logout").then(function () { window.location.assign("/login"); });
