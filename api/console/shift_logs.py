@@ -32,19 +32,40 @@ router = APIRouter(include_in_schema=False)
 router.include_router(shift_desk.router)
 
 
+def _optional_id(value: str, field: str) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise Invalid(f"{field} must be a positive whole number", field=field)
+    return int(value)
+
+
+def _optional_kind(value: str) -> EntryKind | None:
+    if not value:
+        return None
+    try:
+        return EntryKind(value)
+    except ValueError:
+        raise Invalid(f"no duty-log entry kind {value!r}", field="kind") from None
+
+
 @router.get("/duty-log", dependencies=[Depends(Allow(*ROOM))])
 def duty_log_page(
     request: Request,
     session: SessionDep,
     token: CurrentToken,
-    post_id: Annotated[int | None, Query(ge=1)] = None,
-    kind: EntryKind | None = None,
+    post: Annotated[str, Query(alias="post_id", max_length=12)] = "",
+    kind_name: Annotated[str, Query(alias="kind", max_length=32)] = "",
     author: Annotated[str, Query(max_length=64)] = "",
     text: Annotated[str, Query(max_length=200)] = "",
     day: Annotated[str, Query(max_length=10)] = "",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    """The duty log with filters, the form to add an entry, and corrections."""
+    """The duty log with filters, the form to add an entry, and corrections.
+
+    The search form sends "" for "any": an empty filter is no filter, never a validation error."""
+    post_id = _optional_id(post, "post_id")
+    kind = _optional_kind(kind_name)
     since = until = None
     if day:
         _, since, until = day_bounds(request, day)

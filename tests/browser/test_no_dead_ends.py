@@ -41,3 +41,18 @@ def test_the_top_bar_shows_only_what_the_role_can_open(live: Live, page: Page) -
     for shown in ("alerts", "tasks", "me", "faults"):
         expect(bar.locator(f'[data-k="{shown}"]')).to_have_count(1)
     expect(bar.locator('[data-k="me"]')).to_have_text("You are not checked in")
+
+
+def test_duty_log_search_with_every_filter_on_any_answers_the_page(live: Live, page: Page) -> None:
+    live.env.user(Role.OPERATOR, username="olga")
+    live.login(page, "olga")
+    page.goto(f"{live.url}/duty-log")
+    with page.expect_navigation():
+        page.locator("form.shift-filters button[type=submit]").click()
+    assert "/duty-log?" in page.url
+    expect(page.locator("form.shift-filters")).to_be_visible()
+    response = page.goto(f"{live.url}/duty-log?post_id=&kind=&author=&text=&day=")
+    assert response is not None and response.status == 200
+    response = page.goto(f"{live.url}/duty-log?kind=nonsense")
+    assert response is not None and response.status == 422
+    expect(page.locator("h1")).to_have_text("Check what you entered")
