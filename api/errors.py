@@ -73,7 +73,10 @@ def _wants_html(request: Request) -> bool:
 def _html(request: Request, status: int, code: str, detail: str) -> Response | None:
     """A console page's error as an HTML page, when the console registered a renderer for them."""
     renderer = getattr(request.app.state, "html_error", None)
-    if renderer is None or not _wants_html(request):
+    # a page the browser navigates to; a script's fetch (which reads the problem's detail) keeps the JSON
+    mode = request.headers.get("sec-fetch-mode")
+    navigation = mode == "navigate" or (mode is None and request.method == "GET")
+    if renderer is None or not navigation or not _wants_html(request):
         return None
     response: Response = renderer(request, status, code, detail)
     return response

@@ -247,6 +247,24 @@ def roster_add(
     return back("/roster")
 
 
+@router.post("/roster/entries/{entry_id}/remove", dependencies=[Depends(Allow(*LEAD))])
+def roster_remove(entry_id: int, request: Request, session: SessionDep) -> Response:
+    """Take an entry off the roster (refused once someone checked in on it)."""
+    audit_as(request, "roster.remove", f"roster:{entry_id}")
+    roster.remove_entry(session, entry_id=entry_id)
+    return back("/roster")
+
+
+@router.post("/roster/entries/{entry_id}/person", dependencies=[Depends(Allow(*LEAD))])
+def roster_change_person(
+    entry_id: int, request: Request, session: SessionDep, user_id: Annotated[int, Form(ge=1)]
+) -> Response:
+    """Give an entry to another person (overlaps and duty rules checked again)."""
+    audit_as(request, "roster.change_person", f"roster:{entry_id}", {"user_id": user_id})
+    roster.change_entry_person(session, entry_id=entry_id, user=users.require(session, user_id))
+    return back("/roster")
+
+
 @router.post("/roster/shifts", dependencies=[Depends(Allow(*LEAD))])
 def roster_add_shift(
     request: Request,

@@ -56,3 +56,40 @@ def test_duty_log_search_with_every_filter_on_any_answers_the_page(live: Live, p
     response = page.goto(f"{live.url}/duty-log?kind=nonsense")
     assert response is not None and response.status == 422
     expect(page.locator("h1")).to_have_text("Check what you entered")
+
+
+def test_a_leader_gives_a_roster_entry_to_another_person_and_removes_one(live: Live, page: Page) -> None:
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from access.audit.models import AuditEntry
+    from shift_logs.roster import service as roster
+    from shift_logs.roster.models import RosterEntry
+    from tests.factories.shift_logs import make_post, make_shift
+
+    leader = live.env.user(Role.SHIFT_LEADER, username="li")
+    olga = live.env.user(Role.OPERATOR, username="olga")
+    wang = live.env.user(Role.OPERATOR, username="wang")
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    with live.env.session() as s:
+        shift = make_shift(s, starts_at=start, leader=s.merge(leader))
+        desk1 = make_post(s, name="desk-1")
+        first = roster.roster(s, shift_id=shift.id, post_id=desk1.id, user=s.merge(olga)).id
+    live.login(page, "li")
+    page.goto(f"{live.url}/roster?day={start.date().isoformat()}")
+    row = page.locator("tr", has=page.locator(f'form[action="/roster/entries/{first}/person"]'))
+    row.locator("select[name=user_id]").select_option(value=str(wang.id))
+    with page.expect_navigation():
+        row.get_by_role("button", name="Give to").click()
+    with live.env.session() as s:
+        entry = s.scalars(select(RosterEntry)).one()
+        assert entry.user.username == "wang" and entry.post.name == "desk-1"
+        moved = entry.id
+    page.goto(f"{live.url}/roster?day={start.date().isoformat()}")
+    with page.expect_navigation():
+        page.locator(f'form[action="/roster/entries/{moved}/remove"] button').click()
+    with live.env.session() as s:
+        assert s.scalars(select(RosterEntry)).all() == []
+        actions = [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.actor == "li"))]
+        assert "roster.change_person" in actions and "roster.remove" in actions
