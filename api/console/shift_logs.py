@@ -135,7 +135,11 @@ def roster_page(
     """The day's roster, who is on duty, leave requests, presence problems, and the leader's forms."""
     date, start, end = day_bounds(request, day)
     leader = token.user.has_any(frozenset(LEAD))
-    people = users.list_(session, limit=500, offset=0)[0] if leader else []
+    people = (
+        [u for u in users.list_(session, limit=500, offset=0)[0] if u.has_any(roster.POST_ROLES)]
+        if leader
+        else []
+    )
     return render(
         request,
         "shift/roster.html",
@@ -298,7 +302,11 @@ def tasks_page(request: Request, session: SessionDep, token: CurrentToken) -> HT
     )
     leader = user.has_any(frozenset(LEAD))
     every = tasks.list_(session, limit=200, offset=0, state=TaskState.OPEN)[0] if leader else []
-    people = users.list_(session, limit=500, offset=0)[0] if leader else []
+    people = (
+        [u for u in users.list_(session, limit=500, offset=0)[0] if u.has_any(roster.POST_ROLES)]
+        if leader
+        else []
+    )
     return render(
         request,
         "shift/tasks.html",

@@ -13,6 +13,7 @@ __all__ = [
     "NotRostered",
     "PostNameTaken",
     "PostNotFound",
+    "RoleNotAllowedOnPost",
     "RosterEntryInUse",
     "RosterEntryNotFound",
     "RosterOverlap",
@@ -118,3 +119,9 @@ class RosterEntryInUse(Conflict):
     """The roster entry has presence records (someone checked in, or a problem was raised on it)."""
 
     code = "roster_entry_in_use"
+
+
+class RoleNotAllowedOnPost(Invalid):
+    """The person holds none of the roles that staff a post."""
+
+    code = "role_not_allowed_on_post"

@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from access.roles import Role
 from access.users.models import User
 from devices.camera import service as camera_registry
 from shift_logs.roster.errors import (
     InvalidWindow,
     PostNameTaken,
     PostNotFound,
+    RoleNotAllowedOnPost,
     RosterEntryInUse,
     RosterEntryNotFound,
     RosterOverlap,
@@ -120,6 +122,11 @@ def roster(
 ) -> RosterEntry:
     """Put `user` on a post for a window of a shift (the whole shift by default); no overlaps."""
     shift, post = require_shift(session, shift_id), require_post(session, post_id)
+    if not user.has_any(POST_ROLES):
+        raise RoleNotAllowedOnPost(
+            f"{user.username} holds none of the roles that staff a post ({', '.join(sorted(POST_ROLES))})",
+            field="user_id",
+        )
     start, end = starts_at or shift.starts_at, ends_at or shift.ends_at
     if end <= start:
         raise InvalidWindow("a roster entry must end after it starts", field="ends_at")
@@ -138,6 +145,10 @@ def roster(
     session.add(entry)
     session.flush()
     return entry
+
+
+# the roles that staff a post (an operator desk); maintenance, administrators and supervisors do not
+POST_ROLES = frozenset({Role.OPERATOR, Role.SHIFT_LEADER})
 
 
 def _entry_in_use(session: Session, entry: RosterEntry) -> bool:
