@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.passwords import hash_password, needs_rehash, verify_password
+from access.signin import throttle
 from access.users import service as users
-from access.users.errors import AccountLocked, LoginRefused
+from access.users.errors import LoginRefused, LoginThrottled
 from access.users.models import AuthToken, TokenKind, User
 from config.settings import AuthSettings
 from core.clock import utcnow
-from core.errors import Unauthenticated
+from core.errors import ControlroomError, Unauthenticated
 
 __all__ = [
     "IssuedToken",
@@ -26,6 +29,7 @@ __all__ = [
     "hash_token",
     "issue_api_token",
     "issue_session",
+    "reauthenticate",
     "resolve_token",
     "revoke",
 ]
@@ -54,38 +58,65 @@ class LoginAttempt:
     which must still commit (so the lockout counter survives the refusal)."""
 
     user: User | None
-    error: Unauthenticated | None
+    error: Unauthenticated | LoginThrottled | None
     username: str
 
 
 def attempt_login(
-    session: Session, *, username: str, password: str, auth: AuthSettings, now: dt.datetime | None = None
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    auth: AuthSettings,
+    address: str = "",
+    now: dt.datetime | None = None,
 ) -> LoginAttempt:
-    """Check a user name and password; count failures and lock the account after too many."""
+    """Check a user name and password under the sign-in throttle (`access.signin.throttle`). Unknown names,
+    disabled accounts and wrong passwords get one answer and cost one password hash each; so does a
+    throttled name whether it exists or not."""
     now = now or utcnow()
-    user = users.get_by_username(session, username)
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
-        return LoginAttempt(None, LoginRefused("wrong user name or password"), username)
-    if user.locked_until is not None and user.locked_until > now:
-        locked = AccountLocked(
-            f"account locked after {auth.lockout_attempts} failed logins; try again later",
-            detail={"locked_until": user.locked_until.isoformat()},
+    throttle.lock_address(session, address)
+    wait = throttle.wait_s(session, username=username, address=address, auth=auth, now=now)
+    if wait > 0:
+        refused = LoginThrottled(
+            f"too many failed sign-ins; try again in {math.ceil(wait)} s", retry_after_s=wait
         )
-        return LoginAttempt(None, locked, username)
-    if user.disabled or not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= auth.lockout_attempts:
-            user.locked_until = now + dt.timedelta(minutes=auth.lockout_minutes)
-            user.failed_logins = 0
-        session.flush()
+        return LoginAttempt(None, refused, username)
+    user = users.get_by_username(session, username)
+    matches = verify_password(user.password_hash if user is not None else _DUMMY_HASH, password)
+    if user is None or user.disabled or not matches:
+        throttle.record_failure(session, username=username, address=address)  # back-off from now
         return LoginAttempt(None, LoginRefused("wrong user name or password"), username)
     user.failed_logins = 0
     user.locked_until = None
+    throttle.clear(session, username=username, address=address, auth=auth, now=now)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.flush()
     return LoginAttempt(user, None, username)
+
+
+def reauthenticate(
+    session: Session,
+    *,
+    user: User,
+    password: str,
+    auth: AuthSettings,
+    refused: Callable[[], ControlroomError],
+    now: dt.datetime | None = None,
+) -> None:
+    """Check a signed-in user's password again (password change, signatures). A wrong one raises
+    `refused()` marked as a failed sign-in, which the HTTP layer counts after the rollback; after too many,
+    LoginThrottled without checking."""
+    wait = throttle.reauth_wait_s(session, username=user.username, auth=auth, now=now)
+    if wait > 0:
+        raise LoginThrottled(
+            f"too many wrong passwords; try again in {math.ceil(wait)} s", retry_after_s=wait
+        )
+    if user.disabled or not verify_password(user.password_hash, password):
+        error = refused()
+        error.failed_login = user.username
+        raise error
 
 
 def _issue(
@@ -160,9 +191,14 @@ def change_password(
     auth: AuthSettings,
     keep_token_id: int | None = None,
 ) -> User:
-    """Change the user's password after checking the current one; end their other sessions."""
-    if not verify_password(user.password_hash, current):
-        raise LoginRefused("the current password is wrong")
+    """Change the user's password after checking the current one (throttled); end their other sessions."""
+    reauthenticate(
+        session,
+        user=user,
+        password=current,
+        auth=auth,
+        refused=lambda: LoginRefused("the current password is wrong"),
+    )
     users.check_password_rules(new, min_length=auth.min_password_length, username=user.username)
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()

@@ -10,21 +10,33 @@ from sqlalchemy import Engine
 
 from api.camera_metrics import CameraHealthCollector
 from api.console import compliance as compliance_console
+from api.console import maintenance as maintenance_console
 from api.console import monitoring as monitoring_console
+from api.console import reports as reports_console
+from api.console.admin import routers as admin_console_routers
 from api.console.footage import router as footage_console_router
 from api.console.routes import mount_console
 from api.console.shift_logs import router as shift_console_router
 from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
-from api.routes import alerts, audit, auth, cameras, console_status, health, users
+from api.routes import (
+    alerts,
+    audit,
+    auth,
+    cameras,
+    console_status,
+    health,
+    maintenance_equipment,
+    maintenance_faults,
+    reports,
+    users,
+)
 from api.routes.camera_onvif import router as camera_onvif_router
 from api.routes.duty_rules import router as duty_rules_router
 from api.routes.footage import router as footage_router
 from api.routes.footage_media import router as footage_media_router
-from api.routes.maintenance import router as maintenance_router
 from api.routes.ptz import router as ptz_router
-from api.routes.reports_all import router as reports_router
 from api.routes.shift_logs import router as shift_logs_router
 from config.settings import Settings
 from core.clock import Clock, SystemClock
@@ -73,11 +85,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(footage_console_router)
     app.include_router(ptz_router)
     app.include_router(camera_onvif_router)
-    app.include_router(maintenance_router)
-    app.include_router(reports_router)
+    # the JSON routes and the console pages of maintenance and reports (api.routes never imports api.console)
+    for part in (maintenance_equipment, maintenance_faults, maintenance_console, reports, reports_console):
+        app.include_router(part.router)
     app.include_router(duty_rules_router)
     app.include_router(monitoring_console.router)
     app.include_router(compliance_console.router)
+    for admin_router in admin_console_routers:
+        app.include_router(admin_router)
     mount_console(app)
     app.add_middleware(RequestMiddleware, ctx=ctx)
     return app

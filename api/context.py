@@ -36,6 +36,7 @@ class HttpMetrics:
     registry: CollectorRegistry
     requests: Counter
     latency: Histogram
+    refused: Counter
 
     @classmethod
     def create(cls) -> HttpMetrics:
@@ -50,7 +51,13 @@ class HttpMetrics:
         latency = Histogram(
             "controlroom_http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
         )
-        return cls(registry=registry, requests=requests, latency=latency)
+        refused = Counter(
+            "controlroom_http_refused",
+            "Refused state-changing requests kept out of the audit chain (anonymous callers, unknown paths)",
+            ["reason"],
+            registry=registry,
+        )
+        return cls(registry=registry, requests=requests, latency=latency, refused=refused)
 
 
 @dataclass

@@ -73,8 +73,10 @@ def _audit_action(request: Request) -> str:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request. A state-changing request that succeeds is audited inside it."""
+    """One transaction per request. A state-changing request that succeeds is audited inside it; the request
+    counts as audited only once that commit succeeded (a failed commit leaves the row to the middleware)."""
     factory = get_context(request).session_factory
+    recorded = False
     with factory.begin() as session:
         yield session
         if request.method in UNSAFE_METHODS and not getattr(request.state, "audited", False):
@@ -86,7 +88,9 @@ def get_session(request: Request) -> Iterator[Session]:
                 outcome=getattr(request.state, "audit_outcome", "ok"),
                 detail=getattr(request.state, "audit_detail", None),
             )
-            request.state.audited = True
+            recorded = True
+    if recorded:
+        request.state.audited = True
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -19,6 +19,7 @@ from core.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    Throttled,
     Unauthenticated,
     Unavailable,
 )
@@ -33,6 +34,7 @@ _STATUS: tuple[tuple[type[ControlroomError], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
     (Invalid, 422),
+    (Throttled, 429),
     (Unavailable, 503),
 )
 
@@ -85,6 +87,8 @@ def _html(request: Request, status: int, code: str, detail: str) -> Response | N
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ControlroomError)
     status = status_for(exc)
+    if exc.failed_login:
+        request.state.failed_login = exc.failed_login  # counted by the middleware, after the rollback
     if status == 401 and _wants_html(request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     if page := _html(request, status, exc.code, exc.message):
@@ -93,7 +97,10 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, Invalid) and exc.field:
         errors.append(FieldError(field=exc.field, message=exc.message))
     extra = {"info": exc.detail} if isinstance(exc.detail, dict) else {}
-    return problem_response(status, exc.code, exc.message, errors, **extra)
+    response = problem_response(status, exc.code, exc.message, errors, **extra)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(max(1, round(exc.retry_after_s)))
+    return response
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

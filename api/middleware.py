@@ -1,7 +1,9 @@
 """Request id, access log, HTTP metrics, and the audit row of state-changing requests that failed.
 
 Successful state-changing requests are audited inside their own transaction (see `deps.get_session`);
-a request that was refused or failed has its transaction rolled back, so it is audited here, separately.
+a request of a signed-in caller that was refused or failed has its transaction rolled back, so it is
+audited here, separately. Refusals of anonymous callers and requests to unknown paths are noise anyone
+can make: they go to the rate-limited security log (`api.security_log`), not into the audit chain.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from access.audit import service as audit
+from access.signin import throttle
 from api.context import AppContext
 from api.deps import UNSAFE_METHODS
+from api.security_log import RefusalLog
 from core.logging import request_id_var
 from db.session import session_scope
 
@@ -34,6 +38,7 @@ class RequestMiddleware:
     def __init__(self, app: ASGIApp, ctx: AppContext) -> None:
         self.app = app
         self.ctx = ctx
+        self.refusals = RefusalLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one HTTP request."""
@@ -75,8 +80,36 @@ class RequestMiddleware:
             status,
             extra={"status": status, "ms": round(elapsed * 1000, 1), "route": route_path},
         )
-        if method in UNSAFE_METHODS and not state.get("audited"):
-            await anyio.to_thread.run_sync(self._audit_failure, scope, state, status)
+        if state.get("failed_login"):
+            await anyio.to_thread.run_sync(self._count_failed_login, scope, state["failed_login"])
+        if state.get("refusal"):  # e.g. a throttled sign-in, refused without being checked
+            self._note_refusal(scope, method, status, str(state["refusal"]))
+            return
+        if method not in UNSAFE_METHODS or state.get("audited"):
+            return
+        reason = "unknown_path" if route is None else "anonymous" if not state.get("user_ref") else ""
+        if reason:
+            self._note_refusal(scope, method, status, reason)
+            return
+        await anyio.to_thread.run_sync(self._audit_failure, scope, state, status)
+
+    def _note_refusal(self, scope: Scope, method: str, status: int, reason: str) -> None:
+        self.ctx.metrics.refused.labels(reason).inc()
+        client = scope.get("client")
+        address = client[0] if client else ""
+        self.refusals.note(client=address, method=method, path=scope["path"], status=status, reason=reason)
+
+    def _count_failed_login(self, scope: Scope, username: str) -> None:
+        """A wrong password at re-authentication counts toward the sign-in throttle; the request's own
+        transaction was rolled back, so it is written here."""
+        client = scope.get("client")
+        try:
+            with session_scope(self.ctx.session_factory) as session:
+                throttle.record_failure(
+                    session, username=username, address=client[0] if client else "", now=self.ctx.clock.now()
+                )
+        except Exception:
+            log.exception("could not count a failed re-authentication")
 
     def _audit_failure(self, scope: Scope, state: dict[str, Any], status: int) -> None:
         user_id, username = state.get("user_ref") or (None, "anonymous")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import anyio
 
@@ -67,13 +67,25 @@ def _fetch(factory: SessionFactory, after: int) -> list[tuple[int, str]]:
 
 
 async def alert_events(
-    factory: SessionFactory, *, after: int, poll_s: float = 0.15, heartbeat_s: float = 15.0
+    factory: SessionFactory,
+    *,
+    after: int,
+    poll_s: float = 0.15,
+    heartbeat_s: float = 15.0,
+    alive: Callable[[], bool] | None = None,
+    alive_every_s: float = 2.0,
 ) -> AsyncIterator[bytes]:
-    """Yield SSE frames of alert changes after `after`, forever (until the client goes away)."""
+    """Yield SSE frames of alert changes after `after` until the client goes away, or until `alive()` says
+    the caller's session or token has ended (checked every `alive_every_s`; then an `ended` event)."""
     cursor = AlertCursor(after)
-    last_beat = time.monotonic()
+    last_beat = last_check = time.monotonic()
     yield b"retry: 2000\n\n"
     while True:
+        if alive is not None and time.monotonic() - last_check >= alive_every_s:
+            last_check = time.monotonic()
+            if not await anyio.to_thread.run_sync(alive):
+                yield b"event: ended\ndata: your session has ended; sign in again\n\n"
+                return
         rows = await anyio.to_thread.run_sync(_fetch, factory, cursor.after)
         fresh = cursor.fresh([i for i, _ in rows])
         for change_id, data in rows:

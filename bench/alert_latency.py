@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import statistics
 import sys
 import tempfile
@@ -32,18 +33,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import runtime.capture as capture  # noqa: E402
+from access import auth  # noqa: E402
 from access.roles import Role  # noqa: E402
+from access.users import service as users  # noqa: E402
 from api.app import create_app  # noqa: E402
+from bench.settings import bench_settings  # noqa: E402
 from config.cameras import CameraConfig  # noqa: E402
-from config.load import load_settings  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
 from devices.camera import service as cameras  # noqa: E402
 from devices.credentials import CredentialBox  # noqa: E402
 from monitor.frames import Frame  # noqa: E402
 from runtime.migrate import upgrade  # noqa: E402
 from runtime.worker import Worker  # noqa: E402
-from tests.factories.access import make_api_token, make_user  # noqa: E402
-from tests.support.live_server import LiveServer  # noqa: E402
+from testkit.live_server import LiveServer  # noqa: E402
 
 FPS, PERIOD, VISIBLE = 5, 5.0, 2.0  # FPS: what the adapter hands over (the analysis rate)
 APPEAR: dict[str, list[float]] = {}
@@ -129,8 +131,7 @@ def main() -> None:
 
     capture.CaptureRuntime._on_event = on_event  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            None,
+        settings = bench_settings(
             database={"url": f"sqlite:///{tmp}/bench.db"},
             alerts={"cooldown_s": 0},
             logging={"level": "WARNING"},
@@ -142,7 +143,10 @@ def main() -> None:
         with session_scope(factory) as s:
             cams = [CameraConfig(name=n, url=f"demo://{n}", detect={"fps": 5}) for n in names]  # type: ignore[arg-type]
             cameras.import_config(s, cameras=cams, box=box)
-            token = make_api_token(s, make_user(s, username="bench", roles=(Role.OPERATOR,)))
+            user = users.create(
+                s, username="bench", password=secrets.token_urlsafe(12), roles=(Role.OPERATOR,)
+            )
+            token = auth.issue_api_token(s, user=user, name="bench", days=1).secret
         app = create_app(settings, engine=engine)
         received: dict[str, list[float]] = {}
         stop = threading.Event()

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.duty_log [--writers 8] [--each 400] [--verify-entries 100000] [--pg URL]
 
-For PostgreSQL (a throw-away database created on the server of $CONTROLROOM_TEST_PG, default
-postgresql+psycopg://postgres@127.0.0.1:5432/test) and for SQLite (a temporary file), each writer process
+For PostgreSQL (a throw-away database created on the server given by `--pg`, default
+postgresql+psycopg://postgres@127.0.0.1:5432/test; no CONTROLROOM_* variable is read) and for SQLite (a temporary file), each writer process
 appends `each` entries to ONE post's duty log, one transaction per entry (the production path:
 `shift_logs.duty_log.service.append`, which locks the chain head). Reported: entries per second over the
 wall time of the writers, and whether the chain verifies intact with exactly writers x each entries.
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing as mp
-import os
 import sys
 import tempfile
 import time
@@ -43,7 +42,7 @@ from shift_logs.duty_log import service as duty_log  # noqa: E402
 from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name  # noqa: E402
 from shift_logs.roster import service as roster  # noqa: E402
 
-PG_ADMIN = os.environ.get("CONTROLROOM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def _writer(url: str, post_id: int, writer: int, each: int, ready: Any, go: Any, async_commit: bool) -> None:

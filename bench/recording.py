@@ -213,7 +213,7 @@ def measure_purge(n: int) -> None:
     """Retention over `n` segments: planner alone, then the whole job."""
     from sqlalchemy import func, select
 
-    from config.load import load_settings
+    from bench.settings import bench_settings
     from db.session import make_engine, make_session_factory
     from footage.jobs import _load, _policies, run_retention
     from footage.models import Segment
@@ -225,8 +225,7 @@ def measure_purge(n: int) -> None:
         t0 = time.monotonic()
         _seed(n, root, url)
         seeded = time.monotonic() - t0
-        settings = load_settings(
-            None,
+        settings = bench_settings(
             database={"url": url},
             data_dir=tmp,
             footage={"storage_dir": str(root), "quota_gb": n / 1000 / 0.95},
@@ -273,7 +272,7 @@ def main() -> None:
         print(json.dumps(worker(args.worker, args.seconds, args.out)))
         return
     if not args.skip_cpu:
-        from tests.support.peers import RtspServer
+        from testkit.rtsp import RtspServer
 
         server = RtspServer(["--file", f"cam={_clip()}"]).start()
         try:

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from access.users.models import User  # noqa: E402
 from alerts.models import Alert, AlertState, Priority  # noqa: E402
 from api.console.report_view import print_html  # noqa: E402
-from config.load import load_settings  # noqa: E402
+from bench.settings import bench_settings  # noqa: E402
 from db.session import make_engine  # noqa: E402
 from devices.camera.models import Camera  # noqa: E402
 from maintenance.models import Equipment, EquipmentKind, Fault, Severity  # noqa: E402
@@ -126,7 +126,7 @@ def _timed(fn: Callable[[], object], runs: int = 3) -> tuple[float, float]:
 
 def measure(label: str, url: str, alerts: int) -> None:
     """Fill, then time the baseline scan, the figures and the full render."""
-    settings = load_settings(None, database={"url": url}, site={"timezone": TZ})
+    settings = bench_settings(database={"url": url}, site={"timezone": TZ})
     engine = make_engine(settings.database)
     upgrade(engine)
     t0 = time.perf_counter()

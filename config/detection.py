@@ -31,7 +31,17 @@ class ZoneConfig(BaseModel):
         default=50, ge=1, le=100, description="1 = only strong contrast counts, 100 = faint changes count."
     )
     min_area: float = Field(
-        default=0.0004, ge=0, le=0.5, description="Smallest moving object, as a fraction of the frame area."
+        default=0.0,
+        ge=0,
+        le=0.5,
+        description="Optional: smallest moving object as a fraction of the frame area.",
+    )
+    min_size_px: int | None = Field(
+        default=None,
+        ge=1,
+        le=4000,
+        description="Smallest moving object: the longer side of its box in source pixels (default: the "
+        "camera's motion.min_size_px).",
     )
 
 
@@ -55,7 +65,14 @@ class MotionParams(BaseModel):
         default=50, ge=1, le=100, description="Sensitivity of the whole frame when no zones are defined."
     )
     min_area: float = Field(
-        default=0.0004, ge=0, le=0.5, description="Smallest object (fraction of frame) when no zones."
+        default=0.0, ge=0, le=0.5, description="Optional: smallest object (fraction of frame) when no zones."
+    )
+    min_size_px: int = Field(
+        default=24,
+        ge=1,
+        le=4000,
+        description="Smallest moving object: the longer side of its box in source pixels (a person about "
+        "this tall or more counts, at any analysis resolution).",
     )
     background_rate: float = Field(
         default=0.05, gt=0, le=0.5, description="Per-frame learning rate of the background model."

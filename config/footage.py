@@ -57,7 +57,8 @@ class FootageSettings(BaseModel):
     )
     standing_access_roles: list[str] = Field(
         default_factory=lambda: ["supervisor"],
-        description="Roles that may search, play and export footage without a grant (R7).",
+        description="Roles that may search, play and export footage without a grant: R7 allows only "
+        "supervisor (or nobody: []); every such use is audited as standing access.",
     )
     signing_key: Path | None = Field(
         default=None, description="Ed25519 private key (PEM) that signs exports; empty: <data_dir>/keys."
@@ -75,6 +76,12 @@ class FootageSettings(BaseModel):
         unknown = sorted(set(self.standing_access_roles) - known)
         if unknown:
             raise ValueError(f"standing_access_roles: unknown role(s) {', '.join(unknown)}")
+        beyond = sorted(set(self.standing_access_roles) - {"supervisor"})
+        if beyond:
+            raise ValueError(
+                f"standing_access_roles: R7 allows standing footage access only to supervisor, "
+                f"not {', '.join(beyond)}"
+            )
         return self
 
     def storage_root(self, data_dir: Path) -> Path:

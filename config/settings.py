@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import zoneinfo
 from pathlib import Path
 from typing import Literal, Self
@@ -11,22 +12,60 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from config.alerting import AlertSettings, DeliverySettings, MqttSettings
 from config.cameras import CameraConfig
-from config.duty_rules import DutyRulesSettings
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.reports import ReportSettings
 
 __all__ = [
+    "DEFAULT_RULES_FILE",
+    "MIN_SECRET_LENGTH",
+    "PLACEHOLDER_SECRET",
     "AuthSettings",
     "CameraControlSettings",
+    "ChainSettings",
     "DatabaseSettings",
+    "DutyRulesSettings",
     "LoggingSettings",
+    "MetricsSettings",
     "Settings",
     "SiteSettings",
     "WorkerSettings",
+    "secret_key_problem",
 ]
 
 PLACEHOLDER_SECRET = "change-me"
+MIN_SECRET_LENGTH = 32
+GENERATE_SECRET_HINT = (
+    'generate one with `python3 -c "import secrets; print(secrets.token_urlsafe(32))"` and set it as '
+    "auth.secret_key in the config file or as CONTROLROOM_AUTH__SECRET_KEY"
+)
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why `secret` is not fit to run a site with (the placeholder, or too short), or None when it is."""
+    if secret == PLACEHOLDER_SECRET:
+        return f"auth.secret_key is the placeholder {PLACEHOLDER_SECRET!r}; {GENERATE_SECRET_HINT}"
+    if len(secret) < MIN_SECRET_LENGTH:
+        return (
+            f"auth.secret_key is {len(secret)} characters; at least {MIN_SECRET_LENGTH} are needed; "
+            f"{GENERATE_SECRET_HINT}"
+        )
+    return None
+
+
+DEFAULT_RULES_FILE = Path(__file__).with_name("duty_rules.yaml")
+ChangeRole = Literal["admin", "supervisor"]
+
+
+class DutyRulesSettings(BaseModel):
+    """Where the rule file is and who may change the rules (the rules themselves: `shift_logs.rules.model`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: Path | None = Field(default=None, description="Rule file; empty = the packaged default.")
+    change_roles: list[ChangeRole] = Field(
+        default_factory=lambda: list[ChangeRole](["admin"]), description="Roles that may change the rules."
+    )
 
 
 class _Section(BaseModel):
@@ -36,10 +75,10 @@ class _Section(BaseModel):
 class DatabaseSettings(_Section):
     """Where the data lives: SQLite (embedded default) or PostgreSQL."""
 
-    url: str = Field(
-        default="",
-        description="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user@host/db; "
-        "empty means SQLite in data_dir.",
+    url: SecretStr = Field(
+        default=SecretStr(""),
+        description="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user:password@host/db; "
+        "empty means SQLite in data_dir. A secret (it may hold a password): masked in repr and logs.",
     )
     pool_size: int = Field(default=10, ge=1, le=200, description="Connections kept open (PostgreSQL).")
     connect_timeout_s: float = Field(default=5.0, gt=0, le=120, description="Give up connecting after this.")
@@ -47,8 +86,9 @@ class DatabaseSettings(_Section):
 
     @field_validator("url")
     @classmethod
-    def _known_backend(cls, value: str) -> str:
-        if value and not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+    def _known_backend(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value()
+        if url and not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
             raise ValueError("must start with sqlite:, postgresql: or postgresql+psycopg:")
         return value
 
@@ -74,8 +114,21 @@ class AuthSettings(_Section):
         max_length=20,
         description="Pages that stay signed in without input while open and visible to someone checked in.",
     )
-    lockout_attempts: int = Field(default=5, ge=1, le=100, description="Failed logins before lockout.")
-    lockout_minutes: int = Field(default=15, ge=1, le=24 * 60, description="How long a lockout lasts.")
+    lockout_attempts: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Failed sign-ins per name and address before the back-off starts.",
+    )
+    lockout_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="The longest back-off, and the window failures count in."
+    )
+    address_max_failures: int = Field(
+        default=30, ge=1, le=100_000, description="Failed sign-ins per address within the window below."
+    )
+    address_window_minutes: int = Field(
+        default=10, ge=1, le=24 * 60, description="Sliding window of the per-address throttle."
+    )
     api_token_days: int = Field(default=90, ge=1, le=3650, description="Default lifetime of an API token.")
     cookie_secure: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
     min_password_length: int = Field(default=10, ge=8, le=256, description="Shortest accepted password.")
@@ -137,6 +190,49 @@ class CameraControlSettings(_Section):
     )
 
 
+class MetricsSettings(_Section):
+    """Who may scrape `/metrics` (it names every camera and which are offline): a bearer token, or an address
+    in the allow-list."""
+
+    token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Prometheus sends it as `authorization: {credentials: ...}`; empty = no token accepted.",
+    )
+    allow: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description="Addresses or networks (CIDR) that may scrape without a token.",
+    )
+
+    @field_validator("allow")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{item!r} is not an address or network") from exc
+        return value
+
+
+class ChainSettings(_Section):
+    """Signed checkpoints of the audit and duty-log chains (proof of authorship, README "Security")."""
+
+    checkpoint_every_entries: int = Field(
+        default=1000, ge=1, le=10_000_000, description="Sign a chain's head after this many new entries."
+    )
+    checkpoint_every_minutes: int = Field(
+        default=60, ge=1, le=24 * 60, description="...and at least this often while it grows."
+    )
+    checkpoint_file: Path | None = Field(
+        default=None,
+        description="Append-only file of the checkpoints, to back up; empty: <data_dir>/checkpoints.jsonl.",
+    )
+
+    def file_path(self, data_dir: Path) -> Path:
+        """Where the published checkpoints are appended."""
+        return self.checkpoint_file if self.checkpoint_file is not None else data_dir / "checkpoints.jsonl"
+
+
 class Settings(BaseSettings):
     """Everything configurable. Build it with `config.load.load_settings()`, then pass it down."""
 
@@ -155,6 +251,8 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     site: SiteSettings = Field(default_factory=SiteSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    chains: ChainSettings = Field(default_factory=ChainSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     mqtt: MqttSettings = Field(default_factory=MqttSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
@@ -180,8 +278,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _sqlite_in_data_dir_by_default(self) -> Self:
-        if not self.database.url:
-            self.database.url = f"sqlite:///{self.data_dir / 'controlroom.db'}"
+        if not self.database.url.get_secret_value():
+            self.database.url = SecretStr(f"sqlite:///{self.data_dir / 'controlroom.db'}")
         return self
 
     @model_validator(mode="after")

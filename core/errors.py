@@ -7,6 +7,7 @@ ControlroomError
 ├── Conflict            409  the request clashes with the stored state (duplicate, already done)
 │   └── InvalidTransition  409  a state machine refuses this step
 ├── Invalid             422  the input is well-formed but breaks a rule; names the field
+├── Throttled           429  too many attempts; `retry_after_s` says when to try again
 ├── Unavailable         503  a dependency (database, broker, camera) cannot be reached now
 └── ConfigError         exit 2 at start-up; names the key path
 """
@@ -23,6 +24,7 @@ __all__ = [
     "Invalid",
     "InvalidTransition",
     "NotFound",
+    "Throttled",
     "Unauthenticated",
     "Unavailable",
 ]
@@ -32,6 +34,9 @@ class ControlroomError(Exception):
     """Base of every error controlroom raises on purpose; `code` is a stable machine-readable name."""
 
     code = "error"
+    # the user name whose password check failed, when this error is one: the HTTP layer counts it toward
+    # the sign-in throttle after the request's transaction has rolled back
+    failed_login: str = ""
 
     def __init__(self, message: str, *, detail: Any = None) -> None:
         super().__init__(message)
@@ -77,6 +82,16 @@ class Invalid(ControlroomError):
     def __init__(self, message: str, *, field: str | None = None, detail: Any = None) -> None:
         super().__init__(message, detail=detail)
         self.field = field
+
+
+class Throttled(ControlroomError):
+    """Too many attempts; try again after `retry_after_s` seconds."""
+
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after_s: float, detail: Any = None) -> None:
+        super().__init__(message, detail=detail)
+        self.retry_after_s = retry_after_s
 
 
 class Unavailable(ControlroomError):

@@ -40,7 +40,7 @@ def _prepare_sqlite(engine: Engine) -> None:
 
 def make_engine(db: DatabaseSettings, *, base_dir: Path | None = None) -> Engine:
     """Create the engine for `db.url`; relative SQLite paths are resolved against `base_dir`."""
-    url = make_url(db.url)
+    url = make_url(db.url.get_secret_value())
     kwargs: dict[str, Any] = {"echo": db.echo, "pool_pre_ping": True}
     if url.get_backend_name() == "sqlite":
         database = url.database or ""

@@ -149,6 +149,11 @@ class PacketHub:
         with self._lock:
             return len(self._viewers)
 
+    def close_viewers(self) -> None:
+        """End every viewer now (the camera's settings changed, e.g. it has privacy masks)."""
+        with self._lock:
+            self._end_all()
+
     def _end_all(self) -> None:
         for viewer in self._viewers:
             with contextlib.suppress(queue.Full):

@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import store as duty_rules
-from access.duty_rules.evaluate import ApprovalFacts
 from access.roles import Role
 from access.users.models import User
 from config.footage import FootageSettings
 from core.clock import utcnow
 from core.errors import Forbidden
+from db import lookup
 from devices.camera import service as cameras
 from footage.errors import GrantRefused, RequestAlreadyDecided, RequestNotFound, SamePerson
 from footage.models import AccessRequest, RequestState
 from footage.ranges import check_range
+from shift_logs.rules import store as duty_rules
+from shift_logs.rules.evaluate import ApprovalFacts
 
 __all__ = [
     "DECIDE_ROLES",
@@ -32,9 +33,13 @@ __all__ = [
     "has_standing_access",
     "list_",
     "require",
+    "require_visible",
 ]
 
 DECIDE_ROLES = frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})
+# R7: only the supervisor may look up footage without an application; `footage.standing_access_roles`
+# can narrow this (to nobody), never widen it.
+STANDING_ACCESS_ROLES = frozenset({Role.SUPERVISOR})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +56,16 @@ class AccessBasis:
 
 def require(session: Session, request_id: int) -> AccessRequest:
     """The request with `request_id`, or RequestNotFound."""
-    request = session.get(AccessRequest, request_id)
-    if request is None:
+    return lookup.require(
+        session, AccessRequest, request_id, error=RequestNotFound, what="footage-access request"
+    )
+
+
+def require_visible(session: Session, request_id: int, *, user: User) -> AccessRequest:
+    """The request with `request_id` if `user` filed it or may approve it (a shift leader or supervisor);
+    to anyone else it does not exist (its cameras and range are nobody else's business, R10)."""
+    request = require(session, request_id)
+    if request.requester_id != user.id and not user.has_any(DECIDE_ROLES):
         raise RequestNotFound(f"no footage-access request with id {request_id}")
     return request
 
@@ -127,8 +140,10 @@ def decide(
 
 
 def has_standing_access(user: User, settings: FootageSettings) -> bool:
-    """True when one of the user's roles may see footage without a grant."""
-    return any(role.value in settings.standing_access_roles for role in user.roles)
+    """True when one of the user's roles may see footage without a grant (only the supervisor, R7)."""
+    return any(
+        role in STANDING_ACCESS_ROLES and role.value in settings.standing_access_roles for role in user.roles
+    )
 
 
 def _check_grant(

@@ -7,16 +7,17 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import store as duty_rules
-from access.duty_rules.evaluate import ApprovalFacts
 from access.roles import Role
 from access.users.models import User
 from core.clock import utcnow
 from core.errors import Forbidden
+from db import lookup
 from devices.camera import service as cameras
 from footage.errors import HoldAlreadyReleased, HoldNotFound, HoldOverlaps, SamePerson
 from footage.models import EvidenceHold, HoldCategory
 from footage.ranges import check_range
+from shift_logs.rules import store as duty_rules
+from shift_logs.rules.evaluate import ApprovalFacts
 
 __all__ = ["PLACE_ROLES", "RELEASE_ROLES", "active_on", "list_", "place_hold", "release_hold", "require"]
 
@@ -26,10 +27,7 @@ RELEASE_ROLES = frozenset({Role.SUPERVISOR})
 
 def require(session: Session, hold_id: int) -> EvidenceHold:
     """The hold with `hold_id`, or HoldNotFound."""
-    hold = session.get(EvidenceHold, hold_id)
-    if hold is None:
-        raise HoldNotFound(f"no evidence hold with id {hold_id}")
-    return hold
+    return lookup.require(session, EvidenceHold, hold_id, error=HoldNotFound, what="evidence hold")
 
 
 def active_on(

@@ -61,7 +61,8 @@ class FootageRuntime:
 
     # ---- recorders -----------------------------------------------------------------------------------
     def sync(self) -> None:
-        """Start recorders for leased cameras that record, stop those no longer leased or recording."""
+        """Start recorders for leased cameras that record, stop those no longer leased or recording, and
+        restart those whose URL changed (also called by the worker as soon as a camera changes)."""
         with session_scope(self.factory) as session:
             rows = session.scalars(
                 select(Camera).where(Camera.worker_id == self.worker_id, Camera.enabled.is_(True))
@@ -75,6 +76,10 @@ class FootageRuntime:
             for camera_id in set(self.recorders) - set(wanted):
                 self.recorders.pop(camera_id).stop()
             for camera_id, (name, url) in wanted.items():
+                running = self.recorders.get(camera_id)
+                if running is not None and running.url != url:  # the camera's URL changed: follow it
+                    log.info("camera %s: stream URL changed; restarting its recorder", name)
+                    self.recorders.pop(camera_id).stop()
                 if camera_id not in self.recorders:
                     self.record(camera_id, name, url)
 

@@ -20,6 +20,7 @@ from alerts.models import Priority
 from config.alerting import AlertSettings
 from config.maintenance import MaintenanceSettings
 from core.clock import utcnow
+from db import lookup
 from maintenance.errors import CheckAlreadyDone, ChecklistMismatch, CheckNotFound
 from maintenance.models import CheckState, Equipment, MaintenanceCheck
 from maintenance.schemas import CheckAnswer
@@ -120,10 +121,7 @@ def generate_due_checks(
 
 def require(session: Session, check_id: int) -> MaintenanceCheck:
     """The check with `check_id`, or CheckNotFound."""
-    check = session.get(MaintenanceCheck, check_id)
-    if check is None:
-        raise CheckNotFound(f"no maintenance check with id {check_id}")
-    return check
+    return lookup.require(session, MaintenanceCheck, check_id, error=CheckNotFound, what="maintenance check")
 
 
 def complete(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import Invalid
+from db import lookup
 from devices.camera.models import Camera
 from maintenance.errors import (
     CameraAlreadyRegistered,
@@ -46,10 +47,7 @@ class EquipmentHealth:
 
 def require(session: Session, equipment_id: int) -> Equipment:
     """The equipment with `equipment_id`, or EquipmentNotFound."""
-    equipment = session.get(Equipment, equipment_id)
-    if equipment is None:
-        raise EquipmentNotFound(f"no equipment with id {equipment_id}")
-    return equipment
+    return lookup.require(session, Equipment, equipment_id, error=EquipmentNotFound, what="equipment")
 
 
 def get_by_name(session: Session, name: str) -> Equipment | None:

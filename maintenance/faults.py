@@ -17,6 +17,7 @@ from access.roles import Role
 from access.users.models import User, UserRole
 from config.maintenance import MaintenanceSettings
 from core.clock import utcnow
+from db import lookup
 from maintenance import equipment as equipment_service
 from maintenance.errors import (
     FaultNotFound,
@@ -91,10 +92,7 @@ def maintainers(session: Session) -> list[User]:
 
 def require(session: Session, fault_id: int) -> Fault:
     """The fault with `fault_id`, or FaultNotFound."""
-    fault = session.get(Fault, fault_id)
-    if fault is None:
-        raise FaultNotFound(f"no fault with id {fault_id}")
-    return fault
+    return lookup.require(session, Fault, fault_id, error=FaultNotFound, what="fault")
 
 
 def report(

@@ -1,8 +1,13 @@
 """Motion at analysis resolution: background model with illumination compensation, zones and masks.
 
-Per frame: blur, estimate a coarse gain field (current vs background, per grid cell, median-filtered so one
-object cannot bend it), compare the frame with the gain-corrected background, threshold per zone, open,
-label connected components and keep those above each zone's minimum size. Light switches, dusk and
+Per frame: estimate a coarse gain field (current vs background, per grid cell, median-filtered so one
+object cannot bend it), subtract the gain-corrected background, average the signed residual over 3x3
+neighbourhoods (a change test over a neighbourhood: a faint or thin person passes without every pixel
+passing, while independent noise averages out), and compare it with a threshold that follows each grid
+cell's own measured noise (k times the cell's RMS residual, k from the zone's sensitivity) plus a small
+brightness term. Connected blobs are kept when their box's longer side reaches the zone's minimum size
+(set in source pixels, so it means the same at any analysis resolution); a blob less than twice that size
+must also overlap the previous frame's foreground, so a lone noise or compression speck never counts. Light switches, dusk and
 cloud shadows change the gain field, not the residual, so they raise nothing; a person walking in during a
 light switch still leaves a residual. A change the gain field cannot explain over most of the frame is
 treated as a global change: the background is re-learnt and the frame reports no motion. The background
@@ -20,16 +25,32 @@ from numpy.typing import NDArray
 
 from config.detection import MotionParams
 from monitor.events import Box
-from monitor.zones import MASKED_THRESHOLD, ZoneMap, threshold_for
+from monitor.zones import MASKED_THRESHOLD, ZoneMap
 
-__all__ = ["MotionDetector", "MotionResult", "ZoneMotion"]
+__all__ = ["MotionDetector", "MotionResult", "ZoneMotion", "noise_factor", "noise_floor"]
 
 _GAIN_MIN, _GAIN_MAX = 0.05, 20.0
 _RELIGHT_LOG_GAIN = math.log(1.12)
-_CLIPPED_HIGH, _CLIPPED_LOW = 250.0, 3.0
+# Pixels at or above this (the limited-range ceiling is 235, full range 255) or below the floor are clipped:
+# they say nothing about the light, so a re-lit background takes the frame's value there.
+_CLIPPED_HIGH, _CLIPPED_LOW = 232.0, 3.0
 # Part of the threshold that grows with brightness: residual errors of the gain model scale with luma.
-_RELATIVE_THRESHOLD = 0.06
+_RELATIVE_THRESHOLD = 0.04
+# Cell noise (RMS residual after the 3x3 average) rises slowly and falls fast, so a person
+# crossing a cell barely raises its threshold; it starts at a typical level.
+_NOISE_UP, _NOISE_DOWN, _NOISE_START = 0.04, 0.25, 2.0
+_SETTLE_FRAMES, _SETTLE_UP = 2, 0.3
 _EPS = 1e-3
+
+
+def noise_factor(sensitivity: int) -> float:
+    """Threshold in multiples of a cell's RMS residual noise at a sensitivity of 1-100 (50 -> 5)."""
+    return 2.5 + (100 - sensitivity) * 0.05
+
+
+def noise_floor(sensitivity: int) -> float:
+    """Smallest noise level a cell is credited with (levels), so a clean synthetic picture stays sane."""
+    return 0.4 + (100 - sensitivity) * 0.008
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +91,16 @@ class MotionDetector:
         self.shape = shape
         h, w = shape
         self._valid = np.full(shape, 255, dtype=np.uint8) if valid is None else valid.copy()
-        self._threshold = np.where(
-            self._valid > 0, threshold_for(params.sensitivity), MASKED_THRESHOLD
-        ).astype(np.float32)
+        # Per-pixel multiple of the cell noise (from each zone's sensitivity; huge where masked).
+        self._k = np.where(self._valid > 0, noise_factor(params.sensitivity), MASKED_THRESHOLD).astype(
+            np.float32
+        )
+        floor = noise_floor(max([params.sensitivity, *(z.sensitivity for z in zones)]))
         for zone in zones:
             np.minimum(
-                self._threshold,
-                np.where(zone.mask > 0, zone.threshold, MASKED_THRESHOLD),
-                out=self._threshold,
+                self._k,
+                np.where(zone.mask > 0, noise_factor(zone.sensitivity), MASKED_THRESHOLD),
+                out=self._k,
             )
         self._valid_count = max(1, cv2.countNonZero(self._valid))
         self._masked = self._valid_count < h * w
@@ -86,12 +109,21 @@ class MotionDetector:
         grid_w, grid_h = self._grid[1], self._grid[0]
         self._cell_cover = cv2.resize(self._valid_f, (grid_w, grid_h), interpolation=cv2.INTER_AREA)
         self._cell_ok = self._cell_cover > 0.25
+        self._pad = (round(h / grid_h), round(w / grid_w))
+        self._gain_big = np.zeros((h + 2 * self._pad[0], w + 2 * self._pad[1]), dtype=np.float32)
+        self._noise_floor = floor
+        self._relit = False
+        self._settling = 0
+        self._noise = np.full((grid_h, grid_w), _NOISE_START, dtype=np.float32)
+        self._noise_px = np.zeros(shape, dtype=np.float32)
+        self._prev_fg = np.zeros(shape, dtype=np.uint8)
         self._frame = np.zeros(shape, dtype=np.float32)
         self._background = np.zeros(shape, dtype=np.float32)
         self._tmp = np.zeros(shape, dtype=np.float32)
         self._gain = np.ones(shape, dtype=np.float32)
         self._diff = np.zeros(shape, dtype=np.float32)
         self._thr = np.zeros(shape, dtype=np.float32)
+        self._sq = np.zeros(shape, dtype=np.float32)
         self._fg = np.zeros(shape, dtype=np.uint8)
         self._fg_open = np.zeros(shape, dtype=np.uint8)
         self._bg_mask = np.zeros(shape, dtype=np.uint8)
@@ -104,6 +136,9 @@ class MotionDetector:
     def reset(self) -> None:
         """Forget the background; the next frame becomes the new background."""
         self._initialised = False
+        self._noise.fill(_NOISE_START)
+        self._prev_fg.fill(0)
+        self._settling = 0
 
     def detect(self, image: NDArray[np.uint8]) -> MotionResult:
         """Compare one analysis-resolution luma image with the background and update the background."""
@@ -114,31 +149,66 @@ class MotionDetector:
             self._initialised = True
             return self._empty(global_change=False)
         prediction = self._predict()
-        cv2.absdiff(frame, prediction, dst=self._diff)
-        cv2.scaleAdd(prediction, _RELATIVE_THRESHOLD, self._threshold, dst=self._thr)
-        cv2.compare(self._diff, self._thr, cv2.CMP_GT, dst=self._fg)
+        self._settling = max(0, self._settling - 1)
+        if self._relit:
+            # Right after a light step what is known about each cell's noise no longer holds: take the
+            # residual as it is for a few frames, then let it settle back.
+            self._settling = _SETTLE_FRAMES
+        diff = self._diff
+        cv2.subtract(frame, prediction, dst=diff)
+        cv2.blur(diff, (3, 3), dst=diff)
+        np.abs(diff, out=diff)
+        if self._settling:
+            self._follow_noise()  # a light step: credit the new residual at once, on this frame already
+        cv2.multiply(self._noise_px, self._k, dst=self._thr)
+        cv2.scaleAdd(prediction, _RELATIVE_THRESHOLD, self._thr, dst=self._thr)
+        cv2.compare(diff, self._thr, cv2.CMP_GT, dst=self._fg)
         changed = cv2.countNonZero(self._fg) / self._valid_count
         if changed > self.params.global_change_ratio:
             np.copyto(self._background, frame)
+            self._prev_fg.fill(0)
             return self._empty(global_change=True, changed=changed)
-        cv2.morphologyEx(self._fg, cv2.MORPH_OPEN, self._kernel, dst=self._fg_open)
-        cv2.morphologyEx(self._fg_open, cv2.MORPH_CLOSE, self._kernel, dst=self._fg_open)
+        if not self._settling:
+            self._follow_noise()
+        cv2.morphologyEx(self._fg, cv2.MORPH_CLOSE, self._kernel, dst=self._fg_open)
         zones = tuple(self._zone_motion(zone) for zone in self.zones)
+        np.copyto(self._prev_fg, self._fg_open)
         self._update_background()
         return MotionResult(zones, changed, global_change=False)
+
+    def _follow_noise(self) -> None:
+        """Update each cell's noise level from this frame's residual and spread it over the pixels."""
+        grid_h, grid_w = self._grid
+        # RMS, not mean: sparse clutter (snowflakes, rain, compression specks) raises a cell's level too.
+        cv2.multiply(self._diff, self._diff, dst=self._sq)
+        cells = np.sqrt(cv2.resize(self._sq, (grid_w, grid_h), interpolation=cv2.INTER_AREA))
+        np.maximum(cells, self._noise_floor, out=cells)
+        up = _SETTLE_UP if self._settling else _NOISE_UP
+        rate = np.where(cells > self._noise, up, _NOISE_DOWN).astype(np.float32)
+        self._noise += rate * (cells - self._noise)
+        if self._settling:
+            # After a light step every cell is credited at least the typical (median) cell's residual: a
+            # person covers a few cells and cannot raise it.
+            np.maximum(self._noise, _median(cells.ravel()), out=self._noise)
+        cv2.resize(
+            self._noise, (self.shape[1], self.shape[0]), dst=self._noise_px, interpolation=cv2.INTER_LINEAR
+        )
 
     def _predict(self) -> NDArray[np.float32]:
         """The background under the current frame's illumination (re-lit in place after a light switch)."""
         overall = self._estimate_gain()
         cv2.multiply(self._background, self._gain, dst=self._tmp)
         cv2.threshold(self._tmp, 255.0, 255.0, cv2.THRESH_TRUNC, dst=self._tmp)
-        if abs(math.log(overall)) <= _RELIGHT_LOG_GAIN:
+        self._relit = abs(math.log(overall)) > _RELIGHT_LOG_GAIN
+        if not self._relit:
             return self._tmp
         # A sudden light change: re-light the background once so it predicts the new illumination and
         # leaves no stale background (and no ghost) behind. Clipped pixels say nothing about the new
         # light, so they take the frame's value.
+        # The old background (now in `_tmp`) clipped at the full-range (255) or limited-range (235) ceiling,
+        # or a re-lit value beyond it, does not predict the new light: take the frame's value there.
         self._background, self._tmp = self._tmp, self._background
-        clipped = (self._tmp >= _CLIPPED_HIGH) | (self._tmp <= _CLIPPED_LOW)
+        clipped = (self._tmp >= _CLIPPED_HIGH) | (self._tmp <= _CLIPPED_LOW) | (self._background >= 250.0)
         self._background[clipped] = self._frame[clipped]
         return self._background
 
@@ -160,7 +230,17 @@ class MotionDetector:
         overall = _median(gain[self._cell_ok]) if self._cell_ok.any() else 1.0
         gain[~self._cell_ok] = overall
         gain = cv2.medianBlur(gain, 3)
-        cv2.resize(gain, (self.shape[1], self.shape[0]), dst=self._gain, interpolation=cv2.INTER_LINEAR)
+        # Extrapolate one cell beyond each edge, so the field keeps its slope up to the frame's border
+        # instead of flattening over the outer half-cell (where a drifting shadow would leave a residual).
+        padded = cv2.copyMakeBorder(gain, 1, 1, 1, 1, cv2.BORDER_REPLICATE)
+        padded[0, :] = 2 * padded[1, :] - padded[2, :]
+        padded[-1, :] = 2 * padded[-2, :] - padded[-3, :]
+        padded[:, 0] = 2 * padded[:, 1] - padded[:, 2]
+        padded[:, -1] = 2 * padded[:, -2] - padded[:, -3]
+        np.clip(padded, _GAIN_MIN, _GAIN_MAX, out=padded)
+        py, px = self._pad
+        cv2.resize(padded, self._gain_big.shape[::-1], dst=self._gain_big, interpolation=cv2.INTER_LINEAR)
+        np.copyto(self._gain, self._gain_big[py : py + self.shape[0], px : px + self.shape[1]])
         return overall
 
     def _zone_motion(self, zone: ZoneMap) -> ZoneMotion:
@@ -174,11 +254,25 @@ class MotionDetector:
         for contour in contours:
             # Pixel count of a blob from its outline (Pick's theorem); far cheaper than labelling.
             area = cv2.contourArea(contour) + cv2.arcLength(contour, closed=True) / 2 + 1
-            if area >= max(zone.min_area_px, 1.0):
-                x, y, w, h = cv2.boundingRect(contour)
-                boxes.append(Box(x, y, w, h))
-                moving += area
+            if area < zone.min_area_px:
+                continue
+            x, y, w, h = cv2.boundingRect(contour)
+            side = max(w, h)
+            if side < zone.min_size:
+                continue
+            if side < 2 * zone.min_size and not self._persists(x, y, w, h, area):
+                continue
+            boxes.append(Box(x, y, w, h))
+            moving += area
         return ZoneMotion(zone.name, tuple(boxes), moving / zone.area_px)
+
+    def _persists(self, x: int, y: int, w: int, h: int, area: float) -> bool:
+        """True when the previous frame had at least half as much foreground within half an object size
+        of this blob's box: a small blob counts once it persists (a person walks about half a body length
+        per analysed frame at most), a lone noise, snowflake or compression speck does not."""
+        m = max(w, h) // 2 + 1
+        x0, y0 = max(0, x - m), max(0, y - m)
+        return cv2.countNonZero(self._prev_fg[y0 : y + h + m, x0 : x + w + m]) >= 0.5 * area
 
     def _update_background(self) -> None:
         """Learn the background where nothing moves; absorb what has stayed changed for too long."""

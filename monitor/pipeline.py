@@ -61,8 +61,9 @@ class Detector:
         events: list[MonitorEvent] = []
         state = self.tamper.check(small) if self.config.tamper.enabled else TamperState(learning=False)
         self._track_tamper(frame, state, events)
-        tampered = any(t.active for t in self._tamper_trackers.values() if t.kind != EventKind.DEFOCUSED)
-        suspect = state.covered or state.moved or state.frozen
+        # No motion inside an active tamper of this camera: one cause, one event.
+        tampered = any(t.active for t in self._tamper_trackers.values())
+        suspect = state.covered or state.moved or state.frozen or state.defocused
         if tampered or suspect:
             self.motion.reset()
             result = None

@@ -7,6 +7,7 @@ A true event is found when a correct detection overlaps it. Latency is detection
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -78,6 +79,14 @@ class KindScore:
     def mean_latency_s(self) -> float | None:
         """Mean onset latency of found events in seconds, None if none was found."""
         return sum(self.latencies) / len(self.latencies) if self.latencies else None
+
+    def latency_quantile(self, q: float) -> float | None:
+        """Onset latency quantile (0.5 = median, 0.95 = p95; nearest rank), None if none was found."""
+        if not self.latencies:
+            return None
+        ordered = sorted(self.latencies)
+        rank = min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))
+        return ordered[rank]
 
 
 def _overlap(a_start: float, a_end: float, b_start: float, b_end: float) -> float:

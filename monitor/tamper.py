@@ -5,8 +5,10 @@ Each check compares the frame with a reference learnt while the picture is healt
 - defocused: fine and mid-scale detail relative to the overall contrast (a gain-invariant sharpness)
   fell well below the reference's, in a scene that has texture;
 - moved: the edge map (gradient magnitude at coarse scale) no longer correlates with the reference's,
-  relative to how well healthy frames correlate (gain-invariant, barely affected by blur or people);
-- frozen: consecutive frames are identical (within a tiny tolerance) while frames keep arriving.
+  relative to how well healthy frames correlate (gain-invariant, barely affected by blur or people); only
+  judged in a scene with texture (a plain one cannot be compared: "unknown", never `moved`);
+- frozen: consecutive frames are identical (within a tiny tolerance) while frames keep arriving and the
+  picture is not covered (a static cover is reported once, as `covered`).
 The checks report per-frame conditions; the pipeline turns them into events with hold times.
 """
 
@@ -91,12 +93,16 @@ class TamperDetector:
 
     def check(self, image: NDArray[np.uint8]) -> TamperState:
         """Measure one analysis-resolution luma image against the reference and learn when healthy."""
-        frozen = self._frozen(image)
+        # A covered lens often decodes to identical frames too: that is one cause, reported as `covered`
+        # only; `frozen` means stuck while the scene is not covered.
+        frozen = self._frozen(image) and not self._last.covered
         self._tick += 1
         if self._tick < self._every and self._frames > 0:
             return replace(self._last, frozen=frozen, frozen_score=float(frozen))
         self._tick = 0
         self._last = self._check(image, frozen)
+        if self._last.covered and self._last.frozen:
+            self._last = replace(self._last, frozen=False, frozen_score=0.0)
         return self._last
 
     def _check(self, image: NDArray[np.uint8], frozen: bool) -> TamperState:
@@ -124,9 +130,11 @@ class TamperDetector:
             return TamperState(covered=True, covered_score=covered_score, frozen=frozen, learning=False)
         m.similarity = self._similarity()
         relative = m.similarity / max(self._ref_similarity, _EPS)
-        moved = relative < p.moved_similarity
-        moved_score = _clip01(1.0 - relative) if moved else 0.0
+        # A scene too plain to compare (a test pattern, a blank wall) cannot tell a re-aim from a person
+        # crossing it: the answer is "unknown", never `moved`.
         textured = self._ref_texture >= p.defocus_min_texture
+        moved = textured and relative < p.moved_similarity
+        moved_score = _clip01(1.0 - relative) if moved else 0.0
         ratio = m.sharpness / max(self._ref_sharpness, _EPS)
         defocused = not moved and textured and ratio < p.defocus_ratio
         return TamperState(

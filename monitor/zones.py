@@ -23,6 +23,8 @@ __all__ = [
 ]
 
 _SUBPIXEL_BITS = 4
+# Smallest blob (analysis pixels) ever reported: a lone pixel or two is noise at any resolution.
+_MIN_BLOB_PX = 4.0
 # A threshold no absolute difference of 8-bit luma can exceed: used where detection is masked off.
 MASKED_THRESHOLD = 1.0e6
 
@@ -36,6 +38,9 @@ class ZoneMap:
     area_px: int
     min_area_px: float
     threshold: float
+    # Smallest object's longer box side, in analysis pixels (from the source-pixel setting).
+    min_size: float = 1.0
+    sensitivity: int = 50
 
 
 def analysis_shape(frame_shape: tuple[int, int], width: int) -> tuple[int, int]:
@@ -87,20 +92,35 @@ def build_zone_maps(
     """Rasterise the configured zones (or one whole-frame zone named None) with masks removed."""
     valid = valid_mask(config, frame_shape, shape)
     total = float(shape[0] * shape[1])
+    params = config.motion
+    per_px = shape[1] / frame_shape[1]  # analysis pixels per source pixel
+    min_area_px = max(_MIN_BLOB_PX, params.min_area * total)
     if not config.zones:
-        params = config.motion
         area = cv2.countNonZero(valid)
-        return [ZoneMap(None, valid, area, params.min_area * total, threshold_for(params.sensitivity))]
+        return [
+            ZoneMap(
+                None,
+                valid,
+                area,
+                min_area_px,
+                threshold_for(params.sensitivity),
+                params.min_size_px * per_px,
+                params.sensitivity,
+            )
+        ]
     maps = []
     for zone in config.zones:
         mask = np.asarray(cv2.bitwise_and(rasterise(zone.polygon, frame_shape, shape), valid), dtype=np.uint8)
+        size = zone.min_size_px if zone.min_size_px is not None else params.min_size_px
         maps.append(
             ZoneMap(
                 zone.name,
                 mask,
                 cv2.countNonZero(mask),
-                zone.min_area * total,
+                max(_MIN_BLOB_PX, zone.min_area * total),
                 threshold_for(zone.sensitivity),
+                size * per_px,
+                zone.sensitivity,
             )
         )
     return maps

@@ -10,6 +10,7 @@ and dropped).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -75,6 +76,8 @@ class _Run:
     title: str
     key: bool
     detect: DetectConfig
+    url: str = ""
+    version: dt.datetime | None = None  # the camera's `updated_at` these settings come from
     detector: Detector | None = None
     reported: Health | None = None  # the health last written to the database
     added: float = field(default_factory=time.monotonic)
@@ -83,6 +86,23 @@ class _Run:
 
     def __post_init__(self) -> None:
         self.snapshots = SnapshotBuffer(render=lambda frame, width: shown_jpeg(frame, self.detect, width))
+
+    def tee(self, packet: object, stream: object) -> None:
+        """Hand a compressed packet to live passthrough, unless the camera has privacy masks (D6)."""
+        if not self.detect.privacy_masks:
+            self.hub.put(packet, stream)
+
+    def reconfigure(self, camera: Camera, detect: DetectConfig) -> None:
+        """Take new detection settings and masks at once: the next tile, MJPEG frame and alert snapshot are
+        drawn with them, the detector is rebuilt on the next frame, passthrough viewers of a camera that now
+        has masks are ended."""
+        self.title, self.key, self.version = camera.title or camera.name, camera.key, camera.updated_at
+        self.detect, self.detector = detect, None
+        if detect.privacy_masks:
+            self.hub.close_viewers()
+        latest = self.snapshots.latest
+        if latest is not None:
+            self.snapshots.put(latest)  # drop JPEGs rendered with the old masks
 
 
 class CaptureRuntime:
@@ -135,6 +155,41 @@ class CaptureRuntime:
         self._report_unchanged_health()
         self.shed_load()
 
+    def apply_changes(self) -> list[str]:
+        """Apply camera changes made by any process (API, CLI, another node) to the cameras read here, polled
+        through the database every second: a new URL or frame rate restarts the reader, new detection
+        settings and privacy masks are taken in place. Returns the names of the cameras changed."""
+        if not self._runs:
+            return []
+        with session_scope(self.factory) as session:
+            seen = cameras.versions(session, worker_id=self.worker_id)
+            stale = [
+                name for name, run in list(self._runs.items()) if seen.get(name, run.version) != run.version
+            ]
+            fresh = [
+                (c, cameras.stream_url(c, self.box, sub=True))
+                for c in map(functools.partial(cameras.get_by_name, session), stale)
+                if c is not None
+            ]
+        for camera, url in fresh:
+            self._reconfigure(camera, url)
+        return [camera.name for camera, _ in fresh]
+
+    def _reconfigure(self, camera: Camera, url: str) -> None:
+        run = self._runs.get(camera.name)
+        if run is None:
+            return
+        detect = DetectConfig.model_validate(camera.detect or {})
+        if url != run.url or detect.fps != run.detect.fps:
+            log.info("camera %s: stream settings changed; restarting its reader", camera.name)
+            self.supervisor.remove(camera.name)
+            run.hub.close_viewers()
+            del self._runs[camera.name]
+            self._add(camera, url)
+            return
+        log.info("camera %s: detection settings changed; applied", camera.name)
+        run.reconfigure(camera, detect)
+
     def shed_load(self) -> None:
         """Under load (analysis frames dropped since the last look) the cameras that are not key cameras fall
         back to keyframes only, so key cameras (D2) keep their full analysis; after a round without drops
@@ -163,13 +218,15 @@ class CaptureRuntime:
 
     def _add(self, camera: Camera, url: str) -> None:
         detect = DetectConfig.model_validate(camera.detect or {})
-        run = _Run(camera.id, camera.name, camera.title or camera.name, camera.key, detect)
+        run = _Run(
+            camera.id, camera.name, camera.title or camera.name, camera.key, detect, url, camera.updated_at
+        )
         self._runs[camera.name] = run
 
         def factory() -> object:
             source = open_source(url, camera_id=camera.name, fps=detect.fps, loop=True, realtime=True)
-            if isinstance(source, PyAvSource) and not detect.privacy_masks:
-                source.packet_tap = run.hub.put  # masked cameras are only ever shown blanked (MJPEG)
+            if isinstance(source, PyAvSource):
+                source.packet_tap = run.tee  # masked cameras are only ever shown blanked (MJPEG)
             return source
 
         self.supervisor.add(camera.name, factory, consumer=self._consumer(run), expected_fps=detect.fps)  # type: ignore[arg-type]
@@ -178,9 +235,10 @@ class CaptureRuntime:
     def _consumer(self, run: _Run) -> Callable[[Frame], None]:
         def consume(frame: Frame) -> None:
             run.snapshots.put(frame)
-            if run.detector is None:
-                run.detector = Detector(run.detect, frame.image.shape[:2], camera_id=run.name)
-            for event in run.detector.process(frame):
+            detector = run.detector
+            if detector is None:  # first frame, or new settings (`_Run.reconfigure`)
+                detector = run.detector = Detector(run.detect, frame.image.shape[:2], camera_id=run.name)
+            for event in detector.process(frame):
                 if event.is_open:
                     self._on_event(run, event, frame)
                 if event.kind.value in maintenance_auto.TAMPER_CONDITIONS:

@@ -37,6 +37,9 @@ class DeliveryError(Exception):
     """A message could not be delivered this time."""
 
 
+RETAINED_TOPICS = ("checkpoints/",)  # the broker keeps the last one for every new subscriber
+
+
 class Publisher(Protocol):
     """Sends one message to one kind of target."""
 
@@ -75,7 +78,8 @@ class MqttPublisher:
                 self._client = self._connect()
             client = self._client
         full = f"{self.settings.topic_prefix}/{topic}"
-        info = client.publish(full, json.dumps(payload, ensure_ascii=False), qos=1)
+        retain = topic.startswith(RETAINED_TOPICS)
+        info = client.publish(full, json.dumps(payload, ensure_ascii=False), qos=1, retain=retain)
         try:
             info.wait_for_publish(timeout=self.settings.timeout_s)
         except (RuntimeError, ValueError) as exc:

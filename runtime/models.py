@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import footage.models  # noqa: F401 - registers the footage tables
 from access.audit.models import AuditEntry
-from access.duty_rules.models import DutyRuleVersion
+from access.signin.models import LoginFailure
 from access.users.models import AuthToken, User, UserRole
 from alerts.models import Alert, AlertChange, AlertSnapshot
 from db.base import Base
 from db.chain import ChainHead
+from db.checkpoints import ChainCheckpoint
 from db.outbox import Delivery, OutboxMessage
 from devices.camera.models import Camera
 from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, MaintenanceCheck
@@ -17,7 +18,7 @@ from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
 from shift_logs.incident.models import Incident
 from shift_logs.roster.models import LeaveRequest, Post, Presence, PresenceFlag, RosterEntry, Shift
-from shift_logs.rules.models import RulesConfirmation, Violation, ViolationResolution
+from shift_logs.rules.models import DutyRuleVersion, RulesConfirmation, Violation, ViolationResolution
 from shift_logs.task.models import Task
 from shift_logs.visitor.models import Visit
 
@@ -29,6 +30,7 @@ __all__ = [
     "AuthToken",
     "Base",
     "Camera",
+    "ChainCheckpoint",
     "ChainHead",
     "Delivery",
     "DutyEntry",
@@ -40,6 +42,7 @@ __all__ = [
     "Handover",
     "Incident",
     "LeaveRequest",
+    "LoginFailure",
     "MaintenanceCheck",
     "OutboxMessage",
     "Post",

@@ -13,9 +13,7 @@ from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from access.duty_rules import store as duty_rules
 from alerts import service as alerts
-from config.duty_rules import alert_settings_from
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
@@ -24,13 +22,15 @@ from footage.runtime import attach as attach_footage
 from maintenance import jobs as maintenance_jobs
 from reports import stored as reports_stored
 from runtime.capture import CaptureRuntime
+from runtime.checkpoints import checkpoint_chains
 from runtime.delivery import deliver_due, publishers_for
 from runtime.ptz_home import ReturnHomeJob
 from shift_logs.incident import service as incidents
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
-from shift_logs.roster import watch as presence_watch
+from shift_logs.rules import store as duty_rules
 from shift_logs.rules.live import evaluate_live
+from shift_logs.rules.model import alert_settings_from
 
 __all__ = ["Worker"]
 
@@ -77,10 +77,10 @@ class Worker:
             evaluate_live(session, self.clock.now(), self.settings)
 
     def watch_posts(self) -> None:
-        """Flag unstaffed posts, late check-ins, inactivity, late handovers, overdue incidents (R5, D5); route alerts."""
+        """Flag overdue incidents (D5) and route alerts to whoever carries each post (the duty rules, not this
+        job, check unstaffed posts, inactivity and late handovers)."""
         with session_scope(self.factory) as session:
             now = self.clock.now()
-            presence_watch.scan(session, now=now, alert_settings=self.settings.alerts)
             incidents.flag_overdue(session, now=now)
             presence.route_open_alerts(session, now=now)
 
@@ -88,6 +88,15 @@ class Worker:
         """Store the monthly and daily reports once their period is over."""
         with session_scope(self.factory) as session:
             reports_stored.generate_due_reports(session, self.clock.now(), self.settings)
+
+    def apply_camera_changes(self) -> None:
+        """Apply camera changes (any process, through the database) to the readers and recorders here."""
+        if self.capture is not None and self.capture.apply_changes() and self.footage is not None:
+            self.footage.sync()
+
+    def checkpoint(self) -> None:
+        """Sign the audit and duty-log chain heads that are due (every N entries, every hour) and publish."""
+        checkpoint_chains(self.settings, self.factory, now=self.clock.now())
 
     def deliver(self) -> None:
         """Send due outbox deliveries."""
@@ -114,12 +123,14 @@ class Worker:
             self.capture.start()
             self.footage = attach_footage(self)
             self._every(self.capture.sync_cameras, self.settings.worker.lease_s / 3, "leases")
+            self._every(self.apply_camera_changes, 1.0, "camera_changes")
         self._every(self.escalate, self.settings.alerts.escalation_check_s, "escalate")
         self._every(self.deliver, self.settings.delivery.interval_s, "deliver")
         self._every(self.maintain, self.settings.maintenance.job_interval_s, "maintenance")
         self._every(self.check_duty_rules, 30, "duty_rules")
         self._every(self.watch_posts, 60, "posts")
         self._every(self.report, 300, "reports")
+        self._every(self.checkpoint, 60, "checkpoints")
         home = ReturnHomeJob(self.settings, self.factory, clock=self.clock)
         self._every(home, home.interval_s, "ptz_home")
         self.scheduler.start()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepare the real peers that the device tests talk to (idempotent; CI calls it before pytest).
-#  - Debian: GStreamer RTSP server + H.264 plugins + python3-gi (for tests/support/rtsp_server.py), ffmpeg.
+#  - Debian: GStreamer RTSP server + H.264 plugins + python3-gi (for testkit/rtsp_server.py), ffmpeg.
 #  - ipycam (a virtual ONVIF camera) in its own venv: it pulls opencv-python, which must not meet the
 #    project's opencv-python-headless.
 set -euo pipefail

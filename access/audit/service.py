@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.audit.models import AUDIT_CHAIN, AuditEntry
 from core.hashchain import ChainBreak
 from db.chain import append_entry, verify_chain
+from db.checkpoints import SignedHead, verify_checkpoints
 
 __all__ = ["Actor", "VerifyResult", "list_", "record", "verify"]
 
@@ -33,10 +36,11 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """How many entries were checked and the first break, if any."""
+    """How many entries (and signed checkpoints) were checked and the first break, if any."""
 
     checked: int
     broken: ChainBreak | None
+    checkpoints: int = 0
 
     @property
     def ok(self) -> bool:
@@ -93,7 +97,16 @@ def list_(
     return list(rows), total
 
 
-def verify(session: Session) -> VerifyResult:
-    """Recompute every link of the audit chain; report the first broken entry."""
+def verify(
+    session: Session, *, key: Ed25519PublicKey | None = None, published: Iterable[SignedHead] = ()
+) -> VerifyResult:
+    """Recompute every link of the audit chain and, given the site's public key, check its signed
+    checkpoints (which catch a rewrite with every hash recomputed); report the first break."""
     checked, broken = verify_chain(session, AuditEntry, AUDIT_CHAIN)
-    return VerifyResult(checked=checked, broken=broken)
+    signed = 0
+    if key is not None:
+        signed, signed_break = verify_checkpoints(
+            session, AuditEntry, AUDIT_CHAIN, key=key, published=published
+        )
+        broken = broken or signed_break
+    return VerifyResult(checked=checked, broken=broken, checkpoints=signed)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from core.errors import Conflict, Invalid, NotFound, Unauthenticated
+from core.errors import Conflict, Invalid, NotFound, Throttled, Unauthenticated
 
-__all__ = ["AccountLocked", "LoginRefused", "UserNotFound", "UsernameTaken", "WeakPassword"]
+__all__ = [
+    "AccountLocked",
+    "LastAdmin",
+    "LoginRefused",
+    "LoginThrottled",
+    "TokenNotFound",
+    "UserNotFound",
+    "UsernameTaken",
+    "WeakPassword",
+]
 
 
 class UserNotFound(NotFound):
@@ -35,3 +44,22 @@ class AccountLocked(Unauthenticated):
     """Too many failed logins; the account is locked for a while."""
 
     code = "account_locked"
+
+
+class LastAdmin(Conflict):
+    """The change would leave no enabled admin (rule `last_admin`): nobody could manage accounts any more."""
+
+    code = "last_admin"
+
+
+class TokenNotFound(NotFound):
+    """No such session or token (or not one the caller may see)."""
+
+    code = "token_not_found"
+
+
+class LoginThrottled(Throttled):
+    """Too many failed password checks from this address or for this name; the same answer whether the
+    name exists or not."""
+
+    code = "login_throttled"

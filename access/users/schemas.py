@@ -12,6 +12,7 @@ from access.roles import Role
 __all__ = [
     "ApiTokenCreate",
     "ApiTokenCreated",
+    "ApiTokenRead",
     "LoginRequest",
     "LoginResult",
     "PasswordChange",
@@ -98,3 +99,17 @@ class ApiTokenCreated(BaseModel):
     name: str
     token: str
     expires_at: dt.datetime
+
+
+class ApiTokenRead(BaseModel):
+    """A live session or API token (never its secret)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    kind: str
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_seen_at: dt.datetime | None

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from access.passwords import hash_password
 from access.roles import Role
-from access.users.errors import UsernameTaken, UserNotFound, WeakPassword
+from access.users.errors import LastAdmin, UsernameTaken, UserNotFound, WeakPassword
 from access.users.models import AuthToken, User, UserRole
 from core.clock import utcnow
 
 __all__ = [
+    "check_admin_remains",
     "check_password_rules",
     "create",
     "get",
@@ -106,9 +107,32 @@ def list_(
     return list(rows), total
 
 
+def check_admin_remains(
+    session: Session, *, user: User, roles: Iterable[Role] | None = None, disabled: bool | None = None
+) -> None:
+    """Raise LastAdmin (rule last_admin) when giving `user` these roles / this disabled flag leaves no
+    enabled admin. The services that change roles or disable users check it themselves (API, console, CLI)."""
+    stays_admin = Role.ADMIN in (set(roles) if roles is not None else user.roles)
+    stays_enabled = not (disabled if disabled is not None else user.disabled)
+    if stays_admin and stays_enabled:
+        return
+    others = session.scalar(
+        select(func.count(func.distinct(User.id)))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN, User.disabled.is_(False), User.id != user.id)
+    )
+    if not others and Role.ADMIN in user.roles and not user.disabled:
+        raise LastAdmin(
+            f"rule last_admin: {user.username} is the last enabled administrator: "
+            "give another user the admin role first",
+            detail={"rule": "last_admin", "user": user.username},
+        )
+
+
 def set_roles(session: Session, *, user: User, roles: Iterable[Role]) -> User:
-    """Replace the user's roles."""
+    """Replace the user's roles (never the last enabled admin's admin role)."""
     wanted = set(roles)
+    check_admin_remains(session, user=user, roles=wanted)
     user.role_rows = [row for row in user.role_rows if row.role in wanted]
     have = {row.role for row in user.role_rows}
     user.role_rows.extend(UserRole(role=role) for role in sorted(wanted - have))
@@ -132,7 +156,8 @@ def revoke_tokens(
 
 
 def set_disabled(session: Session, *, user: User, disabled: bool) -> User:
-    """Disable (ending all sessions) or re-enable a user."""
+    """Disable (ending all sessions; never the last enabled admin) or re-enable a user."""
+    check_admin_remains(session, user=user, disabled=disabled)
     user.disabled = disabled
     if disabled:
         revoke_tokens(session, user=user)

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from access.duty_rules import store
 from access.roles import Role
+from api.console.admin.rules import editor_context
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
 from shift_logs.rules import service as rules
+from shift_logs.rules import store
 
 router = APIRouter(include_in_schema=False)
 READERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR, Role.ADMIN)
@@ -22,6 +23,7 @@ def compliance_page(
     request: Request,
     token: CurrentToken,
     session: SessionDep,
+    settings: SettingsDep,
     state: Annotated[str, Query(pattern="^(open|resolved|all)$")] = "open",
     rule_id: Annotated[str | None, Query(max_length=40)] = None,
     subject: Annotated[str | None, Query(max_length=100)] = None,
@@ -43,4 +45,5 @@ def compliance_page(
         violations=rows,
         total=total,
         filters={"state": state, "rule_id": rule_id or "", "subject": subject or ""},
+        **editor_context(session, token.user, settings),
     )

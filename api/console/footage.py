@@ -252,7 +252,7 @@ def view_page(
     ticket: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
     """Play and export under a grant: the form, and the player once a playback is open."""
-    chosen = grants.require(session, grant) if grant else None
+    chosen = grants.require_visible(session, grant, user=token.user) if grant else None
     names = {c.id: c.name for c in cameras.list_(session, limit=500, offset=0)[0]}
     allowed = [names[i] for i in chosen.camera_ids if i in names] if chosen else list(names.values())
     return render(

@@ -35,6 +35,9 @@ NAV: list[NavItem] = [
     NavItem("/visitors", "shift.nav.visitors", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
     NavItem("/footage", "footage.nav", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
     NavItem("/footage/requests", "footage.nav.access", frozenset({Role.MAINTENANCE, Role.ADMIN})),
+    NavItem("/admin/users", "admin.nav.users", frozenset({Role.ADMIN})),
+    NavItem("/admin/cameras", "admin.nav.cameras", frozenset({Role.ADMIN})),
+    NavItem("/admin/posts", "admin.nav.posts", frozenset({Role.ADMIN, Role.SHIFT_LEADER})),
 ]
 
 

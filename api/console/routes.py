@@ -93,7 +93,9 @@ def login_form(
     attempt, issued = sign_in(request, session, settings, username=username.strip(), password=password)
     if issued is None:
         assert attempt.error is not None
-        error = "login.locked" if attempt.error.code == "account_locked" else "login.refused"
+        error = (
+            "login.locked" if attempt.error.code in ("account_locked", "login_throttled") else "login.refused"
+        )
         return render(
             request, "login.html", status_code=401, next=_safe_next(next), error=error, username=username
         )

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from access.roles import Role
 from api.console.routes import render
 from api.console.shift_common import back, now_of
-from api.deps import Allow, CurrentToken, SessionDep, actor_of
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of
 from api.routes.shift_common import LEAD, ROOM, STAFF, audit_as
 from shift_logs.handover import service as handovers
 from shift_logs.handover import signing
@@ -129,11 +129,23 @@ def handover_save(
 
 @router.post("/handovers/{handover_id}/sign", dependencies=[Depends(Allow(*STAFF))])
 def handover_sign(
-    handover_id: int, request: Request, session: SessionDep, token: CurrentToken, password: Password
+    handover_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: CurrentToken,
+    password: Password,
 ) -> Response:
     """The outgoing operator signs."""
     audit_as(request, "handover.sign", f"handover:{handover_id}", {"as": "outgoing"})
-    signing.sign(session, handover_id=handover_id, signer=token.user, password=password, now=now_of(request))
+    signing.sign(
+        session,
+        handover_id=handover_id,
+        signer=token.user,
+        password=password,
+        now=now_of(request),
+        auth=settings.auth,
+    )
     return back(f"/handovers/{handover_id}")
 
 
@@ -142,6 +154,7 @@ def handover_accept(
     handover_id: int,
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     token: CurrentToken,
     password: Password,
     verdict: Annotated[Verdict, Form()],
@@ -157,18 +170,29 @@ def handover_accept(
         verdict=verdict,
         reservations=reservations.splitlines(),
         now=now_of(request),
+        auth=settings.auth,
     )
     return back(f"/handovers/{handover_id}")
 
 
 @router.post("/handovers/{handover_id}/countersign", dependencies=[Depends(Allow(Role.SHIFT_LEADER))])
 def handover_countersign(
-    handover_id: int, request: Request, session: SessionDep, token: CurrentToken, password: Password
+    handover_id: int,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: CurrentToken,
+    password: Password,
 ) -> Response:
     """The shift leader countersigns."""
     audit_as(request, "handover.countersign", f"handover:{handover_id}")
     signing.countersign(
-        session, handover_id=handover_id, leader=token.user, password=password, now=now_of(request)
+        session,
+        handover_id=handover_id,
+        leader=token.user,
+        password=password,
+        now=now_of(request),
+        auth=settings.auth,
     )
     return back(f"/handovers/{handover_id}")
 

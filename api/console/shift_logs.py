@@ -19,7 +19,7 @@ from core.errors import Invalid
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.duty_log.schemas import WRITABLE_KINDS
-from shift_logs.roster import presence, watch
+from shift_logs.roster import flags, presence
 from shift_logs.roster import service as roster
 from shift_logs.roster.models import LeaveState
 from shift_logs.rules import service as duty_rules
@@ -135,11 +135,7 @@ def roster_page(
     """The day's roster, who is on duty, leave requests, presence problems, and the leader's forms."""
     date, start, end = day_bounds(request, day)
     leader = token.user.has_any(frozenset(LEAD))
-    people = (
-        [u for u in users.list_(session, limit=500, offset=0)[0] if u.has_any(roster.POST_ROLES)]
-        if leader
-        else []
-    )
+    people = users.list_(session, limit=500, offset=0)[0] if leader else []
     return render(
         request,
         "shift/roster.html",
@@ -152,7 +148,7 @@ def roster_page(
         mine=presence.open_presence(session, user_id=token.user.id),
         posts=roster.list_posts(session),
         leave=presence.list_leave(session, states=(LeaveState.REQUESTED, LeaveState.APPROVED)),
-        flags=watch.list_flags(session, since=start) if leader else [],
+        flags=flags.list_flags(session, since=start) if leader else [],
         leader=leader,
         shifts=roster.list_shifts(session, limit=20, offset=0, since=start)[0],
         people=people,
@@ -302,11 +298,7 @@ def tasks_page(request: Request, session: SessionDep, token: CurrentToken) -> HT
     )
     leader = user.has_any(frozenset(LEAD))
     every = tasks.list_(session, limit=200, offset=0, state=TaskState.OPEN)[0] if leader else []
-    people = (
-        [u for u in users.list_(session, limit=500, offset=0)[0] if u.has_any(roster.POST_ROLES)]
-        if leader
-        else []
-    )
+    people = users.list_(session, limit=500, offset=0)[0] if leader else []
     return render(
         request,
         "shift/tasks.html",

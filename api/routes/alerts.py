@@ -8,14 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from access import tokens
 from alerts import service as alerts
 from alerts.models import AlertState
 from alerts.schemas import AlertClose, AlertDispatch, AlertRead
-from api.deps import ANY_USER, IN_ROOM, CurrentUser, SessionDep, SettingsDep, get_context
+from api.deps import ANY_USER, IN_ROOM, CurrentToken, CurrentUser, SessionDep, SettingsDep, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from api.stream import alert_events
 from core.errors import NotFound
+from db.session import session_scope
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"], responses=PROBLEM_RESPONSES)
 WATCHERS = IN_ROOM
@@ -50,6 +52,7 @@ def list_alerts(
 @router.get("/stream", dependencies=[Depends(ANY_USER)])
 def stream_alerts(
     request: Request,
+    token: CurrentToken,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
     after: Annotated[
         int | None, Query(ge=0, description="Start after this change id (first connect).")
@@ -59,8 +62,14 @@ def stream_alerts(
     resume = last_event_id or ""
     start = int(resume) if resume.isdigit() else after or 0  # a reconnecting EventSource sends Last-Event-ID
     factory = get_context(request).session_factory
+    token_id = token.id
+
+    def alive() -> bool:
+        with session_scope(factory) as session:
+            return tokens.is_live(session, token_id=token_id)
+
     return StreamingResponse(
-        alert_events(factory, after=start),
+        alert_events(factory, after=start, alive=alive),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

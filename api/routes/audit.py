@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends, Query
 from access.audit import service as audit
 from access.audit.schemas import AuditRead, AuditVerifyRead
 from access.roles import Role
-from api.deps import Allow, SessionDep
+from api.deps import Allow, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
+from db import checkpoints
 
 router = APIRouter(
     prefix="/api/v1/audit",
@@ -40,9 +41,10 @@ def list_audit(
 
 
 @router.get("/verify", response_model=AuditVerifyRead)
-def verify_audit(session: SessionDep) -> AuditVerifyRead:
-    """Recompute the hash chain and report the first broken entry."""
-    result = audit.verify(session)
+def verify_audit(session: SessionDep, settings: SettingsDep) -> AuditVerifyRead:
+    """Recompute the hash chain, check its signed checkpoints, and report the first broken entry."""
+    key = checkpoints.site_public_key(settings)
+    result = audit.verify(session, key=key, published=checkpoints.published_heads(settings))
     return AuditVerifyRead(
         ok=result.ok,
         checked=result.checked,

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from access import auth
+from access import auth, tokens
 from access.users.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
+    ApiTokenRead,
     LoginRequest,
     LoginResult,
     PasswordChange,
@@ -17,6 +21,7 @@ from access.users.schemas import (
 from api.deps import ANY_USER, PUBLIC, CurrentToken, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES, problem_response, status_for
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
+from core.errors import Throttled
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
@@ -28,7 +33,10 @@ def login(body: LoginRequest, request: Request, session: SessionDep, settings: S
     if issued is None:
         assert attempt.error is not None
         error = attempt.error
-        return problem_response(status_for(error), error.code, error.message)
+        refused = problem_response(status_for(error), error.code, error.message)
+        if isinstance(error, Throttled):
+            refused.headers["Retry-After"] = str(max(1, math.ceil(error.retry_after_s)))
+        return refused
     assert attempt.user is not None
     result = LoginResult(
         user=UserRead.model_validate(attempt.user),
@@ -72,9 +80,39 @@ def change_password(
 
 
 @router.post("/tokens", dependencies=[Depends(ANY_USER)], response_model=ApiTokenCreated, status_code=201)
-def create_api_token(body: ApiTokenCreate, session: SessionDep, user: CurrentUser) -> ApiTokenCreated:
+def create_api_token(
+    body: ApiTokenCreate, request: Request, session: SessionDep, user: CurrentUser
+) -> ApiTokenCreated:
     """Create a bearer token for an integration; the secret is shown only now."""
     issued = auth.issue_api_token(session, user=user, name=body.name, days=body.days)
+    request.state.audit_action, request.state.audit_target = "token.create", f"user:{user.username}"
+    request.state.audit_detail = {
+        "after": {
+            "token_id": issued.token.id,
+            "name": issued.token.name,
+            "expires_at": issued.token.expires_at.isoformat(),
+        }
+    }
     return ApiTokenCreated(
         id=issued.token.id, name=issued.token.name, token=issued.secret, expires_at=issued.token.expires_at
     )
+
+
+@router.get("/tokens", dependencies=[Depends(ANY_USER)], response_model=list[ApiTokenRead])
+def list_api_tokens(
+    user: CurrentUser,
+    session: SessionDep,
+    user_id: Annotated[int | None, Query(ge=1, description="Another user's (admin only).")] = None,
+) -> list[ApiTokenRead]:
+    """Your live sessions and API tokens (an admin may ask for another user's), newest first."""
+    rows = tokens.list_live(session, caller=user, user_id=user_id or user.id)
+    return [ApiTokenRead.model_validate(t) for t in rows]
+
+
+@router.delete("/tokens/{token_id}", dependencies=[Depends(ANY_USER)], status_code=204)
+def revoke_api_token(token_id: int, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    """Revoke one of your sessions or tokens (an admin: anyone's); it stops working at once."""
+    token = tokens.revoke(session, caller=user, token_id=token_id)
+    request.state.audit_action, request.state.audit_target = "token.revoke", f"user:{token.user.username}"
+    request.state.audit_detail = {"before": {"token_id": token.id, "name": token.name, "kind": token.kind}}
+    return Response(status_code=204)

@@ -67,9 +67,16 @@ def update_camera(
     """Change a camera's configuration (admin; with a reason; the changed fields are audited)."""
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     camera = cameras.require(session, camera_id)
+    before = cameras.audit_view(camera)
     changed = cameras.update(session, camera=camera, data=body, box=box)
+    after = cameras.audit_view(camera)
     request.state.audit_action, request.state.audit_target = "camera.update", f"camera:{camera.name}"
-    request.state.audit_detail = {"reason": body.reason, "changed": changed}
+    request.state.audit_detail = {
+        "reason": body.reason,
+        "changed": changed,
+        "before": {k: before[k] for k in changed},
+        "after": {k: after[k] for k in changed},
+    }
     return CameraRead.model_validate(camera)
 
 

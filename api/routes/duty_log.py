@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep
+from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, STAFF, NowDep, audit_as
 from api.schemas import Page, PageQuery
+from db import checkpoints
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.duty_log.schemas import (
@@ -85,8 +86,9 @@ def correct_duty_entry(
 
 
 @router.get("/verify", response_model=DutyLogVerifyRead, dependencies=[Depends(Allow(*LEAD, Role.ADMIN))])
-def verify_duty_log(session: SessionDep) -> DutyLogVerifyRead:
-    """Recompute every post's chain; name the first broken entry of each."""
+def verify_duty_log(session: SessionDep, settings: SettingsDep) -> DutyLogVerifyRead:
+    """Recompute every post's chain and its signed checkpoints; name the first broken entry of each."""
+    key = checkpoints.site_public_key(settings)
     reports = [
         ChainReportRead(
             chain=r.chain,
@@ -95,6 +97,6 @@ def verify_duty_log(session: SessionDep) -> DutyLogVerifyRead:
             broken_at=r.broken.seq if r.broken else None,
             reason=r.broken.reason if r.broken else None,
         )
-        for r in duty_log.verify_all(session)
+        for r in duty_log.verify_all(session, key=key, published=checkpoints.published_heads(settings))
     ]
     return DutyLogVerifyRead(ok=all(r.ok for r in reports), logs=reports)

@@ -8,13 +8,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
 
-from access.duty_rules import store
 from access.roles import ALL_ROLES, Role
 from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, actor_of
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
 from shift_logs.rules import service as compliance
+from shift_logs.rules import store
 from shift_logs.rules.schemas import (
     ConfirmIn,
     RulesChange,
@@ -32,9 +32,7 @@ def rules_in_force(session: SessionDep, at: dt.datetime | None = None) -> RulesR
     """The rules in force now, or at `at`."""
     row = store.version_at(session, at)
     rules = store.in_force(session, at)
-    return RulesRead(
-        version=VersionRead.model_validate(row) if row else None, rules=rules.model_dump(mode="json")["rules"]
-    )
+    return RulesRead.of(row, rules.model_dump(mode="json")["rules"])
 
 
 @router.get("/versions", response_model=Page[VersionRead], dependencies=[Depends(Allow(*ALL_ROLES))])

@@ -122,6 +122,7 @@ def open_playback(
         **request.state.audit_detail,
         "playback": opened.id,
         "masked": opened.masked,
+        "basis": "standing access" if opened.grant_id is None else f"grant {opened.grant_id}",
     }
     read = PlaybackRead.model_validate(opened)
     read.url = f"/api/v1/footage/playbacks/{opened.id}/media"
@@ -170,7 +171,11 @@ def create_export(
             settings=settings,
             now=get_context(request).clock.now(),
         )
-    request.state.audit_detail = {**request.state.audit_detail, "export": created.id}
+    request.state.audit_detail = {
+        **request.state.audit_detail,
+        "export": created.id,
+        "basis": "standing access" if created.grant_id is None else f"grant {created.grant_id}",
+    }
     ctx = get_context(request)  # written after the response (the row is committed by then)
     background.add_task(exports.run_export, ctx.session_factory, created.id, ctx.settings)
     return ExportRead.model_validate(created)

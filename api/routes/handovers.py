@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep
+from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import ROOM, STAFF, NowDep, audit_as
 from api.schemas import Page, PageQuery
@@ -90,10 +90,13 @@ def sign_handover(
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
+    settings: SettingsDep,
 ) -> HandoverRead:
     """The outgoing operator signs with their password; the content is frozen and hashed."""
     audit_as(request, "handover.sign", f"handover:{handover_id}", {"as": "outgoing"})
-    handover = signing.sign(session, handover_id=handover_id, signer=user, password=body.password, now=now)
+    handover = signing.sign(
+        session, handover_id=handover_id, signer=user, password=body.password, now=now, auth=settings.auth
+    )
     request.state.audit_detail = {"as": "outgoing", "content_hash": handover.content_hash}
     return _read(session, handover)
 
@@ -106,6 +109,7 @@ def accept_handover(
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
+    settings: SettingsDep,
 ) -> HandoverRead:
     """The incoming operator signs: accept, or accept with reservations (which become tasks)."""
     audit_as(request, "handover.accept", f"handover:{handover_id}", {"verdict": str(body.verdict)})
@@ -117,6 +121,7 @@ def accept_handover(
         verdict=body.verdict,
         reservations=body.reservations,
         now=now,
+        auth=settings.auth,
     )
     return _read(session, handover)
 
@@ -133,10 +138,11 @@ def countersign_handover(
     session: SessionDep,
     user: CurrentUser,
     now: NowDep,
+    settings: SettingsDep,
 ) -> HandoverRead:
     """The shift leader countersigns an accepted handover."""
     audit_as(request, "handover.countersign", f"handover:{handover_id}")
     handover = signing.countersign(
-        session, handover_id=handover_id, leader=user, password=body.password, now=now
+        session, handover_id=handover_id, leader=user, password=body.password, now=now, auth=settings.auth
     )
     return _read(session, handover)

@@ -13,7 +13,7 @@ from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import LEAD, ROOM, STAFF, NowDep, audit_as, page_of
 from api.schemas import Page, PageQuery
-from shift_logs.roster import presence, watch
+from shift_logs.roster import flags, presence
 from shift_logs.roster import service as roster
 from shift_logs.roster.models import LeaveState
 from shift_logs.roster.schemas import (
@@ -29,6 +29,7 @@ from shift_logs.roster.schemas import (
     ShiftCreate,
     ShiftRead,
 )
+from shift_logs.rules.live import evaluate_live
 
 router = APIRouter(prefix="/api/v1", tags=["roster"], responses=PROBLEM_RESPONSES)
 
@@ -49,7 +50,12 @@ def create_post(body: PostCreate, request: Request, session: SessionDep) -> Post
     """Create a post with its handover checklist."""
     audit_as(request, "post.create", f"post:{body.name}")
     post = roster.create_post(
-        session, name=body.name, title=body.title, checklist=body.checklist, cameras=body.cameras
+        session,
+        name=body.name,
+        title=body.title,
+        checklist=body.checklist,
+        cameras=body.cameras,
+        roles=body.roles,
     )
     return PostRead.model_validate(post)
 
@@ -202,13 +208,15 @@ def return_from_leave(
 @router.get("/presence/flags", response_model=Page[FlagRead], dependencies=[Depends(Allow(*LEAD))])
 def list_flags(session: SessionDep, page: PageQuery, since: dt.datetime) -> Page[FlagRead]:
     """Presence problems raised since `since` (unstaffed, late check-in, inactive, late handover)."""
-    return page_of([FlagRead.model_validate(f) for f in watch.list_flags(session, since=since)], page)
+    return page_of([FlagRead.model_validate(f) for f in flags.list_flags(session, since=since)], page)
 
 
 @router.post("/presence/scan", response_model=list[FlagRead], dependencies=[Depends(Allow(*LEAD))])
 def scan_presence(
     request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> list[FlagRead]:
-    """Run the presence rules now; returns the problems newly raised (the worker runs this periodically)."""
+    """Evaluate the duty rules live now; returns the presence problems newly raised (the worker runs the
+    same evaluation every 30 s)."""
     audit_as(request, "presence.scan", "presence")
-    return [FlagRead.model_validate(f) for f in watch.scan(session, now=now, alert_settings=settings.alerts)]
+    evaluate_live(session, now, settings)
+    return [FlagRead.model_validate(f) for f in flags.list_flags(session, since=now)]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from access.roles import Role
+from access.users import admin as accounts
 from access.users import service as users
 from access.users.schemas import UserCreate, UserRead, UserUpdate
 from api.deps import Allow, SessionDep, SettingsDep
@@ -28,8 +29,8 @@ def list_users(session: SessionDep, page: PageQuery) -> Page[UserRead]:
 
 
 @router.post("", response_model=UserRead, status_code=201)
-def create_user(body: UserCreate, session: SessionDep, settings: SettingsDep) -> UserRead:
-    """Create a user."""
+def create_user(body: UserCreate, request: Request, session: SessionDep, settings: SettingsDep) -> UserRead:
+    """Create a user (audited with the account's name, roles and language)."""
     user = users.create(
         session,
         username=body.username,
@@ -39,6 +40,8 @@ def create_user(body: UserCreate, session: SessionDep, settings: SettingsDep) ->
         language=body.language,
         min_password_length=settings.auth.min_password_length,
     )
+    request.state.audit_action, request.state.audit_target = "user.create", f"user:{user.username}"
+    request.state.audit_detail = {"after": accounts.snapshot(user)}
     return UserRead.model_validate(user)
 
 
@@ -49,14 +52,25 @@ def read_user(user_id: int, session: SessionDep) -> UserRead:
 
 
 @router.patch("/{user_id}", response_model=UserRead)
-def update_user(user_id: int, body: UserUpdate, session: SessionDep) -> UserRead:
-    """Change a user's name, roles, language, or disable them (which ends their sessions)."""
+def update_user(user_id: int, body: UserUpdate, request: Request, session: SessionDep) -> UserRead:
+    """Change a user's name, roles, language, or disable them (which ends their sessions); audited with
+    the fields before and after; 409 when it would leave no enabled admin."""
+    user = users.require(session, user_id)
+    before = accounts.snapshot(user)
+    accounts.check_admin_remains(session, user=user, roles=body.roles, disabled=body.disabled)
     user = users.update(
         session,
-        user=users.require(session, user_id),
+        user=user,
         display_name=body.display_name,
         roles=body.roles,
         disabled=body.disabled,
         language=body.language,
     )
+    after = accounts.snapshot(user)
+    changed = [key for key in after if after[key] != before[key]]
+    request.state.audit_action, request.state.audit_target = "user.update", f"user:{user.username}"
+    request.state.audit_detail = {
+        "before": {key: before[key] for key in changed},
+        "after": {key: after[key] for key in changed},
+    }
     return UserRead.model_validate(user)

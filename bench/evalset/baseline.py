@@ -47,7 +47,10 @@ class Mog2Detector:
             hit = False
             if self.frames > 1 and cv2.countNonZero(inside) >= zone.min_area_px:
                 _, _, stats, _ = cv2.connectedComponentsWithStats(inside)
-                hit = any(int(s[4]) >= max(1.0, zone.min_area_px) for s in stats[1:])
+                hit = any(
+                    int(s[4]) >= zone.min_area_px and max(int(s[2]), int(s[3])) >= zone.min_size
+                    for s in stats[1:]
+                )
             event = tracker.update(frame.ts, frame.index, hit, score=1.0 if hit else 0.0, next_id=1)
             if event is not None and not event.is_open:
                 out.append(event)

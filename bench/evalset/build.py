@@ -14,13 +14,17 @@ import av
 import numpy as np
 from numpy.typing import NDArray
 
+from bench.evalset import tree
 from bench.evalset.catalogue import synthetic_scenarios
-from bench.evalset.scenarios import Scenario, motion_truth, render_frames, tamper_truth
+from bench.evalset.scenarios import TAMPER_KINDS, Scenario, motion_truth, render_frames, tamper_truth
+from bench.evalset.tree import TreeClip, disturbed, find_tree, tree_clips
+from bench.evalset.tree import source_frames as tree_frames
 from bench.evalset.vtest import DURATION, VtestClip, disturbed_frames, find_vtest, vtest_clips
 from monitor.scoring import Interval
 from runtime.decode import luma_plane
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
+SPLITS = ("tuning", "test")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class Clip:
     config: dict[str, object]
     truth: tuple[Interval, ...]
     kinds: frozenset[str]
+    split: str = "tuning"
+    tags: tuple[tuple[str, str], ...] = ()
+    real: bool = False
 
     @property
     def quiet(self) -> bool:
@@ -76,7 +83,7 @@ def _canonical(value: object) -> object:
     return str(value)
 
 
-def _key(obj: Scenario | VtestClip) -> str:
+def _key(obj: Scenario | VtestClip | TreeClip) -> str:
     """Content hash of a clip definition (stable across runs: sets are sorted)."""
     text = json.dumps(dataclasses.asdict(obj), sort_keys=True, default=_canonical)
     return hashlib.sha256(f"{GENERATOR_VERSION}:{text}".encode()).hexdigest()[:12]
@@ -103,10 +110,11 @@ def build_synthetic(s: Scenario, folder: Path) -> Clip:
                 silhouettes.append((t, people))
                 yield frame
 
-        encode_gray(frames(), video, s.fps)
+        encode_gray(frames(), video, s.fps, bit_rate=s.bit_rate)
         truth = motion_truth(s, silhouettes) if "motion" in s.kinds else []
         truth_file.write_text(_truth_json(truth + tamper_truth(s)), encoding="utf-8")
-    return Clip(s.name, video, s.duration, s.detect_config(), _load_truth(truth_file), s.kinds)
+    truth = _load_truth(truth_file)
+    return Clip(s.name, video, s.duration, s.detect_config(), truth, s.kinds, s.split, s.tags)
 
 
 def _vtest_frames(source: Path) -> Iterable[NDArray[np.uint8]]:
@@ -119,20 +127,41 @@ def build_vtest(clip: VtestClip, source: Path, folder: Path) -> Clip:
     """The original vtest.avi, or a composed copy of it encoded as H.264."""
     truth = tuple(clip.truth())
     if clip.disturbance is None:
-        return Clip(clip.name, source, DURATION, clip.detect_config(), truth, clip.kinds)
+        return Clip(clip.name, source, DURATION, clip.detect_config(), truth, clip.kinds, real=True)
     video = folder / f"{clip.name}-{_key(clip)}.mp4"
     if not video.exists():
         frames = itertools.islice(_vtest_frames(source), round(clip.duration * 10))
         encode_gray(disturbed_frames(clip, frames), video, 10.0, crf=23)
-    return Clip(clip.name, video, clip.duration, clip.detect_config(), truth, clip.kinds)
+    return Clip(clip.name, video, clip.duration, clip.detect_config(), truth, clip.kinds, real=True)
 
 
-def build_set(folder: Path, *, subset: str = "full", with_vtest: bool = True) -> list[Clip]:
-    """Build (or reuse) every clip of `subset` ("small" or "full") in `folder`."""
+def build_tree(clip: TreeClip, source: Path, folder: Path) -> Clip:
+    """tree.avi (test split) with its disturbance composed, encoded as H.264."""
+    video = folder / f"{clip.name}-{_key(clip)}.mp4"
+    if not video.exists():
+        encode_gray(disturbed(clip, tree_frames(source)), video, tree.FPS, crf=23)
+    return Clip(clip.name, video, tree.DURATION, {}, tuple(clip.truth()), TAMPER_KINDS, "test", real=True)
+
+
+def build_set(
+    folder: Path, *, subset: str = "full", split: str = "tuning", with_real: bool = True
+) -> list[Clip]:
+    """Build (or reuse) every clip of `subset` ("small" or "full") and `split` ("tuning", "test" or
+    "all") in `folder`. Real footage is left out when it cannot be fetched (or `with_real` is False)."""
     folder.mkdir(parents=True, exist_ok=True)
     small = subset == "small"
-    clips = [build_synthetic(s, folder) for s in synthetic_scenarios() if s.small or not small]
-    source = find_vtest() if with_vtest else None
-    if source is not None:
+    splits = SPLITS if split == "all" else (split,)
+    clips = [
+        build_synthetic(s, folder)
+        for s in synthetic_scenarios()
+        if (s.small or not small) and s.split in splits
+    ]
+    if not with_real:
+        return clips
+    source = find_vtest()
+    if source is not None and "tuning" in splits:
         clips += [build_vtest(v, source, folder) for v in vtest_clips() if v.small or not small]
+    tree_source = find_tree()
+    if tree_source is not None and "test" in splits:
+        clips += [build_tree(c, tree_source, folder) for c in tree_clips() if not small or c.small]
     return clips

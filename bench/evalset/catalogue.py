@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bench.evalset.render import Walker
 from bench.evalset.scenarios import TAMPER_KINDS, Scenario
 
@@ -107,6 +109,99 @@ def _tamper() -> list[Scenario]:
     ]
 
 
+CONTRASTS = (8, 12, 16, 20, 30, 50)
+SIZES_1080P = (20, 30, 45, 70, 120, 200)
+_HD = (1080, 1920)
+
+
+def _phenomena(split: str, seed: int, background: str) -> list[Scenario]:
+    """The phenomena scenes, built the same way for both splits from different seeds and backgrounds."""
+    tk = TAMPER_KINDS
+    p = f"{split}_"
+
+    def make(name: str, seed_: int, duration: float, **kw: Any) -> Scenario:
+        kw.setdefault("background", background)
+        return Scenario(p + name, seed_, duration, split=split, **kw)
+
+    out: list[Scenario] = []
+    for i, c in enumerate(CONTRASTS):
+        for j, sign in enumerate((-1, 1)):
+            start, vx = (-20, 70) if j == 0 else (660, -70)
+            y = 250 + 40 * j + 5 * i
+            walker = Walker(1.0, start, y, vx, 45 + 4 * i, 0, contrast=sign * c)
+            out.append(
+                make(
+                    f"contrast_{c}_{'dark' if sign < 0 else 'bright'}",
+                    seed + 2 * i + j,
+                    9,
+                    walkers=(walker,),
+                    tags=(("contrast", str(c)),),
+                    small=c == 12 and j == 0,
+                )
+            )
+    for i, h in enumerate(SIZES_1080P):
+        vx = max(20.0, 0.8 * h)
+        walker = Walker(1.0, -0.3 * h, 620 + 60 * i, vx, h, 0, contrast=(-30 if i % 2 else 30))
+        out.append(
+            make(
+                f"size_{h}px_1080p",
+                seed + 20 + i,
+                8,
+                size=_HD,
+                walkers=(walker,),
+                tags=(("size", str(h)),),
+                small=h == 45,
+            )
+        )
+    person = (Walker(7.5, -30, 300, 70, 120, 0, contrast=-25),)
+    out += [
+        make("light_up_down_255", seed + 30, 18, light_steps=((4, 1.9), (11, 1.0))),
+        make(
+            "light_up_down_235",
+            seed + 31,
+            18,
+            light_steps=((4, 1.9), (11, 1.0)),
+            ceiling=235,
+            small=True,
+        ),
+        make("light_down_up", seed + 32, 18, light_steps=((4, 0.45), (11, 1.0))),
+        make(
+            "light_step_person_235",
+            seed + 33,
+            18,
+            light_steps=((4, 1.9), (8, 1.0)),
+            ceiling=235,
+            walkers=person,
+        ),
+        make("ir_switch", seed + 34, 16, dusk=(0.5, 0.3), ir_at=7),
+        make("ae_hunting_235", seed + 35, 18, ae_hunt=True, ceiling=235),
+        make("low_bitrate_empty", seed + 36, 16, noise=3.5, bit_rate=150_000),
+        make(
+            "low_bitrate_person",
+            seed + 37,
+            16,
+            noise=3.5,
+            bit_rate=150_000,
+            walkers=(Walker(3, 670, 280, -70, 110, 0, contrast=20),),
+        ),
+        make("plain_ball", seed + 38, 16, background="plain", walkers=person),
+        make("covered", seed + 40, 22, tamper=(("covered", 6, 16),), kinds=tk),
+        make("covered_static", seed + 41, 22, tamper=(("covered_static", 6, 16),), kinds=tk),
+        make("defocused", seed + 42, 22, tamper=(("defocused", 6, 17),), kinds=tk),
+        make("moved", seed + 43, 22, tamper=(("moved", 7, 17),), kinds=tk),
+        make("frozen", seed + 44, 20, tamper=(("frozen", 6, 15),), kinds=tk),
+    ]
+    return out
+
+
 def synthetic_scenarios() -> list[Scenario]:
-    """All synthetic scenarios of the full set."""
-    return [*_people(), *_light(), *_clutter(), *_tamper()]
+    """All synthetic scenarios of the full set: the original (tuning) scenes, and the phenomena scenes of
+    both splits (tuning: street backgrounds, seeds 51-99; test: yard backgrounds, seeds 101-149)."""
+    return [
+        *_people(),
+        *_light(),
+        *_clutter(),
+        *_tamper(),
+        *_phenomena("tuning", 51, "street"),
+        *_phenomena("test", 101, "yard"),
+    ]

@@ -51,6 +51,46 @@ def textured_scene(rng: np.random.Generator, shape: tuple[int, int]) -> Image:
     return np.clip(img, 10, 245)
 
 
+def yard_scene(rng: np.random.Generator, shape: tuple[int, int]) -> Image:
+    """A second background family (kept for the test split): a wall with a gate, paving stones, a lawn and
+    parked shapes; different layout, brightness and texture statistics from `textured_scene`."""
+    h, w = shape
+    img = np.zeros(shape, dtype=np.float32)
+    wall = int(h * rng.uniform(0.3, 0.42))
+    img[:wall] = rng.uniform(130, 160)
+    brick_h, brick_w = max(4, h // 40), max(8, w // 24)
+    for row, y in enumerate(range(0, wall, brick_h)):
+        img[y : y + 1, :] -= 25
+        for x in range((row % 2) * brick_w // 2, w, brick_w):
+            img[y : y + brick_h, x : x + 1] -= 25
+    gx = int(w * rng.uniform(0.3, 0.6))
+    img[int(wall * 0.2) : wall, gx : gx + w // 8] = rng.uniform(40, 70)
+    paving = int(h * rng.uniform(0.6, 0.7))
+    img[wall:paving] = rng.uniform(100, 130)
+    stone = max(6, w // 30)
+    for y in range(wall, paving, stone):
+        img[y : y + 1, :] -= 18
+    for x in range(0, w, stone * 2):
+        img[wall:paving, x : x + 1] -= 18
+    img[paving:] = rng.uniform(60, 85)
+    img += 10 * _smooth_noise(rng, shape, max(8, w // 12)) + 6 * _smooth_noise(rng, shape, max(4, w // 80))
+    img[paving:] += 12 * rng.normal(size=(h - paving, w)).astype(np.float32)
+    img = cv2.GaussianBlur(img, (0, 0), 0.8)
+    for _ in range(4):
+        x, y = int(rng.uniform(0, w * 0.9)), int(rng.uniform(wall, h * 0.95))
+        bw, bh = int(rng.uniform(0.05, 0.12) * w), int(rng.uniform(0.04, 0.08) * h)
+        cv2.rectangle(img, (x, y), (x + bw, y + bh), rng.uniform(30, 210), -1)
+    return np.clip(img, 12, 240)
+
+
+def plain_scene(rng: np.random.Generator, shape: tuple[int, int]) -> Image:
+    """A textureless picture (a test pattern's flat background, a blank wall): a faint gradient only."""
+    h, w = shape
+    level = rng.uniform(90, 140)
+    grad = np.linspace(-4, 4, w, dtype=np.float32)[None, :]
+    return np.broadcast_to(level + grad, (h, w)).astype(np.float32).copy()
+
+
 @dataclass(frozen=True, slots=True)
 class Walker:
     """A person crossing the view: feet at (x0 + vx*(t - t0), y); `height` in pixels."""
@@ -61,6 +101,9 @@ class Walker:
     vx: float
     height: float
     shade: float
+    # When set, the person's luma is the mean of the background under it plus this many levels (the
+    # contrast sweep); `shade` is then ignored.
+    contrast: float | None = None
 
     def position(self, t: float) -> float:
         """Horizontal position of the feet at time t."""
@@ -79,6 +122,14 @@ def draw_walker(img: Image, mask: NDArray[np.uint8], walker: Walker, t: float) -
     shoulder = (x, y - 0.8 * h)
     thick_leg, thick_arm = max(2, int(0.08 * h)), max(1, int(0.05 * h))
     shade = walker.shade
+    if walker.contrast is not None:
+        own = np.zeros(mask.shape, dtype=np.uint8)
+        _draw_body(own, 255, x, y, h, swing, thick_leg, thick_arm)
+        inside = own > 0
+        if inside.any():
+            img[inside] = float(img[inside].mean()) + walker.contrast
+        cv2.bitwise_or(mask, own, dst=mask)
+        return
     for target, value in ((img, shade), (mask, 255)):
         for sign in (1, -1):
             foot = (x + sign * math.sin(swing) * 0.5 * h, y)
@@ -88,6 +139,19 @@ def draw_walker(img: Image, mask: NDArray[np.uint8], walker: Walker, t: float) -
         axes = (max(2, int(0.12 * h)), max(3, int(0.18 * h)))
         cv2.ellipse(target, _pt((x, y - 0.66 * h)), axes, 0, 0, 360, value, -1)
         cv2.circle(target, _pt((x, y - 0.9 * h)), max(2, int(0.075 * h)), value, -1)
+
+
+def _draw_body(
+    target: NDArray[np.uint8], value: int, x: float, y: float, h: float, swing: float, leg: int, arm: int
+) -> None:
+    for sign in (1, -1):
+        foot = (x + sign * math.sin(swing) * 0.5 * h, y)
+        cv2.line(target, _pt((x, y - 0.5 * h)), _pt(foot), value, leg)
+        hand = (x - sign * math.sin(swing) * 0.35 * h, y - 0.45 * h)
+        cv2.line(target, _pt((x, y - 0.8 * h)), _pt(hand), value, arm)
+    axes = (max(2, int(0.12 * h)), max(3, int(0.18 * h)))
+    cv2.ellipse(target, _pt((x, y - 0.66 * h)), axes, 0, 0, 360, value, -1)
+    cv2.circle(target, _pt((x, y - 0.9 * h)), max(2, int(0.075 * h)), value, -1)
 
 
 def _pt(p: tuple[float, float]) -> tuple[int, int]:

@@ -51,6 +51,21 @@ class Scenario:
     small: bool = False
     notes: str = ""
     detect: dict[str, object] = field(default_factory=dict)
+    # Which half of the set the clip belongs to ("tuning" or "test"), and its background family.
+    split: str = "tuning"
+    background: str = "street"
+    # Global exposure/light steps (t, gain): one-frame switches, as a lamp or an exposure step makes.
+    light_steps: tuple[tuple[float, float], ...] = ()
+    # Output range ceiling: 255 (full range) or 235 (limited-range video clips its highlights there).
+    ceiling: float = 255.0
+    # Day/night switch: at this time the IR cut filter flips and the picture becomes the IR view.
+    ir_at: float | None = None
+    # Auto-exposure hunting: exposure overshoots and steps back several times.
+    ae_hunt: bool = False
+    noise: float = 2.5
+    bit_rate: int | None = None
+    # Sweep buckets this clip's people belong to, e.g. (("contrast", "12"),).
+    tags: tuple[tuple[str, str], ...] = ()
 
     def detect_config(self) -> dict[str, object]:
         """The `detect` settings (zones, masks) the clip is analysed with."""
@@ -81,7 +96,25 @@ def _illumination(s: Scenario, t: float, pool: NDArray[np.float32]) -> NDArray[n
         field_ = gain * exposure * (0.7 + 0.9 * pool if on else 0.38)
     if s.cloud:
         field_ = field_ * render.cloud_shadow(s.size, t, s.duration)
+    if s.light_steps:
+        field_ = field_ * _last_step(s.light_steps, t)
+    if s.ae_hunt:
+        field_ = field_ * _ae_gain(t)
     return field_
+
+
+def _last_step(steps: tuple[tuple[float, float], ...], t: float) -> float:
+    gain = 1.0
+    for ts, step in steps:
+        if t >= ts:
+            gain = step
+    return gain
+
+
+def _ae_gain(t: float) -> float:
+    """Auto-exposure hunting: every 3 s the exposure overshoots, undershoots and settles in 0.4 s steps."""
+    phase = int((t % 3.0) / 0.4)
+    return (1.0, 1.35, 0.8, 1.15, 0.92, 1.05, 1.0, 1.0)[min(phase, 7)]
 
 
 def _active_tamper(s: Scenario, t: float) -> dict[str, float]:
@@ -93,16 +126,20 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
     """Yield (t, luma frame, silhouette mask) for every frame of the scenario."""
     rng = np.random.default_rng(s.seed)
     h, w = s.size
-    scene = render.textured_scene(rng, (h + 2 * _MARGIN, w + 2 * _MARGIN))
+    margin = round(_MARGIN * w / 640)
+    scenes = {"yard": render.yard_scene, "plain": render.plain_scene}
+    scene = scenes.get(s.background, render.textured_scene)(rng, (h + 2 * margin, w + 2 * margin))
     pool = render.lamp_pool(s.size, (w * 0.6, h * 0.75), h * 0.5)
+    ir_view = _ir_view(scene[margin : margin + h, margin : margin + w], pool) if s.ir_at is not None else None
     crown, crown_mask = render.tree(rng, 90)
-    noise = render.SensorNoise(rng, s.size, 2.5)
+    noise = render.SensorNoise(rng, s.size, s.noise, bank=3 if w > 1000 else 6)
+    low = 16.0 if s.ceiling < 255 else 0.0
     previous: NDArray[np.uint8] | None = None
     for i in range(round(s.duration * s.fps)):
         t = i / s.fps
         tamper = _active_tamper(s, t)
-        off = (45, 20) if "moved" in tamper else (0, 0)
-        refl = scene[_MARGIN + off[1] : _MARGIN + off[1] + h, _MARGIN + off[0] : _MARGIN + off[0] + w].copy()
+        off = (round(45 * w / 640), round(20 * w / 640)) if "moved" in tamper else (0, 0)
+        refl = scene[margin + off[1] : margin + off[1] + h, margin + off[0] : margin + off[0] + w].copy()
         people = np.zeros(s.size, dtype=np.uint8)
         if s.tree_at is not None:
             sway = round(7 * math.sin(2 * math.pi * 0.35 * t) + 2 * rng.normal())
@@ -110,18 +147,47 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
             render.paste(refl, leaves, crown_mask, s.tree_at[0] + sway, s.tree_at[1])
         for walker in s.walkers:
             render.draw_walker(refl, people, walker, t)
-        img = (refl * _illumination(s, t, pool)).astype(np.float32)
+        if s.ir_at is not None and ir_view is not None and t >= s.ir_at:
+            img = _ir_frame(ir_view, people, refl, t - s.ir_at)
+        else:
+            img = (refl * _illumination(s, t, pool)).astype(np.float32)
         if s.flicker_at is not None:
             x, y, fw, fh = s.flicker_at
             img[y : y + fh, x : x + fw] += 90.0 * float(rng.random() > 0.5)
         if s.weather is not None:
             render.rain(rng, img, 250 if s.weather == "rain" else 140, snow=s.weather == "snow")
         img = _tampered(img, tamper, rng)
+        if s.ceiling < 255:
+            np.clip(img, low, s.ceiling, out=img)
         frame = noise.add(img)
-        if "frozen" in tamper and previous is not None:
+        if s.ceiling < 255:
+            np.clip(frame, int(low), int(s.ceiling), out=frame)
+        # A static cover (a bag over the camera) decodes to identical frames once it is fully on.
+        stuck = "frozen" in tamper or tamper.get("covered_static", 0.0) > 0.6
+        if stuck and previous is not None:
             frame = previous
         previous = frame
         yield t, frame, people
+
+
+def _ir_view(day: NDArray[np.float32], pool: NDArray[np.float32]) -> NDArray[np.float32]:
+    """The scene under the camera's own IR lamp: flatter, brighter in the middle, different reflectances."""
+    ir = 0.55 * day + 0.35 * cv2.GaussianBlur(day, (0, 0), 3.0) + 30.0
+    return (ir * (0.45 + 0.8 * pool)).astype(np.float32)
+
+
+def _ir_frame(
+    ir_view: NDArray[np.float32], people: NDArray[np.uint8], refl: NDArray[np.float32], since: float
+) -> NDArray[np.float32]:
+    """The picture after the IR cut filter switched `since` seconds ago: a dark blink, then the IR view
+    (with any person drawn in `refl` kept at its IR brightness)."""
+    img = ir_view.copy()
+    inside = people > 0
+    if inside.any():
+        img[inside] = 0.8 * refl[inside] + 40.0
+    if since < 0.15:
+        return (img * 0.25).astype(np.float32)
+    return img
 
 
 def _tampered(
@@ -130,8 +196,9 @@ def _tampered(
     if "defocused" in tamper:
         sigma = 4.0 * min(1.0, tamper["defocused"] / 0.5 + 0.1)
         img = cv2.GaussianBlur(img, (0, 0), sigma)
-    if "covered" in tamper:
-        img = render.cover(img, rng, 22.0, min(1.0, tamper["covered"] / 0.5))
+    for kind in ("covered", "covered_static"):
+        if kind in tamper:
+            img = render.cover(img, rng, 22.0, min(1.0, tamper[kind] / 0.5))
     if "covered_bright" in tamper:
         img = render.cover(img, rng, 200.0, min(1.0, tamper["covered_bright"] / 0.5))
     return img
@@ -162,10 +229,13 @@ def motion_truth(s: Scenario, silhouettes: list[tuple[float, NDArray[np.uint8]]]
             zone_masks.append((name, cv2.bitwise_and(m, valid)))
     truth: list[Interval] = []
     for name, mask in zone_masks:
+        # A person counts once a default-sized object is inside the zone, or (for people smaller than
+        # that: the size sweep) once at least 40 % of the person is.
         active = [
             t
             for t, sil in silhouettes
-            if cv2.countNonZero(cv2.bitwise_and(sil, mask)) >= _MIN_TRUTH_AREA * h * w
+            if (inside := cv2.countNonZero(cv2.bitwise_and(sil, mask))) > 0
+            and inside >= min(_MIN_TRUTH_AREA * h * w, 0.4 * cv2.countNonZero(sil))
         ]
         truth.extend(Interval(MOTION, a, b, name) for a, b in _intervals(active, _MERGE_GAP_S))
     return truth
@@ -175,7 +245,7 @@ def tamper_truth(s: Scenario) -> list[Interval]:
     """Truth intervals for the scenario's tampering (covering counts once fully covered)."""
     out = []
     for kind, t0, t1 in s.tamper:
-        name = "covered" if kind == "covered_bright" else kind
+        name = "covered" if kind.startswith("covered") else kind
         onset = t0 + 0.5 if name == "covered" else t0
         out.append(Interval(name, onset, min(t1, s.duration) - 1.0 / s.fps, None))
     return out

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from config.cameras import RecordingConfig
 from config.detection import DetectConfig
@@ -24,6 +25,30 @@ __all__ = [
     "PtzReason",
 ]
 
+STREAM_SCHEMES = ("rtsp", "rtsps", "http", "https")
+MAX_URL_LENGTH = 2048
+
+
+def _stream_url(value: SecretStr) -> SecretStr:
+    """A camera stream URL: rtsp, rtsps, http or https, with a host, at most 2,048 characters (never echoed:
+    it may hold a password)."""
+    url = value.get_secret_value()
+    if len(url) > MAX_URL_LENGTH:
+        raise ValueError(f"must be at most {MAX_URL_LENGTH} characters")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError as exc:
+        raise ValueError("is not a valid URL") from exc
+    if parts.scheme.lower() not in STREAM_SCHEMES:
+        raise ValueError(f"must start with one of {', '.join(s + '://' for s in STREAM_SCHEMES)}")
+    if not host:
+        raise ValueError("must name a host")
+    return value
+
+
+StreamUrl = Annotated[SecretStr, AfterValidator(_stream_url)]
 Reason = Field(min_length=3, max_length=500, description="Why (required for every change; audited).")
 
 
@@ -38,8 +63,8 @@ class CameraCreate(_In):
     title: str = Field(default="", max_length=200)
     location: str = Field(default="", max_length=200)
     group: str = Field(default="", max_length=100)
-    url: SecretStr = Field(description="Main stream URL; stored encrypted, never returned.")
-    sub_url: SecretStr | None = None
+    url: StreamUrl = Field(description="Main stream URL; stored encrypted, never returned.")
+    sub_url: StreamUrl | None = None
     onvif_host: str = Field(default="", max_length=255)
     onvif_port: int = Field(default=80, ge=1, le=65535)
     onvif_user: str = Field(default="", max_length=128)
@@ -73,8 +98,8 @@ class CameraUpdate(_In):
     title: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
     group: str | None = Field(default=None, max_length=100)
-    url: SecretStr | None = None
-    sub_url: SecretStr | None = None
+    url: StreamUrl | None = None
+    sub_url: StreamUrl | None = None
     onvif_host: str | None = Field(default=None, max_length=255)
     onvif_port: int | None = Field(default=None, ge=1, le=65535)
     onvif_user: str | None = Field(default=None, max_length=128)

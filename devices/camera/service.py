@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -19,6 +21,8 @@ from devices.credentials import CredentialBox
 from devices.urls import mask_url
 
 __all__ = [
+    "ImportReport",
+    "audit_view",
     "claim",
     "create",
     "get_by_name",
@@ -28,9 +32,11 @@ __all__ = [
     "release",
     "require",
     "require_by_name",
+    "reseal",
     "set_health",
     "stream_url",
     "update",
+    "versions",
 ]
 
 _SECRET_FIELDS = {"url": "url_sealed", "sub_url": "sub_url_sealed", "onvif_password": "onvif_password_sealed"}
@@ -98,6 +104,26 @@ def _apply(camera: Camera, values: dict[str, Any], box: CredentialBox) -> list[s
     return changed
 
 
+def audit_view(camera: Camera) -> dict[str, Any]:
+    """The camera's settings as the audit log records them before and after a change: the URL with its
+    password masked, the sub-stream URL and ONVIF password only as whether one is set."""
+    return {
+        "title": camera.title,
+        "location": camera.location,
+        "group": camera.group,
+        "url": camera.url_masked,
+        "sub_url": "***" if camera.sub_url_sealed else "",
+        "onvif_host": camera.onvif_host,
+        "onvif_port": camera.onvif_port,
+        "onvif_user": camera.onvif_user,
+        "onvif_password": "***" if camera.onvif_password_sealed else "",
+        "key": camera.key,
+        "enabled": camera.enabled,
+        "detect": camera.detect,
+        "recording": camera.recording,
+    }
+
+
 def create(session: Session, *, data: CameraCreate, box: CredentialBox) -> Camera:
     """Register a camera."""
     if get_by_name(session, data.name) is not None:
@@ -126,33 +152,75 @@ def update(
     return changed
 
 
-def import_config(session: Session, *, cameras: Sequence[CameraConfig], box: CredentialBox) -> list[str]:
-    """Create or update the cameras defined in the config file; return the names that changed."""
-    changed = []
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What importing the config file did: cameras created, and for cameras that already existed the fields
+    where the file differs from the database (the database wins; nothing of an existing camera changes)."""
+
+    created: list[str] = dataclasses.field(default_factory=list)
+    differs: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+
+def _config_values(cfg: CameraConfig) -> dict[str, Any]:
+    return {
+        "title": cfg.title,
+        "location": cfg.location,
+        "group": cfg.group,
+        "url": cfg.url,
+        "sub_url": cfg.sub_url,
+        "key": cfg.key,
+        "enabled": cfg.enabled,
+        "detect": cfg.detect.model_dump(mode="json"),
+        "recording": cfg.recording.model_dump(mode="json"),
+        "onvif_host": cfg.onvif.host if cfg.onvif else "",
+        "onvif_port": cfg.onvif.port if cfg.onvif else 80,
+        "onvif_user": cfg.onvif.user if cfg.onvif else "",
+        "onvif_password": cfg.onvif.password if cfg.onvif else None,
+    }
+
+
+def _differences(camera: Camera, values: dict[str, Any], box: CredentialBox) -> list[str]:
+    """The fields whose value in `values` differs from the camera's (secrets compared in clear)."""
+    differ = []
+    for name, value in values.items():
+        if name in _SECRET_FIELDS:
+            plain = value.get_secret_value() if value is not None else ""
+            if box.open(getattr(camera, _SECRET_FIELDS[name])) != plain:
+                differ.append(name)
+        elif getattr(camera, name) != value:
+            differ.append(name)
+    return differ
+
+
+def import_config(session: Session, *, cameras: Sequence[CameraConfig], box: CredentialBox) -> ImportReport:
+    """Create the cameras of the config file that do not exist yet. Once a camera exists the database is
+    authoritative: the file never overwrites it (a privacy mask set in the console must never be lost to a
+    restart); where the file differs, the report names the fields."""
+    report = ImportReport()
     for cfg in cameras:
-        values: dict[str, Any] = {
-            "title": cfg.title,
-            "location": cfg.location,
-            "group": cfg.group,
-            "url": cfg.url,
-            "sub_url": cfg.sub_url,
-            "key": cfg.key,
-            "enabled": cfg.enabled,
-            "detect": cfg.detect.model_dump(mode="json"),
-            "recording": cfg.recording.model_dump(mode="json"),
-            "onvif_host": cfg.onvif.host if cfg.onvif else "",
-            "onvif_port": cfg.onvif.port if cfg.onvif else 80,
-            "onvif_user": cfg.onvif.user if cfg.onvif else "",
-            "onvif_password": cfg.onvif.password if cfg.onvif else None,
-        }
+        values = _config_values(cfg)
         camera = get_by_name(session, cfg.name)
         if camera is None:
             camera = Camera(name=cfg.name, url_sealed="", url_masked="")
             session.add(camera)
-        if _apply(camera, values, box):
-            changed.append(cfg.name)
+            _apply(camera, values, box)
+            report.created.append(cfg.name)
+        elif differ := _differences(camera, values, box):
+            report.differs[cfg.name] = differ
     session.flush()
-    return changed
+    return report
+
+
+def reseal(session: Session, *, old: CredentialBox, new: CredentialBox) -> int:
+    """Re-encrypt every stored camera and ONVIF credential from `old` to `new`; return the cameras changed.
+    Fails (ConfigError) before changing anything if one of them does not open with `old`."""
+    rows = list(session.scalars(select(Camera).order_by(Camera.id)))
+    plain = [{column: old.open(getattr(cam, column)) for column in _SECRET_FIELDS.values()} for cam in rows]
+    for camera, values in zip(rows, plain, strict=True):
+        for column, value in values.items():
+            setattr(camera, column, new.seal(value))
+    session.flush()
+    return len(rows)
 
 
 def stream_url(camera: Camera, box: CredentialBox, *, sub: bool = False) -> str:
@@ -188,6 +256,13 @@ def claim(
     return list(
         session.scalars(select(Camera).where(Camera.worker_id == worker_id, Camera.enabled.is_(True)))
     )
+
+
+def versions(session: Session, *, worker_id: str) -> dict[str, dt.datetime]:
+    """The settings version (`updated_at`) of every camera leased to `worker_id`: a worker polls this to
+    apply changes made by any process within a second."""
+    rows = session.execute(select(Camera.name, Camera.updated_at).where(Camera.worker_id == worker_id))
+    return {row.name: row.updated_at for row in rows}
 
 
 def release(session: Session, *, worker_id: str) -> None:

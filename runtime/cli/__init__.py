@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "faults": ("runtime.cli.maintenance", "Equipment faults (R9)."),
     "maintenance": ("runtime.cli.maintenance", "Equipment maintenance jobs."),
+    "secrets": ("runtime.cli.secrets", "The server secret (auth.secret_key)."),
 }
 
 

@@ -9,7 +9,11 @@ import typer
 
 from access.audit import service as audit
 from access.roles import Role
+from access.users import admin as accounts
 from access.users import service as users
+from core.clock import utcnow
+from db.checkpoints import published_heads, site_public_key
+from runtime import checkpoints
 from runtime.cli.common import fail, load, open_database
 from runtime.migrate import current_revisions, head_revisions, upgrade
 
@@ -71,7 +75,11 @@ def user_add(
             min_password_length=settings.auth.min_password_length,
         )
         audit.record(
-            session, actor=audit.Actor.system("cli"), action="users.create", target=f"user:{user.id}"
+            session,
+            actor=audit.Actor.system("cli"),
+            action="users.create",
+            target=f"user:{user.id}",
+            detail={"after": accounts.snapshot(user)},
         )
         typer.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(sorted(user.roles))}")
 
@@ -120,27 +128,45 @@ def user_set_roles(username: Annotated[str, typer.Argument(help="Login name.")],
     database = open_database(load())
     with database.session() as session:
         user = users.require_by_username(session, username)
+        before = sorted(user.roles)
         users.set_roles(session, user=user, roles=roles)
         audit.record(
             session,
             actor=audit.Actor.system("cli"),
             action="users.set_roles",
             target=f"user:{user.id}",
-            detail={"roles": sorted(user.roles)},
+            detail={"before": {"roles": before}, "after": {"roles": sorted(user.roles)}},
         )
         typer.echo(f"{username}: roles now {', '.join(sorted(user.roles))}")
 
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the audit chain; exit 1 and name the first broken entry if it was tampered with."""
-    database = open_database(load())
+    """Recompute the audit chain and check its signed checkpoints (also those in the checkpoint file);
+    exit 1 and name the first broken entry if it was tampered with."""
+    settings = load()
+    database = open_database(settings)
+    key = site_public_key(settings)
     with database.session() as session:
-        result = audit.verify(session)
+        result = audit.verify(session, key=key, published=published_heads(settings))
     if result.broken is not None:
         typer.echo(f"audit log BROKEN at {result.broken} ({result.checked} entries read)", err=True)
         raise typer.Exit(1)
-    typer.echo(f"audit log intact: {result.checked} entries verified")
+    signed = (
+        f", {result.checkpoints} signed checkpoints valid" if key is not None else " (no signing key yet)"
+    )
+    typer.echo(f"audit log intact: {result.checked} entries verified{signed}")
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Sign the head of every audit and duty-log chain that grew since its last checkpoint, now."""
+    settings = load()
+    database = open_database(settings)
+    made = checkpoints.checkpoint_chains(settings, database.factory, now=utcnow(), force=True)
+    for head in made:
+        typer.echo(f"signed {head.chain} at entry {head.seq}")
+    typer.echo(f"{len(made)} checkpoints signed; appended to {settings.chains.file_path(settings.data_dir)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,8 +6,6 @@ other command groups start without loading av, zeep or SQLAlchemy models.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -31,62 +29,6 @@ camera_app = typer.Typer(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class StreamReport:
-    """What `camera test` measured."""
-
-    codec: str
-    width: int
-    height: int
-    declared_fps: float | None
-    measured_fps: float | None
-    connect_ms: float
-    first_frame_ms: float
-    frames: int
-
-
-def measure_stream(
-    url: str, *, user: str | None, password: str | None, frames: int, seconds: float, timeout: float
-) -> StreamReport:
-    """Connect, read at least `frames` frames and `seconds` of stream, and time it; `DeviceError` on failure.
-
-    The measured rate counts only the second half of the reading time: the first half drains what the
-    demuxer buffered while probing, which arrives in a burst.
-    """
-    from devices.adapters import open_source
-
-    source = open_source(
-        url, camera_id="test", user=user, password=password, open_timeout=timeout, read_timeout=timeout
-    )
-    t0 = time.monotonic()
-    with source:
-        t_open = time.monotonic()
-        first = source.read()
-        t_first = time.monotonic()
-        if first is None:
-            raise DeviceError(f"the stream ended before its first frame: {mask_url(url)}", reason="no frames")
-        arrivals = [t_first]
-        while len(arrivals) < frames or arrivals[-1] - t_first < seconds:
-            if source.read() is None:
-                break
-            arrivals.append(time.monotonic())
-    count, t_end = len(arrivals), arrivals[-1]
-    info = source.info
-    t_mid = (t_first + t_end) / 2
-    late = sum(1 for t in arrivals if t > t_mid)
-    measured = late / (t_end - t_mid) if late > 1 and t_end > t_mid else None
-    return StreamReport(
-        codec=info.codec if info else "?",
-        width=info.width if info else first.image.shape[1],
-        height=info.height if info else first.image.shape[0],
-        declared_fps=info.fps if info else None,
-        measured_fps=measured,
-        connect_ms=(t_open - t0) * 1000,
-        first_frame_ms=(t_first - t0) * 1000,
-        frames=count,
-    )
-
-
 @camera_app.command("test")
 def test_stream(
     url: Annotated[
@@ -101,6 +43,8 @@ def test_stream(
     timeout: Annotated[float, typer.Option(min=0.5, max=120, help="open and read timeout, seconds")] = 10.0,
 ) -> None:
     """Connect to a stream, read a few frames and print codec, resolution, fps and timing (exit 2 on failure)."""
+    from devices.stream_check import measure_stream
+
     try:
         r = measure_stream(url, user=user, password=password, frames=frames, seconds=seconds, timeout=timeout)
     except DeviceError as exc:

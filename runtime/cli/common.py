@@ -14,13 +14,14 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session
 
 from config.load import load_settings
-from config.settings import Settings
+from config.settings import Settings, secret_key_problem
 from core.errors import ConfigError, ControlroomError, Unavailable
 from db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
 from runtime.cli.state import state
 from runtime.migrate import current_revisions, head_revisions
+from shift_logs.rules.model import load_duty_rules
 
-__all__ = ["EXIT_UNAVAILABLE", "Database", "fail", "load", "open_database", "state"]
+__all__ = ["EXIT_UNAVAILABLE", "Database", "fail", "load", "open_database", "require_real_secret", "state"]
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
@@ -33,13 +34,22 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 
 def load(**overrides: object) -> Settings:
-    """Load the settings or exit 2 with the key paths that are wrong."""
+    """Load the settings and check the duty-rule file, or exit 2 with the key paths that are wrong."""
     if state.data_dir is not None:
         overrides.setdefault("data_dir", state.data_dir)
     try:
-        return load_settings(state.config, **overrides)
+        settings = load_settings(state.config, **overrides)
+        load_duty_rules(settings.duty_rules.file)
     except ConfigError as exc:
         fail(exc.message)
+    return settings
+
+
+def require_real_secret(settings: Settings) -> None:
+    """Exit 2 when `auth.secret_key` is the placeholder or too short (everything but the demo needs a real one)."""
+    problem = secret_key_problem(settings.auth.secret_key.get_secret_value())
+    if problem is not None:
+        fail(f"refusing to start: {problem}")
 
 
 @dataclass
@@ -78,8 +88,9 @@ def open_database(settings: Settings, *, require_schema: bool = True) -> Databas
     A command that reads an existing database never creates one: a missing SQLite file is one line naming
     the file and how to point the command elsewhere. On a terminal, the database used is named on stderr.
     """
-    shown = make_url(settings.database.url).render_as_string(hide_password=True)
-    sqlite_file = _sqlite_file(settings.database.url)
+    url = settings.database.url.get_secret_value()
+    shown = make_url(url).render_as_string(hide_password=True)
+    sqlite_file = _sqlite_file(url)
     if require_schema and sqlite_file is not None and not sqlite_file.exists():
         fail(
             f"no database at {sqlite_file.resolve()}: run `controlroom db upgrade` to create it, "

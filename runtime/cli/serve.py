@@ -19,7 +19,7 @@ from access.users import service as users
 from config.settings import Settings
 from core.clock import utcnow
 from core.logging import configure_logging
-from runtime.cli.common import Database, fail, load, open_database
+from runtime.cli.common import Database, fail, load, open_database, require_real_secret
 from runtime.demo import demo_cameras, ensure_demo_shift
 from runtime.migrate import upgrade
 
@@ -45,16 +45,33 @@ def _import_cameras(settings: Settings, database: Database) -> None:
         return
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     with database.session() as session:
-        changed = cameras.import_config(session, cameras=settings.cameras, box=box)
-        if changed:
+        report = cameras.import_config(session, cameras=settings.cameras, box=box)
+        if report.created or report.differs:
             audit.record(
                 session,
                 actor=audit.Actor.system("config"),
                 action="camera.import",
-                detail={"cameras": changed},
+                detail={"created": report.created, "differs": report.differs},
             )
-    if changed:
-        typer.echo(f"cameras from the config: {', '.join(changed)}")
+    if report.created:
+        typer.echo(f"cameras from the config: {', '.join(report.created)}")
+    for name, fields in report.differs.items():
+        typer.echo(
+            f"camera {name}: the config file differs in {', '.join(fields)}; the database is authoritative "
+            "(change it in the console or with PATCH /api/v1/cameras/{id})",
+            err=True,
+        )
+
+
+def _adopt_rule_file(settings: Settings, database: Database) -> None:
+    """Store the (already validated) rule file as a version before serving, if it is new or changed."""
+    from shift_logs.rules.model import load_duty_rules
+    from shift_logs.rules.store import sync_from_file
+
+    with database.session() as session:
+        row = sync_from_file(session, load_duty_rules(settings.duty_rules.file), now=utcnow())
+        if row is not None:
+            typer.echo(f"duty rules from the file: version {row.version}")
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -97,6 +114,7 @@ def _run(
     sock = sock or _bind(host, port)
     configure_logging(settings.logging.level, json_format=settings.logging.json_format)
     _import_cameras(settings, database)
+    _adopt_rule_file(settings, database)
     app = create_app(settings, engine=database.engine)
     worker = Worker(settings, database.factory)
     app.state.ctx.live = worker.capture
@@ -121,6 +139,7 @@ def _run(
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     """Run the web service (console and API) with the configured database."""
     settings = load()
+    require_real_secret(settings)
     _run(settings, open_database(settings), host, port)
 
 

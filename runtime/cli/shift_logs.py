@@ -8,20 +8,24 @@ from typing import Annotated
 import typer
 
 from core.clock import utcnow
+from db.checkpoints import published_heads, site_public_key
 from runtime.cli.common import load, open_database
 from shift_logs.duty_log import service as duty_log
 from shift_logs.incident import service as incidents
-from shift_logs.roster import watch
+from shift_logs.rules.live import evaluate_live
 
 log_app = typer.Typer(help="The duty log and the shift rules.", no_args_is_help=True)
 
 
 @log_app.command("verify")
 def log_verify() -> None:
-    """Recompute every post's duty log; exit 1 naming the first broken entry if one was tampered with."""
-    database = open_database(load())
+    """Recompute every post's duty log and check its signed checkpoints; exit 1 naming the first broken
+    entry if one was tampered with."""
+    settings = load()
+    database = open_database(settings)
+    key = site_public_key(settings)
     with database.session() as session:
-        reports = duty_log.verify_all(session)
+        reports = duty_log.verify_all(session, key=key, published=published_heads(settings))
     broken = [r for r in reports if not r.ok]
     for report in broken:
         typer.echo(
@@ -30,23 +34,27 @@ def log_verify() -> None:
     if broken:
         raise typer.Exit(1)
     total = sum(r.checked for r in reports)
-    typer.echo(f"duty logs intact: {len(reports)} logs, {total} entries verified")
+    signed = sum(r.checkpoints for r in reports)
+    typer.echo(
+        f"duty logs intact: {len(reports)} logs, {total} entries verified, {signed} signed checkpoints valid"
+    )
 
 
 @log_app.command("scan")
 def log_scan(
     every: Annotated[int, typer.Option(min=0, help="Repeat every N seconds (0: once and exit).")] = 0,
 ) -> None:
-    """Raise presence problems (unstaffed post, inactivity, late handover) as alerts, and overdue incidents."""
+    """Evaluate the duty rules live (unstaffed posts, inactivity, late handovers... each new one an alert to
+    the leader) and flag overdue incidents."""
     settings = load()
     database = open_database(settings)
     while True:
         now = utcnow()
         with database.session() as session:
-            flags = watch.scan(session, now=now, alert_settings=settings.alerts)
+            found = evaluate_live(session, now, settings)
             overdue = incidents.flag_overdue(session, now=now)
-            for flag in flags:
-                typer.echo(f"{now:%Y-%m-%d %H:%M:%S} post {flag.post_id}: {flag.kind}: {flag.detail}")
+            for v in found:
+                typer.echo(f"{now:%Y-%m-%d %H:%M:%S} {v.rule_id} ({v.clause}, {v.severity}): {v.message}")
             for incident in overdue:
                 typer.echo(f"{now:%Y-%m-%d %H:%M:%S} incident {incident.id} overdue ({incident.state})")
         if every <= 0:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
 from core.hashchain import ChainBreak
+from db import lookup
 from db.chain import ChainHead, append_entry, head_of, verify_chain
+from db.checkpoints import SignedHead, verify_checkpoints
+from shift_logs.duty_log import scope
 from shift_logs.duty_log.errors import DutyEntryNotFound, InvalidCorrection
 from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
 from shift_logs.roster.errors import PostNotFound
@@ -55,25 +60,25 @@ def write(
     now: dt.datetime,
     ref: str = "",
 ) -> DutyEntry:
-    """A hand-written entry by someone at a post (the post must exist)."""
+    """A hand-written entry by someone at the post (rule duty_log.post_scope; the post must exist)."""
     if session.get(Post, post_id) is None:
         raise PostNotFound(f"no post with id {post_id}")
+    scope.require_at_post(session, user=author, post_id=post_id, now=now)
     return append(session, post_id=post_id, kind=kind, text=text, author=author, now=now, ref=ref)
 
 
 def require(session: Session, entry_id: int) -> DutyEntry:
     """Return the entry with `entry_id`, or raise DutyEntryNotFound."""
-    entry = session.get(DutyEntry, entry_id)
-    if entry is None:
-        raise DutyEntryNotFound(f"no duty-log entry with id {entry_id}")
-    return entry
+    return lookup.require(session, DutyEntry, entry_id, error=DutyEntryNotFound, what="duty-log entry")
 
 
 def correct(session: Session, *, entry_id: int, text: str, author: User, now: dt.datetime) -> DutyEntry:
-    """Append a correction pointing at `entry_id`; the corrected entry itself stays as it was."""
+    """Append a correction pointing at `entry_id`; the corrected entry itself stays as it was. By its author
+    at the post, or a shift leader (rules duty_log.post_scope and duty_log.correct_own)."""
     original = require(session, entry_id)
     if original.kind is EntryKind.CORRECTION and original.corrects_id is not None:
         raise InvalidCorrection("correct the original entry, not a correction", field="entry_id")
+    scope.require_may_correct(session, user=author, entry=original, now=now)
     return append(
         session,
         post_id=original.post_id,
@@ -131,6 +136,7 @@ class ChainReport:
     chain: str
     checked: int
     broken: ChainBreak | None
+    checkpoints: int = 0
 
     @property
     def ok(self) -> bool:
@@ -151,10 +157,18 @@ def _chains(session: Session) -> list[str]:
     return sorted(set(heads) | set(stored), key=lambda name: (len(name), name))
 
 
-def verify_all(session: Session) -> list[ChainReport]:
-    """Verify every post's duty log (every chain named `duty:*`, by its head and by its rows)."""
+def verify_all(
+    session: Session, *, key: Ed25519PublicKey | None = None, published: Iterable[SignedHead] = ()
+) -> list[ChainReport]:
+    """Verify every post's duty log (every chain named `duty:*`, by its head and by its rows) and, given the
+    site's public key, its signed checkpoints."""
     reports = []
+    published = list(published)
     for chain in _chains(session):
         checked, broken = verify_chain(session, DutyEntry, chain)
-        reports.append(ChainReport(chain=chain, checked=checked, broken=broken))
+        signed = 0
+        if key is not None:
+            signed, signed_break = verify_checkpoints(session, DutyEntry, chain, key=key, published=published)
+            broken = broken or signed_break
+        reports.append(ChainReport(chain=chain, checked=checked, broken=broken, checkpoints=signed))
     return reports

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from access.users import service as users
 from access.users.models import User
 from core.hashchain import canonical
+from db import lookup
 from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
 from shift_logs.handover.errors import (
     ChecklistIncomplete,
@@ -106,7 +107,7 @@ def draft(
     incoming = _incoming(session, post_id=post.id, entry=entry, incoming_id=incoming_id)
     duty_rules.check_handover(
         session,
-        post=post,
+        post=post.name,
         outgoing=outgoing,
         incoming=incoming,
         ends_at=entry.ends_at,
@@ -131,10 +132,7 @@ def draft(
 
 def require(session: Session, handover_id: int) -> Handover:
     """Return the handover, or raise HandoverNotFound."""
-    handover = session.get(Handover, handover_id)
-    if handover is None:
-        raise HandoverNotFound(f"no handover with id {handover_id}")
-    return handover
+    return lookup.require(session, Handover, handover_id, error=HandoverNotFound, what="handover")
 
 
 def refresh_items(session: Session, handover: Handover) -> None:

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from access.passwords import verify_password
+from access import auth as auth_check
 from access.roles import Role
 from access.users.models import User
+from config.settings import AuthSettings
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.handover.errors import (
@@ -26,15 +27,21 @@ from shift_logs.handover.errors import (
 )
 from shift_logs.handover.models import Handover, HandoverState, Verdict
 from shift_logs.handover.service import content_hash, refresh_items, require
-from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
+from shift_logs.rules import store as rule_versions
 from shift_logs.task import service as tasks
 
 __all__ = ["accept", "countersign", "sign"]
 
 
-def _reauthenticate(user: User, password: str) -> None:
-    if user.disabled or not verify_password(user.password_hash, password):
-        raise BadSignature("the password does not match: signature refused", field="password")
+def _reauthenticate(session: Session, user: User, password: str, auth: AuthSettings | None) -> None:
+    """A wrong password counts toward the sign-in throttle; too many refuse the signature unchecked."""
+    auth_check.reauthenticate(
+        session,
+        user=user,
+        password=password,
+        auth=auth or AuthSettings(),
+        refused=lambda: BadSignature("the password does not match: signature refused", field="password"),
+    )
 
 
 def _log(session: Session, handover: Handover, text: str, user: User, now: dt.datetime) -> None:
@@ -57,7 +64,7 @@ def sign(
     signer: User,
     password: str,
     now: dt.datetime,
-    policy: ShiftPolicy = DEFAULT_POLICY,
+    auth: AuthSettings | None = None,
 ) -> Handover:
     """The outgoing operator signs: the content is frozen, hashed and bound to the duty log's head."""
     handover = require(session, handover_id)
@@ -72,14 +79,17 @@ def sign(
         raise ChecklistIncomplete(
             f"answer every checklist item first: {', '.join(missing)}", field="checklist"
         )
-    _reauthenticate(signer, password)
+    _reauthenticate(session, signer, password, auth)
     refresh_items(session, handover)
     head = duty_log.head(session, post_id=handover.post_id)
     handover.log_head_seq = head.seq if head else 0
     handover.log_head_hash = head.hash if head else None
     handover.content_hash = content_hash(handover)
     handover.outgoing_signed_at, handover.state = now, HandoverState.SIGNED
-    handover.late = handover.due_at is not None and now > handover.due_at + policy.handover_grace
+    grace = dt.timedelta(
+        minutes=rule_versions.in_force(session, now).rules.handover_lead.params.grace_minutes
+    )
+    handover.late = handover.due_at is not None and now > handover.due_at + grace
     text = (
         f"handover {handover.id} signed by {signer.username} (outgoing) for {handover.incoming.username}; "
         f"covers entries 1-{handover.log_head_seq}; content sha256 {handover.content_hash}"
@@ -99,6 +109,7 @@ def accept(
     verdict: Verdict,
     now: dt.datetime,
     reservations: Sequence[str] = (),
+    auth: AuthSettings | None = None,
 ) -> Handover:
     """The incoming operator signs; each reservation becomes a task on the post."""
     handover = require(session, handover_id)
@@ -115,7 +126,7 @@ def accept(
         raise ReservationsRequired("write down at least one reservation", field="reservations")
     if verdict is Verdict.ACCEPT and notes:
         raise ReservationsRequired("reservations need the verdict 'reservations'", field="verdict")
-    _reauthenticate(signer, password)
+    _reauthenticate(session, signer, password, auth)
     handover.verdict, handover.reservations = verdict, notes
     handover.incoming_signed_at, handover.state = now, HandoverState.ACCEPTED
     for note in notes:
@@ -141,7 +152,13 @@ def accept(
 
 
 def countersign(
-    session: Session, *, handover_id: int, leader: User, password: str, now: dt.datetime
+    session: Session,
+    *,
+    handover_id: int,
+    leader: User,
+    password: str,
+    now: dt.datetime,
+    auth: AuthSettings | None = None,
 ) -> Handover:
     """The shift leader countersigns an accepted handover; it is closed for good."""
     handover = require(session, handover_id)
@@ -153,7 +170,7 @@ def countersign(
         raise WrongSigner(
             "the countersignature belongs to a shift leader who neither handed over nor took over"
         )
-    _reauthenticate(leader, password)
+    _reauthenticate(session, leader, password, auth)
     handover.leader_id, handover.countersigned_at = leader.id, now
     handover.state = HandoverState.COUNTERSIGNED
     _log(

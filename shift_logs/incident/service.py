@@ -23,7 +23,6 @@ from shift_logs.incident.errors import (
     UnknownAlert,
 )
 from shift_logs.incident.models import Channel, Incident, IncidentSource, IncidentState
-from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
 
 __all__ = [
     "REPORTER_ROLES",
@@ -39,6 +38,9 @@ __all__ = [
     "require",
     "view",
 ]
+
+REPORT_ACK = dt.timedelta(days=15)  # a report is accepted or refused in writing within 15 days
+REPORT_RESULT = dt.timedelta(days=60)
 
 REPORTER_ROLES = frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})
 RESPONDER_TARGETS = ("mqtt",)
@@ -85,7 +87,6 @@ def open_from_report(
     opened_by: User,
     now: dt.datetime,
     post_id: int | None = None,
-    policy: ShiftPolicy = DEFAULT_POLICY,
 ) -> Incident:
     """Open an incident from a report, with deadlines for acknowledgement and result."""
     incident = Incident(
@@ -98,8 +99,8 @@ def open_from_report(
         place=place,
         post_id=post_id,
         opened_by=opened_by,
-        ack_due_at=now + dt.timedelta(days=policy.report_ack_days),
-        result_due_at=now + dt.timedelta(days=policy.report_result_days),
+        ack_due_at=now + REPORT_ACK,
+        result_due_at=now + REPORT_RESULT,
         created_at=now,
     )
     session.add(incident)

@@ -13,7 +13,6 @@ __all__ = [
     "NotRostered",
     "PostNameTaken",
     "PostNotFound",
-    "RoleNotAllowedOnPost",
     "RosterEntryInUse",
     "RosterEntryNotFound",
     "RosterOverlap",
@@ -22,6 +21,7 @@ __all__ = [
     "ShiftNotFound",
     "SubstituteNotOnDuty",
     "UnknownCamera",
+    "WrongRoleForPost",
 ]
 
 
@@ -121,7 +121,7 @@ class RosterEntryInUse(Conflict):
     code = "roster_entry_in_use"
 
 
-class RoleNotAllowedOnPost(Invalid):
-    """The person holds none of the roles that staff a post."""
+class WrongRoleForPost(Invalid):
+    """The person holds none of the roles the post allows."""
 
-    code = "role_not_allowed_on_post"
+    code = "wrong_role_for_post"

@@ -35,6 +35,8 @@ class Post(CreatedAtMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     # names of the cameras this post watches; empty: every camera not watched by another post
     cameras: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # roles a person needs to be rostered on this post; empty: any role that works in the room
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class Shift(CreatedAtMixin, Base):

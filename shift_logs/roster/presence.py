@@ -11,9 +11,9 @@ from access.users.models import User
 from alerts import service as alerts
 from alerts.models import Alert, AlertState
 from config.alerting import AlertSettings
+from db import lookup
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
-from shift_logs.policy import DEFAULT_POLICY, ShiftPolicy
 from shift_logs.roster import service as roster
 from shift_logs.roster.errors import (
     AlreadyCheckedIn,
@@ -25,9 +25,11 @@ from shift_logs.roster.errors import (
     SelfApproval,
     SubstituteNotOnDuty,
 )
+from shift_logs.roster.flags import raise_flag
 from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Post, Presence
-from shift_logs.roster.watch import raise_flag
+from shift_logs.rules import evaluate as ev
 from shift_logs.rules import service as duty_rules
+from shift_logs.rules import store as rule_versions
 
 __all__ = [
     "EARLY_CHECKIN",
@@ -72,11 +74,10 @@ def check_in(
     user: User,
     post_id: int,
     now: dt.datetime,
-    policy: ShiftPolicy = DEFAULT_POLICY,
     alert_settings: AlertSettings | None = None,
     rules_version: int | None = None,
 ) -> Presence:
-    """Check in at a post the person is rostered on now; a check-in after the grace time is flagged late.
+    """Check in at a post the person is rostered on now; a check-in after `min_staff.grace_minutes` is late.
 
     A duty-rule version not yet confirmed by this person must be confirmed here (`rules_version`)."""
     post = roster.require_post(session, post_id)
@@ -92,7 +93,10 @@ def check_in(
                 f"read and confirm duty rules version {pending} before checking in", field="rules_version"
             )
         duty_rules.confirm(session, user=user, version=pending, now=now)
-    late = now > entry.starts_at + policy.checkin_grace
+    arrival = ev.CheckInFacts(post.name, user.username, f"roster:{entry.id}", entry.starts_at)
+    late_found = ev.evaluate(rule_versions.in_force(session, now), arrival, now)  # recorded, never refused:
+    duty_rules.record(session, late_found, origin="check-in", now=now)  # late is better than absent
+    late = bool(late_found)
     presence = Presence(
         roster_id=entry.id,
         post_id=post.id,
@@ -183,17 +187,17 @@ def request_leave(
 
 def require_leave(session: Session, leave_id: int) -> LeaveRequest:
     """Return the leave request, or raise LeaveNotFound."""
-    leave = session.get(LeaveRequest, leave_id)
-    if leave is None:
-        raise LeaveNotFound(f"no leave request with id {leave_id}")
-    return leave
+    return lookup.require(session, LeaveRequest, leave_id, error=LeaveNotFound, what="leave request")
 
 
 def _decide(session: Session, *, leave_id: int, leader: User, now: dt.datetime) -> LeaveRequest:
     leave = require_leave(session, leave_id)
     if leave.state is not LeaveState.REQUESTED:
         raise LeaveNotPending(f"leave request {leave.id} is {leave.state}, not requested")
-    duty_rules.check_leave_decision(session, leave=leave, leader=leader, now=now, error=SelfApproval)
+    facts = ev.ApprovalFacts(
+        "leave", leave.requester_id, leave.requester.username, leader.id, leader.username, f"{leave.id}"
+    )  # nobody decides their own leave (separation of duties)
+    duty_rules.check_action(session, facts, now=now, errors={"separation_of_duties": SelfApproval})
     leave.decided_by_id, leave.decided_at = leader.id, now
     return leave
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from access.roles import Role
 from shift_logs.roster.models import FlagKind, LeaveState
 from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
 
@@ -39,6 +40,11 @@ class PostCreate(WriteSchema):
         description="Names of the cameras this post watches; alerts of these cameras route to whoever "
         "carries the post. Empty: every camera that no other post names.",
     )
+    roles: list[Role] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Roles a person needs to be rostered on this post. Empty: any role.",
+    )
 
 
 class PostRead(ReadSchema):
@@ -49,6 +55,8 @@ class PostRead(ReadSchema):
     title: str
     checklist: list[str]
     cameras: list[str]
+    roles: list[str]
+    active: bool
 
 
 class ShiftCreate(WriteSchema):

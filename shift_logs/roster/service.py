@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from access.roles import Role
 from access.users.models import User
+from db import lookup
 from devices.camera import service as camera_registry
+from shift_logs.roster import post_admin
 from shift_logs.roster.errors import (
     InvalidWindow,
     PostNameTaken,
     PostNotFound,
-    RoleNotAllowedOnPost,
     RosterEntryInUse,
     RosterEntryNotFound,
     RosterOverlap,
@@ -23,6 +23,7 @@ from shift_logs.roster.errors import (
     UnknownCamera,
 )
 from shift_logs.roster.models import Post, Presence, PresenceFlag, RosterEntry, Shift
+from shift_logs.rules import evaluate as ev
 from shift_logs.rules import service as duty_rules
 
 __all__ = [
@@ -48,15 +49,19 @@ def create_post(
     title: str = "",
     checklist: Sequence[str] = (),
     cameras: Sequence[str] = (),
+    roles: Sequence[str] = (),
 ) -> Post:
-    """Create a post with its handover checklist and the cameras it watches (none named: the rest)."""
+    """Create a post with its handover checklist, the cameras it watches (none named: the rest) and the
+    roles allowed on it (none: any)."""
     if session.scalar(select(Post.id).where(Post.name == name)) is not None:
         raise PostNameTaken(f"a post called {name!r} exists already")
     known = camera_registry.registered_names(session, cameras)
     for index, camera in enumerate(cameras):
         if camera not in known:
             raise UnknownCamera(f"there is no camera called {camera!r}", field=f"cameras[{index}]")
-    post = Post(name=name, title=title or name, checklist=list(checklist), cameras=list(cameras))
+    post = Post(
+        name=name, title=title or name, checklist=list(checklist), cameras=list(cameras), roles=list(roles)
+    )
     session.add(post)
     session.flush()
     return post
@@ -64,10 +69,7 @@ def create_post(
 
 def require_post(session: Session, post_id: int) -> Post:
     """Return the post, or raise PostNotFound."""
-    post = session.get(Post, post_id)
-    if post is None:
-        raise PostNotFound(f"no post with id {post_id}")
-    return post
+    return lookup.require(session, Post, post_id, error=PostNotFound, what="post")
 
 
 def list_posts(session: Session) -> list[Post]:
@@ -89,10 +91,7 @@ def create_shift(
 
 def require_shift(session: Session, shift_id: int) -> Shift:
     """Return the shift, or raise ShiftNotFound."""
-    shift = session.get(Shift, shift_id)
-    if shift is None:
-        raise ShiftNotFound(f"no shift with id {shift_id}")
-    return shift
+    return lookup.require(session, Shift, shift_id, error=ShiftNotFound, what="shift")
 
 
 def list_shifts(
@@ -105,6 +104,29 @@ def list_shifts(
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(Shift.starts_at.desc()).limit(limit).offset(offset))
     return list(rows), total
+
+
+def _slot(e: RosterEntry) -> ev.Slot:
+    return ev.Slot(e.user.username, e.post.name, e.shift_id, e.starts_at, e.ends_at)
+
+
+def roster_facts(
+    session: Session, *, shift: Shift, post: Post, user: User, starts_at: dt.datetime, ends_at: dt.datetime,
+    exclude_id: int | None = None,
+) -> ev.RosterFacts:  # fmt: skip
+    """The facts of putting `user` on `post` for a window: their slots nearby and the post's slots."""
+    horizon = dt.timedelta(hours=72)
+    near = and_(RosterEntry.starts_at < ends_at + horizon, RosterEntry.ends_at > starts_at - horizon)
+    person = select(RosterEntry).where(RosterEntry.user_id == user.id, near)
+    on_post = select(RosterEntry).where(RosterEntry.post_id == post.id, RosterEntry.shift_id == shift.id)
+    skip = (lambda e: e.id == exclude_id) if exclude_id is not None else (lambda e: False)
+    return ev.RosterFacts(
+        candidate=ev.Slot(user.username, post.name, shift.id, starts_at, ends_at),
+        person_slots=[_slot(e) for e in session.scalars(person) if not skip(e)],
+        post_slots=[_slot(e) for e in session.scalars(on_post) if not skip(e)],
+        shift_starts_at=shift.starts_at,
+        shift_ends_at=shift.ends_at,
+    )
 
 
 def _overlapping(starts_at: dt.datetime, ends_at: dt.datetime) -> ColumnElement[bool]:
@@ -122,11 +144,6 @@ def roster(
 ) -> RosterEntry:
     """Put `user` on a post for a window of a shift (the whole shift by default); no overlaps."""
     shift, post = require_shift(session, shift_id), require_post(session, post_id)
-    if not user.has_any(POST_ROLES):
-        raise RoleNotAllowedOnPost(
-            f"{user.username} holds none of the roles that staff a post ({', '.join(sorted(POST_ROLES))})",
-            field="user_id",
-        )
     start, end = starts_at or shift.starts_at, ends_at or shift.ends_at
     if end <= start:
         raise InvalidWindow("a roster entry must end after it starts", field="ends_at")
@@ -140,15 +157,13 @@ def roster(
             f"{whom} already rostered from {clash.starts_at:%Y-%m-%d %H:%M} to {clash.ends_at:%H:%M} UTC",
             detail={"roster_id": clash.id},
         )
-    duty_rules.check_roster(session, shift=shift, post=post, user=user, starts_at=start, ends_at=end)
+    post_admin.check_role_allowed(post, user)
+    facts = roster_facts(session, shift=shift, post=post, user=user, starts_at=start, ends_at=end)
+    duty_rules.check_action(session, facts, origin="roster")  # block refuses (409), warn is recorded
     entry = RosterEntry(shift_id=shift.id, post_id=post.id, user_id=user.id, starts_at=start, ends_at=end)
     session.add(entry)
     session.flush()
     return entry
-
-
-# the roles that staff a post (an operator desk); maintenance, administrators and supervisors do not
-POST_ROLES = frozenset({Role.OPERATOR, Role.SHIFT_LEADER})
 
 
 def _entry_in_use(session: Session, entry: RosterEntry) -> bool:
@@ -181,10 +196,7 @@ def change_entry_person(session: Session, *, entry_id: int, user: User) -> Roste
 
 def require_roster_entry(session: Session, entry_id: int) -> RosterEntry:
     """Return the roster entry, or raise RosterEntryNotFound."""
-    entry = session.get(RosterEntry, entry_id)
-    if entry is None:
-        raise RosterEntryNotFound(f"no roster entry with id {entry_id}")
-    return entry
+    return lookup.require(session, RosterEntry, entry_id, error=RosterEntryNotFound, what="roster entry")
 
 
 def list_roster(

@@ -1,5 +1,10 @@
 """The scheduled live evaluation: the room now against the rules in force; new violations alert the leader.
 
+This is the only live check of the duty rules: an unstaffed post (after `min_staff.grace_minutes`), console
+inactivity, a handover not started in time or not signed `handover_lead.grace_minutes` after the duty, a
+screen break due, acknowledgement targets, PTZ return and key cameras. Each new violation raises one alert
+(kind `duty_rule`) and, for the presence rules, files the presence flag the reports count.
+
 Also keeps the rule file and the stored versions in step: a changed file becomes a new version; a broken
 file is reported and the previous version stays in force.
 """
@@ -8,27 +13,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import evaluate as ev
-from access.duty_rules import store
-from access.duty_rules.models import DutyRuleVersion
 from alerts import service as alerts
 from alerts.models import Alert, AlertState, Priority
-from config.duty_rules import DutyRules, Severity, alert_settings_from, load_duty_rules
 from config.settings import Settings
 from core.errors import ConfigError
 from devices.camera.models import Camera
 from shift_logs.handover.models import Handover
-from shift_logs.roster.models import LeaveRequest, LeaveState, Presence, RosterEntry, Shift
-from shift_logs.rules import service
+from shift_logs.roster import flags
+from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Presence, RosterEntry, Shift
+from shift_logs.rules import evaluate as ev
+from shift_logs.rules import service, store
+from shift_logs.rules.model import DutyRules, Severity, alert_settings_from, load_duty_rules
+from shift_logs.rules.models import DutyRuleVersion
 
 __all__ = ["ALERT_KIND", "evaluate_live", "live_facts", "sync_rule_file"]
 
 log = logging.getLogger(__name__)
 ALERT_KIND = "duty_rule"
+HANDOVER_LOOKBACK = dt.timedelta(hours=12)
+_ROSTER_REF = re.compile(r"roster:(\d+)")
 
 
 def sync_rule_file(session: Session, settings: Settings, *, now: dt.datetime) -> DutyRuleVersion | None:
@@ -37,13 +45,6 @@ def sync_rule_file(session: Session, settings: Settings, *, now: dt.datetime) ->
         rules = load_duty_rules(settings.duty_rules.file)
     except ConfigError as exc:
         log.error("duty rules file refused, previous version stays in force: %s", exc.message)
-        return None
-    last_file = session.scalars(
-        select(DutyRuleVersion)
-        .where(DutyRuleVersion.source == "file")
-        .order_by(DutyRuleVersion.version.desc())
-    ).first()
-    if last_file is not None and last_file.digest == store.digest(rules):
         return None
     return store.sync_from_file(session, rules, now=now)
 
@@ -77,6 +78,11 @@ def _post_watch(session: Session, entry: RosterEntry, now: dt.datetime) -> ev.Po
             Handover.created_at >= entry.starts_at,
         )
     )
+    staffed = session.scalar(
+        select(Presence.id)
+        .where(Presence.post_id == entry.post_id, Presence.checked_out_at.is_(None))
+        .limit(1)
+    )
     return ev.PostWatch(
         post=entry.post.name,
         rostered=entry.user.username,
@@ -87,7 +93,25 @@ def _post_watch(session: Session, entry: RosterEntry, now: dt.datetime) -> ev.Po
         last_activity=presence.last_activity_at if presence is not None else None,
         covered_by_substitute=covered,
         handover_started=started is not None,
+        starts_at=entry.starts_at,
+        post_staffed=staffed is not None,
     )
+
+
+def _ended(session: Session, now: dt.datetime) -> list[ev.EndedDuty]:
+    signed = exists().where(
+        Handover.post_id == RosterEntry.post_id,
+        Handover.outgoing_id == RosterEntry.user_id,
+        Handover.outgoing_signed_at.is_not(None),
+        Handover.outgoing_signed_at >= RosterEntry.starts_at,
+    )
+    stmt = select(RosterEntry, signed).where(
+        RosterEntry.ends_at <= now, RosterEntry.ends_at > now - HANDOVER_LOOKBACK
+    )
+    return [
+        ev.EndedDuty(e.post.name, e.user.username, f"roster:{e.id}", e.ends_at, bool(done))
+        for e, done in session.execute(stmt.order_by(RosterEntry.id))
+    ]
 
 
 def live_facts(session: Session, now: dt.datetime) -> ev.LiveFacts:
@@ -98,6 +122,7 @@ def live_facts(session: Session, now: dt.datetime) -> ev.LiveFacts:
     waiting = session.scalars(select(Alert).where(Alert.state == AlertState.NEW, Alert.kind != ALERT_KIND))
     return ev.LiveFacts(
         posts=[_post_watch(session, entry, now) for entry in running],
+        ended=_ended(session, now),
         alerts=[ev.AlertFact(a.id, a.priority.value, a.first_seen, a.camera_name) for a in waiting],
         cameras=[ev.CameraFact(c.name, c.key, c.ptz_moved_at) for c in session.scalars(select(Camera))],
     )
@@ -132,6 +157,24 @@ def _alert_leader(
         raised.alert.escalated_at, raised.alert.escalated_to = now, leaders
 
 
+def _flag_kind(v: ev.Violation) -> FlagKind | None:
+    if v.rule_id == "min_staff":
+        return FlagKind.UNSTAFFED
+    if v.rule_id == "inactivity":
+        return FlagKind.INACTIVE
+    if v.rule_id == "handover_lead" and v.key.startswith("handover_lead:late:"):
+        return FlagKind.LATE_HANDOVER
+    return None
+
+
+def _file_flag(session: Session, v: ev.Violation, now: dt.datetime) -> None:
+    """File a presence flag (counted by the reports) for an unstaffed post, inactivity or a late handover."""
+    kind, found = _flag_kind(v), _ROSTER_REF.search(v.key)
+    entry = session.get(RosterEntry, int(found.group(1))) if found else None
+    if kind is not None and entry is not None:
+        flags.raise_flag(session, entry=entry, kind=kind, detail=v.message, now=now)
+
+
 def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> list[ev.Violation]:
     """Evaluate the room now; record new violations, alert the shift leader on duty, resolve ended ones."""
     sync_rule_file(session, settings, now=now)
@@ -142,6 +185,7 @@ def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> lis
     for v in found:
         if v.key in new_keys:
             _alert_leader(session, v, rules, settings, now)
+            _file_flag(session, v, now)
     service.resolve_keys(
         session, origin="live", keep={v.key for v in found}, by="system", how="condition ended", now=now
     )

@@ -1,19 +1,36 @@
-"""The compliance record: violations (append-only, hash-chained), their resolutions, rule confirmations."""
+"""The rule versions (append-only), the compliance record (violations, hash-chained, and their resolutions),
+rule confirmations."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
 from db.chain import ChainedMixin
 
-__all__ = ["VIOLATION_CHAIN", "RulesConfirmation", "Violation", "ViolationResolution"]
+__all__ = ["VIOLATION_CHAIN", "DutyRuleVersion", "RulesConfirmation", "Violation", "ViolationResolution"]
 
 VIOLATION_CHAIN = "duty_violations"
+
+
+class DutyRuleVersion(Base):
+    """One version of the rules; in force from `created_at` until the next version (rows never change)."""
+
+    __tablename__ = "duty_rule_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64))
+    diff: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(16))
+    changed_by: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 
 class ViolationResolution(Base):

@@ -27,10 +27,25 @@ class VersionRead(_Schema):
 
 
 class RulesRead(_Schema):
-    """The rules in force at a moment, and the version that holds them (None = the packaged default)."""
+    """The rules in force at a moment. `version` is the same integer as everywhere else (a check-in's
+    `rules_version`, a violation's `rules_version`, `POST /confirm`); null only before any version is stored
+    (the packaged default); the other fields describe that version."""
 
-    version: VersionRead | None
+    version: int | None
+    digest: str | None = None
+    source: str | None = None
+    changed_by: str | None = None
+    reason: str | None = None
+    created_at: dt.datetime | None = None
     rules: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: Any, rules: dict[str, Any]) -> RulesRead:
+        """From a DutyRuleVersion row (or None) and the rules it holds."""
+        if row is None:
+            return cls(version=None, rules=rules)
+        fields = ("version", "digest", "source", "changed_by", "reason", "created_at")
+        return cls.model_validate({**{k: getattr(row, k) for k in fields}, "rules": rules})
 
 
 class RulesChange(_Schema):

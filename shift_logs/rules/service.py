@@ -1,68 +1,34 @@
-"""The compliance record (append-only) and the one call each shift action makes into the duty rules."""
+"""The compliance record (append-only) and the one call each shift action makes into the duty rules.
+
+The actions build their own facts (`shift_logs.rules.evaluate`), so this package never imports them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from access.duty_rules import evaluate as ev
-from access.duty_rules import store
 from access.users.models import User
 from core.clock import utcnow
 from core.errors import ControlroomError
 from db.chain import append_entry
-from shift_logs.roster.models import LeaveRequest, Post, RosterEntry, Shift
+from shift_logs.rules import evaluate as ev
+from shift_logs.rules import store
 from shift_logs.rules.errors import NotCurrentVersion, ViolationNotFound, ViolationResolved
 from shift_logs.rules.models import VIOLATION_CHAIN, RulesConfirmation, Violation, ViolationResolution
 
 __all__ = [
     "check_action",
     "check_handover",
-    "check_leave_decision",
-    "check_roster",
     "confirm",
     "list_",
     "needs_confirmation",
     "record",
     "resolve",
     "resolve_keys",
-    "roster_facts",
 ]
-
-
-def _slot(e: RosterEntry) -> ev.Slot:
-    return ev.Slot(e.user.username, e.post.name, e.shift_id, e.starts_at, e.ends_at)
-
-
-def roster_facts(
-    session: Session, *, shift: Shift, post: Post, user: User, starts_at: dt.datetime, ends_at: dt.datetime,
-    exclude_id: int | None = None,
-) -> ev.RosterFacts:  # fmt: skip
-    """The facts of putting `user` on `post` for a window: their slots nearby and the post's slots."""
-    horizon = dt.timedelta(hours=72)
-    near = and_(RosterEntry.starts_at < ends_at + horizon, RosterEntry.ends_at > starts_at - horizon)
-    person = select(RosterEntry).where(RosterEntry.user_id == user.id, near)
-    on_post = select(RosterEntry).where(RosterEntry.post_id == post.id, RosterEntry.shift_id == shift.id)
-    skip = (lambda e: e.id == exclude_id) if exclude_id is not None else (lambda e: False)
-    return ev.RosterFacts(
-        candidate=ev.Slot(user.username, post.name, shift.id, starts_at, ends_at),
-        person_slots=[_slot(e) for e in session.scalars(person) if not skip(e)],
-        post_slots=[_slot(e) for e in session.scalars(on_post) if not skip(e)],
-        shift_starts_at=shift.starts_at,
-        shift_ends_at=shift.ends_at,
-    )
-
-
-def check_roster(
-    session: Session, *, shift: Shift, post: Post, user: User, starts_at: dt.datetime, ends_at: dt.datetime,
-    now: dt.datetime | None = None,
-) -> list[ev.Violation]:  # fmt: skip
-    """Before a roster entry is saved: a `block` rule refuses (409), `warn` ones are recorded and returned."""
-    facts = roster_facts(session, shift=shift, post=post, user=user, starts_at=starts_at, ends_at=ends_at)
-    return check_action(session, facts, origin="roster", now=now)
 
 
 def check_action(
@@ -80,25 +46,16 @@ def check_action(
     return warns
 
 
-def check_leave_decision(
-    session: Session, *, leave: LeaveRequest, leader: User, now: dt.datetime, error: type[ControlroomError]
-) -> list[ev.Violation]:
-    """Before a leave request is decided: nobody decides their own (separation of duties)."""
-    facts = ev.ApprovalFacts(
-        "leave", leave.requester_id, leave.requester.username, leader.id, leader.username, f"{leave.id}"
-    )
-    return check_action(session, facts, now=now, errors={"separation_of_duties": error})
-
-
 def check_handover(
-    session: Session, *, post: Post, outgoing: User, incoming: User, ends_at: dt.datetime, now: dt.datetime,
+    session: Session, *, post: str, outgoing: User, incoming: User, ends_at: dt.datetime, now: dt.datetime,
     error: type[ControlroomError],
 ) -> list[ev.Violation]:  # fmt: skip
-    """Before a handover starts: the incoming is not the outgoing (block); it starts early enough (lead)."""
-    ref = f"handover {post.name} {ends_at:%Y-%m-%d %H:%M}"
+    """Before a handover of the post named `post` starts: the incoming is not the outgoing (block); it starts
+    early enough (lead)."""
+    ref = f"handover {post} {ends_at:%Y-%m-%d %H:%M}"
     same = ev.ApprovalFacts("handover", outgoing.id, outgoing.username, incoming.id, incoming.username, ref)
     check_action(session, same, now=now, errors={"separation_of_duties": error})
-    lead = ev.HandoverFacts(post.name, outgoing.username, ends_at, f"{post.name}:{ends_at:%Y-%m-%d %H:%M}")
+    lead = ev.HandoverFacts(post, outgoing.username, ends_at, f"{post}:{ends_at:%Y-%m-%d %H:%M}")
     return check_action(session, lead, now=now)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from access.roles import Role
 from access.users.models import User
+from db import lookup
 from shift_logs.task.errors import NoTaskTarget, TaskClosed, TaskNotFound, TaskNotYours
 from shift_logs.task.models import Task, TaskState
 
@@ -55,10 +56,7 @@ def assign(
 
 def require(session: Session, task_id: int) -> Task:
     """Return the task, or raise TaskNotFound."""
-    task = session.get(Task, task_id)
-    if task is None:
-        raise TaskNotFound(f"no task with id {task_id}")
-    return task
+    return lookup.require(session, Task, task_id, error=TaskNotFound, what="task")
 
 
 def _may_complete(task: Task, user: User, post_ids: set[int]) -> bool:

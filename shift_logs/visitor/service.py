@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from db import lookup
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.roster.service import require_post
@@ -44,10 +45,7 @@ def register(
 
 def require(session: Session, visit_id: int) -> Visit:
     """Return the visit, or raise VisitNotFound."""
-    visit = session.get(Visit, visit_id)
-    if visit is None:
-        raise VisitNotFound(f"no visit with id {visit_id}")
-    return visit
+    return lookup.require(session, Visit, visit_id, error=VisitNotFound, what="visit")
 
 
 def _log(session: Session, visit: Visit, text: str, user: User, now: dt.datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from access.audit.models import AuditEntry
 from access.roles import Role
+from tests.factories.access import DEFAULT_PASSWORD
 from tests.factories.alerts import make_alert, make_camera
 from tests.support.app_env import Env
 from tests.support.live_server import LiveServer
@@ -95,3 +97,20 @@ def test_sse_streams_changes_and_resumes_after_reconnect(env: Env) -> None:
         with http.stream("GET", "/api/v1/alerts/stream", headers={"Last-Event-ID": str(last_id)}) as stream:
             missed = [e for _, e in _events(stream, 2)]
     assert [(e["action"], e["alert"]["id"]) for e in missed] == [("acknowledged", first), ("created", second)]
+
+
+@pytest.mark.slow
+def test_an_open_sse_stream_ends_when_its_session_logs_out(env: Env) -> None:
+    env.user(Role.OPERATOR, username="olga")
+    with LiveServer(env.app) as server, httpx.Client(base_url=server.url, timeout=10) as http:
+        login = http.post("/api/v1/auth/login", json={"username": "olga", "password": DEFAULT_PASSWORD})
+        csrf = {"X-CSRF-Token": login.json()["csrf_token"]}
+        with http.stream("GET", "/api/v1/alerts/stream") as stream:
+            lines = stream.iter_lines()
+            assert next(lines).startswith("retry:")
+            started = time.monotonic()
+            with httpx.Client(base_url=server.url, cookies=http.cookies, timeout=10) as other:
+                assert other.post("/api/v1/auth/logout", headers=csrf).status_code == 204
+            rest = list(lines)  # the server ends the stream by itself
+        assert "event: ended" in rest and time.monotonic() - started < 8
+        assert http.get("/api/v1/alerts/stream").status_code == 401

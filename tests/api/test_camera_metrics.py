@@ -4,8 +4,10 @@ health that any worker wrote; a database that cannot be read leaves the scrape u
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine
 
@@ -16,10 +18,17 @@ from tests.factories.alerts import make_camera
 from tests.support.app_env import Env
 
 T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+SCRAPE = "scrape-token-for-prometheus"
+
+
+@pytest.fixture
+def env(make_env: Callable[..., Env]) -> Env:
+    """The app with a metrics token (the test client's address is in no allow-list)."""
+    return make_env(metrics={"token": SCRAPE})
 
 
 def _scrape(env: Env) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    response = env.client.get("/metrics")
+    response = env.client.get("/metrics", headers={"Authorization": f"Bearer {SCRAPE}"})
     assert response.status_code == 200
     samples = {}
     for family in text_string_to_metric_families(response.text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from access.audit.models import AuditEntry
@@ -69,3 +70,30 @@ def test_snapshot_without_a_reader_is_503(env: Env) -> None:
     cam = _create(env, admin)
     op = env.token(env.user(Role.OPERATOR))
     assert env.client.get(f"/api/v1/cameras/{cam['id']}/snapshot", headers=op).status_code == 503
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("fz5abcdefgh", "must start with one of rtsp://"),
+        ("x" * 100_000, "at most 2048 characters"),
+        ("rtsp://", "must name a host"),
+        ("ftp://cam.example/a", "must start with one of"),
+        ("rtsp://u:Secret9@cam:notaport/a", "not a valid URL"),
+    ],
+)
+def test_camera_urls_are_validated_naming_the_field(env: Env, url: str, says: str) -> None:
+    admin = env.token(env.user(Role.ADMIN))
+    created = env.client.post(
+        "/api/v1/cameras", json={"name": "gate", "url": url, "reason": "new"}, headers=admin
+    )
+    assert created.status_code == 422, created.text
+    [error] = created.json()["errors"]
+    assert error["field"].endswith("url") and says in error["message"]
+    assert "Secret9" not in created.text and "fz5abcdefgh" not in created.text
+    good = {"name": "gate", "url": "rtsp://cam.example/a", "reason": "new"}
+    camera = env.client.post("/api/v1/cameras", json=good, headers=admin).json()
+    patched = env.client.patch(
+        f"/api/v1/cameras/{camera['id']}", json={"sub_url": url, "reason": "sub"}, headers=admin
+    )
+    assert patched.status_code == 422 and patched.json()["errors"][0]["field"].endswith("sub_url")

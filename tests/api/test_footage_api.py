@@ -353,3 +353,62 @@ def test_export_of_another_users_export_is_not_found(recorded):
     )
     assert other.status_code == 404
     assert audit_rows(recorded, "footage.export.download")[-1].outcome == "refused"
+
+
+def test_grant_pages_show_only_to_the_grantee_and_the_approvers(recorded):
+    operator = recorded.user(Role.OPERATOR, username="pol")
+    grant = grant_for(recorded, operator)
+    for role, status in ((Role.MAINTENANCE, 404), (Role.OPERATOR, 404), (Role.SUPERVISOR, 200)):
+        other = recorded.user(role)
+        page = recorded.client.get(f"/footage/view?grant={grant}", headers=recorded.token(other))
+        assert page.status_code == status, (role, page.text[:200])
+    own = recorded.client.get(f"/footage/view?grant={grant}", headers=recorded.token(operator))
+    assert own.status_code == 200 and "gate" in own.text
+
+
+def test_standing_access_is_for_the_supervisor_only_and_audited_as_such(make_env, tmp_path, clip):
+    from core.errors import ConfigError
+    from tests.conftest import make_settings
+
+    with pytest.raises(ConfigError, match="only to supervisor, not operator"):
+        make_settings("sqlite://", footage={"standing_access_roles": ["supervisor", "operator"]})
+    env = make_env(data_dir=tmp_path / "data")
+    storage = Storage.of(env.settings)
+    with env.session() as s:
+        record_clip(s, storage, make_camera(s, name="gate"), clip, start=T0, seconds=10)
+    boss = env.token(env.user(Role.SUPERVISOR))
+    body = {"camera": "gate", "start": iso(T0), "end": iso(T0 + dt.timedelta(seconds=8))}
+    opened = env.client.post("/api/v1/footage/playbacks", json=body, headers=boss)
+    assert opened.status_code == 201, opened.text
+    [row] = audit_rows(env, "footage.playback")
+    assert row.outcome == "ok" and row.detail["basis"] == "standing access"
+
+
+def test_a_mask_set_through_the_api_blanks_the_next_export(recorded):
+    admin = recorded.token(recorded.user(Role.ADMIN))
+    cameras = recorded.client.get("/api/v1/cameras", headers=admin).json()["items"]
+    yard = next(c for c in cameras if c["name"] == "yard")
+    mask = {"privacy_masks": [{"polygon": [[0, 0], [100_000, 0], [100_000, 100_000], [0, 100_000]]}]}
+    body = {"detect": mask, "reason": "privacy: neighbour's window"}
+    assert recorded.client.patch(f"/api/v1/cameras/{yard['id']}", json=body, headers=admin).status_code == 200
+    boss = recorded.token(recorded.user(Role.SUPERVISOR))
+    start, end = T0 + dt.timedelta(seconds=2), T0 + dt.timedelta(seconds=6)
+    made = recorded.client.post(
+        "/api/v1/footage/exports",
+        json={"cameras": ["yard"], "start": iso(start), "end": iso(end)},
+        headers=boss,
+    )
+    assert made.status_code == 202, made.text
+    for _ in range(150):
+        state = recorded.client.get(f"/api/v1/footage/exports/{made.json()['id']}", headers=boss).json()
+        if state["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert state["state"] == "done", state
+    zipped = recorded.client.get(f"/api/v1/footage/exports/{made.json()['id']}/download", headers=boss)
+    with (
+        zipfile.ZipFile(io.BytesIO(zipped.content)) as archive,
+        av.open(io.BytesIO(archive.read("yard.mp4"))) as c,
+    ):
+        frame = next(c.decode(video=0)).to_ndarray(format="gray")
+    assert frame.max() < 30, "the whole picture is masked"

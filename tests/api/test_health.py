@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import make_url
 
 from access.roles import Role
@@ -13,11 +14,30 @@ from tests.support.app_env import Env
 from tests.support.tcp_proxy import TcpProxy
 
 
-def test_healthz_and_metrics(env: Env) -> None:
+def test_healthz_and_metrics(make_env: Callable[..., Env]) -> None:
+    env = make_env(metrics={"token": "scrape-token-for-prometheus"})
     assert env.client.get("/healthz").json() == {"status": "ok", "database": "ok"}
-    metrics = env.client.get("/metrics")
+    metrics = env.client.get("/metrics", headers={"Authorization": "Bearer scrape-token-for-prometheus"})
     assert metrics.status_code == 200
     assert "controlroom_http_requests_total" in metrics.text
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}])
+def test_metrics_refuse_callers_without_the_token_outside_the_allow_list(
+    make_env: Callable[..., Env], headers: dict[str, str]
+) -> None:
+    env = make_env(metrics={"token": "scrape-token-for-prometheus"})
+    refused = env.client.get("/metrics", headers=headers)
+    assert refused.status_code == 403 and "metrics.allow" in refused.json()["detail"]
+    assert "controlroom_camera" not in refused.text
+
+
+def test_metrics_from_an_allowed_address_need_no_token(make_env: Callable[..., Env]) -> None:
+    env = make_env(metrics={"allow": ["10.1.0.0/16"]})
+    inside = TestClient(env.app, client=("10.1.2.3", 40000))
+    outside = TestClient(env.app, client=("10.2.0.1", 40000))
+    assert inside.get("/metrics").status_code == 200
+    assert outside.get("/metrics").status_code == 403
 
 
 def test_request_id_is_returned_and_kept_when_given(env: Env) -> None:

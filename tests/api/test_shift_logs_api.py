@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from access.audit.models import AuditEntry
 from access.roles import Role
+from access.signin.models import LoginFailure
 from core.clock import FixedClock
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
@@ -77,6 +78,9 @@ def test_bad_signatures_and_edits_are_clear_409s_and_change_nothing(env: Env) ->
         before,
         states,
     )
+    with env.session() as s:  # the wrong signature password counts toward the sign-in throttle
+        failures = s.scalars(select(LoginFailure.username)).all()
+        assert failures == [crew.outgoing.username.lower()]
     assert _post(env, f"{url}/sign", crew.outgoing, {"password": PW}).status_code == 200
     before, states = _counts(env), _states(env)
     _refused(

@@ -5,23 +5,23 @@ page shows it all in Chromium, in English and Chinese."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from access.duty_rules.errors import DutyRuleBroken
 from access.roles import Role
-from config.duty_rules import default_rules
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
+from shift_logs.rules.errors import DutyRuleBroken
 from shift_logs.rules.live import evaluate_live
+from shift_logs.rules.model import default_rules
 from tests.browser.conftest import Live
 from tests.factories.access import make_user
 from tests.factories.shift_logs import make_post, make_shift
+from tests.support.screenshots import screenshot_dir
 
 H, M = dt.timedelta(hours=1), dt.timedelta(minutes=1)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 
 
 def test_roster_rules_violations_and_a_confirmed_rule_change(live: Live, page: Page) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,8 +18,9 @@ from runtime.worker import Worker
 from tests.browser.conftest import Live
 from tests.support.app_env import Env
 from tests.support.live_server import LiveServer
+from tests.support.screenshots import screenshot_dir
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 pytestmark = pytest.mark.slow
 
 

@@ -1,12 +1,11 @@
 """The footage console in Chromium: timeline with spans, holds and alerts; a request filed by an outsider and
 approved by a shift leader; playback in <video> under the grant; a refusal shown with its reason; a sealed
-export with progress. Screenshots for the README go to docs/screenshots/footage-*.png."""
+export with progress. Screenshots go to a temporary folder (scripts/refresh-screenshots refreshes README's pictures)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,8 +18,9 @@ from tests.factories.alerts import make_alert, make_camera
 from tests.factories.footage import record_clip
 from tests.support.live_server import LiveServer
 from tests.support.peers import make_clip
+from tests.support.screenshots import screenshot_dir
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = screenshot_dir()
 
 
 @pytest.fixture

@@ -19,9 +19,10 @@ from maintenance.models import EquipmentKind, Fault, Severity
 from tests.browser.conftest import Live
 from tests.factories.alerts import make_camera
 from tests.factories.maintenance import make_equipment
+from tests.support.screenshots import screenshot_dir
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 FAST = MaintenanceSettings(auto_close_after_s=30)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,8 +20,9 @@ from tests.factories.devices import make_ptz_camera
 from tests.support.app_env import Env
 from tests.support.live_server import LiveServer
 from tests.support.onvif_peer import PtzPeer, ptz_peer
+from tests.support.screenshots import screenshot_dir
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 REASON = "following a man in a red jacket"
 pytestmark = [pytest.mark.rtsp, pytest.mark.slow]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -13,9 +12,10 @@ from tests.browser.conftest import Live
 from tests.factories.reports import TZ, seed
 from tests.support.app_env import Env
 from tests.support.live_server import LiveServer
+from tests.support.screenshots import screenshot_dir
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = screenshot_dir()
 
 
 @pytest.fixture

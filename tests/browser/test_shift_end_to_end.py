@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,9 @@ from tests.browser.conftest import Live
 from tests.factories.access import DEFAULT_PASSWORD
 from tests.factories.alerts import make_alert, make_camera
 from tests.support.app_env import Env
+from tests.support.screenshots import screenshot_dir
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshot_dir()
 START = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
 
 
@@ -233,7 +233,7 @@ def test_a_whole_shift_through_api_and_console_then_tampering_is_caught(live: Li
     assert lead.get("/duty-log/verify")["ok"] is True
 
     # someone edits one duty entry behind the application's back: `log verify` names it
-    database = make_url(env.settings.database.url).database
+    database = make_url(env.settings.database.url.get_secret_value()).database
     assert database is not None
     with sqlite3.connect(database) as conn:
         conn.execute("DROP TRIGGER duty_log_no_update")
@@ -241,7 +241,7 @@ def test_a_whole_shift_through_api_and_console_then_tampering_is_caught(live: Li
         conn.execute("UPDATE duty_log SET text = 'nothing to report' WHERE text LIKE 'patrol 2%'")
     environ = {
         **os.environ,
-        "CONTROLROOM_DATABASE__URL": env.settings.database.url,
+        "CONTROLROOM_DATABASE__URL": env.settings.database.url.get_secret_value(),
         "CONTROLROOM_LOGGING__JSON": "false",
     }
     result = subprocess.run(

@@ -269,7 +269,15 @@ def seed_duty_log(session: Session, user: User, desk1: Post, desk2: Post) -> Non
     duty_log.append(
         session, post_id=desk2.id, kind=EntryKind.CALL, text="call", author=user, now=local(2026, 11, 4)
     )
-    duty_log.correct(session, entry_id=first.id, text="gate closed", author=user, now=local(2026, 11, 5))
+    duty_log.append(
+        session,
+        post_id=desk1.id,
+        kind=EntryKind.CORRECTION,
+        text="gate closed",
+        author=user,
+        now=local(2026, 11, 5),
+        corrects_id=first.id,
+    )
     duty_log.append(
         session, post_id=desk1.id, kind=EntryKind.PATROL, text="round", author=user, now=local(2026, 10, 4)
     )

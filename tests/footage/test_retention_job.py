@@ -88,7 +88,7 @@ def test_expired_playback_files_are_removed_and_their_record_kept(make_env, tmp_
 
 def test_cli_retention_dry_run_prints_what_it_would_remove(make_env, tmp_path, monkeypatch):
     env, *_ = setup(make_env, tmp_path)
-    monkeypatch.setenv("CONTROLROOM_DATABASE__URL", env.settings.database.url)
+    monkeypatch.setenv("CONTROLROOM_DATABASE__URL", env.settings.database.url.get_secret_value())
     monkeypatch.setenv("CONTROLROOM_DATA_DIR", str(env.settings.data_dir))
     result = CliRunner().invoke(cli, ["footage", "retention", "--dry-run"])
     assert result.exit_code == 0, result.output

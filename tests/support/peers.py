@@ -1,27 +1,35 @@
-"""Real test peers: seeded media made with ffmpeg, the GStreamer RTSP server, ipycam (ONVIF) and helpers.
+"""Real test peers: seeded media (testkit.media), the GStreamer RTSP server (testkit.rtsp), ipycam (ONVIF).
 
-Media goes to `.cache/media` (git-ignored) and is made once; servers listen on free 127.0.0.1 ports.
+Media and the RTSP server live in `testkit/`, shared with `bench/`; this module adds what only pytest needs
+(a missing peer skips locally and fails in CI) and the ONVIF peer.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
-import socket
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from testkit import media
+from testkit.media import MEDIA, PeerMissing, make_audio_only
+from testkit.rtsp import RtspServer, _close_pipes, _wait_line, free_port, wait_port
+
+__all__ = [
+    "MEDIA",
+    "Ipycam",
+    "RtspServer",
+    "free_port",
+    "make_audio_only",
+    "make_clip",
+    "missing_peer",
+    "wait_port",
+]
+
 ROOT = Path(__file__).resolve().parents[2]
-MEDIA = ROOT / ".cache" / "media"
 IPYCAM_PYTHON = ROOT / ".cache" / "ipycam-venv" / "bin" / "python"
-SERVER_SCRIPT = Path(__file__).with_name("rtsp_server.py")
-SYSTEM_PYTHON = "/usr/bin/python3"
 
 
 def missing_peer(what: str) -> None:
@@ -30,13 +38,6 @@ def missing_peer(what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def make_clip(
@@ -48,99 +49,12 @@ def make_clip(
     gop: int | None = None,
     crf: int = 30,
 ) -> Path:
-    """An H.264 MP4 of ffmpeg's seeded test pattern (made once, reused); keyframe every `gop` frames."""
-    path = MEDIA / f"{name}-{size}-{rate}-{seconds}s.mp4"
-    if path.exists():
-        return path
-    if shutil.which("ffmpeg") is None:
-        missing_peer("ffmpeg is not installed")
-    MEDIA.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.mp4")
-    cmd = ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}"]
-    cmd += [
-        "-t",
-        str(seconds),
-        "-c:v",
-        "libx264",
-        "-preset",
-        "veryfast",
-        "-tune",
-        "zerolatency",
-        "-crf",
-        str(crf),
-    ]
-    cmd += ["-g", str(gop or rate), "-bf", "0", "-pix_fmt", "yuv420p", "-movflags", "+faststart", str(tmp)]
-    subprocess.run(cmd, check=True, timeout=600)
-    tmp.rename(path)
-    return path
-
-
-def make_audio_only(name: str = "tone") -> Path:
-    """An audio-only file (no video track)."""
-    path = MEDIA / f"{name}.m4a"
-    if not path.exists():
-        MEDIA.mkdir(parents=True, exist_ok=True)
-        cmd = ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2"]
-        subprocess.run([*cmd, "-c:a", "aac", str(path)], check=True, timeout=120)
-    return path
-
-
-def _wait_line(proc: subprocess.Popen[str], prefix: str, timeout: float) -> None:
-    found = threading.Event()
-
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if line.startswith(prefix):
-                found.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    if not found.wait(timeout):
-        proc.kill()
-        raise RuntimeError(f"test peer did not start: {proc.args!r}")
-
-
-class RtspServer:
-    """tests/support/rtsp_server.py in a subprocess of Debian's Python; `url(mount)`, `stop()`, `start()`."""
-
-    def __init__(self, args: list[str], port: int | None = None) -> None:
-        self.args = args
-        self.port = port or free_port()
-        self.proc: subprocess.Popen[str] | None = None
-
-    @staticmethod
-    def available() -> bool:
-        """True if Debian's Python can load GStreamer's RTSP server."""
-        probe = (
-            "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"
-        )
-        try:
-            return (
-                subprocess.run([SYSTEM_PYTHON, "-c", probe], capture_output=True, timeout=30).returncode == 0
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-
-    def start(self) -> RtspServer:
-        """Start (or restart) the server on its port and wait until it listens."""
-        cmd = [SYSTEM_PYTHON, str(SERVER_SCRIPT), "--port", str(self.port), *self.args]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        _wait_line(self.proc, "READY", 15)
-        return self
-
-    def stop(self) -> None:
-        """Kill the server (clients see the connection drop)."""
-        if self.proc is not None:
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait(10)
-            _close_pipes(self.proc)
-        self.proc = None
-
-    def url(self, mount: str, user: str | None = None, password: str | None = None) -> str:
-        """rtsp:// URL of a mount, with credentials if given."""
-        auth = f"{user}:{password}@" if user else ""
-        return f"rtsp://{auth}127.0.0.1:{self.port}/{mount}"
+    """testkit.media.make_clip, skipping (or failing in CI) when ffmpeg is missing."""
+    try:
+        return media.make_clip(name, size=size, rate=rate, seconds=seconds, gop=gop, crf=crf)
+    except PeerMissing as exc:
+        missing_peer(str(exc))
+        raise
 
 
 class Ipycam:
@@ -197,22 +111,3 @@ class Ipycam:
                     self.proc.wait(5)
             _close_pipes(self.proc)
         self.proc = None
-
-
-def _close_pipes(proc: subprocess.Popen[str]) -> None:
-    for pipe in (proc.stdout, proc.stderr):
-        if pipe is not None:
-            with contextlib.suppress(OSError):
-                pipe.close()
-
-
-def wait_port(port: int, timeout: float) -> None:
-    """Wait until something accepts TCP connections on 127.0.0.1:port."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")

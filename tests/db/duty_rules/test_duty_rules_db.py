@@ -4,27 +4,34 @@ versions with diffs and audit, rules at a past moment, the append-only complianc
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from access.audit import service as audit
 from access.audit.models import AuditEntry
-from access.duty_rules import store
-from access.duty_rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
 from access.roles import Role
 from alerts import service as alerts
 from alerts.models import Alert, Priority
-from config.duty_rules import default_rules
 from db.chain import verify_chain
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.roster.errors import RulesNotConfirmed
 from shift_logs.rules import service as compliance
-from shift_logs.rules.errors import NotCurrentVersion, ViolationResolved
+from shift_logs.rules import store
+from shift_logs.rules.errors import (
+    DutyRuleBroken,
+    NotCurrentVersion,
+    RuleChangeForbidden,
+    RuleEditInvalid,
+    ViolationResolved,
+)
 from shift_logs.rules.live import ALERT_KIND, evaluate_live
+from shift_logs.rules.model import default_rules
 from shift_logs.rules.models import VIOLATION_CHAIN, RulesConfirmation, Violation
 from tests.conftest import make_settings
 from tests.factories.access import make_user
@@ -32,6 +39,7 @@ from tests.factories.shift_logs import T0, make_crew, make_post, make_shift
 
 H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
+S = dt.timedelta(seconds=1)
 ADMIN = audit.Actor(id=None, name="root")
 
 
@@ -104,7 +112,8 @@ def test_an_unstaffed_post_is_a_violation_while_nobody_checks_in(session: Sessio
     post, ann = make_post(session), make_user(session, username="ann_gone")
     shift = make_shift(session, starts_at=T0, hours=12)
     roster.roster(session, shift_id=shift.id, post_id=post.id, user=ann)
-    assert [v.rule_id for v in evaluate_live(session, T0 + M, settings)] == ["min_staff"]
+    assert evaluate_live(session, T0 + M, settings) == []  # within min_staff.grace_minutes
+    assert [v.rule_id for v in evaluate_live(session, T0 + 11 * M, settings)] == ["min_staff"]
 
 
 def test_a_rule_change_is_a_new_audited_version_with_a_diff(session: Session) -> None:
@@ -182,3 +191,40 @@ def test_check_in_needs_the_rules_in_force_confirmed_once_per_version(session: S
         session, user=crew.outgoing, post_id=crew.post.id, now=T0 + dt.timedelta(hours=2)
     )
     assert again.checked_out_at is None
+
+
+def _source_and_minutes(session: Session) -> list[tuple[str, int]]:
+    return [(r.source, r.content["rules"]["inactivity"]["params"]["minutes"]) for r in store.history(session)]
+
+
+def test_an_api_change_is_never_replaced_by_an_unchanged_file(session: Session, tmp_path: Path) -> None:
+    settings = make_settings("sqlite://")
+    store.change(
+        session, content=_edit(inactivity={"minutes": 10}), actor=ADMIN, roles=["admin"],
+        allowed_roles=["admin"], reason="before the first file sync", now=T0 + 10 * S,
+    )  # fmt: skip
+    evaluate_live(session, T0 + 40 * S, settings)  # the 30 s job reads the (unchanged, packaged) file
+    assert _source_and_minutes(session) == [("api", 10)]
+    changed = tmp_path / "rules.yaml"
+    changed.write_text(yaml.safe_dump(_edit(inactivity={"minutes": 30})), encoding="utf-8")
+    edited = make_settings("sqlite://", duty_rules={"file": str(changed)})
+    evaluate_live(session, T0 + 70 * S, edited)
+    evaluate_live(session, T0 + 100 * S, edited)
+    assert _source_and_minutes(session) == [("file", 30), ("api", 10)]
+    store.change(
+        session, content=_edit(inactivity={"minutes": 5}), actor=ADMIN, roles=["admin"],
+        allowed_roles=["admin"], reason="after the file", now=T0 + 110 * S,
+    )  # fmt: skip
+    evaluate_live(session, T0 + 130 * S, edited)
+    assert store.in_force(session).rules.inactivity.params.minutes == 5
+
+
+def test_the_first_start_stores_the_file_and_a_later_api_change_stands(session: Session) -> None:
+    first = store.sync_from_file(session, default_rules(), now=T0)
+    assert first is not None and (first.source, first.reason) == ("file", "rule file at first start")
+    store.change(
+        session, content=_edit(inactivity={"minutes": 10}), actor=ADMIN, roles=["admin"],
+        allowed_roles=["admin"], reason="tighter", now=T0 + 10 * S,
+    )  # fmt: skip
+    assert store.sync_from_file(session, default_rules(), now=T0 + 40 * S) is None
+    assert [s for s, _ in _source_and_minutes(session)] == ["api", "file"]

@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from access.duty_rules.evaluate import Violation
-from config.duty_rules import Severity
 from reports.service import build_report
 from shift_logs.rules import service as compliance
+from shift_logs.rules.evaluate import Violation
+from shift_logs.rules.model import Severity
 from tests.conftest import make_settings
 
 NOV = dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from access.roles import Role
 from db.chain import append_only_ddl
 from db.session import make_engine, make_session_factory, session_scope
 from shift_logs.duty_log import service as duty_log
@@ -67,15 +68,14 @@ def test_update_and_delete_are_refused_by_the_database(session: Session) -> None
 def test_a_correction_is_a_new_entry_pointing_at_the_original(session: Session) -> None:
     post = make_post(session)
     original = _write(session, post.id, 1)[0]
-    fix = duty_log.correct(
-        session, entry_id=original.id, text="it was the east gate", author=make_user(session), now=T0
-    )
+    leader = make_user(session, roles=(Role.SHIFT_LEADER,))
+    fix = duty_log.correct(session, entry_id=original.id, text="it was the east gate", author=leader, now=T0)
     assert fix.kind is EntryKind.CORRECTION and fix.corrects_id == original.id and fix.seq == 2
     assert original.text.startswith("entry 0")
     with pytest.raises(InvalidCorrection):
-        duty_log.correct(session, entry_id=fix.id, text="again", author=make_user(session), now=T0)
+        duty_log.correct(session, entry_id=fix.id, text="again", author=leader, now=T0)
     with pytest.raises(DutyEntryNotFound):
-        duty_log.correct(session, entry_id=999_999, text="x", author=make_user(session), now=T0)
+        duty_log.correct(session, entry_id=999_999, text="x", author=leader, now=T0)
 
 
 def test_altered_entry_is_named(session: Session) -> None:

@@ -38,24 +38,3 @@ def test_alerts_belong_to_the_post_watching_their_camera(session: Session) -> No
     assert refs == {f"alert:{lobby.id}": desk2.id, f"alert:{roof.id}": None}
     refs1 = {item.ref for item in open_items.gather(session, post_id=desk1.id) if item.kind == "alert"}
     assert refs1 == {f"alert:{gate.id}", f"alert:{unstaffed.id}", f"alert:{roof.id}"}
-
-
-def test_only_operators_and_leaders_are_rostered_on_a_post(session: Session) -> None:
-    import pytest
-
-    from access.roles import Role
-    from shift_logs.roster import service as roster
-    from shift_logs.roster.errors import RoleNotAllowedOnPost
-    from tests.factories.access import make_user
-    from tests.factories.shift_logs import make_shift
-
-    shift = make_shift(session)
-    for i, role in enumerate((Role.MAINTENANCE, Role.ADMIN, Role.SUPERVISOR)):
-        post = make_post(session, name=f"desk-{i}")
-        with pytest.raises(RoleNotAllowedOnPost):
-            roster.roster(session, shift_id=shift.id, post_id=post.id, user=make_user(session, roles=(role,)))
-    post = make_post(session, name="desk-op")
-    entry = roster.roster(
-        session, shift_id=shift.id, post_id=post.id, user=make_user(session, roles=(Role.OPERATOR,))
-    )
-    assert entry.id

@@ -1,4 +1,4 @@
-"""Roster, check-in/out, leave-post with a substitute, and the presence scan."""
+"""Roster, check-in/out, leave-post with a substitute (the live presence rules: tests/db/duty_rules)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.models import Alert, AlertChange, Priority
-from config.alerting import AlertSettings
+from alerts.models import AlertChange
 from db.outbox import OutboxMessage
-from shift_logs.roster import presence, watch
+from shift_logs.roster import flags as presence_flags
+from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.roster.errors import (
     AlreadyCheckedIn,
@@ -59,7 +59,7 @@ def test_check_in_needs_a_roster_entry_now_and_late_check_in_is_flagged(session:
     assert stay.late
     with pytest.raises(AlreadyCheckedIn):
         presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0 + 26 * MIN)
-    flags = watch.list_flags(session, since=T0)
+    flags = presence_flags.list_flags(session, since=T0)
     assert [f.kind for f in flags] == [FlagKind.LATE_CHECKIN]
     topics = session.scalars(select(OutboxMessage.topic)).all()
     assert f"controlroom/posts/{crew.post.id}/late_checkin" in topics
@@ -125,21 +125,3 @@ def test_alerts_route_to_the_post_carrier_then_to_the_substitute_during_a_leave_
     assert early.routed_to == later.routed_to == crew.outgoing.username
     presence.check_out(session, user=crew.outgoing, now=T0 + 60 * MIN)
     assert later.routed_to is None and elsewhere.routed_to == helper.username
-
-
-def test_scan_raises_unstaffed_inactive_and_late_handover_once(session: Session) -> None:
-    crew = make_crew(session)
-    assert watch.scan(session, now=T0 + 5 * MIN) == []
-    raised = watch.scan(session, now=T0 + 11 * MIN, alert_settings=AlertSettings())
-    assert [f.kind for f in raised] == [FlagKind.UNSTAFFED]
-    alert = session.scalars(select(Alert).where(Alert.zone == f"post:{crew.post.id}")).one()
-    assert alert.kind == "presence.unstaffed" and alert.priority is Priority.HIGH
-    assert roster.leaders_on_duty(session, now=T0 + 11 * MIN) == [crew.leader.username]
-    assert watch.scan(session, now=T0 + 12 * MIN) == []
-    presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0 + 13 * MIN)
-    presence.touch(session, user=crew.outgoing, now=T0 + 20 * MIN)
-    assert watch.scan(session, now=T0 + 39 * MIN) == []
-    assert [f.kind for f in watch.scan(session, now=T0 + 41 * MIN)] == [FlagKind.INACTIVE]
-    end = crew.first.ends_at
-    late = watch.scan(session, now=end + 16 * MIN)
-    assert FlagKind.LATE_HANDOVER in [f.kind for f in late]

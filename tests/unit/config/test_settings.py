@@ -20,7 +20,7 @@ def test_the_example_config_loads() -> None:
 
 def test_defaults_put_sqlite_in_the_data_dir() -> None:
     settings = load_settings(None, data_dir=Path("/srv/cr"))
-    assert settings.database.url == "sqlite:////srv/cr/controlroom.db"
+    assert settings.database.url.get_secret_value() == "sqlite:////srv/cr/controlroom.db"
 
 
 def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,3 +65,9 @@ def test_unreadable_and_malformed_files_are_config_errors(tmp_path: Path) -> Non
     bad.write_text("- 1\n- 2\n")
     with pytest.raises(ConfigError, match="mapping"):
         load_settings(bad)
+
+
+def test_the_database_url_is_a_secret_masked_in_repr() -> None:
+    settings = load_settings(None, database={"url": "postgresql+psycopg://ops:hunter2@db.local/cr"})
+    assert "hunter2" not in repr(settings) and "hunter2" not in str(settings.model_dump())
+    assert settings.database.url.get_secret_value().endswith("ops:hunter2@db.local/cr")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from access.duty_rules.evaluate import (
+from shift_logs.rules.evaluate import (
     AlertFact,
     ApprovalFacts,
     CameraFact,
@@ -18,7 +18,7 @@ from access.duty_rules.evaluate import (
     blocking,
     evaluate,
 )
-from config.duty_rules import DutyRules, Severity, default_rules
+from shift_logs.rules.model import DutyRules, Severity, default_rules
 
 T0 = dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)

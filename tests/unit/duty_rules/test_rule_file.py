@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from config.alerting import AlertSettings
-from config.duty_rules import (
+from core.errors import ConfigError
+from shift_logs.rules.model import (
     DEFAULT_RULES_FILE,
     RULE_IDS,
     alert_settings_from,
     default_rules,
     load_duty_rules,
 )
-from core.errors import ConfigError
 
 
 def test_the_default_file_holds_every_rule_with_a_clause() -> None:
@@ -53,7 +53,7 @@ def test_a_bad_rule_file_names_the_key_path_and_reason(tmp_path: Path, text: str
 def test_the_rules_set_the_acknowledgement_targets_of_the_alerts() -> None:
     data = default_rules().model_dump()
     data["rules"]["ack_targets"]["params"] = {"high_s": 10, "normal_s": 20}
-    from config.duty_rules import DutyRules
+    from shift_logs.rules.model import DutyRules
 
     effective = alert_settings_from(DutyRules.model_validate(data), AlertSettings())
     assert (effective.ack_target_high_s, effective.ack_target_normal_s) == (10, 20)

@@ -39,7 +39,9 @@ def test_boxes_are_reported_in_source_pixels():
     xs = [None] * 10 + [400] * 5
     events = [e for i, img in enumerate(_frames(xs)) for e in detector.process(Frame("c", i / 5, img, i))]
     box = events[0].boxes[0]
-    assert 370 <= box.x <= 400 and box.x + box.w <= 440
+    # The person spans x 382-418: the box holds it and stays close to it (the gain field may bend a little
+    # around a dark person straddling two cells).
+    assert 340 <= box.x <= 382 and 418 <= box.x + box.w <= 460
     assert 160 <= box.y <= 210 and box.h >= 90
 
 

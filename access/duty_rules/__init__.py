@@ -1,1 +1,0 @@
-"""Operator duty rules: the pure evaluator and the versioned rule set in force (readable from every layer above)."""

@@ -1,0 +1,1 @@
+"""Sign-in throttling: failed sign-ins and re-authentications in a sliding window in the database."""

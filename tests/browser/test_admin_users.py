@@ -1,0 +1,65 @@
+"""/admin/users in Chromium: create a user (one-time password shown once), the last admin refused with
+the reason on the page, a user's tokens listed and revoked, filters, and the page in Chinese."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from access.roles import Role
+from tests.browser.conftest import Live
+from tests.support.screenshots import screenshot_dir
+
+
+def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: Page) -> None:
+    live.env.user(Role.ADMIN, username="root")
+    olga = live.env.user(Role.OPERATOR, username="olga")
+    live.env.token(olga)
+    live.login(page, "root")
+    page.get_by_role("link", name="Users").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Users and roles")
+
+    add = page.locator("#add-user")
+    add.get_by_label("User name").fill("mei")
+    add.get_by_label("Display name").fill("Mei Lin")
+    add.get_by_label("Shift leader").check()
+    add.get_by_label("Default language").select_option("zh")
+    add.get_by_label("Reason (audited)").fill("new shift leader")
+    add.get_by_role("button", name="Create user").click()
+    expect(page.locator("#one-time")).to_be_visible()
+    password = page.locator("#one-time-password").inner_text()
+    assert len(password) >= 10
+    page.screenshot(path=str(screenshot_dir() / "admin-users.png"), full_page=True)
+
+    # the last enabled admin: the page says why it refuses
+    page.locator('#users tr:has-text("root") .edit-user').click()
+    edit = page.locator("#edit-user")
+    edit.get_by_label("Disabled (ends all sessions)").check()
+    edit.get_by_label("Reason (audited)").fill("leaving")
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-message")).to_contain_text("last enabled administrator")
+
+    # olga's API token, listed and revoked
+    page.reload()
+    page.locator('#users tr:has-text("olga") .edit-user').click()
+    expect(page.locator("#tokens tr")).to_have_count(1)
+    page.locator("#edit-reason").fill("lost laptop")
+    page.locator("#tokens .revoke-token").click()
+    expect(page.locator("#tokens tr")).to_have_count(0)
+
+    page.goto(f"{live.url}/admin/users?role=shift_leader")
+    expect(page.locator("#users tbody tr")).to_have_count(1)
+    expect(page.locator("#users")).to_contain_text("Mei Lin")
+    page.goto(f"{live.url}/admin/users?lang=zh")
+    expect(page.get_by_role("heading", level=1)).to_have_text("用户与角色")
+
+    login = live.env.client.post("/api/v1/auth/login", json={"username": "mei", "password": password})
+    assert login.status_code == 200 and login.json()["user"]["language"] == "zh"
+
+
+def test_only_admins_see_the_users_page(live: Live, page: Page) -> None:
+    live.env.user(Role.SHIFT_LEADER, username="li")
+    live.login(page, "li")
+    expect(page.get_by_role("link", name="Users")).to_have_count(0)
+    expect(page.get_by_role("link", name="Posts")).to_have_count(1)
+    response = page.goto(f"{live.url}/admin/users")
+    assert response is not None and response.status == 403
