@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from api.camera_metrics import CameraHealthCollector
 from api.console import compliance as compliance_console
+from api.console import disposal as disposal_console
 from api.console import maintenance as maintenance_console
 from api.console import monitoring as monitoring_console
 from api.console import reports as reports_console
@@ -86,7 +87,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(ptz_router)
     app.include_router(camera_onvif_router)
     # the JSON routes and the console pages of maintenance and reports (api.routes never imports api.console)
-    for part in (maintenance_equipment, maintenance_faults, maintenance_console, reports, reports_console):
+    for part in (
+        maintenance_equipment,
+        maintenance_faults,
+        maintenance_console,
+        reports,
+        disposal_console,
+        reports_console,
+    ):
         app.include_router(part.router)
     app.include_router(duty_rules_router)
     app.include_router(monitoring_console.router)

@@ -21,6 +21,7 @@ CHARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("alerts", "ack_histogram", ("current", "previous")),
     ("faults", "per_day", ("opened", "fixed")),
     ("incidents", "by_channel", ("current", "previous")),
+    ("disposal", "by_type", ("current", "previous")),
 )
 _COLOURS = {"current": "#1f5fa8", "previous": "#a9b8c9", "opened": "#c0392b", "fixed": "#27ae60"}
 _LOCK = threading.Lock()  # pyplot's state is global; one figure at a time

@@ -21,6 +21,11 @@ def _text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def _figure(value: Number | None, unit: str) -> str:
+    """A figure; a share with nothing to divide is "—" (not 0 and not empty)."""
+    return "—" if value is None and unit == "share" else _num(value)
+
+
 def _tail(change: Change) -> list[str]:
     return [_num(change.absolute), _num(change.percent), change.note]
 
@@ -39,8 +44,8 @@ def to_csv(report: ReportData, *, table: str | None = None) -> str:
                         "figures",
                         f.key,
                         f.unit,
-                        _num(f.current),
-                        _num(f.previous),
+                        _figure(f.current, f.unit),
+                        _figure(f.previous, f.unit),
                         *_tail(f.change),
                     ]
                 )

@@ -16,10 +16,11 @@ from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, Mainten
 from reports.models import StoredReport
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
-from shift_logs.incident.models import Incident
+from shift_logs.incident.models import Incident, IncidentStep, Transfer
 from shift_logs.roster.models import LeaveRequest, Post, Presence, PresenceFlag, RosterEntry, Shift
 from shift_logs.rules.models import DutyRuleVersion, RulesConfirmation, Violation, ViolationResolution
 from shift_logs.task.models import Task
+from shift_logs.unit.models import Unit
 from shift_logs.visitor.models import Visit
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "FaultPhoto",
     "Handover",
     "Incident",
+    "IncidentStep",
     "LeaveRequest",
     "LoginFailure",
     "MaintenanceCheck",
@@ -53,6 +55,8 @@ __all__ = [
     "Shift",
     "StoredReport",
     "Task",
+    "Transfer",
+    "Unit",
     "User",
     "UserRole",
     "Violation",

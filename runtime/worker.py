@@ -81,7 +81,7 @@ class Worker:
         job, check unstaffed posts, inactivity and late handovers)."""
         with session_scope(self.factory) as session:
             now = self.clock.now()
-            incidents.flag_overdue(session, now=now)
+            incidents.flag_overdue(session, now=now, alert_settings=self.settings.alerts)
             presence.route_open_alerts(session, now=now)
 
     def report(self) -> None:

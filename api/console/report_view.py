@@ -30,9 +30,9 @@ def _seconds(value: float) -> str:
 
 
 def fmt(value: Number | None, unit: str) -> str:
-    """A value in its unit: 12, 50.0 s, 3.5 h, 210 min, 82.5%; empty for no value."""
+    """A value in its unit: 12, 50.0 s, 3.5 h, 210 min, 82.5%; a share with nothing to divide is "—"."""
     if value is None:
-        return "–"
+        return "—" if unit == "share" else "–"
     if unit == "share":
         return f"{value * 100:.1f}%"
     if unit == "seconds":

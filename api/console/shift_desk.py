@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from access.roles import Role
+from api.console import report_follow
 from api.console.routes import render
 from api.console.shift_common import back, now_of
 from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of
@@ -17,7 +18,10 @@ from shift_logs.handover import service as handovers
 from shift_logs.handover import signing
 from shift_logs.handover.models import HandoverState, Verdict
 from shift_logs.incident import service as incidents
+from shift_logs.incident import supervise
+from shift_logs.incident.errors import ReportInvalid
 from shift_logs.incident.models import Channel, IncidentState
+from shift_logs.incident.workflow import ReportType
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.visitor import service as visits
@@ -222,6 +226,7 @@ def incidents_page(
         now=now,
         is_overdue=incidents.is_overdue,
         channels=list(Channel),
+        report_types=list(ReportType),
         states=list(IncidentState),
         state=state,
         overdue=overdue,
@@ -235,21 +240,38 @@ def incidents_report(
     request: Request,
     session: SessionDep,
     token: CurrentToken,
+    settings: SettingsDep,
     channel: Annotated[Channel, Form()],
-    reporter_name: Annotated[str, Form(min_length=1, max_length=200)],
     category: Annotated[str, Form(min_length=1, max_length=64)],
     content: Annotated[str, Form(min_length=1, max_length=8000)],
+    reporter_name: Annotated[str, Form(max_length=200)] = "",
     reporter_contact: Annotated[str, Form(max_length=200)] = "",
     place: Annotated[str, Form(max_length=200)] = "",
     post_id: Annotated[str, Form(max_length=12)] = "",
+    report_type: Annotated[ReportType, Form()] = ReportType.OTHER,
+    anonymous: Annotated[str, Form(max_length=3)] = "",
+    collective: Annotated[Literal["", "visit", "letter"], Form()] = "",
+    headcount: Annotated[int, Form(ge=1, le=10000)] = 1,
+    related_code: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
-    """Take a report."""
+    """Take a report (named or anonymous), with its type; a collective visit or joint letter with its size."""
     audit_as(request, "incident.open_report", "incidents", {"channel": str(channel)})
+    if anonymous != "on" and not reporter_name.strip():
+        raise ReportInvalid(
+            "the reporter's name is needed unless the report is anonymous", field="reporter_name"
+        )
+    related = supervise.by_code(session, related_code).id if related_code.strip() else None
     incident = incidents.open_from_report(
         session,
         channel=channel,
-        reporter_name=reporter_name,
+        reporter_name=reporter_name.strip(),
         reporter_contact=reporter_contact,
+        report_type=report_type,
+        anonymous=anonymous == "on",
+        collective=collective,
+        headcount=headcount,
+        related_to_id=related,
+        secret=settings.auth.secret_key.get_secret_value().encode(),
         category=category,
         content=content,
         place=place,
@@ -295,6 +317,18 @@ def incident_page(
     seen = incidents.view(
         session, incident_id=incident_id, viewer=token.user, actor=actor_of(request), now=now
     )
+    if seen.incident.stage is not None:
+        extra = report_follow.report_context(session, seen.incident, token.user, now)
+        reply_link = request.query_params.get("reply_link", "")
+        return render(
+            request,
+            "shift/report.html",
+            token=token,
+            seen=seen,
+            i=seen.incident,
+            reply_link=reply_link,
+            **extra,
+        )
     return render(
         request,
         "shift/incident.html",

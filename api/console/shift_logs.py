@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from access.roles import Role
 from access.users import service as users
-from api.console import shift_desk
+from api.console import report_follow, shift_desk
 from api.console.routes import render
 from api.console.shift_common import back, day_bounds, from_local_input, now_of
 from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
@@ -29,6 +29,7 @@ from shift_logs.task.models import TaskState
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+router.include_router(report_follow.router)  # before shift_desk: /incidents/lookup is not an id
 router.include_router(shift_desk.router)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import Allow, CurrentUser, SessionDep, actor_of
+from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, actor_of
 from api.errors import PROBLEM_RESPONSES
 from api.routes.shift_common import ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
 from shift_logs.incident import service as incidents
+from shift_logs.incident import supervise
 from shift_logs.incident.models import IncidentState
 from shift_logs.incident.schemas import IncidentClose, IncidentFromAlert, IncidentFromReport, IncidentRead
 
@@ -40,11 +41,19 @@ def list_incidents(
 
 @router.post("/reports", response_model=IncidentRead, status_code=201)
 def open_report(
-    body: IncidentFromReport, request: Request, session: SessionDep, user: CurrentUser, now: NowDep
+    body: IncidentFromReport,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    now: NowDep,
 ) -> IncidentRead:
-    """Open an incident from a report (phone, walk-in, letter, online); responders are notified."""
+    """Open a report (phone, walk-in, letter, online; may be anonymous) with its reference code."""
     audit_as(request, "incident.open_report", "incidents", {"channel": str(body.channel)})
-    incident = incidents.open_from_report(session, opened_by=user, now=now, **body.model_dump())
+    secret = settings.auth.secret_key.get_secret_value().encode()
+    incident = incidents.open_from_report(
+        session, opened_by=user, now=now, secret=secret, **body.model_dump()
+    )
     return IncidentRead.build(incident, reporter_visible=False, overdue=False)
 
 
@@ -68,6 +77,7 @@ def read_incident(
         seen.incident,
         reporter_visible=seen.reporter_visible,
         overdue=incidents.is_overdue(seen.incident, now),
+        repeat_false_source=supervise.repeated_false_source(session, seen.incident),
     )
 
 

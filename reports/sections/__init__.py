@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from reports.sections import alerts, compliance, duty_log, faults, footage, handovers, incidents, presence
+from reports.sections import (
+    alerts,
+    compliance,
+    disposal,
+    duty_log,
+    faults,
+    footage,
+    handovers,
+    incidents,
+    presence,
+)
 from reports.sections.base import Raw, SectionSpec, Window
 
 __all__ = ["SECTIONS", "Raw", "SectionSpec", "Window"]
@@ -10,6 +20,7 @@ __all__ = ["SECTIONS", "Raw", "SectionSpec", "Window"]
 SECTIONS: tuple[SectionSpec, ...] = (
     alerts.SECTION,
     incidents.SECTION,
+    disposal.SECTION,
     handovers.SECTION,
     duty_log.SECTION,
     presence.SECTION,

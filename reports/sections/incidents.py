@@ -44,9 +44,10 @@ def compute(session: Session, window: Window) -> Raw:
     """Every incident figure of the window."""
     where = [window.within(Incident.created_at), *_scope(window)]
     report = Incident.source == IncidentSource.REPORT
-    answered = and_(
-        report, Incident.acknowledged_at.is_not(None), Incident.acknowledged_at <= Incident.ack_due_at
-    )
+    end = when(window.end)
+    acknowledged = and_(Incident.acknowledged_at.is_not(None), Incident.acknowledged_at < end)
+    answered = and_(report, acknowledged, Incident.acknowledged_at <= Incident.ack_due_at)
+    due = and_(report, or_(acknowledged, Incident.ack_due_at < end))
     columns = {
         "incidents": func.count(),
         "reports": _n(report),
@@ -54,14 +55,15 @@ def compute(session: Session, window: Window) -> Raw:
         "acknowledged": _n(Incident.acknowledged_at.is_not(None)),
         "closed": _n(Incident.closed_at.is_not(None)),
         "reports_answered_in_time": _n(answered),
+        "reports_due": _n(due),
     }
     row = session.execute(select(*columns.values()).where(*where)).one()
     figures: dict[str, int | float | None] = {k: int(v) for k, v in zip(columns, row, strict=True)}
+    # a share of the reports whose answer was due by the period end: nothing due is "—", not 0 %
     figures["reports_answered_in_time_share"] = ratio(
-        int(figures["reports_answered_in_time"] or 0), int(figures["reports"] or 0)
+        int(figures["reports_answered_in_time"] or 0), int(figures["reports_due"] or 0)
     )
     figures["overdue_at_end"] = _overdue_at_end(session, window)
-    end = when(window.end)
     outcome = case(
         (and_(Incident.closed_at.is_not(None), Incident.closed_at < end), literal("closed")),
         (
@@ -98,6 +100,7 @@ SECTION = SectionSpec(
         "acknowledged": "count",
         "closed": "count",
         "reports_answered_in_time": "count",
+        "reports_due": "count",
         "reports_answered_in_time_share": "share",
         "overdue_at_end": "count",
         "by_channel": "count",

@@ -52,7 +52,7 @@ def log_scan(
         now = utcnow()
         with database.session() as session:
             found = evaluate_live(session, now, settings)
-            overdue = incidents.flag_overdue(session, now=now)
+            overdue = incidents.flag_overdue(session, now=now, alert_settings=settings.alerts)
             for v in found:
                 typer.echo(f"{now:%Y-%m-%d %H:%M:%S} {v.rule_id} ({v.clause}, {v.severity}): {v.message}")
             for incident in overdue:

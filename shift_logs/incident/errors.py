@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from core.errors import Conflict, Invalid, InvalidTransition, NotFound
 
-__all__ = ["AlertAlreadyOpened", "IncidentNotFound", "IncidentStateError", "OutcomeRequired", "UnknownAlert"]
+__all__ = [
+    "AlertAlreadyOpened",
+    "IncidentNotFound",
+    "IncidentStateError",
+    "OutcomeRequired",
+    "ReplyLinkInvalid",
+    "ReportInvalid",
+    "ReportStageError",
+    "UnknownAlert",
+]
 
 
 class IncidentNotFound(NotFound):
@@ -35,3 +44,21 @@ class UnknownAlert(Invalid):
     """An incident names an alert that does not exist."""
 
     code = "unknown_alert"
+
+
+class ReportStageError(IncidentStateError):
+    """The report is not at a stage that allows this step; `detail.stage` names where it is."""
+
+    code = "report_stage"
+
+
+class ReportInvalid(Invalid):
+    """A step of a report's follow-through lacks something it needs (names the field)."""
+
+    code = "report_invalid"
+
+
+class ReplyLinkInvalid(NotFound):
+    """A reply link that is unknown, forged, expired or used already (all look the same to the caller)."""
+
+    code = "reply_link_invalid"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from access.users.models import User
 from db.base import Base, CreatedAtMixin, str_enum
+from shift_logs.incident.workflow import DueKind, Finding, ReportType, Stage
 
-__all__ = ["Channel", "Incident", "IncidentSource", "IncidentState"]
+__all__ = ["Channel", "Incident", "IncidentSource", "IncidentState", "IncidentStep", "Transfer"]
 
 
 class IncidentSource(enum.StrEnum):
@@ -67,4 +68,68 @@ class Incident(CreatedAtMixin, Base):
     outcome: Mapped[str] = mapped_column(Text, default="")
     overdue_flagged_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
+    # the follow-through of reports from the public (None for incidents from alerts)
+    stage: Mapped[Stage | None] = mapped_column(str_enum(Stage, 16), default=None, index=True)
+    ref_code: Mapped[str | None] = mapped_column(String(16), default=None, unique=True)
+    report_type: Mapped[ReportType | None] = mapped_column(str_enum(ReportType, 16), default=None)
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    collective: Mapped[str] = mapped_column(String(16), default="")
+    headcount: Mapped[int] = mapped_column(default=1)
+    related_to_id: Mapped[int | None] = mapped_column(ForeignKey("shift_incidents.id"), default=None)
+    source_key: Mapped[str] = mapped_column(String(64), default="", index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("shift_units.id"), default=None)
+    due_kind: Mapped[DueKind | None] = mapped_column(str_enum(DueKind, 16), default=None)
+    due_at: Mapped[dt.datetime | None] = mapped_column(default=None, index=True)
+    promised_result_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    decision_text: Mapped[str] = mapped_column(Text, default="")
+    finding: Mapped[Finding | None] = mapped_column(str_enum(Finding, 24), default=None)
+    concluded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    clarification: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    answered_via: Mapped[str] = mapped_column(String(32), default="")
+    visited_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    satisfied: Mapped[bool | None] = mapped_column(default=None)
+    review_result: Mapped[str] = mapped_column(Text, default="")
+
     opened_by: Mapped[User] = relationship(foreign_keys=[opened_by_id], lazy="selectin")
+
+
+class IncidentStep(Base):
+    """One step of a report's follow-through: who, when, what (the timeline; insert-only)."""
+
+    __tablename__ = "shift_incident_steps"
+    __table_args__ = (UniqueConstraint("incident_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("shift_incidents.id"), index=True)
+    seq: Mapped[int]
+    action: Mapped[str] = mapped_column(String(16))
+    from_stage: Mapped[str] = mapped_column(String(16))
+    to_stage: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    actor_label: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[dt.datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Transfer(Base):
+    """A report handed to a unit with its own deadline; the unit replies in the console or by a link."""
+
+    __tablename__ = "shift_incident_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("shift_incidents.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("shift_units.id"))
+    sent_at: Mapped[dt.datetime]
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[dt.datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    reminders: Mapped[int] = mapped_column(default=0)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    reply_text: Mapped[str] = mapped_column(Text, default="")
+    reply_via: Mapped[str] = mapped_column(String(16), default="")
+    link_nonce: Mapped[str | None] = mapped_column(String(64), default=None)
+    link_expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    link_used_at: Mapped[dt.datetime | None] = mapped_column(default=None)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -12,9 +15,11 @@ from access.audit import service as audit
 from access.roles import Role
 from access.users.models import User
 from alerts.models import Alert
+from config.alerting import AlertSettings
 from db.outbox import enqueue
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
+from shift_logs.incident import follow, supervise
 from shift_logs.incident.errors import (
     AlertAlreadyOpened,
     IncidentNotFound,
@@ -22,7 +27,8 @@ from shift_logs.incident.errors import (
     OutcomeRequired,
     UnknownAlert,
 )
-from shift_logs.incident.models import Channel, Incident, IncidentSource, IncidentState
+from shift_logs.incident.models import Channel, Incident, IncidentSource, IncidentState, IncidentStep
+from shift_logs.incident.workflow import FINAL_STAGES, Action, DueKind, ReportType, Stage
 
 __all__ = [
     "REPORTER_ROLES",
@@ -32,15 +38,14 @@ __all__ = [
     "flag_overdue",
     "is_overdue",
     "list_",
+    "new_ref_code",
     "open_from_alert",
     "open_from_report",
     "overdue",
     "require",
+    "source_key",
     "view",
 ]
-
-REPORT_ACK = dt.timedelta(days=15)  # a report is accepted or refused in writing within 15 days
-REPORT_RESULT = dt.timedelta(days=60)
 
 REPORTER_ROLES = frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})
 RESPONDER_TARGETS = ("mqtt",)
@@ -75,6 +80,20 @@ def _announce(session: Session, incident: Incident, now: dt.datetime) -> None:
         )
 
 
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read out over the phone
+
+
+def new_ref_code() -> str:
+    """A reference code the reporter can quote: R + 8 unambiguous characters."""
+    return "R" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def source_key(name: str, contact: str, *, secret: bytes) -> str:
+    """A keyed hash of who reported (to count repeated malicious reports without showing anyone)."""
+    ident = " ".join((name + " " + contact).lower().split())
+    return hmac.new(secret, ident.encode(), hashlib.sha256).hexdigest() if ident else ""
+
+
 def open_from_report(
     session: Session,
     *,
@@ -87,8 +106,20 @@ def open_from_report(
     opened_by: User,
     now: dt.datetime,
     post_id: int | None = None,
+    report_type: ReportType = ReportType.OTHER,
+    anonymous: bool = False,
+    collective: str = "",
+    headcount: int = 1,
+    related_to_id: int | None = None,
+    secret: bytes = b"",
 ) -> Incident:
-    """Open an incident from a report, with deadlines for acknowledgement and result."""
+    """Open a report (received), with its reference code and the duty rules' acceptance deadline."""
+    if related_to_id is not None and session.get(Incident, related_to_id) is None:
+        raise UnknownAlert(f"there is no report {related_to_id}", field="related_to_id")
+    if anonymous:
+        reporter_name, reporter_contact = "", ""
+    rules = follow.deadlines(session, now)
+    ack_due = now + dt.timedelta(days=rules.acceptance_days)
     incident = Incident(
         source=IncidentSource.REPORT,
         channel=channel,
@@ -99,12 +130,35 @@ def open_from_report(
         place=place,
         post_id=post_id,
         opened_by=opened_by,
-        ack_due_at=now + REPORT_ACK,
-        result_due_at=now + REPORT_RESULT,
+        ack_due_at=ack_due,
+        result_due_at=now + dt.timedelta(days=rules.result_days),
         created_at=now,
+        stage=Stage.RECEIVED,
+        ref_code=new_ref_code(),
+        report_type=report_type,
+        anonymous=anonymous,
+        collective=collective,
+        headcount=headcount,
+        related_to_id=related_to_id,
+        source_key=source_key(reporter_name, reporter_contact, secret=secret),
+        due_kind=DueKind.ACCEPTANCE,
+        due_at=ack_due,
     )
     session.add(incident)
     session.flush()
+    session.add(
+        IncidentStep(
+            incident_id=incident.id,
+            seq=1,
+            action="receive",
+            from_stage="",
+            to_stage=str(Stage.RECEIVED),
+            actor_id=opened_by.id,
+            actor_label=opened_by.username,
+            at=now,
+            note=f"{channel} report, {report_type}",
+        )
+    )
     _announce(session, incident, now)
     return incident
 
@@ -181,8 +235,12 @@ def view(
 
 
 def acknowledge(session: Session, *, incident_id: int, user: User, now: dt.datetime) -> Incident:
-    """Accept the incident in writing (stops the acknowledgement deadline)."""
+    """Accept the incident in writing (stops the acknowledgement deadline); a report is accepted as such."""
     incident = require(session, incident_id)
+    if incident.stage is not None:
+        return follow.accept(
+            session, incident_id=incident_id, user=user, now=now, decision="accepted in writing"
+        )
     if incident.state is not IncidentState.OPEN:
         raise IncidentStateError(f"incident {incident.id} is {incident.state}, not open")
     incident.state, incident.acknowledged_at, incident.acknowledged_by_id = (
@@ -201,6 +259,17 @@ def close(session: Session, *, incident_id: int, user: User, outcome: str, now: 
         raise IncidentStateError(f"incident {incident.id} is closed already")
     if not outcome.strip():
         raise OutcomeRequired("closing an incident needs a written outcome", field="outcome")
+    if incident.stage is not None:
+        values = {"outcome": outcome.strip(), "concluded_at": now, "closed_at": now, "closed_by_id": user.id}
+        return follow.advance(
+            session,
+            incident_id=incident_id,
+            action=Action.CONCLUDE,
+            user=user,
+            now=now,
+            note=outcome,
+            values=values,
+        )
     incident.state, incident.outcome = IncidentState.CLOSED, outcome.strip()
     incident.closed_at, incident.closed_by_id = now, user.id
     session.flush()
@@ -208,10 +277,12 @@ def close(session: Session, *, incident_id: int, user: User, outcome: str, now: 
 
 
 def _overdue_clause(now: dt.datetime) -> ColumnElement[bool]:
-    return or_(
+    legacy = or_(
         and_(Incident.state == IncidentState.OPEN, Incident.ack_due_at < now),
         and_(Incident.state != IncidentState.CLOSED, Incident.result_due_at < now),
     )
+    report = and_(Incident.stage.not_in(list(FINAL_STAGES)), Incident.due_at < now)
+    return or_(and_(Incident.stage.is_(None), legacy), and_(Incident.stage.is_not(None), report))
 
 
 def list_(
@@ -241,14 +312,22 @@ def overdue(session: Session, *, now: dt.datetime) -> list[Incident]:
     return list(session.scalars(stmt))
 
 
-def flag_overdue(session: Session, *, now: dt.datetime) -> list[Incident]:
-    """Flag newly overdue incidents to the shift leader (outbox), once each; return them."""
+def flag_overdue(
+    session: Session, *, now: dt.datetime, alert_settings: AlertSettings | None = None
+) -> list[Incident]:
+    """Flag newly overdue incidents and report steps to the shift leader, once per step; return them."""
     flagged = []
     for incident in overdue(session, now=now):
         if incident.overdue_flagged_at is not None:
             continue
         incident.overdue_flagged_at = now
-        payload = {"id": incident.id, "state": str(incident.state), "category": incident.category}
+        payload = {
+            "id": incident.id,
+            "state": str(incident.state),
+            "stage": str(incident.stage) if incident.stage else None,
+            "due": str(incident.due_kind) if incident.due_kind else None,
+            "category": incident.category,
+        }
         enqueue(
             session,
             topic=f"controlroom/incidents/{incident.id}/overdue",
@@ -256,13 +335,17 @@ def flag_overdue(session: Session, *, now: dt.datetime) -> list[Incident]:
             targets=["mqtt"],
             now=now,
         )
+        if incident.stage is not None:
+            supervise.escalate(session, incident, now=now, alert_settings=alert_settings)
         flagged.append(incident)
     session.flush()
     return flagged
 
 
 def is_overdue(incident: Incident, now: dt.datetime) -> bool:
-    """True when the incident is past one of its deadlines."""
+    """True when the incident (or the report's current step) is past its deadline."""
+    if incident.stage is not None:
+        return supervise.report_overdue(incident, now)
     if incident.state is IncidentState.OPEN and incident.ack_due_at and incident.ack_due_at < now:
         return True
     return bool(

@@ -108,6 +108,15 @@ class KeyCameraParams(_Strict):
     cameras: list[str] = Field(default_factory=list, description="Names of cameras that must be key.")
 
 
+class ReportDeadlineParams(_Strict):
+    acceptance_days: int = Field(default=15, ge=1, le=90, description="Accept or refuse a report within.")
+    result_days: int = Field(default=60, ge=1, le=365, description="Promised time for a result.")
+    unit_reply_days: int = Field(default=15, ge=1, le=180, description="A transferred unit replies within.")
+    return_visit_days: int = Field(
+        default=7, ge=1, le=90, description="Return visit after the answer within."
+    )
+
+
 class MinStaff(_Rule):
     params: MinStaffParams = Field(default_factory=MinStaffParams)
 
@@ -148,6 +157,10 @@ class KeyCameras(_Rule):
     params: KeyCameraParams = Field(default_factory=KeyCameraParams)
 
 
+class ReportDeadlines(_Rule):
+    params: ReportDeadlineParams = Field(default_factory=ReportDeadlineParams)
+
+
 class RuleMap(_Strict):
     """Every rule by id; a missing rule takes its default, an unknown id is refused."""
 
@@ -162,6 +175,7 @@ class RuleMap(_Strict):
     separation_of_duties: Separation = Separation(clause="R7", severity=Severity.BLOCK)
     grant_validity: GrantValidity = GrantValidity(clause="R7", severity=Severity.BLOCK)
     key_cameras_on_wall: KeyCameras = KeyCameras(clause="D2")
+    report_deadlines: ReportDeadlines = ReportDeadlines(clause="D5")
 
 
 RULE_IDS: tuple[str, ...] = tuple(RuleMap.model_fields)

@@ -36,7 +36,7 @@ def test_report_json_has_every_section_with_the_previous_period(site):
     assert response.status_code == 200
     report = response.json()
     assert [s["name"] for s in report["sections"]] == [
-        "alerts", "incidents", "handovers", "duty_log", "presence", "faults", "footage", "compliance",
+        "alerts", "incidents", "disposal", "handovers", "duty_log", "presence", "faults", "footage", "compliance",
     ]  # fmt: skip
     assert _figure(report, "alerts", "alerts") == {
         "key": "alerts",
@@ -103,7 +103,7 @@ def test_console_page_renders_figures_and_charts_in_both_languages(site, lang, w
     assert page.status_code == 200
     for word in words:
         assert word in page.text
-    assert page.text.count('src="data:image/svg+xml;base64,') == 4
+    assert page.text.count('src="data:image/svg+xml;base64,') == 5  # alerts x2, incidents, disposal, faults
 
 
 def test_console_page_explains_a_bad_period(site):

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 from access.audit.models import AuditEntry
 from access.roles import Role
 from access.signin.models import LoginFailure
+from access.users.models import User
 from tests.factories.access import DEFAULT_PASSWORD
 from tests.support.app_env import Env
 from tests.support.live_server import LiveServer
@@ -87,7 +88,7 @@ def test_concurrent_guesses_on_postgresql_stop_exactly_at_the_address_limit(
     make_env: Callable[..., Env], pg_url: str, pg_engine: object
 ) -> None:
     env = make_env(pg_url, auth={"address_max_failures": 10, "lockout_attempts": 100})
-    name = f"olga{uuid.uuid4().hex[:8]}"
+    name = f"throttle-{uuid.uuid4().hex[:8]}"  # the PostgreSQL database is shared by the run: removed after
     env.user(username=name)
     with env.session() as s:
         s.execute(delete(LoginFailure))
@@ -106,3 +107,5 @@ def test_concurrent_guesses_on_postgresql_stop_exactly_at_the_address_limit(
     finally:
         with env.session() as s:
             s.execute(delete(LoginFailure))
+            for user in s.scalars(select(User).where(User.username == name)):
+                s.delete(user)

@@ -49,7 +49,7 @@ def test_report_page_shows_figures_and_draws_every_chart(shanghai: Live, wide: P
         "+100.0%",
     ]
     charts = wide.locator(".report-chart img")
-    assert charts.count() == 4
+    assert charts.count() == 5  # alerts x2, incidents, disposal, faults
     widths = charts.evaluate_all("imgs => imgs.map(i => i.complete && i.naturalWidth)")
     assert all(w and w > 100 for w in widths), widths
     SHOTS.mkdir(parents=True, exist_ok=True)

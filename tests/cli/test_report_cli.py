@@ -57,7 +57,7 @@ def test_html_and_pdf_files_of_the_whole_report(url, tmp_path: Path):
     result = run(url, "--at", "2026-11", "--format", "html", "--lang", "zh", "--out", str(html))
     assert result.returncode == 0, result.stderr
     text = html.read_text(encoding="utf-8")
-    assert "周期报表" in text and text.count("data:image/svg+xml") == 4
+    assert "周期报表" in text and text.count("data:image/svg+xml") == 5
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("no Chromium to print with")
     pdf = tmp_path / "r.pdf"

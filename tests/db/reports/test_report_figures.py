@@ -42,7 +42,8 @@ FIGURES: dict[str, dict[str, tuple[Any, ...]]] = {
         "acknowledged": (3, 0, 3, None, NEW),
         "closed": (1, 0, 1, None, NEW),
         "reports_answered_in_time": (1, 0, 1, None, NEW),
-        "reports_answered_in_time_share": (0.3333, 0.0, 0.3333, None, NEW),
+        "reports_due": (2, 1, 1, 100.0, ""),
+        "reports_answered_in_time_share": (0.5, 0.0, 0.5, None, NEW),
         "overdue_at_end": (1, 1, 0, 0.0, ""),
     },
     "handovers": {
@@ -191,6 +192,7 @@ def test_a_camera_group_scope_narrows_camera_sections_and_marks_the_others(sessi
     assert {s.name: s.scoped for s in report.sections} == {
         "alerts": True,
         "incidents": True,
+        "disposal": False,
         "handovers": False,
         "duty_log": False,
         "presence": False,
