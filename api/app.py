@@ -21,6 +21,7 @@ from api.console.shift_logs import router as shift_console_router
 from api.context import AppContext
 from api.errors import install_error_handlers
 from api.middleware import RequestMiddleware
+from api.notify import Notifier
 from api.routes import (
     alerts,
     audit,
@@ -37,6 +38,7 @@ from api.routes.camera_onvif import router as camera_onvif_router
 from api.routes.duty_rules import router as duty_rules_router
 from api.routes.footage import router as footage_router
 from api.routes.footage_media import router as footage_media_router
+from api.routes.internal_live import router as internal_live_router
 from api.routes.ptz import router as ptz_router
 from api.routes.shift_logs import router as shift_logs_router
 from config.settings import Settings
@@ -54,11 +56,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or SystemClock(),
+        notifier=Notifier(settings.database.url.get_secret_value()),
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        if ctx.notifier is not None:
+            ctx.notifier.stop()
 
     app = FastAPI(
         title="controlroom",
@@ -85,6 +90,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
     app.include_router(footage_media_router)
     app.include_router(footage_console_router)
     app.include_router(ptz_router)
+    app.include_router(internal_live_router)
     app.include_router(camera_onvif_router)
     # the JSON routes and the console pages of maintenance and reports (api.routes never imports api.console)
     for part in (

@@ -9,6 +9,7 @@ from typing import Protocol
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from sqlalchemy import Engine
 
+from api.notify import Notifier
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory
@@ -18,6 +19,10 @@ __all__ = ["AppContext", "HttpMetrics", "LiveView"]
 
 class LiveView(Protocol):
     """Live pictures of the cameras this process reads (provided by the capture runtime)."""
+
+    def reads(self, camera_name: str) -> bool:
+        """True while this process reads the camera."""
+        ...
 
     def live_fmp4(self, camera_name: str) -> Iterator[bytes] | None:
         """The camera live as fragmented MP4 without re-encoding, or None when that cannot be had here."""
@@ -70,3 +75,4 @@ class AppContext:
     clock: Clock = field(default_factory=SystemClock)
     metrics: HttpMetrics = field(default_factory=HttpMetrics.create)
     live: LiveView | None = None
+    notifier: Notifier | None = None  # wakes the SSE streams (LISTEN on PostgreSQL, a timer on SQLite)

@@ -1,8 +1,9 @@
-"""Server-Sent Events of alert changes, resumable with Last-Event-ID.
+"""Server-Sent Events of alert changes (resumable with Last-Event-ID) and of camera states; MJPEG.
 
 The changes live in the database (`alert_changes`), so any API process serves any console and a console
 that reconnects gets everything it missed. Ids can commit out of order under concurrent writers; the
-cursor therefore only moves over contiguous ids and waits briefly for a gap to fill.
+cursor therefore only moves over contiguous ids and waits briefly for a gap to fill. On PostgreSQL the
+streams sleep until the database notifies them (`api.notify`); the catch-up read stays the truth.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ import anyio
 from alerts import service as alerts
 from alerts.schemas import AlertRead
 from api.context import LiveView
+from api.notify import ALERTS, CAMERAS, Notifier
 from db.session import SessionFactory, session_scope
+from devices.camera import service as cameras
+from devices.camera.schemas import CameraHealthRead
 
-__all__ = ["MJPEG_BOUNDARY", "AlertCursor", "alert_events", "mjpeg_frames"]
+__all__ = ["MJPEG_BOUNDARY", "AlertCursor", "alert_events", "camera_events", "mjpeg_frames"]
 
 MJPEG_BOUNDARY = "controlroomframe"
 
@@ -32,6 +36,11 @@ class AlertCursor:
         self.after = after
         self._sent: set[int] = set()
         self._gap_since: float | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """True while ids above a gap were sent (the gap may still fill)."""
+        return bool(self._sent)
 
     def fresh(self, ids: list[int]) -> list[int]:
         """The ids not yet sent."""
@@ -70,13 +79,15 @@ async def alert_events(
     factory: SessionFactory,
     *,
     after: int,
+    notifier: Notifier | None = None,
     poll_s: float = 0.15,
     heartbeat_s: float = 15.0,
     alive: Callable[[], bool] | None = None,
     alive_every_s: float = 2.0,
 ) -> AsyncIterator[bytes]:
     """Yield SSE frames of alert changes after `after` until the client goes away, or until `alive()` says
-    the caller's session or token has ended (checked every `alive_every_s`; then an `ended` event)."""
+    the caller's session or token has ended (checked every `alive_every_s`; then an `ended` event); woken by
+    the database's notifications where there are any, else every `poll_s`."""
     cursor = AlertCursor(after)
     last_beat = last_check = time.monotonic()
     yield b"retry: 2000\n\n"
@@ -86,6 +97,7 @@ async def alert_events(
             if not await anyio.to_thread.run_sync(alive):
                 yield b"event: ended\ndata: your session has ended; sign in again\n\n"
                 return
+        seen = notifier.generation(ALERTS) if notifier else 0
         rows = await anyio.to_thread.run_sync(_fetch, factory, cursor.after)
         fresh = cursor.fresh([i for i, _ in rows])
         for change_id, data in rows:
@@ -95,14 +107,46 @@ async def alert_events(
         if time.monotonic() - last_beat > heartbeat_s:
             last_beat = time.monotonic()
             yield b": keep-alive\n\n"
-        await anyio.sleep(poll_s)
+        if notifier is None:
+            await anyio.sleep(poll_s)
+        else:
+            # a gap in the ids may be an uncommitted change: look again soon rather than on the fallback
+            wait_s = poll_s * 4 if cursor.waiting else alive_every_s if alive is not None else heartbeat_s
+            await notifier.wait(ALERTS, seen=seen, within_s=wait_s, poll_s=poll_s)
+
+
+def _camera_states(factory: SessionFactory) -> str:
+    with session_scope(factory) as session:
+        rows, _ = cameras.list_(session, limit=10_000, offset=0, enabled=True)
+        return json.dumps([CameraHealthRead.model_validate(c).model_dump(mode="json") for c in rows])
+
+
+async def camera_events(
+    factory: SessionFactory, *, notifier: Notifier, poll_s: float = 3.0, heartbeat_s: float = 15.0
+) -> AsyncIterator[bytes]:
+    """Yield the health, lease and decode mode of every enabled camera as an SSE frame whenever one of them
+    changes (woken by the database's notifications; every `poll_s` on SQLite)."""
+    previous = ""
+    last_beat = time.monotonic()
+    yield b"retry: 2000\n\n"
+    while True:
+        seen = notifier.generation(CAMERAS)
+        data = await anyio.to_thread.run_sync(_camera_states, factory)
+        if data != previous:
+            previous = data
+            yield f"event: cameras\ndata: {data}\n\n".encode()
+        if time.monotonic() - last_beat > heartbeat_s:
+            last_beat = time.monotonic()
+            yield b": keep-alive\n\n"
+        await notifier.wait(CAMERAS, seen=seen, within_s=heartbeat_s, poll_s=poll_s)
 
 
 async def mjpeg_frames(live: LiveView, camera_name: str, fps: float) -> AsyncIterator[bytes]:
-    """Yield multipart JPEG parts of the camera's latest frame, skipping repeats, until the client leaves."""
+    """Yield multipart JPEG parts of the camera's latest frame, skipping repeats, until the client leaves
+    or this process stops reading the camera."""
     period = 1.0 / fps
     previous: bytes | None = None
-    while True:
+    while live.reads(camera_name):  # ends when the camera moves to another worker: the viewer reconnects
         jpeg = await anyio.to_thread.run_sync(live.snapshot_jpeg, camera_name)
         if jpeg is not None and jpeg != previous:
             previous = jpeg

@@ -1,13 +1,26 @@
-"""How many 720p10 H.264 cameras one capture worker holds on this machine, and what each costs.
+"""How many H.264 cameras one capture worker holds on this machine, what each costs, and what the quiet
+mode (keyframes only while nothing moves) saves.
 
-    .venv/bin/python -m bench.cameras [--counts 4,8,12,16,20] [--seconds 20]
+    .venv/bin/python -m bench.cameras [--counts 4,8,12,16,20] [--seconds 20] [--warmup 5]
+    .venv/bin/python -m bench.cameras --quiet [--quiet-count 4]      # 1080p25: quiet vs fully decoded
+    .venv/bin/python -m bench.cameras --mixed 16,24,32               # 1080p25, 10 % of the cameras active
 
-Each step serves a quiet 1280x720 10 fps H.264 clip (a person walks through now and then) from the
-local GStreamer RTSP server by stream copy, to N cameras read by one `CaptureRuntime` (decode, analysis at
-5 fps, alerts into SQLite), for the given time after a warm-up. Per step it prints the process CPU per
-camera (share of one core), RSS per camera (growth over the idle worker), analysis frames delivered as a
-share of the 5 fps target, and frames dropped by the per-camera queues. The baseline for CPU is the same
-worker reading the same streams without analysis (decode only), in the same run.
+What is measured, in every mode: one `CaptureRuntime` in this process (one reader thread and one analysis
+thread per camera, FFmpeg slice threading as in the product, one database writer thread, alerts into a
+throw-away SQLite) reads N cameras from the local GStreamer RTSP server (stream copy of a seeded clip: a
+textured, noisy, static scene; on "active" mounts a person walks in `--warmup` + 2 s after the cameras
+connect, so inside the measured window). After `--warmup` s the window of `--seconds` s starts; per step it
+prints the process CPU (share of one core, all threads) per camera, RSS growth per camera, analysis frames
+delivered as a share of the 5 fps target (the slowest camera), analysis frames dropped by the per-camera
+queues, and the alerts raised (alert rows created by the end of the window). Settings are built here,
+never from `CONTROLROOM_*` variables.
+
+- default: 720p10, every camera on the active mount; baseline = the same worker decoding only (no analysis).
+- `--quiet`: 1080p25 on the quiet mount; the same N cameras fully decoded (quiet mode off) vs in quiet mode
+  (`quiet_after_s` 2 s, so quiet before the window); prints CPU per camera of each and the ratio.
+- `--mixed`: 1080p25, N cameras of which 10 % on the active mount, quiet mode on; prints total CPU (cores),
+  and drops and delivery on the active cameras: a step "holds" when the worker needs less than the machine's
+  cores and drops nothing on the active cameras.
 A benchmark, not a test: it prints numbers and never fails on them.
 """
 
@@ -18,22 +31,36 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import func, select  # noqa: E402
+
+from alerts.models import Alert  # noqa: E402
+from bench.settings import bench_settings  # noqa: E402
 from config.cameras import CameraConfig  # noqa: E402
-from config.load import load_settings  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
 from devices.camera import service as cameras  # noqa: E402
 from devices.credentials import CredentialBox  # noqa: E402
 from runtime.capture import CaptureRuntime  # noqa: E402
 from runtime.migrate import upgrade  # noqa: E402
-from tests.support.peers import RtspServer  # noqa: E402
-from tests.support.scene import make_person_clip  # noqa: E402
+from testkit.media import make_person_clip  # noqa: E402
+from testkit.rtsp import RtspServer  # noqa: E402
 
 ANALYSIS_FPS = 5
+
+
+@dataclass(frozen=True)
+class Step:
+    """One measured configuration."""
+
+    urls: list[str]  # one per camera
+    active: int  # the first `active` cameras are on the active mount
+    analyse: bool = True
+    quiet_after_s: float = 0
 
 
 def _rss_mb() -> float:
@@ -41,22 +68,26 @@ def _rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def run_step(url: str, count: int, seconds: float, warmup: float, *, analyse: bool) -> dict[str, float]:
-    """Read `count` cameras for `seconds` after `warmup`; return CPU, RSS and frame figures."""
+def run_step(step: Step, seconds: float, warmup: float) -> dict[str, float]:
+    """Read the step's cameras for `seconds` after `warmup`; return CPU, RSS, frame and alert figures."""
+    count = len(step.urls)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            None, database={"url": f"sqlite:///{tmp}/bench.db"}, worker={"queue_size": 4}
+        settings = bench_settings(
+            data_dir=tmp,
+            database={"url": f"sqlite:///{tmp}/bench.db"},
+            worker={"queue_size": 4, "quiet_after_s": step.quiet_after_s},
+            logging={"level": "WARNING", "json": False},
         )
         engine = make_engine(settings.database)
         upgrade(engine)
         factory = make_session_factory(engine)
         box = CredentialBox(settings.auth.secret_key.get_secret_value())
-        detect = {"fps": ANALYSIS_FPS, "tamper": {"enabled": analyse}}
-        cams = [CameraConfig(name=f"c{i}", url=url, detect=detect) for i in range(count)]  # type: ignore[arg-type]
+        detect = {"fps": ANALYSIS_FPS, "tamper": {"enabled": step.analyse}}
+        cams = [CameraConfig(name=f"c{i:03}", url=u, detect=detect) for i, u in enumerate(step.urls)]  # type: ignore[arg-type]
         with session_scope(factory) as s:
             cameras.import_config(s, cameras=cams, box=box)
         runtime = CaptureRuntime(settings, factory)
-        if not analyse:
+        if not step.analyse:
             runtime._consumer = lambda run: lambda frame: None  # type: ignore[method-assign]  # decode only
         rss0 = _rss_mb()
         runtime.start()
@@ -68,49 +99,124 @@ def run_step(url: str, count: int, seconds: float, warmup: float, *, analyse: bo
         after = {s.camera_id: (s.frames, s.dropped) for s in runtime.supervisor.status()}
         rss = _rss_mb() - rss0
         runtime.stop()
+        with session_scope(factory) as s:
+            alerts = s.scalar(select(func.count()).select_from(Alert).where(Alert.kind == "motion")) or 0
         engine.dispose()
-    delivered = [(after[c][0] - before[c][0]) / (wall * ANALYSIS_FPS) for c in after]
-    dropped = sum(after[c][1] - before[c][1] for c in after)
+    active = [f"c{i:03}" for i in range(step.active)]
+    delivered = [(after[c][0] - before[c][0]) / (wall * ANALYSIS_FPS) for c in active if c in after]
     return {
         "cpu_per_camera": cpu / wall / count,
+        "cores": cpu / wall,
         "rss_per_camera": rss / count,
         "min_delivered": min(delivered) if delivered else 0.0,
-        "dropped": float(dropped),
+        "dropped_active": float(sum(after[c][1] - before[c][1] for c in active if c in after)),
+        "dropped": float(sum(after[c][1] - before[c][1] for c in after)),
+        "alerts": float(alerts),
     }
 
 
+def _capacity(args: argparse.Namespace) -> None:
+    clip = make_person_clip("bench720", seconds=60, fps=10, enter_at=args.warmup + 2, size=(1280, 720))
+    server = RtspServer(["--file", f"cam={clip}"]).start()
+    try:
+        url = server.url("cam")
+        print(
+            f"{os.cpu_count()} cores; 1280x720 10 fps H.264, analysis at {ANALYSIS_FPS} fps; window "
+            f"{args.seconds:.0f} s after {args.warmup:.0f} s warm-up; the person enters at {args.warmup + 2:.0f} s"
+        )
+        print(
+            f"{'cams':>4} {'decode-only CPU/cam':>20} {'full CPU/cam':>13} {'ratio':>6} {'RSS MB/cam':>11}"
+            f" {'delivered':>10} {'dropped':>8} {'alerts':>7}"
+        )
+        for count in (int(c) for c in args.counts.split(",")):
+            urls = [url] * count
+            base = run_step(Step(urls, count, analyse=False), args.seconds, args.warmup)
+            full = run_step(Step(urls, count), args.seconds, args.warmup)
+            ratio = (
+                full["cpu_per_camera"] / base["cpu_per_camera"] if base["cpu_per_camera"] else float("nan")
+            )
+            print(
+                f"{count:>4} {base['cpu_per_camera']:>19.1%} {full['cpu_per_camera']:>12.1%} {ratio:>6.2f}"
+                f" {full['rss_per_camera']:>11.1f} {full['min_delivered']:>9.0%} {full['dropped']:>8.0f}"
+                f" {full['alerts']:>7.0f}",
+                flush=True,
+            )
+    finally:
+        server.stop()
+
+
+def _hd_server(args: argparse.Namespace, *, active: bool) -> RtspServer:
+    """The 1080p25 mounts (clips made once, a few minutes each): `quiet`, and `active` when asked."""
+    gop = round(args.gop_s * 25) if args.gop_s != 1 else None
+    quiet = make_person_clip("bench1080q", seconds=60, fps=25, enter_at=10_000, size=(1920, 1080), gop=gop)
+    mounts = ["--file", f"quiet={quiet}"]
+    if active:
+        clip = make_person_clip("bench1080a", seconds=60, fps=25, enter_at=args.warmup + 2, size=(1920, 1080))
+        mounts += ["--file", f"active={clip}"]
+    return RtspServer(mounts).start()
+
+
+def _quiet(args: argparse.Namespace) -> None:
+    server = _hd_server(args, active=False)
+    try:
+        n = args.quiet_count
+        urls = [server.url("quiet")] * n
+        print(
+            f"{os.cpu_count()} cores; {n} cameras 1920x1080 25 fps H.264 ({args.gop_s:g} s GOP), analysis at {ANALYSIS_FPS} fps"
+        )
+        full = run_step(Step(urls, 0, quiet_after_s=0), args.seconds, args.warmup)
+        quiet = run_step(Step(urls, 0, quiet_after_s=2), args.seconds, max(args.warmup, 4))
+        ratio = quiet["cpu_per_camera"] / full["cpu_per_camera"] if full["cpu_per_camera"] else float("nan")
+        print(f"{'fully decoded CPU/cam':>22} {'quiet CPU/cam':>14} {'ratio':>6}")
+        print(f"{full['cpu_per_camera']:>21.1%} {quiet['cpu_per_camera']:>14.1%} {ratio:>6.2f}", flush=True)
+    finally:
+        server.stop()
+
+
+def _mixed(args: argparse.Namespace) -> None:
+    server = _hd_server(args, active=True)
+    try:
+        print(
+            f"{os.cpu_count()} cores; 1920x1080 25 fps H.264 ({args.gop_s:g} s GOP of the quiet clip), 10 % of the cameras active (a person"
+            f" walks in during the window), the rest quiet (quiet_after_s 3 s); window {args.seconds:.0f} s"
+        )
+        print(
+            f"{'cams':>4} {'active':>6} {'cores used':>10} {'CPU/cam':>8} {'RSS MB/cam':>11} {'active delivered':>17} {'active dropped':>15} {'alerts':>7}"
+        )
+        for count in (int(c) for c in args.mixed.split(",")):
+            active = max(1, round(count * 0.1))
+            urls = [server.url("active")] * active + [server.url("quiet")] * (count - active)
+            r = run_step(Step(urls, active, quiet_after_s=3), args.seconds, max(args.warmup, 5))
+            print(
+                f"{count:>4} {active:>6} {r['cores']:>10.2f} {r['cpu_per_camera']:>8.1%} {r['rss_per_camera']:>11.1f}"
+                f" {r['min_delivered']:>16.0%} {r['dropped_active']:>15.0f} {r['alerts']:>7.0f}",
+                flush=True,
+            )
+    finally:
+        server.stop()
+
+
 def main() -> None:
-    """Run every step and print a table."""
+    """Run the chosen measurement and print a table."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--counts", default="4,8,12,16,20")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--quiet", action="store_true", help="1080p25 CPU per camera: quiet vs fully decoded")
+    parser.add_argument("--quiet-count", type=int, default=4)
+    parser.add_argument("--gop-s", type=float, default=1, help="keyframe interval of the quiet 1080p clip")
+    parser.add_argument(
+        "--mixed", default="", help="camera counts for 1080p25 with 10 %% active, e.g. 16,24,32"
+    )
     args = parser.parse_args()
-    clip = make_person_clip("bench720", seconds=600, fps=10, enter_at=30, size=(1280, 720))
-    server = RtspServer(["--file", f"cam={clip}"]).start()
-    try:
-        url = server.url("cam")
-        print(
-            f"{os.cpu_count()} cores; 1280x720 10 fps H.264, analysis at {ANALYSIS_FPS} fps, {args.seconds:.0f} s per step"
-        )
-        print(
-            f"{'cams':>4} {'decode-only CPU/cam':>20} {'full CPU/cam':>13} {'ratio':>6} {'RSS MB/cam':>11} {'delivered':>10} {'dropped':>8}"
-        )
-        for count in (int(c) for c in args.counts.split(",")):
-            base = run_step(url, count, args.seconds, args.warmup, analyse=False)
-            full = run_step(url, count, args.seconds, args.warmup, analyse=True)
-            ratio = (
-                full["cpu_per_camera"] / base["cpu_per_camera"] if base["cpu_per_camera"] else float("nan")
-            )
-            print(
-                f"{count:>4} {base['cpu_per_camera']:>19.1%} {full['cpu_per_camera']:>12.1%} {ratio:>6.2f}"
-                f" {full['rss_per_camera']:>11.1f} {full['min_delivered']:>9.0%} {full['dropped']:>8.0f}",
-                flush=True,
-            )
-    finally:
-        server.stop()
+    if args.quiet:
+        _quiet(args)
+    elif args.mixed:
+        _mixed(args)
+    else:
+        _capacity(args)
 
 
 if __name__ == "__main__":

@@ -155,6 +155,11 @@ class DetectConfig(BaseModel):
     )
     motion: MotionParams = Field(default_factory=MotionParams, description="Motion detection settings.")
     tamper: TamperParams = Field(default_factory=TamperParams, description="Tamper detection settings.")
+    quiet_decode: bool = Field(
+        default=True,
+        description="After worker.quiet_after_s without motion, decode keyframes only until motion or a "
+        "tamper sign (false exempts the camera, e.g. a key camera that must keep full analysis).",
+    )
 
     @model_validator(mode="after")
     def _zone_names_are_unique(self) -> Self:

@@ -176,6 +176,44 @@ class WorkerSettings(_Section):
     worker_id: str = Field(default="", max_length=100, description="Unique per worker; empty = host:pid.")
     lease_s: float = Field(default=30, ge=5, le=3600, description="A camera's owner must renew within this.")
     queue_size: int = Field(default=4, ge=1, le=100, description="Frames buffered per camera (drop-oldest).")
+    sync_s: float = Field(
+        default=2.0,
+        ge=0.2,
+        le=600,
+        description="Heartbeat, lease renewal and one rebalancing step this often (capped at lease_s / 3).",
+    )
+    weight: float = Field(
+        default=1.0, gt=0, le=100, description="Capacity relative to the other workers (fair share weight)."
+    )
+    advertise_url: str = Field(
+        default="",
+        max_length=300,
+        pattern=r"^(https?://[^\s/]+)?$",
+        description="Internal base URL (scheme://host:port on the site network) where API processes reach "
+        "this worker's live pictures; empty = not reachable from other processes.",
+    )
+    internal_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="Shared secret API processes send to workers (X-Controlroom-Internal) for live pictures.",
+    )
+    quiet_after_s: float = Field(
+        default=60,
+        ge=0,
+        le=86400,
+        description="A camera without motion for this long decodes keyframes only (0 = never); recording "
+        "is unaffected; cameras with detect.quiet_decode false are exempt.",
+    )
+
+    @property
+    def sync_every_s(self) -> float:
+        """How often the worker heartbeats and rebalances: `sync_s`, at most a third of the lease."""
+        return min(self.sync_s, self.lease_s / 3)
+
+    @model_validator(mode="after")
+    def _advertised_workers_need_a_secret(self) -> Self:
+        if self.advertise_url and len(self.internal_secret.get_secret_value()) < 16:
+            raise ValueError("internal_secret: at least 16 characters when advertise_url is set")
+        return self
 
 
 class CameraControlSettings(_Section):

@@ -150,7 +150,8 @@ class PacketHub:
             return len(self._viewers)
 
     def close_viewers(self) -> None:
-        """End every viewer now (the camera's settings changed, e.g. it has privacy masks)."""
+        """End every viewer now (the camera's settings changed, e.g. it has privacy masks, or it is no
+        longer read here: its viewers reconnect and find where it is read)."""
         with self._lock:
             self._end_all()
 

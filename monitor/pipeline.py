@@ -54,6 +54,7 @@ class Detector:
         self._next_id = 1
         self._motion_trackers = [self._motion_tracker(zone.name) for zone in zones]
         self._tamper_trackers = {kind: self._tamper_tracker(kind) for kind in _TAMPER_KINDS}
+        self.activity = False  # motion or a tamper sign on the last frame, before any confirmation
 
     def process(self, frame: Frame) -> list[MonitorEvent]:
         """Analyse one frame; return (and send to the sink) the events that started or ended on it."""
@@ -69,6 +70,8 @@ class Detector:
             result = None
         else:
             result = self.motion.detect(small)
+        moving = result is not None and any(zone.active for zone in result.zones)
+        self.activity = tampered or suspect or state.defocused or moving
         self._track_motion(frame, result, events)
         self._emit(events)
         return events

@@ -82,6 +82,10 @@ class _Run:
     reported: Health | None = None  # the health last written to the database
     added: float = field(default_factory=time.monotonic)
     hub: PacketHub = field(default_factory=PacketHub)  # compressed video for live passthrough
+    active_at: float = field(default_factory=time.monotonic)  # motion or a tamper sign last seen
+    quiet: bool = False  # keyframes only: nothing moved for worker.quiet_after_s
+    shed: bool = False  # keyframes only: the worker is overloaded (never for key cameras)
+    mode: str = "full"  # the decode mode last written to the database
     snapshots: SnapshotBuffer = field(init=False)  # the latest frame, as people may see it
 
     def __post_init__(self) -> None:
@@ -140,15 +144,21 @@ class CaptureRuntime:
     def sync_cameras(self) -> None:
         """Renew this worker's leases, start newly claimed cameras, stop those it lost."""
         lease = dt.timedelta(seconds=self.settings.worker.lease_s)
+        worker = self.settings.worker
         with session_scope(self.factory) as session:
-            owned = {
-                c.name: c
-                for c in cameras.claim(session, worker_id=self.worker_id, lease=lease, now=self.clock.now())
-            }
+            claimed = cameras.claim(
+                session,
+                worker_id=self.worker_id,
+                lease=lease,
+                now=self.clock.now(),
+                weight=worker.weight,
+                address=worker.advertise_url,
+            )
+            owned = {c.name: c for c in claimed}
             urls = {name: cameras.stream_url(c, self.box, sub=True) for name, c in owned.items()}
         for name in set(self._runs) - set(owned):
             self.supervisor.remove(name)
-            del self._runs[name]
+            self._runs.pop(name).hub.close_viewers()  # live viewers reconnect and find the new owner
         for name, camera in owned.items():
             if name not in self._runs:
                 self._add(camera, urls[name])
@@ -193,20 +203,59 @@ class CaptureRuntime:
     def shed_load(self) -> None:
         """Under load (analysis frames dropped since the last look) the cameras that are not key cameras fall
         back to keyframes only, so key cameras (D2) keep their full analysis; after a round without drops
-        every camera returns to full decoding."""
+        every camera returns to full decoding (unless it is quiet)."""
         status = {s.camera_id: s for s in self.supervisor.status()}
         dropped = sum(s.dropped for s in status.values())
         overloaded = dropped > self._dropped_seen
         self._dropped_seen = dropped
         for name, run in list(self._runs.items()):
-            if run.key or name not in status or status[name].low_power == overloaded:
+            if run.key or name not in status or run.shed == overloaded:
                 continue
             log.warning(
                 "camera %s: %s",
                 name,
                 "keyframes only (worker overloaded)" if overloaded else "full analysis again",
             )
-            self.supervisor.set_low_power(name, overloaded)
+            run.shed = overloaded
+            self._apply_decode(run)
+
+    def _follow_activity(self, run: _Run, active: bool) -> None:
+        """Quiet cameras cost a fifth: after `quiet_after_s` without motion a camera decodes keyframes only
+        (each still analysed); the first keyframe with motion or a tamper sign brings full decoding back."""
+        now = time.monotonic()
+        if active:
+            run.active_at = now
+        quiet_after = self.settings.worker.quiet_after_s
+        quiet = bool(quiet_after) and run.detect.quiet_decode and now - run.active_at > quiet_after
+        if quiet != run.quiet:
+            run.quiet = quiet
+            log.info(
+                "camera %s: %s", run.name, "quiet: keyframes only" if quiet else "activity: full decoding"
+            )
+            self._apply_decode(run)
+
+    def _apply_decode(self, run: _Run) -> None:
+        """Set the reader's decoding to the run's mode and publish the mode (health, wall) when it changed."""
+        mode = "quiet" if run.quiet else "shed" if run.shed else "full"
+        try:
+            self.supervisor.set_low_power(run.name, mode != "full")
+        except KeyError:  # the camera was handed over meanwhile
+            return
+        if mode == run.mode:
+            return
+        run.mode = mode
+
+        def write() -> None:
+            with session_scope(self.factory) as session:
+                camera = session.get(Camera, run.camera_id)
+                if camera is not None:
+                    camera.decode_mode = mode
+
+        self._submit(write)
+
+    def decode_modes(self) -> dict[str, str]:
+        """The decode mode of every camera read here (full, quiet, shed)."""
+        return {name: run.mode for name, run in list(self._runs.items())}
 
     def _report_unchanged_health(self) -> None:
         """A camera that was offline from the start never changes health: report its state once anyway."""
@@ -243,6 +292,7 @@ class CaptureRuntime:
                     self._on_event(run, event, frame)
                 if event.kind.value in maintenance_auto.TAMPER_CONDITIONS:
                     self._on_tamper(run, event)
+            self._follow_activity(run, detector.activity)
 
         return consume
 
@@ -351,6 +401,10 @@ class CaptureRuntime:
                 hub.leave(viewer)
 
         return chunks()
+
+    def reads(self, camera_name: str) -> bool:
+        """True while this worker reads the camera (holds its lease)."""
+        return camera_name in self._runs
 
     def snapshot_jpeg(self, camera_name: str, width: int | None = None) -> bytes | None:
         """The camera's latest frame as JPEG (colour, privacy masks blanked, at most `width` wide), or None;

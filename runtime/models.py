@@ -12,6 +12,7 @@ from db.chain import ChainHead
 from db.checkpoints import ChainCheckpoint
 from db.outbox import Delivery, OutboxMessage
 from devices.camera.models import Camera
+from devices.worker.models import CaptureWorker
 from maintenance.models import Equipment, Fault, FaultEvent, FaultPhoto, MaintenanceCheck
 from reports.models import StoredReport
 from shift_logs.duty_log.models import DutyEntry
@@ -31,6 +32,7 @@ __all__ = [
     "AuthToken",
     "Base",
     "Camera",
+    "CaptureWorker",
     "ChainCheckpoint",
     "ChainHead",
     "Delivery",

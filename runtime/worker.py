@@ -114,6 +114,15 @@ class Worker:
                 alert_settings=self.settings.alerts,
             )
 
+    def sync_leases(self) -> None:
+        """Heartbeat, renew leases, take one step towards the fair share; recorders follow the leases at once
+        (the new owner of a handed-over camera starts a new segment; the hand-over shows as a gap)."""
+        if self.capture is None:
+            return
+        self.capture.sync_cameras()
+        if self.footage is not None:
+            self.footage.sync()
+
     def _every(self, job: Callable[[], object], seconds: float, job_id: str) -> None:
         self.scheduler.add_job(job, "interval", seconds=seconds, id=job_id, max_instances=1, coalesce=True)
 
@@ -122,7 +131,7 @@ class Worker:
         if self.capture is not None:
             self.capture.start()
             self.footage = attach_footage(self)
-            self._every(self.capture.sync_cameras, self.settings.worker.lease_s / 3, "leases")
+            self._every(self.sync_leases, self.settings.worker.sync_every_s, "leases")
             self._every(self.apply_camera_changes, 1.0, "camera_changes")
         self._every(self.escalate, self.settings.alerts.escalation_check_s, "escalate")
         self._every(self.deliver, self.settings.delivery.interval_s, "deliver")

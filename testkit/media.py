@@ -37,10 +37,13 @@ def make_person_clip(
     enter_at: float = 8,
     size: tuple[int, int] = (640, 360),
     seed: int = 7,
+    gop: int | None = None,
 ) -> Path:
-    """An H.264 MP4: `enter_at` seconds of an empty scene, then a dark figure walks across (made once)."""
+    """An H.264 MP4: `enter_at` seconds of an empty scene, then a dark figure walks across (made once); a
+    keyframe every `gop` frames (default: every second)."""
     w, h = size
-    path = MEDIA / f"{name}-{w}x{h}-{fps}-{seconds}s-{enter_at}-{seed}.mp4"
+    suffix = f"-g{gop}" if gop else ""
+    path = MEDIA / f"{name}-{w}x{h}-{fps}-{seconds}s-{enter_at}-{seed}{suffix}.mp4"
     if path.exists():
         return path
     MEDIA.mkdir(parents=True, exist_ok=True)
@@ -50,7 +53,7 @@ def make_person_clip(
     with av.open(str(tmp), "w") as out:
         stream = out.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        stream.options = {"g": str(fps), "bf": "0", "preset": "veryfast", "crf": "26"}
+        stream.options = {"g": str(gop or fps), "bf": "0", "preset": "veryfast", "crf": "26"}
         for i in range(int(seconds * fps)):
             t = i / fps
             y = bg.astype(np.int16) + rng.normal(0, 3, size=bg.shape).astype(np.int16)

@@ -61,7 +61,8 @@ def stream_alerts(
     """Server-Sent Events of every alert change; reconnect with Last-Event-ID to miss nothing."""
     resume = last_event_id or ""
     start = int(resume) if resume.isdigit() else after or 0  # a reconnecting EventSource sends Last-Event-ID
-    factory = get_context(request).session_factory
+    ctx = get_context(request)
+    factory = ctx.session_factory
     token_id = token.id
 
     def alive() -> bool:
@@ -69,7 +70,7 @@ def stream_alerts(
             return tokens.is_live(session, token_id=token_id)
 
     return StreamingResponse(
-        alert_events(factory, after=start, alive=alive),
+        alert_events(factory, after=start, alive=alive, notifier=ctx.notifier),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

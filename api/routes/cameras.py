@@ -6,12 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
 from access.roles import Role
+from api import live_proxy
+from api.context import AppContext
 from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, get_context
 from api.errors import PROBLEM_RESPONSES
+from api.notify import Notifier
 from api.schemas import Page, PageQuery
-from api.stream import MJPEG_BOUNDARY, mjpeg_frames
+from api.stream import MJPEG_BOUNDARY, camera_events, mjpeg_frames
 from core.errors import Conflict, NotFound, Unavailable
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraCreate, CameraHealthRead, CameraRead, CameraUpdate
@@ -40,6 +44,19 @@ def list_camera_health(session: SessionDep) -> list[CameraHealthRead]:
     """The health of every enabled camera."""
     rows, _ = cameras.list_(session, limit=10_000, offset=0, enabled=True)
     return [CameraHealthRead.model_validate(c) for c in rows]
+
+
+@router.get("/stream", dependencies=[Depends(ANY_USER)])
+def stream_camera_states(request: Request) -> StreamingResponse:
+    """Server-Sent Events: the health, owning worker and decode mode of every enabled camera, sent again
+    whenever one of them changes."""
+    ctx = get_context(request)
+    notifier = ctx.notifier or Notifier(ctx.settings.database.url.get_secret_value())
+    return StreamingResponse(
+        camera_events(ctx.session_factory, notifier=notifier),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.post("", dependencies=[Depends(ADMINS)], response_model=CameraRead, status_code=201)
@@ -80,6 +97,14 @@ def update_camera(
     return CameraRead.model_validate(camera)
 
 
+def _reader(ctx: AppContext, session: Session, camera_name: str) -> str:
+    """The internal address of the worker reading the camera elsewhere, or Unavailable (503)."""
+    address = live_proxy.worker_address(ctx, session, camera_name)
+    if address is None:
+        raise Unavailable(f"camera {camera_name!r} is not read by any worker right now")
+    return address
+
+
 @router.get("/{camera_id}/snapshot", dependencies=[Depends(WATCHERS)])
 def read_camera_snapshot(
     camera_id: int,
@@ -89,12 +114,14 @@ def read_camera_snapshot(
         int | None, Query(ge=160, le=3840, description="Scale down to this many pixels wide (tiles).")
     ] = None,
 ) -> Response:
-    """The camera's latest live picture as JPEG, in colour where the camera sends it (privacy masks blanked)."""
+    """The camera's latest live picture as JPEG, in colour where the camera sends it (privacy masks blanked);
+    from the worker that reads the camera when that is another process."""
     camera = cameras.require(session, camera_id)
-    live = get_context(request).live
-    if live is None:
-        raise Unavailable("no camera reader runs in this process")
-    jpeg = live.snapshot_jpeg(camera.name, width)
+    ctx = get_context(request)
+    if ctx.live is not None and ctx.live.reads(camera.name):
+        jpeg = ctx.live.snapshot_jpeg(camera.name, width)
+    else:
+        jpeg = live_proxy.snapshot(ctx, _reader(ctx, session, camera.name), camera.name, width)
     if jpeg is None:
         raise NotFound(f"no picture from camera {camera.name!r} yet")
     return Response(jpeg, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
@@ -107,29 +134,38 @@ def stream_camera_mjpeg(
     session: SessionDep,
     fps: Annotated[float, Query(gt=0, le=30, description="Frames per second sent.")] = 5,
 ) -> StreamingResponse:
-    """The camera live as MJPEG (multipart JPEG; privacy masks blanked), at up to `fps`."""
+    """The camera live as MJPEG (multipart JPEG; privacy masks blanked), at up to `fps`; relayed from the
+    worker that reads the camera when that is another process. Ends when the camera moves (reconnect)."""
     camera = cameras.require(session, camera_id)
-    live = get_context(request).live
-    if live is None:
-        raise Unavailable("no camera reader runs in this process")
-    return StreamingResponse(
-        mjpeg_frames(live, camera.name, fps),
-        media_type=f"multipart/x-mixed-replace; boundary={MJPEG_BOUNDARY}",
-        headers={"Cache-Control": "no-store"},
-    )
+    ctx = get_context(request)
+    if ctx.live is not None and ctx.live.reads(camera.name):
+        return StreamingResponse(
+            mjpeg_frames(ctx.live, camera.name, fps),
+            media_type=f"multipart/x-mixed-replace; boundary={MJPEG_BOUNDARY}",
+            headers={"Cache-Control": "no-store"},
+        )
+    address = _reader(ctx, session, camera.name)
+    relayed = live_proxy.open_stream(ctx, address, camera.name, "mjpeg", {"fps": str(fps)})
+    if relayed is None:
+        raise Unavailable(f"camera {camera.name!r} is not read by any worker right now")
+    chunks, media_type = relayed
+    return StreamingResponse(chunks, media_type=media_type, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/{camera_id}/live.mp4", dependencies=[Depends(WATCHERS)])
 def stream_camera_live_mp4(camera_id: int, request: Request, session: SessionDep) -> StreamingResponse:
     """The camera live as its own H.264 in fragmented MP4, without re-encoding (for `<video>`); starts at
-    the latest keyframe. Cameras with privacy masks are shown only blanked, through the MJPEG view."""
+    the latest keyframe; relayed from the worker that reads the camera when that is another process. Cameras
+    with privacy masks are shown only blanked, through the MJPEG view."""
     camera = cameras.require(session, camera_id)
-    live = get_context(request).live
-    if live is None:
-        raise Unavailable("no camera reader runs in this process")
     if (camera.detect or {}).get("privacy_masks"):
         raise Conflict(f"camera {camera.name!r} has privacy masks: its live view is the blanked MJPEG stream")
-    chunks = live.live_fmp4(camera.name)
+    ctx = get_context(request)
+    if ctx.live is not None and ctx.live.reads(camera.name):
+        chunks = ctx.live.live_fmp4(camera.name)
+    else:
+        relayed = live_proxy.open_stream(ctx, _reader(ctx, session, camera.name), camera.name, "live.mp4")
+        chunks = relayed[0] if relayed is not None else None
     if chunks is None:
         raise NotFound(f"no compressed video from camera {camera.name!r} yet: use the MJPEG stream")
     return StreamingResponse(chunks, media_type="video/mp4", headers={"Cache-Control": "no-store"})

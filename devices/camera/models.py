@@ -44,6 +44,7 @@ class Camera(CreatedAtMixin, Base):
     last_motion_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     worker_id: Mapped[str | None] = mapped_column(String(100), default=None)
     lease_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    decode_mode: Mapped[str] = mapped_column(String(8), default="full")  # full | quiet | shed
 
     # PTZ (R2): the preset the camera returns to, and when an operator last moved it away from home.
     home_preset: Mapped[str] = mapped_column(String(64), default="")

@@ -134,6 +134,9 @@ class CameraRead(BaseModel):
     health_reason: str
     health_since: dt.datetime | None
     last_motion_at: dt.datetime | None
+    decode_mode: str = Field(
+        description="full, quiet (keyframes only: no motion for a while) or shed (overload)."
+    )
     worker_id: str | None
     home_preset: str
     ptz_moved_at: dt.datetime | None
@@ -150,6 +153,8 @@ class CameraHealthRead(BaseModel):
     health_reason: str
     health_since: dt.datetime | None
     last_motion_at: dt.datetime | None
+    decode_mode: str = Field(description="full, quiet (keyframes only: nothing moved for a while) or shed.")
+    worker_id: str | None = Field(description="The worker reading the camera (its lease).")
 
 
 class PtzMove(_In):

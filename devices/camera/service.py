@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,8 @@ from devices.camera.models import Camera
 from devices.camera.schemas import CameraCreate, CameraUpdate
 from devices.credentials import CredentialBox
 from devices.urls import mask_url
+from devices.worker import service as workers
+from devices.worker.shares import Holding, fair_share, next_step
 
 __all__ = [
     "ImportReport",
@@ -241,21 +243,99 @@ def set_health(session: Session, *, name: str, status: str, reason: str, since: 
 
 
 def claim(
-    session: Session, *, worker_id: str, lease: dt.timedelta, now: dt.datetime | None = None
+    session: Session,
+    *,
+    worker_id: str,
+    lease: dt.timedelta,
+    now: dt.datetime | None = None,
+    weight: float = 1.0,
+    address: str = "",
 ) -> list[Camera]:
-    """Take (or renew) the lease of every enabled camera that is free or whose owner's lease ran out."""
+    """Heartbeat, renew this worker's leases and take one step towards its fair share (claim free or
+    expired cameras up to it, or give one back above it); return the cameras it now holds.
+
+    Race-free on PostgreSQL: free cameras are picked `FOR UPDATE SKIP LOCKED` and taken by a conditional
+    update, so two workers never take the same camera and none takes more than its own share."""
     now = now or utcnow()
-    free = or_(Camera.worker_id.is_(None), Camera.worker_id == worker_id, Camera.lease_until < now)
+    workers.heartbeat(session, worker_id=worker_id, now=now, address=address, weight=weight)
+    weights = workers.live_weights(session, since=now - lease)
+    mine = Camera.worker_id == worker_id
     session.execute(
         sql_update(Camera)
-        .where(Camera.enabled.is_(True), free)
-        .values(worker_id=worker_id, lease_until=now + lease)
+        .where(mine)
+        .values(
+            worker_id=case((Camera.enabled.is_(True), worker_id), else_=None),
+            lease_until=case((Camera.enabled.is_(True), now + lease), else_=None),
+        )
         .execution_options(synchronize_session=False)
     )
+    step = next_step(_holding(session, worker_id=worker_id, weights=weights, now=now))
+    if step.release is not None:
+        _give_back_one(session, worker_id=worker_id, key=step.release == "key")
+    for key, count in ((True, step.keys), (False, step.others)):
+        if count > 0:
+            _take(session, worker_id=worker_id, key=key, limit=count, now=now, until=now + lease)
     session.expire_all()
-    return list(
-        session.scalars(select(Camera).where(Camera.worker_id == worker_id, Camera.enabled.is_(True)))
+    return list(session.scalars(select(Camera).where(mine, Camera.enabled.is_(True)).order_by(Camera.id)))
+
+
+def _free(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(Camera.worker_id.is_(None), Camera.lease_until.is_(None), Camera.lease_until < now)
+
+
+def _holding(session: Session, *, worker_id: str, weights: dict[str, float], now: dt.datetime) -> Holding:
+    enabled = Camera.enabled.is_(True)
+    total, keys, held, held_keys, free_keys = session.execute(
+        select(
+            func.count(),
+            func.count().filter(Camera.key.is_(True)),
+            func.count().filter(Camera.worker_id == worker_id),
+            func.count().filter(Camera.worker_id == worker_id, Camera.key.is_(True)),
+            func.count().filter(Camera.key.is_(True), _free(now)),
+        ).where(enabled)
+    ).one()
+    return Holding(
+        held=held,
+        held_keys=held_keys,
+        share=fair_share(total, weights, worker_id),
+        key_share=min(fair_share(keys, weights, worker_id), fair_share(total, weights, worker_id)),
+        free_keys=free_keys,
     )
+
+
+def _take(
+    session: Session, *, worker_id: str, key: bool, limit: int, now: dt.datetime, until: dt.datetime
+) -> None:
+    free = and_(Camera.enabled.is_(True), Camera.key.is_(key), _free(now))
+    ids = list(
+        session.scalars(
+            select(Camera.id).where(free).order_by(Camera.id).limit(limit).with_for_update(skip_locked=True)
+        )
+    )
+    if ids:
+        session.execute(
+            sql_update(Camera)
+            .where(Camera.id.in_(ids), free)
+            .values(worker_id=worker_id, lease_until=until)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _give_back_one(session: Session, *, worker_id: str, key: bool) -> None:
+    """Release one camera (the most recently registered of its kind) for a worker below its share."""
+    camera_id = session.scalar(
+        select(Camera.id)
+        .where(Camera.worker_id == worker_id, Camera.key.is_(key))
+        .order_by(Camera.id.desc())
+        .limit(1)
+    )
+    if camera_id is not None:
+        session.execute(
+            sql_update(Camera)
+            .where(Camera.id == camera_id, Camera.worker_id == worker_id)
+            .values(worker_id=None, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def versions(session: Session, *, worker_id: str) -> dict[str, dt.datetime]:
@@ -266,7 +346,8 @@ def versions(session: Session, *, worker_id: str) -> dict[str, dt.datetime]:
 
 
 def release(session: Session, *, worker_id: str) -> None:
-    """Give up every lease of `worker_id` (at shutdown), so another worker takes over at once."""
+    """Give up every lease of `worker_id` and unregister it (at shutdown), so the others take over at once."""
+    workers.forget(session, worker_id=worker_id)
     session.execute(
         sql_update(Camera)
         .where(Camera.worker_id == worker_id)

@@ -42,27 +42,47 @@
     shown.forEach(refresh);
   }, 1000);
 
+  function show(cams) {
+    cams.forEach(function (cam) {
+      const tile = wall.querySelector('.tile[data-camera="' + cam.id + '"]');
+      if (!tile) return;
+      const badge = tile.querySelector("[data-health]");
+      badge.className = "health health-" + cam.health;
+      badge.textContent = strings["health." + cam.health] || cam.health;
+      badge.title = cam.health_reason || "";
+      const motion = tile.querySelector("[data-motion]");
+      const recent = cam.last_motion_at && Date.now() - new Date(cam.last_motion_at).getTime() < 30000;
+      motion.classList.toggle("active", Boolean(recent));
+      motion.textContent = recent ? strings["wall.motion"] : "";
+      const decode = tile.querySelector("[data-decode]");
+      if (decode && cam.decode_mode) {  // quiet (keyframes only while nothing moves) or shed (overload)
+        decode.hidden = cam.decode_mode === "full";
+        decode.className = "decode decode-" + cam.decode_mode;
+        decode.textContent = strings["wall.decode." + cam.decode_mode] || "";
+        decode.title = strings["wall.decode." + cam.decode_mode + "_title"] || "";
+      }
+    });
+  }
+
   async function health() {
     try {
       const response = await fetch("/api/v1/cameras/health", { credentials: "same-origin" });
       if (response.status === 401) { window.location.assign("/login?next=/wall"); return; }
-      const cams = await response.json();
-      cams.forEach(function (cam) {
-        const tile = wall.querySelector('.tile[data-camera="' + cam.id + '"]');
-        if (!tile) return;
-        const badge = tile.querySelector("[data-health]");
-        badge.className = "health health-" + cam.health;
-        badge.textContent = strings["health." + cam.health] || cam.health;
-        badge.title = cam.health_reason || "";
-        const motion = tile.querySelector("[data-motion]");
-        const recent = cam.last_motion_at && Date.now() - new Date(cam.last_motion_at).getTime() < 30000;
-        motion.classList.toggle("active", Boolean(recent));
-        motion.textContent = recent ? strings["wall.motion"] : "";
-      });
+      show(await response.json());
     } catch (e) { /* the server is restarting: try again on the next tick */ }
   }
+  // camera states arrive as they change (woken by the database); the poll stays as a slow fallback
   health();
-  setInterval(health, 3000);
+  let polling = setInterval(health, 3000);
+  if (window.EventSource) {
+    const states = new EventSource("/api/v1/cameras/stream");
+    states.addEventListener("cameras", function (e) {
+      show(JSON.parse(e.data));
+      clearInterval(polling);
+      polling = setInterval(health, 30000);
+    });
+    states.addEventListener("error", function () { clearInterval(polling); polling = setInterval(health, 3000); });
+  }
 
   const clock = document.getElementById("wall-clock");
   setInterval(function () { clock.textContent = window.controlroom.formatTime(new Date().toISOString()); }, 1000);

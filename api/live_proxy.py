@@ -1,0 +1,88 @@
+"""Live pictures from anywhere: an API process that does not read a camera fetches its tiles, MJPEG and
+fMP4 passthrough from the worker that holds the camera's lease, at the address that worker published.
+
+The viewer's rights are checked by the API process (the public routes); the worker's internal routes
+(`api.routes.internal_live`) trust only callers that send the shared secret in `X-Controlroom-Internal`.
+Streams are relayed chunk by chunk, so a slow viewer slows the relay and, through TCP, the worker's
+sender (back-pressure) instead of filling memory. When the camera moves to another worker the relayed
+stream ends and the viewer reconnects; the next request finds the new owner.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import httpx
+from sqlalchemy.orm import Session
+
+from api.context import AppContext
+from devices.worker import service as workers
+
+__all__ = ["INTERNAL_HEADER", "open_stream", "snapshot", "worker_address"]
+
+log = logging.getLogger(__name__)
+INTERNAL_HEADER = "X-Controlroom-Internal"
+
+
+def worker_address(ctx: AppContext, session: Session, camera_name: str) -> str | None:
+    """The internal address of the live worker holding `camera_name`, unless that is this process (read in
+    the request's own transaction: on SQLite a second one would wait for it)."""
+    address = workers.address_of(session, camera_name=camera_name, now=ctx.clock.now())
+    if not address or address == ctx.settings.worker.advertise_url:
+        return None
+    return address
+
+
+def _url(address: str, camera_name: str, what: str) -> str:
+    return f"{address.rstrip('/')}/internal/v1/live/{quote(camera_name, safe='')}/{what}"
+
+
+def _headers(ctx: AppContext) -> dict[str, str]:
+    return {INTERNAL_HEADER: ctx.settings.worker.internal_secret.get_secret_value()}
+
+
+def snapshot(ctx: AppContext, address: str, camera_name: str, width: int | None) -> bytes | None:
+    """The camera's latest JPEG from the worker at `address`, or None (no picture, or unreachable)."""
+    params = {"width": width} if width else {}
+    try:
+        response = httpx.get(
+            _url(address, camera_name, "snapshot"), params=params, headers=_headers(ctx), timeout=5
+        )
+    except httpx.HTTPError as exc:
+        log.info("live proxy: %s unreachable for %s: %s", address, camera_name, exc.__class__.__name__)
+        return None
+    return response.content if response.status_code == 200 else None
+
+
+def open_stream(
+    ctx: AppContext, address: str, camera_name: str, what: str, params: dict[str, str] | None = None
+) -> tuple[Iterator[bytes], str] | None:
+    """Open `what` ("mjpeg" or "live.mp4") on the worker at `address`; return the relayed chunks and the
+    content type, or None when that worker does not serve it (any more)."""
+    client = httpx.Client(timeout=httpx.Timeout(10, read=30))
+    request = client.build_request(
+        "GET", _url(address, camera_name, what), params=params or {}, headers=_headers(ctx)
+    )
+    try:
+        response = client.send(request, stream=True)
+    except httpx.HTTPError as exc:
+        client.close()
+        log.info("live proxy: %s unreachable for %s: %s", address, camera_name, exc.__class__.__name__)
+        return None
+    if response.status_code != 200:
+        response.close()
+        client.close()
+        return None
+
+    def relay() -> Iterator[bytes]:
+        try:
+            yield from response.iter_raw()
+        except httpx.HTTPError:
+            return  # the worker went away or gave the camera up: the viewer reconnects
+        finally:
+            response.close()
+            client.close()
+
+    return relay(), response.headers.get("content-type", "application/octet-stream")

@@ -1,0 +1,1 @@
+"""The capture workers sharing the cameras: registration, heartbeat, fair shares, internal addresses."""
