@@ -80,6 +80,18 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
+def _html(request: Request, status: int, code: str, detail: str) -> Response | None:
+    """A console page's error as an HTML page, when the console registered a renderer for them."""
+    renderer = getattr(request.app.state, "html_error", None)
+    # a page the browser navigates to; a script's fetch (which reads the problem's detail) keeps the JSON
+    mode = request.headers.get("sec-fetch-mode")
+    navigation = mode == "navigate" or (mode is None and request.method == "GET")
+    if renderer is None or not navigation or not _wants_html(request):
+        return None
+    response: Response = renderer(request, status, code, detail)
+    return response
+
+
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ControlroomError)
     status = status_for(exc)
@@ -87,6 +99,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         request.state.failed_login = exc.failed_login  # counted by the middleware, after the rollback
     if status == 401 and _wants_html(request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if page := _html(request, status, exc.code, exc.message):
+        return page
     errors = []
     if isinstance(exc, Invalid) and exc.field:
         errors.append(FieldError(field=exc.field, message=exc.message))
@@ -113,12 +127,16 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for err in exc.errors()
     ]
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+    if page := _html(request, 422, "validation_error", summary):
+        return page
     return problem_response(422, "validation_error", f"invalid request: {summary}", errors)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
+    if page := _html(request, exc.status_code, code, str(exc.detail)):
+        return page
     return problem_response(exc.status_code, code, str(exc.detail))
 
 
@@ -135,9 +153,13 @@ async def _db_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DBAPIError)
     if isinstance(exc, IntegrityError):
         log.info("integrity error", extra={"error": str(exc.orig)})
+        if page := _html(request, 409, "conflict", ""):
+            return page
         return problem_response(409, "conflict", "the change clashes with data stored meanwhile; retry")
     if lost_connection(exc):
         log.error("database unavailable", extra={"error": str(exc.orig)})
+        if page := _html(request, 503, "database_unavailable", ""):
+            return page
         return problem_response(503, "database_unavailable", "the database cannot be reached; retry shortly")
     if isinstance(exc, DataError):
         # A value the schema let through but the database refused (out of range, too long): the input's fault.
@@ -146,9 +168,11 @@ async def _db_error(request: Request, exc: Exception) -> Response:
     return internal_error(request, exc)
 
 
-def internal_error(request: Request, exc: BaseException) -> JSONResponse:
+def internal_error(request: Request, exc: BaseException) -> Response:
     """The 500 answer: logged with its traceback; the body carries the request id to quote."""
     log.error("unhandled error", exc_info=exc)
+    if page := _html(request, 500, "internal_error", ""):
+        return page
     request_id = _request_id(request)
     return problem_response(
         500,

@@ -101,9 +101,19 @@ class AuthSettings(_Section):
         default=SecretStr(PLACEHOLDER_SECRET),
         description="Server secret (camera-password encryption, signing). Must be set outside development.",
     )
-    session_minutes: int = Field(default=480, ge=5, le=24 * 60, description="Console session lifetime.")
+    session_minutes: int = Field(
+        default=13 * 60,
+        ge=5,
+        le=24 * 60,
+        description="Console session lifetime: at least the longest shift (12 h) plus its handover.",
+    )
     idle_minutes: int = Field(
         default=30, ge=1, le=24 * 60, description="Sign out after this much inactivity."
+    )
+    watch_pages: list[str] = Field(
+        default=["/wall", "/alerts"],
+        max_length=20,
+        description="Pages that stay signed in without input while open and visible to someone checked in.",
     )
     lockout_attempts: int = Field(
         default=5,

@@ -55,6 +55,12 @@ class VideoFile:
             self._container.close()
             raise NotAVideo(f"{path}: video stream has no picture size", field="video")
 
+    @property
+    def duration_s(self) -> float | None:
+        """The file's length in seconds, when its container says."""
+        duration = self._container.duration
+        return duration / 1_000_000 if duration else None
+
     def frames(self) -> Iterator[Frame]:
         """Yield luma frames at the analysis rate (dropping the frames in between)."""
         step = 1.0 / self.fps

@@ -66,10 +66,13 @@ def ensure_demo_shift(session: Session, *, now: dt.datetime) -> str:
             posts[name] = roster.create_post(
                 session, name=name, title=title, checklist=_CHECKLIST, cameras=cams
             )
-    running = roster.list_shifts(session, limit=1, offset=0, since=now)[0]
-    if running and running[0].starts_at <= now:
+    # any shift running now (a later one a leader added does not count): a second start adds none
+    upcoming = roster.list_shifts(session, limit=100, offset=0, since=now)[0]
+    running = [s for s in upcoming if s.starts_at <= now]
+    if running:
         return f"shift {running[0].name!r} is running until {running[0].ends_at:%H:%M} UTC"
-    start = now.replace(minute=0, second=0, microsecond=0)
+    # starting now (to the minute), so that the operators' first check-in is on time
+    start = now.replace(second=0, microsecond=0)
     leader = users.get_by_username(session, "leader")
     shift = roster.create_shift(
         session, name="demo", starts_at=start, ends_at=start + dt.timedelta(hours=SHIFT_HOURS), leader=leader

@@ -10,20 +10,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from access.roles import Role
 from access.users.models import AuthToken, User
 from api.console.i18n import LANGUAGES, format_datetime, translate, translations
 from api.console.nav import nav_for
+from api.console.security import SecurityHeaders
 from api.deps import ANY_USER, PUBLIC, CurrentToken, SessionDep, SettingsDep, get_context
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
 
-__all__ = ["mount_console", "render"]
+__all__ = ["language_of", "mount_console", "render"]
 
 _HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(_HERE / "templates"))
 router = APIRouter(include_in_schema=False)
 
 
-def _language(request: Request, user: User | None) -> str:
+def language_of(request: Request, user: User | None) -> str:
+    """The reader's language: ?lang=, then the cookie, then the user's own, then the site's default."""
     wanted = request.query_params.get("lang") or request.cookies.get("cr_lang")
     if wanted in LANGUAGES:
         return wanted
@@ -38,7 +41,8 @@ def render(
     """Render a console page with the translation, time and user helpers every page needs."""
     settings = get_context(request).settings
     user = token.user if token is not None else None
-    lang = _language(request, user)
+    lang = language_of(request, user)
+    nav = nav_for(user)
     context = {
         "lang": lang,
         "t": lambda key, **params: translate(lang, key, **params),
@@ -48,11 +52,15 @@ def render(
         "user": user,
         "token": token,
         "csrf_token": token.csrf_token if token is not None else "",
-        "nav": nav_for(user),
+        "nav": nav,
+        "nav_hrefs": {item.href for item in nav},
+        # those who check in to a post, confirm the duty rules and hand over
+        "on_duty_role": user is not None and user.has_any({Role.OPERATOR, Role.SHIFT_LEADER}),
         "js_strings": lambda *prefixes: {
             k: v for k, v in translations(lang).items() if k.startswith(prefixes)
         },
         "idle_minutes": settings.auth.idle_minutes,
+        "watch_page": request.url.path in settings.auth.watch_pages,
         "path": request.url.path,
         **values,
     }
@@ -111,7 +119,19 @@ def home_page(request: Request, token: CurrentToken) -> HTMLResponse:
     return render(request, "home.html", token=token)
 
 
+_ERROR_STATUSES = (403, 404, 409, 422, 500, 503)
+
+
+def render_error(request: Request, status: int, code: str, detail: str) -> HTMLResponse:
+    """A console error as a page in the reader's language (the API keeps its problem+json)."""
+    shown = status if status in _ERROR_STATUSES else (500 if status >= 500 else 422)
+    # the request's session may be rolled back: the page names no user and offers the way home
+    return render(request, "error.html", status_code=status, status=shown, code=code, detail=detail)
+
+
 def mount_console(app: FastAPI) -> None:
     """Add the console pages and their static assets to `app`."""
+    app.state.html_error = render_error
     app.include_router(router)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")

@@ -33,19 +33,40 @@ router.include_router(report_follow.router)  # before shift_desk: /incidents/loo
 router.include_router(shift_desk.router)
 
 
+def _optional_id(value: str, field: str) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise Invalid(f"{field} must be a positive whole number", field=field)
+    return int(value)
+
+
+def _optional_kind(value: str) -> EntryKind | None:
+    if not value:
+        return None
+    try:
+        return EntryKind(value)
+    except ValueError:
+        raise Invalid(f"no duty-log entry kind {value!r}", field="kind") from None
+
+
 @router.get("/duty-log", dependencies=[Depends(Allow(*ROOM))])
 def duty_log_page(
     request: Request,
     session: SessionDep,
     token: CurrentToken,
-    post_id: Annotated[int | None, Query(ge=1)] = None,
-    kind: EntryKind | None = None,
+    post: Annotated[str, Query(alias="post_id", max_length=12)] = "",
+    kind_name: Annotated[str, Query(alias="kind", max_length=32)] = "",
     author: Annotated[str, Query(max_length=64)] = "",
     text: Annotated[str, Query(max_length=200)] = "",
     day: Annotated[str, Query(max_length=10)] = "",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    """The duty log with filters, the form to add an entry, and corrections."""
+    """The duty log with filters, the form to add an entry, and corrections.
+
+    The search form sends "" for "any": an empty filter is no filter, never a validation error."""
+    post_id = _optional_id(post, "post_id")
+    kind = _optional_kind(kind_name)
     since = until = None
     if day:
         _, since, until = day_bounds(request, day)
@@ -224,6 +245,24 @@ def roster_add(
     """Put a person on a post for a shift."""
     audit_as(request, "roster.create", f"post:{post_id}", {"user_id": user_id})
     roster.roster(session, shift_id=shift_id, post_id=post_id, user=users.require(session, user_id))
+    return back("/roster")
+
+
+@router.post("/roster/entries/{entry_id}/remove", dependencies=[Depends(Allow(*LEAD))])
+def roster_remove(entry_id: int, request: Request, session: SessionDep) -> Response:
+    """Take an entry off the roster (refused once someone checked in on it)."""
+    audit_as(request, "roster.remove", f"roster:{entry_id}")
+    roster.remove_entry(session, entry_id=entry_id)
+    return back("/roster")
+
+
+@router.post("/roster/entries/{entry_id}/person", dependencies=[Depends(Allow(*LEAD))])
+def roster_change_person(
+    entry_id: int, request: Request, session: SessionDep, user_id: Annotated[int, Form(ge=1)]
+) -> Response:
+    """Give an entry to another person (overlaps and duty rules checked again)."""
+    audit_as(request, "roster.change_person", f"roster:{entry_id}", {"user_id": user_id})
+    roster.change_entry_person(session, entry_id=entry_id, user=users.require(session, user_id))
     return back("/roster")
 
 

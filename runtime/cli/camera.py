@@ -51,6 +51,9 @@ def test_stream(
         text = exc.message if exc.message.startswith(exc.reason) else f"{exc.reason}: {exc.message}"
         typer.echo(f"FAIL {text}", err=True)
         raise typer.Exit(2) from None
+    except ValueError as exc:  # an URL the adapters cannot open (scheme, shape)
+        typer.echo(f"FAIL {exc}", err=True)
+        raise typer.Exit(2) from None
     declared = f"{r.declared_fps:.2f}" if r.declared_fps else "?"
     measured = f"{r.measured_fps:.2f}" if r.measured_fps else "?"
     typer.echo(f"OK {mask_url(url)}")

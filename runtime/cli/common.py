@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,13 +10,14 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session
 
 from config.load import load_settings
 from config.settings import Settings, secret_key_problem
 from core.errors import ConfigError, ControlroomError, Unavailable
 from db.session import SessionFactory, check_connection, make_engine, make_session_factory, session_scope
+from runtime.cli.state import state
 from runtime.migrate import current_revisions, head_revisions
 from shift_logs.rules.model import load_duty_rules
 
@@ -23,16 +25,6 @@ __all__ = ["EXIT_UNAVAILABLE", "Database", "fail", "load", "open_database", "req
 
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 3
-
-
-@dataclass
-class CliState:
-    """Options given before the command (`controlroom --config FILE ...`)."""
-
-    config: Path | None = None
-
-
-state = CliState()
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -43,6 +35,8 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 def load(**overrides: object) -> Settings:
     """Load the settings and check the duty-rule file, or exit 2 with the key paths that are wrong."""
+    if state.data_dir is not None:
+        overrides.setdefault("data_dir", state.data_dir)
     try:
         settings = load_settings(state.config, **overrides)
         load_duty_rules(settings.duty_rules.file)
@@ -77,21 +71,44 @@ class Database:
             fail(exc.message)
 
 
+POINT_ELSEWHERE = "use another with --data-dir DIR, CONTROLROOM_DATA_DIR or CONTROLROOM_DATABASE__URL"
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
 def open_database(settings: Settings, *, require_schema: bool = True) -> Database:
-    """Connect (exit 3 if unreachable) and check the schema is current (exit 2 if not)."""
+    """Connect (exit 3 if unreachable) and check the schema is current (exit 2 if not).
+
+    A command that reads an existing database never creates one: a missing SQLite file is one line naming
+    the file and how to point the command elsewhere. On a terminal, the database used is named on stderr.
+    """
+    url = settings.database.url.get_secret_value()
+    shown = make_url(url).render_as_string(hide_password=True)
+    sqlite_file = _sqlite_file(url)
+    if require_schema and sqlite_file is not None and not sqlite_file.exists():
+        fail(
+            f"no database at {sqlite_file.resolve()}: run `controlroom db upgrade` to create it, "
+            f"or {POINT_ELSEWHERE}"
+        )
+    if sys.stderr.isatty():
+        typer.echo(f"database: {shown} ({POINT_ELSEWHERE})", err=True)
     engine = make_engine(settings.database)
     try:
         check_connection(engine)
     except Unavailable as exc:
-        fail(
-            f"{exc.message} (database.url = {engine.url.render_as_string(hide_password=True)})",
-            EXIT_UNAVAILABLE,
-        )
+        fail(f"{exc.message} (database.url = {shown}; {POINT_ELSEWHERE})", EXIT_UNAVAILABLE)
     if require_schema:
         current, head = current_revisions(engine), head_revisions(engine)
         if current != head:
             have = ", ".join(sorted(current)) or "nothing"
             fail(
-                f"the database schema is at {have}, not {', '.join(sorted(head))}: run `controlroom db upgrade`"
+                f"the database {shown} is at schema {have}, not {', '.join(sorted(head))}: "
+                "run `controlroom db upgrade`"
             )
     return Database(engine=engine, factory=make_session_factory(engine))

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from config.detection import DetectConfig
 from monitor.events import MonitorEvent
 from monitor.pipeline import Detector
+from runtime.cli.progress import progress
 from runtime.decode import NotAVideo, VideoFile
 
 __all__ = ["parse_polygon", "register", "run_detect"]
@@ -88,16 +89,18 @@ def event_json(event: MonitorEvent) -> str:
     return json.dumps(record)
 
 
-def run_detect(video: Path, config: DetectConfig) -> list[MonitorEvent]:
+def run_detect(video: Path, config: DetectConfig, *, quiet: bool = True) -> list[MonitorEvent]:
     """Decode `video` at the configured rate, run the detector, and return the closed events in order."""
     source = VideoFile(video, fps=config.fps)
     try:
         detector = Detector(config, source.frame_shape, camera_id=video.stem)
         closed: list[MonitorEvent] = []
         count = 0
-        for frame in source.frames():
-            count += 1
-            closed.extend(e for e in detector.process(frame) if not e.is_open)
+        with progress(f"detect {video.name}", source.duration_s, quiet=quiet) as advance:
+            for frame in source.frames():
+                count += 1
+                closed.extend(e for e in detector.process(frame) if not e.is_open)
+                advance(frame.ts)
         closed.extend(detector.flush())
     finally:
         source.close()
@@ -129,7 +132,7 @@ def detect(
     """Detect motion and tampering in a video file; print one event per line."""
     try:
         settings = build_config(config, zone or [], mask or [], fps)
-        events = run_detect(video, settings)
+        events = run_detect(video, settings, quiet=as_json)
     except (BadOption, NotAVideo) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

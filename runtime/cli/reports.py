@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from runtime.cli.common import fail, load, open_database
+from runtime.cli.progress import progress
 
 __all__ = ["register"]
 
@@ -74,17 +75,21 @@ def report(
 
     settings = load()
     database = open_database(settings)
-    with database.session() as session:
-        data = build_report(
-            session, period=period, at=at, scope=scope, settings=settings, now=dt.datetime.now(dt.UTC)
-        )
-    text = to_csv(data) if fmt == "csv" else print_html(data, lang, site_name=settings.site.name)
-    if fmt == "pdf":
-        assert out is not None
-        _pdf(text, out)
-    elif out is None:
+    with progress(f"report {period} {at or ''}".strip(), 3) as advance:
+        with database.session() as session:
+            data = build_report(
+                session, period=period, at=at, scope=scope, settings=settings, now=dt.datetime.now(dt.UTC)
+            )
+        advance(1)
+        text = to_csv(data) if fmt == "csv" else print_html(data, lang, site_name=settings.site.name)
+        advance(2)
+        if fmt == "pdf":
+            assert out is not None
+            _pdf(text, out)
+        advance(3)
+    if fmt != "pdf" and out is None:
         typer.echo(text, nl=False)
-    else:
+    elif fmt != "pdf" and out is not None:
         out.write_text(text, encoding="utf-8")
     if out is not None:
         typer.echo(f"report {data.period_label} ({data.scope}) written to {out}", err=True)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +19,7 @@ from access.users import service as users
 from config.settings import Settings
 from core.clock import utcnow
 from core.logging import configure_logging
-from runtime.cli.common import Database, load, open_database, require_real_secret
+from runtime.cli.common import Database, fail, load, open_database, require_real_secret
 from runtime.demo import demo_cameras, ensure_demo_shift
 from runtime.migrate import upgrade
 
@@ -69,23 +74,66 @@ def _adopt_rule_file(settings: Settings, database: Database) -> None:
             typer.echo(f"duty rules from the file: version {row.version}")
 
 
-def _run(settings: Settings, database: Database, host: str, port: int) -> None:
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind the listening socket first, so that a busy port is one clear line (exit 2) before anything starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = (
+            "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be opened ({exc.strerror})"
+        )
+        fail(f"port {port} on {host} {reason}: stop what uses it or choose another with --port")
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _run(
+    settings: Settings,
+    database: Database,
+    host: str,
+    port: int,
+    *,
+    banner: Callable[[str], None] | None = None,
+    sock: socket.socket | None = None,
+) -> None:
     import uvicorn  # heavy: imported only by the serving commands
 
     from api.app import create_app
     from runtime.worker import Worker
 
+    sock = sock or _bind(host, port)
     configure_logging(settings.logging.level, json_format=settings.logging.json_format)
     _import_cameras(settings, database)
     _adopt_rule_file(settings, database)
     app = create_app(settings, engine=database.engine)
     worker = Worker(settings, database.factory)
     app.state.ctx.live = worker.capture
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
+    url = _url(sock)
+
+    def announce() -> None:  # once the server answers, so that the last lines on screen are the useful ones
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            (banner or (lambda u: typer.echo(f"controlroom: serving on {u}")))(url)
+
     worker.start()
+    threading.Thread(target=announce, name="announce", daemon=True).start()
     try:
-        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+        server.run(sockets=[sock])
     finally:
         worker.stop()
+        sock.close()
 
 
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
@@ -120,6 +168,7 @@ def demo(
     port: PortOpt = 8000,
 ) -> None:
     """Start a self-contained demo: SQLite in a local folder, sample users, built-in demo cameras."""
+    sock = _bind(host, port)  # a busy port is one line before anything is created
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = load(
         data_dir=data_dir,
@@ -132,11 +181,16 @@ def demo(
     _import_cameras(settings, database)
     with database.session() as session:
         site = ensure_demo_shift(session, now=utcnow())
-    typer.echo(f"controlroom demo: data in {data_dir.resolve()}; {site}")
-    typer.echo(f"open http://{host}:{port} and sign in as one of:")
-    for username, _name, roles in DEMO_USERS:
-        typer.echo(f"  {username:<12} {credentials[username]:<14} ({', '.join(roles)})")
-    _run(settings, database, host, port)
+
+    def banner(url: str) -> None:
+        typer.echo("")
+        typer.echo(f"controlroom demo: data in {data_dir.resolve()}; {site}")
+        typer.echo(f"open {url} and sign in as one of:")
+        for username, _name, roles in DEMO_USERS:
+            typer.echo(f"  {username:<12} {credentials[username]:<14} ({', '.join(roles)})")
+        typer.echo(f"(these passwords are kept in {data_dir.resolve() / 'demo-credentials.json'})")
+
+    _run(settings, database, host, port, banner=banner, sock=sock)
 
 
 def register(app: typer.Typer) -> None:

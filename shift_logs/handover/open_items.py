@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts import service as alerts_service
-from alerts.models import AlertState
+from alerts.models import Alert, AlertState
 from maintenance.deadlines import open_faults
 from shift_logs.incident.models import Incident, IncidentState
+from shift_logs.roster.models import Post
 from shift_logs.task.models import Task, TaskState
 
 __all__ = ["OpenItem", "OpenItemProvider", "gather", "register", "registered", "unregister"]
@@ -99,14 +100,40 @@ def open_tasks(session: Session) -> list[OpenItem]:
     ]
 
 
+def alert_posts(session: Session) -> Callable[[Alert], int | None]:
+    """Which post an alert belongs to: a presence alert names its post (zone `post:N`), a duty-rule alert
+    its post by name, a camera alert the post watching that camera (a post with no cameras watches those
+    no other post names, when it is the only such post). None: the whole room."""
+    posts = list(session.scalars(select(Post).where(Post.active.is_(True))))
+    by_name = {post.name: post.id for post in posts}
+    by_camera = {camera: post.id for post in posts for camera in post.cameras}
+    catch_all = [post.id for post in posts if not post.cameras]
+    fallback = catch_all[0] if len(catch_all) == 1 else None
+
+    def post_of(alert: Alert) -> int | None:
+        zone = alert.zone or ""
+        if zone.startswith("post:") and zone[5:].isdigit():
+            return int(zone[5:])
+        if alert.camera_id is None:
+            return by_name.get(alert.camera_name)
+        return by_camera.get(alert.camera_name, fallback)
+
+    return post_of
+
+
 def open_alerts(session: Session) -> list[OpenItem]:
-    """Alerts not yet resolved or dismissed (new or acknowledged)."""
+    """Alerts not yet resolved or dismissed (new or acknowledged), each with its post when it has one."""
     rows, _ = alerts_service.list_(
         session, limit=500, offset=0, states=[AlertState.NEW, AlertState.ACKNOWLEDGED]
     )
+    post_of = alert_posts(session)
     return [
         OpenItem(
-            kind="alert", ref=f"alert:{alert.id}", title=alert.title or alert.kind, since=alert.first_seen
+            kind="alert",
+            ref=f"alert:{alert.id}",
+            title=alert.title or alert.kind,
+            since=alert.first_seen,
+            post_id=post_of(alert),
         )
         for alert in rows
     ]

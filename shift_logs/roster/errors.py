@@ -13,6 +13,7 @@ __all__ = [
     "NotRostered",
     "PostNameTaken",
     "PostNotFound",
+    "RosterEntryInUse",
     "RosterEntryNotFound",
     "RosterOverlap",
     "RulesNotConfirmed",
@@ -112,6 +113,12 @@ class UnknownCamera(Invalid):
     """A post names a camera that is not registered."""
 
     code = "unknown_camera"
+
+
+class RosterEntryInUse(Conflict):
+    """The roster entry has presence records (someone checked in, or a problem was raised on it)."""
+
+    code = "roster_entry_in_use"
 
 
 class WrongRoleForPost(Invalid):

@@ -16,12 +16,13 @@ from shift_logs.roster.errors import (
     InvalidWindow,
     PostNameTaken,
     PostNotFound,
+    RosterEntryInUse,
     RosterEntryNotFound,
     RosterOverlap,
     ShiftNotFound,
     UnknownCamera,
 )
-from shift_logs.roster.models import Post, RosterEntry, Shift
+from shift_logs.roster.models import Post, Presence, PresenceFlag, RosterEntry, Shift
 from shift_logs.rules import evaluate as ev
 from shift_logs.rules import service as duty_rules
 
@@ -163,6 +164,34 @@ def roster(
     session.add(entry)
     session.flush()
     return entry
+
+
+def _entry_in_use(session: Session, entry: RosterEntry) -> bool:
+    used = select(Presence.id).where(Presence.roster_id == entry.id).limit(1)
+    flagged = select(PresenceFlag.id).where(PresenceFlag.roster_id == entry.id).limit(1)
+    return session.scalar(used) is not None or session.scalar(flagged) is not None
+
+
+def remove_entry(session: Session, *, entry_id: int) -> None:
+    """Take a roster entry off the roster, while nobody checked in on it and no problem was raised on it
+    (then a leave and a substitute, or a new entry, record the change instead)."""
+    entry = require_roster_entry(session, entry_id)
+    if _entry_in_use(session, entry):
+        raise RosterEntryInUse(
+            f"{entry.user.username} on {entry.post.name} has presence records: "
+            "approve a leave with a substitute instead",
+            detail={"roster_id": entry.id},
+        )
+    session.delete(entry)
+    session.flush()
+
+
+def change_entry_person(session: Session, *, entry_id: int, user: User) -> RosterEntry:
+    """Give a roster entry's window to another person; overlaps and the duty rules are checked again."""
+    entry = require_roster_entry(session, entry_id)
+    shift_id, post_id, start, end = entry.shift_id, entry.post_id, entry.starts_at, entry.ends_at
+    remove_entry(session, entry_id=entry_id)
+    return roster(session, shift_id=shift_id, post_id=post_id, user=user, starts_at=start, ends_at=end)
 
 
 def require_roster_entry(session: Session, entry_id: int) -> RosterEntry:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +38,11 @@ def demo(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
         )
         try:
             wait_port(port, timeout=60)
+            # the credentials come after start-up, with the address actually bound
+            deadline = time.monotonic() + 30
+            while "sign in as one of" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert f"open http://127.0.0.1:{port} and sign in as one of" in log.read_text(encoding="utf-8")
             yield f"http://127.0.0.1:{port}", data, proc
         finally:
             proc.send_signal(signal.SIGINT)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from playwright.sync_api import Page, expect
 
 from access.roles import Role
+from core.clock import utcnow
+from shift_logs.roster import service as roster
 from tests.browser.conftest import Live
-from tests.factories.shift_logs import make_post
+from tests.factories.shift_logs import make_post, make_shift
 
 
 def test_add_correct_and_filter_in_chinese(live: Live, page: Page) -> None:
-    live.env.user(Role.OPERATOR, username="olga")
+    olga = live.env.user(Role.OPERATOR, username="olga")
     with live.env.session() as s:
-        make_post(s, name="desk-a")
+        post = make_post(s, name="desk-a")
+        shift = make_shift(s, starts_at=utcnow() - dt.timedelta(hours=1))
+        roster.roster(
+            s, shift_id=shift.id, post_id=post.id, user=s.merge(olga)
+        )  # R4: writers are on the post
     live.login(page, "olga")
     page.goto(f"{live.url}/duty-log?lang=zh")
     add = page.locator("form[method=post][action='/duty-log']")

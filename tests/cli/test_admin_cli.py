@@ -108,6 +108,7 @@ def test_every_command_has_help() -> None:
     from runtime.cli import app
 
     root = get_command(app)
+    root.load_all()  # type: ignore[attr-defined]
     pending = [((), root)]
     missing = []
     while pending:

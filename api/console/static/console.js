@@ -20,16 +20,22 @@
   });
 
   // <time datetime="ISO"> shown in the site's time zone.
-  const formatter = new Intl.DateTimeFormat(body.dataset.lang === "zh" ? "zh-CN" : "en-GB", {
+  // One format on every page, the server's: 2026-11-25 18:04:05, in the site's zone, whatever the browser's.
+  const formatter = new Intl.DateTimeFormat("en-GB", {
     timeZone: body.dataset.tz || "UTC", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
   });
+  function siteTime(iso) {
+    const p = {};
+    formatter.formatToParts(new Date(iso)).forEach(function (part) { p[part.type] = part.value; });
+    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + ":" + p.second;
+  }
   const dayFormatter = new Intl.DateTimeFormat("en-CA", {
     timeZone: body.dataset.tz || "UTC", year: "numeric", month: "2-digit", day: "2-digit",
   });
   window.controlroom = {
     csrf: csrf,
-    formatTime: function (iso) { return iso ? formatter.format(new Date(iso)) : ""; },
+    formatTime: function (iso) { return iso ? siteTime(iso) : ""; },
     // the calendar day (YYYY-MM-DD) of an instant in the site's time zone
     siteDay: function (iso) { return dayFormatter.format(new Date(iso)); },
     localizeTimes: function (root) {
@@ -60,11 +66,13 @@
       const d = bar.dataset;
       const set = function (k, text, warn) {
         const el = bar.querySelector('[data-k="' + k + '"]');
+        if (!el) return;  // not shown to this role
         el.textContent = text;
         el.classList.toggle("warn", Boolean(warn));
       };
       const people = s.on_duty.map(function (p) { return p.post + " — " + p.user; }).join(" · ");
       set("on_duty", d.onDuty + ": " + (people || d.nobody), !people);
+      window.controlroom.checkedIn = Boolean(s.checked_in);
       set("me", s.checked_in ? d.in + (s.my_post ? " (" + s.my_post + ")" : "") : d.out, s.my_post && !s.checked_in);
       set("tasks", d.tasks + " " + s.open_tasks);
       set("faults", d.faults + " " + s.open_faults, s.open_faults > 0);
@@ -74,7 +82,7 @@
         set("handover", d.handover + " " + Math.floor(minutes / 60) + "h " + (minutes % 60) + "m", minutes < 30);
       } else { set("handover", ""); }
       const rules = bar.querySelector('[data-k="rules"]');
-      set("rules", s.rules_to_confirm ? rules.dataset.text.replace("{v}", s.rules_to_confirm) : "", true);
+      if (rules) set("rules", s.rules_to_confirm ? rules.dataset.text.replace("{v}", s.rules_to_confirm) : "", true);
     } catch (e) { /* offline: keep the last figures */ }
   }
   if (bar) { refreshBar(); setInterval(refreshBar, 15000); }
@@ -107,7 +115,13 @@
       touch();
       fetch("/api/v1/auth/me", { credentials: "same-origin" });
     });
+    // A watch page (wall, alert queue) open and visible to someone checked in is being watched: it stays
+    // signed in without input. Hidden, or nobody checked in, the idle sign-out applies as everywhere.
+    const watching = function () {
+      return body.dataset.watch !== undefined && document.visibilityState === "visible" && window.controlroom.checkedIn;
+    };
     setInterval(function () {
+      if (watching()) { last = Date.now(); banner.hidden = true; }
       const left = idle * 60000 - (Date.now() - last);
       if (left <= 0) {
         window.controlroom.post("/api/v1/auth/logout").then(function () { window.location.assign("/login"); });

@@ -12,6 +12,10 @@
     localStorage.setItem("wall-layout", String(n));
   }
   buttons.forEach(function (b) { b.addEventListener("click", function () { setLayout(b.dataset.layout); }); });
+  // every layout fits the screen below the bars: the CSS sizes tiles from the height left (--wall-top)
+  function fit() { document.documentElement.style.setProperty("--wall-top", Math.ceil(wall.getBoundingClientRect().top + window.scrollY + 40) + "px"); }
+  fit();
+  window.addEventListener("resize", fit);
   setLayout(localStorage.getItem("wall-layout") || "4");
 
   function visibleTiles() {
@@ -24,7 +28,7 @@
     if (img.dataset.loading === "1") return;
     img.dataset.loading = "1";
     const next = new Image();
-    next.onload = function () { img.src = next.src; img.dataset.loading = "0"; tile.classList.remove("no-picture"); };
+    next.onload = function () { img.src = next.src; img.dataset.loading = "0"; tile.classList.remove("no-picture"); tile.classList.add("has-picture"); };
     next.onerror = function () { img.dataset.loading = "0"; tile.classList.add("no-picture"); };
     // ask for the tile's own size (in steps of 160 px, so that tiles of one size share one encoding)
     const width = Math.min(3840, Math.max(160, Math.ceil((img.clientWidth || 640) * (window.devicePixelRatio || 1) / 160) * 160));

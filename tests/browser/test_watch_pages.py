@@ -1,0 +1,52 @@
+"""Watch pages (wall, alert queue) stay signed in while open and visible to someone checked in; any other
+page signs out after the idle time (the browser's clock is moved on, not waited for)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from shift_logs.roster import presence
+from shift_logs.roster import service as roster
+from shift_logs.rules import service as duty_rules
+from tests.browser.conftest import Live
+from tests.factories.shift_logs import make_post, make_shift
+from tests.support.app_env import Env
+from tests.support.live_server import LiveServer
+
+
+@pytest.fixture
+def idle_live(make_env: Callable[..., Env]) -> Iterator[Live]:
+    env = make_env(auth={"idle_minutes": 5})
+    with LiveServer(env.app) as server:
+        yield Live(env=env, url=server.url)
+
+
+def test_the_wall_stays_signed_in_and_other_pages_sign_out(idle_live: Live, page: Page) -> None:
+    live = idle_live
+    olga = live.env.user(username="olga")
+    now = dt.datetime.now(dt.UTC)
+    with live.env.session() as s:
+        post = make_post(s, name="desk")
+        shift = make_shift(s, starts_at=now - dt.timedelta(minutes=1))
+        user = s.merge(olga)
+        roster.roster(s, shift_id=shift.id, post_id=post.id, user=user)
+        pending = duty_rules.needs_confirmation(s, user=user)
+        presence.check_in(s, user=user, post_id=post.id, now=now, rules_version=pending)
+    assert live.env.settings.auth.session_minutes >= 12 * 60  # covers the longest shift
+    page.clock.install()
+    live.login(page, "olga")
+    page.goto(f"{live.url}/wall")
+    expect(page.locator('#duty-bar [data-k="me"]')).to_contain_text("You are checked in")
+    page.clock.fast_forward(20 * 60 * 1000)
+    page.clock.run_for(6000)
+    page.wait_for_timeout(500)
+    assert page.url == f"{live.url}/wall"
+    page.goto(f"{live.url}/roster")
+    expect(page.locator('#duty-bar [data-k="me"]')).to_contain_text("You are checked in")
+    page.clock.fast_forward(6 * 60 * 1000)
+    page.clock.run_for(6000)
+    page.wait_for_url(f"{live.url}/login", timeout=10000)
