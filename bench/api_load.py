@@ -78,9 +78,9 @@ def _serve(url: str, port: int) -> None:
     import uvicorn
 
     from api.app import create_app
-    from config.load import load_settings
+    from bench.settings import bench_settings
 
-    settings = load_settings(None, **_settings_overrides(url))
+    settings = bench_settings(**_settings_overrides(url))
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -99,7 +99,7 @@ def measure_ffmpeg(url: str, seconds: float) -> float:
 
 
 def _clips() -> dict[str, Path]:
-    from tests.support.peers import make_clip
+    from testkit.media import make_clip
 
     return {
         "720p10": make_clip("bench-720p10", size="1280x720", rate=10, seconds=70, gop=20, crf=26),
@@ -154,7 +154,7 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args.worker, args.seconds, args.mode)))
         return
-    from tests.support.peers import RtspServer
+    from testkit.rtsp import RtspServer
 
     clips = _clips()
     mounts = [["--file", f"{name}={path}"] for name, path in clips.items()]

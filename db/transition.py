@@ -15,11 +15,12 @@ import enum
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidTransition, NotFound
 
-__all__ = ["claim", "lock", "state_name"]
+__all__ = ["claim", "lock", "serialize", "state_name"]
 
 T = TypeVar("T")
 
@@ -32,6 +33,16 @@ def state_name(value: object) -> str:
 def lock(session: Session, model: type[T], ident: Any) -> T | None:
     """The row with primary key `ident`, locked until this transaction ends and freshly read; None if absent."""
     return session.get(model, ident, with_for_update=True, populate_existing=True)
+
+
+def serialize(session: Session, key: str) -> None:
+    """One writer at a time for `key` until this transaction ends (a PostgreSQL advisory lock).
+
+    For work that has no row to lock yet (numbering a new version, counting sign-in failures). SQLite writers
+    are already serialised by `BEGIN IMMEDIATE`.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
 def claim(

@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from access.signin.models import LoginFailure
 from config.settings import AuthSettings
 from core.clock import utcnow
+from db.transition import serialize
 
 __all__ = ["clear", "lock_address", "reauth_wait_s", "record_failure", "wait_s"]
 
@@ -36,8 +37,7 @@ def _key(username: str) -> str:
 
 def lock_address(session: Session, address: str) -> None:
     """Serialise sign-ins from one address until the transaction ends (PostgreSQL; SQLite already is)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"signin:{address}"})
+    serialize(session, f"signin:{address}")
 
 
 def _backoff_s(failures: int, auth: AuthSettings) -> float:

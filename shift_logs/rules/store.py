@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from access.audit import service as audit
 from core.clock import utcnow
 from core.errors import ConfigError, ControlroomError
+from db.transition import serialize
 from shift_logs.rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
 from shift_logs.rules.evaluate import Facts, Violation, blocking, evaluate
 from shift_logs.rules.model import DutyRules, default_rules, parse_duty_rules
@@ -31,6 +32,8 @@ __all__ = [
     "sync_from_file",
     "version_at",
 ]
+
+VERSIONS_LOCK = "duty_rule_versions"  # one numbering of rule versions at a time
 
 
 def digest(rules: DutyRules) -> str:
@@ -143,6 +146,7 @@ def change(
         lines: list[str] = exc.detail or [exc.message]
         field = lines[0].split(":", 1)[0] if ":" in lines[0] else None
         raise RuleEditInvalid("; ".join(lines), field=field, detail=lines) from exc
+    serialize(session, VERSIONS_LOCK)
     head = current(session)
     if head is not None and head.digest == digest(rules):
         raise RuleEditInvalid("the rules are unchanged", field="rules")
@@ -163,7 +167,10 @@ def sync_from_file(
     or from the API. The file is an input, imported when nothing is stored yet (the first start) and again
     only when its content differs from the last version that came from it (before any file version, from
     the packaged default). A change made through the API is therefore never replaced by an unchanged file.
+    Several processes starting at once on an empty database import the file once: the others wait for the
+    first and then find its version.
     """
+    serialize(session, VERSIONS_LOCK)
     head = current(session)
     new = digest(rules)
     if head is not None:

@@ -11,7 +11,10 @@ from sqlalchemy import make_url
 
 from access.roles import Role
 from tests.support.app_env import Env
+from tests.support.own_pg import own_pg_url
 from tests.support.tcp_proxy import TcpProxy
+
+__all__ = ["own_pg_url"]  # the fixture, imported for pytest
 
 
 def test_healthz_and_metrics(make_env: Callable[..., Env]) -> None:
@@ -47,9 +50,9 @@ def test_request_id_is_returned_and_kept_when_given(env: Env) -> None:
 
 @pytest.mark.postgres
 def test_database_lost_while_serving_gives_503_then_recovers(
-    make_env: Callable[..., Env], pg_url: str, pg_engine: object
+    make_env: Callable[..., Env], own_pg_url: str
 ) -> None:
-    url = make_url(pg_url)
+    url = make_url(own_pg_url)  # a database of its own: the admin it creates is committed
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     try:
         env = make_env(

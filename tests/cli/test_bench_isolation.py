@@ -14,8 +14,6 @@ import pytest
 from bench.settings import bench_settings
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
-# bench.cameras and bench.ingest belong to the detection and scale-out work, which move them to testkit.
-NOT_YET_MOVED = {"cameras.py", "ingest.py"}
 
 
 def test_bench_settings_ignore_the_service_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,8 +37,6 @@ def _imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", sorted(BENCH.rglob("*.py")), ids=lambda p: p.name)
 def test_no_benchmark_reads_the_service_config_or_imports_tests(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    if path.name in NOT_YET_MOVED:
-        pytest.skip("owned by another change")
     assert "config.load" not in _imports(path) and "load_settings(" not in text
     assert not [m for m in _imports(path) if m == "tests" or m.startswith("tests.")]
     assert 'environ.get("CONTROLROOM' not in text and "environ['CONTROLROOM" not in text

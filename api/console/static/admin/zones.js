@@ -24,9 +24,12 @@
   KINDS.forEach(function (kind) {
     (detect[kind] || []).forEach(function (s) {
       shapes.push({ kind: kind, name: s.name || "", polygon: s.polygon.map(function (p) { return [p[0], p[1]]; }),
-        sensitivity: s.sensitivity, min_area: s.min_area });
+        sensitivity: s.sensitivity, min_size_px: s.min_size_px });
     });
   });
+
+  // smallest object: the longer side of its box in source pixels, as the detector counts it
+  const defaultSize = (detect.motion && detect.motion.min_size_px) || 24;
 
   function el(name, attrs) {
     const node = document.createElementNS(NS, name);
@@ -53,7 +56,7 @@
     if (selected !== null) {
       const s = shapes[selected.shape];
       if (s.kind === "zones") {
-        const side = Math.sqrt((s.min_area || 0) * width * height);
+        const side = s.min_size_px || defaultSize;
         const c = centroid(s.polygon);
         svg.appendChild(el("rect", { "class": "min-size", x: c[0] - side / 2, y: c[1] - side / 2, width: side, height: side }));
       }
@@ -113,15 +116,15 @@
     document.getElementById("zone-only").hidden = s.kind !== "zones";
     sensInput.value = s.sensitivity || 50;
     document.getElementById("sensitivity-value").textContent = sensInput.value;
-    areaInput.value = s.min_area === undefined ? 0.0004 : s.min_area;
-    document.getElementById("min-area-value").textContent = Math.round(Math.sqrt(areaInput.value * width * height)) + " px";
+    areaInput.value = s.min_size_px || defaultSize;
+    document.getElementById("min-area-value").textContent = areaInput.value + " px";
   }
   function select(i, point) { selected = i === null ? null : { shape: i, point: point }; previewBoxes = []; render(); }
   nameInput.addEventListener("input", function () { shapes[selected.shape].name = nameInput.value.trim(); renderList(); });
   sensInput.addEventListener("input", function () { shapes[selected.shape].sensitivity = parseInt(sensInput.value, 10); render(); });
   areaInput.addEventListener("input", function () {
-    const v = parseFloat(areaInput.value);
-    if (!isNaN(v)) { shapes[selected.shape].min_area = v; render(); }
+    const v = parseInt(areaInput.value, 10);
+    if (!isNaN(v) && v >= 1) { shapes[selected.shape].min_size_px = v; render(); }
   });
   document.getElementById("delete-shape").addEventListener("click", function () {
     shapes.splice(selected.shape, 1); selected = null; render();
@@ -133,7 +136,7 @@
     const kind = kindSelect.value;
     const n = shapes.filter(function (s) { return s.kind === kind; }).length + 1;
     const shape = { kind: kind, name: kind === "zones" ? "zone-" + n : "", polygon: polygon };
-    if (kind === "zones") { shape.sensitivity = 50; shape.min_area = 0.0004; }
+    if (kind === "zones") { shape.sensitivity = 50; shape.min_size_px = defaultSize; }
     shapes.push(shape);
     select(shapes.length - 1, 0);
   }
@@ -198,7 +201,7 @@
     KINDS.forEach(function (kind) {
       out[kind] = shapes.filter(function (s) { return s.kind === kind; }).map(function (s) {
         const o = { name: s.name, polygon: s.polygon };
-        if (kind === "zones") { o.sensitivity = s.sensitivity; o.min_area = s.min_area; }
+        if (kind === "zones") { o.sensitivity = s.sensitivity; if (s.min_size_px) { o.min_size_px = s.min_size_px; } }
         return o;
       });
     });
