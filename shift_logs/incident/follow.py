@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from db import transition
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
 from shift_logs.incident.errors import IncidentNotFound, ReportInvalid, ReportStageError
@@ -20,6 +21,7 @@ from shift_logs.incident.workflow import (
     Action,
     Finding,
     ReportDeadlines,
+    Stage,
     due_for,
     legacy_state_name,
     step,
@@ -49,9 +51,11 @@ def deadlines(session: Session, now: dt.datetime) -> ReportDeadlines:
     return ReportDeadlines(p.acceptance_days, p.result_days, p.unit_reply_days, p.return_visit_days)
 
 
-def require_report(session: Session, incident_id: int) -> Incident:
-    """The report (an incident from the public), or IncidentNotFound."""
-    incident = session.get(Incident, incident_id)
+def require_report(session: Session, incident_id: int, *, for_update: bool = False) -> Incident:
+    """The report (an incident from the public), or IncidentNotFound; `for_update`: locked and read afresh."""
+    incident = (
+        transition.lock(session, Incident, incident_id) if for_update else session.get(Incident, incident_id)
+    )
     if incident is None or incident.source is not IncidentSource.REPORT or incident.stage is None:
         raise IncidentNotFound(f"no report with id {incident_id}")
     return incident
@@ -63,8 +67,7 @@ def steps(session: Session, incident_id: int) -> list[IncidentStep]:
     return list(session.scalars(stmt))
 
 
-def _refused(session: Session, incident_id: int, action: Action) -> ReportStageError:
-    stage = session.scalar(select(Incident.stage).where(Incident.id == incident_id).execution_options())
+def _refused(stage: Stage, incident_id: int, action: Action) -> ReportStageError:
     return ReportStageError(
         f"report {incident_id} is {stage}; {action} is not possible there",
         detail={"stage": str(stage), "action": str(action)},
@@ -97,13 +100,17 @@ def advance(
     actor_label: str = "",
     unit_days: int | None = None,
 ) -> Incident:
-    """Take one step: refuse unless the stage allows it; update only WHERE stage is still the one read."""
-    incident = require_report(session, incident_id)
+    """Take one step: refuse (409 naming the stage) unless the stage allows it.
+
+    The row is locked and read afresh (`db.transition.lock`), so of concurrent callers taking the same step
+    exactly one finds the stage that allows it.
+    """
+    incident = require_report(session, incident_id, for_update=True)
     current = incident.stage
     assert current is not None
     move = step(current, action, satisfied=satisfied)
     if not move.allowed:
-        raise _refused(session, incident_id, action)
+        raise _refused(current, incident_id, action)
     changes: dict[str, Any] = dict(values or {})
     if move.target is not current:
         kind, due = due_for(
@@ -121,15 +128,8 @@ def advance(
             "due_at": due,
             "overdue_flagged_at": None,
         }
-    changes.setdefault("stage", current)  # a step that keeps the stage still proves it was not moved
-    stmt = (
-        update(Incident)
-        .where(Incident.id == incident_id, Incident.stage == current)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
-        raise _refused(session, incident_id, action)
+    for name, value in changes.items():
+        setattr(incident, name, value)
     seq = session.scalar(
         select(func.coalesce(func.max(IncidentStep.seq), 0)).where(IncidentStep.incident_id == incident_id)
     )
@@ -148,7 +148,6 @@ def advance(
         )
     )
     session.flush()
-    session.refresh(incident)
     if move.target is not current:
         compliance.resolve_keys(
             session,
