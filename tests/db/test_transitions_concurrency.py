@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy import Engine, func, make_url, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from access import auth
@@ -36,6 +34,7 @@ from shift_logs.handover import signing
 from shift_logs.handover.models import Verdict
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
+from testkit.cluster import fresh_pg_database
 from tests.conftest import PG_ADMIN_URL, make_settings
 from tests.factories.access import DEFAULT_PASSWORD, make_user
 from tests.factories.alerts import make_alert, make_camera
@@ -49,17 +48,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def pg_engine() -> Iterator[Engine]:
     """A PostgreSQL database of this module's own: the races commit, and other tests must not see the rows."""
-    name = f"cr_race_{uuid.uuid4().hex[:10]}"
-    admin = make_url(PG_ADMIN_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(make_settings(url).database)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_pg_database(PG_ADMIN_URL) as url:
+        engine = make_engine(make_settings(url).database)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
 
 
 N = 16
