@@ -25,7 +25,6 @@ import contextlib
 import datetime as dt
 import multiprocessing as mp
 import os
-import socket
 import statistics
 import sys
 import time
@@ -55,6 +54,7 @@ from shift_logs.duty_log import service as duty_log  # noqa: E402
 from shift_logs.duty_log.models import DutyEntry  # noqa: E402
 from shift_logs.roster import presence  # noqa: E402
 from shift_logs.roster import service as roster  # noqa: E402
+from testkit.rtsp import free_port  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 READS = {"GET /api/v1/alerts", "GET /api/v1/duty-log"}
@@ -82,12 +82,6 @@ def _serve(url: str, port: int) -> None:
 
     settings = bench_settings(**_settings_overrides(url))
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int], list[int], int]:
@@ -365,7 +359,7 @@ def main() -> None:
     server: mp.process.BaseProcess | None = None
     try:
         tokens, posts, alert_ids, head = _seed(url, operators=10, backlog=args.backlog)
-        port = _free_port()
+        port = free_port()
         server = mp.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
         server.start()
         base = f"http://127.0.0.1:{port}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from typing import Any
@@ -10,12 +9,9 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from testkit.rtsp import free_port
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+__all__ = ["LiveServer", "free_port"]
 
 
 class LiveServer:
