@@ -26,6 +26,8 @@ from runtime.migrate import upgrade
 HostOpt = Annotated[str, typer.Option(help="Address to listen on.")]
 PortOpt = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
 
+GRACEFUL_STOP_S = 5  # open streams are cut this long after SIGTERM
+
 DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("admin", "Ada Admin", (Role.ADMIN,)),
     ("supervisor", "Sun Supervisor", (Role.SUPERVISOR,)),
@@ -118,7 +120,10 @@ def _run(
     app = create_app(settings, engine=database.engine)
     worker = Worker(settings, database.factory)
     app.state.ctx.live = worker.capture
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
+    # open streams (SSE, MJPEG, passthrough) never end by themselves: cut them after a few seconds of a stop so
+    # that the worker still stops its readers and gives its leases back before a service manager kills it
+    config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=GRACEFUL_STOP_S)
+    server = uvicorn.Server(config)
     url = _url(sock)
 
     def announce() -> None:  # once the server answers, so that the last lines on screen are the useful ones
