@@ -38,6 +38,7 @@ from devices.credentials import CredentialBox
 from devices.health import Health, HealthChange
 from devices.passthrough import PacketHub
 from devices.supervisor import StreamSupervisor
+from devices.worker import service as workers
 from maintenance import auto as maintenance_auto
 from monitor.events import EventKind, MonitorEvent
 from monitor.frames import Frame
@@ -123,6 +124,8 @@ class CaptureRuntime:
         self._runs: dict[str, _Run] = {}
         self.writer = WriterThread("capture-writer", maxsize=1000)
         self._dropped_seen = 0
+        # when the first lease of a worker that stopped heartbeating runs out (None: no such worker)
+        self.takeover_at: dt.datetime | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -145,17 +148,22 @@ class CaptureRuntime:
         """Renew this worker's leases, start newly claimed cameras, stop those it lost."""
         lease = dt.timedelta(seconds=self.settings.worker.lease_s)
         worker = self.settings.worker
+        now = self.clock.now()
         with session_scope(self.factory) as session:
             claimed = cameras.claim(
                 session,
                 worker_id=self.worker_id,
                 lease=lease,
-                now=self.clock.now(),
+                now=now,
                 weight=worker.weight,
                 address=worker.advertise_url,
             )
             owned = {c.name: c for c in claimed}
             urls = {name: cameras.stream_url(c, self.box, sub=True) for name, c in owned.items()}
+            silent = now - dt.timedelta(seconds=2 * worker.sync_every_s)  # two heartbeats missed
+            self.takeover_at = workers.next_takeover(
+                session, worker_id=self.worker_id, now=now, silent_since=silent
+            )
         for name in set(self._runs) - set(owned):
             self.supervisor.remove(name)
             self._runs.pop(name).hub.close_viewers()  # live viewers reconnect and find the new owner
