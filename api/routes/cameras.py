@@ -82,7 +82,7 @@ def _live_opener(ctx: AppContext, session: Session, row: Camera) -> Callable[[],
 
     def relayed() -> Iterator[bytes] | None:
         opened = live_proxy.open_stream(ctx, address, name, "live.mp4")
-        return opened[0] if opened is not None else None
+        return opened.chunks() if opened is not None else None
 
     return relayed
 
