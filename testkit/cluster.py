@@ -103,8 +103,9 @@ class Cluster:
         config.write_text(yaml.safe_dump(values), encoding="utf-8")
         return Node(name, port, config, self.workdir / f"{name}.log")
 
-    def start(self, timeout: float = 180) -> Cluster:
-        """Start every process and wait until each answers /healthz."""
+    def start(self, timeout: float = 300) -> Cluster:
+        """Start every process and wait until each answers /healthz (about 15 s on an idle 2-core machine;
+        minutes when many test runs share it: five processes import the whole application at once)."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         for i in range(1, self.workers + 1):
             self.nodes[f"w{i}"] = self._node(f"w{i}", {"enabled": True})

@@ -7,6 +7,8 @@ in new segments."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import itertools
 import json
 import queue
 import threading
@@ -31,6 +33,7 @@ from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
+from footage import segments as footage_segments
 from footage.models import Segment
 from runtime.migrate import upgrade
 from shift_logs.duty_log import service as duty_log
@@ -191,7 +194,7 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
                     _wait(lambda b=base: _tile(http, b, ids[watched]), 60, f"tile via {base}")
                 _wait(lambda: _segments(engine, ids[watched]) > 0, 30, "w3 recording")
                 before = _segments(engine, ids[watched])
-                killed_at = time.monotonic()
+                killed_at, killed_wall = time.monotonic(), utcnow()
                 cluster.kill("w3")
                 claimed = _wait(lambda: _taken_over(engine, victims), 30, "leases taken over")
                 assert claimed <= LEASE_S + 3, f"the others took the cameras over only after {claimed:.1f} s"
@@ -211,8 +214,9 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
                 for i, base in enumerate(api):  # both API processes write to the chains at once
                     entry = {"post_id": post_id, "kind": "observation", "text": f"failover seen via {i}"}
                     assert http.post(f"{base}/api/v1/duty-log", json=entry).status_code == 201
-            # the new owner records the camera in new segments
+            # the new owner records the camera in new segments; the hand-over is a gap in the footage index
             _wait(lambda: _segments(engine, ids[watched]) > before, 30, "recording resumed")
+            _check_recording_across(engine, ids[watched], killed_wall, seen_wall=utcnow())
             _wait(lambda: _undelivered(engine) == 0, 20, "outbox sent")
             received: list[str] = []
             _wait(
@@ -270,6 +274,31 @@ def _read_elsewhere(
 def _segments(engine: Engine, camera_id: int) -> int:
     with session_scope(make_session_factory(engine)) as s:
         return len(s.scalars(select(Segment.id).where(Segment.camera_id == camera_id)).all())
+
+
+def _check_recording_across(
+    engine: Engine, camera_id: int, killed: dt.datetime, *, seen_wall: dt.datetime
+) -> None:
+    """The segments before the kill (old owner) and after it (new owner) do not overlap, each lasts what it
+    holds, and the timeline shows the hand-over as a gap containing the kill, never as recorded time."""
+    with session_scope(make_session_factory(engine)) as s:
+        segs = s.scalars(select(Segment).where(Segment.camera_id == camera_id).order_by(Segment.start)).all()
+        rows = [(g.start, g.end, g.frames) for g in segs]
+        spans = footage_segments.spans(
+            s, camera_id=camera_id, start=rows[0][0], end=seen_wall + dt.timedelta(seconds=60)
+        )
+    slack = dt.timedelta(seconds=1)
+    before = [r for r in rows if r[1] <= killed + slack]
+    after = [r for r in rows if r[0] >= killed]
+    assert before and after and len(before) + len(after) == len(rows), (killed, rows)
+    for (_, end, _), (start, _, _) in itertools.pairwise(rows):
+        assert start >= end - dt.timedelta(seconds=0.2), f"segments overlap: {rows}"
+    for start, end, frames in rows:  # times follow the frames (10 fps clip): no shifted segment times
+        assert abs((end - start).total_seconds() - frames / 10) <= 0.5, (start, end, frames)
+    assert after[0][0] <= seen_wall, f"the new owner's first segment starts in the future: {after[0]}"
+    gap = (after[0][0] - before[-1][1]).total_seconds()
+    assert gap >= 1.0, f"the hand-over shows no gap ({gap:.2f} s): {rows}"
+    assert any(a.end <= killed + slack and b.start >= killed for a, b in itertools.pairwise(spans)), spans
 
 
 def _undelivered(engine: Engine) -> int:
