@@ -15,28 +15,38 @@ down_revision = "0190"
 branch_labels = None
 depends_on = None
 
+# one function per table: PL/pgSQL resolves NEW's fields per row type, so a branch naming users.disabled
+# fails on an auth_tokens row even when it is not taken
 _PG_NOTIFY = """
-CREATE OR REPLACE FUNCTION controlroom_notify_session_end() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION controlroom_notify_token_end() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         PERFORM pg_notify('controlroom_sessions', OLD.id::text);
-    ELSIF TG_TABLE_NAME = 'auth_tokens' AND NEW.revoked_at IS DISTINCT FROM OLD.revoked_at THEN
+    ELSIF NEW.revoked_at IS DISTINCT FROM OLD.revoked_at THEN
         PERFORM pg_notify('controlroom_sessions', NEW.id::text);
-    ELSIF TG_TABLE_NAME = 'users' AND NEW.disabled IS DISTINCT FROM OLD.disabled THEN
-        PERFORM pg_notify('controlroom_sessions', 'user ' || NEW.id::text);
     END IF;
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 CREATE TRIGGER auth_tokens_notify_end AFTER UPDATE OR DELETE ON auth_tokens
-    FOR EACH ROW EXECUTE FUNCTION controlroom_notify_session_end();
+    FOR EACH ROW EXECUTE FUNCTION controlroom_notify_token_end();
+CREATE OR REPLACE FUNCTION controlroom_notify_user_disabled() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM pg_notify('controlroom_sessions', 'user ' || OLD.id::text);
+    ELSIF NEW.disabled IS DISTINCT FROM OLD.disabled THEN
+        PERFORM pg_notify('controlroom_sessions', 'user ' || NEW.id::text);
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
 CREATE TRIGGER users_notify_disabled AFTER UPDATE OR DELETE ON users
-    FOR EACH ROW EXECUTE FUNCTION controlroom_notify_session_end();
+    FOR EACH ROW EXECUTE FUNCTION controlroom_notify_user_disabled();
 """
 
 _PG_DROP = """
 DROP TRIGGER IF EXISTS users_notify_disabled ON users;
+DROP FUNCTION IF EXISTS controlroom_notify_user_disabled();
 DROP TRIGGER IF EXISTS auth_tokens_notify_end ON auth_tokens;
-DROP FUNCTION IF EXISTS controlroom_notify_session_end();
+DROP FUNCTION IF EXISTS controlroom_notify_token_end();
 """
 
 
