@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from access.passwords import hash_password, needs_rehash, verify_password
 from access.signin import throttle
@@ -176,8 +176,15 @@ def resolve_token(
 ) -> AuthToken | None:
     """Return the live token for `secret` (not expired, revoked, idle too long, or of a disabled user)."""
     now = now or utcnow()
-    token = session.scalar(
-        select(AuthToken).where(AuthToken.token_hash == hash_token(secret), AuthToken.kind == kind)
+    # one round trip for the token, its user and the user's roles (every authenticated request does this)
+    token = (
+        session.scalars(
+            select(AuthToken)
+            .where(AuthToken.token_hash == hash_token(secret), AuthToken.kind == kind)
+            .options(joinedload(AuthToken.user).joinedload(User.role_rows))
+        )
+        .unique()
+        .first()
     )
     if token is None or token.revoked_at is not None or token.expires_at <= now or token.user.disabled:
         return None

@@ -2,6 +2,10 @@
 
 Every route declares who may call it with `Allow(...)` or `PUBLIC` (on the route or its router);
 a test walks all routes and fails on any that declares neither.
+
+Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the thread pool, and
+each such hop costs CPU and a wake-up of the event loop on every request. Those that touch the database
+(the session, the token lookup) stay plain functions in the pool.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ def get_context(request: Request) -> AppContext:
     return ctx
 
 
-def _get_settings(request: Request) -> Settings:
+async def _get_settings(request: Request) -> Settings:
     return get_context(request).settings
 
 
@@ -131,7 +135,7 @@ def current_token(request: Request, session: SessionDep, settings: SettingsDep) 
 CurrentToken = Annotated[AuthToken, Depends(current_token)]
 
 
-def current_user(token: CurrentToken) -> User:
+async def current_user(token: CurrentToken) -> User:
     """The signed-in user."""
     return token.user
 
@@ -147,8 +151,12 @@ class Allow:
             raise ValueError("Allow() needs at least one role")
         self.roles = frozenset(roles)
 
-    def __call__(self, user: CurrentUser) -> User:
+    async def __call__(self, user: CurrentUser) -> User:
         """Return the user, or raise Forbidden naming the roles needed."""
+        return self.check(user)
+
+    def check(self, user: User) -> User:
+        """Return `user`, or raise Forbidden naming the roles needed (for checks inside a route)."""
         if not user.has_any(self.roles):
             needed = ", ".join(sorted(self.roles))
             raise Forbidden(f"this needs one of the roles: {needed}")
@@ -161,7 +169,7 @@ class Allow:
 class Public:
     """Route marker: anyone may call this (login, health, metrics)."""
 
-    def __call__(self) -> None:
+    async def __call__(self) -> None:
         """Allow everyone."""
 
 
