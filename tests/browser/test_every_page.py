@@ -47,6 +47,8 @@ ENGLISH_PHRASES = sorted(
     key=len,
     reverse=True,
 )
+# dates in another format than the site's one (2026-11-25 18:04): dd/mm/yyyy, US m/d/yyyy, raw ISO
+OTHER_DATES = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d\d-\d\dT\d\d:\d\d")
 ROLES = (Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR, Role.MAINTENANCE, Role.ADMIN)
 
 
@@ -70,6 +72,8 @@ def check_page(where: str, status: int, headers: dict[str, str], text: str, lang
         problems.append(f"{where}: frame/sniff headers missing")
     if keys := raw_keys(text):
         problems.append(f"{where}: raw keys {keys}")
+    if dates := OTHER_DATES.findall(text):
+        problems.append(f"{where}: dates not in the site's format {dates[:3]}")
     if lang == "zh" and (left := english_left(text)):
         problems.append(f"{where}: English left {left[:5]}")
     return problems
@@ -160,6 +164,8 @@ def test_every_page_every_role_both_languages(live: Live, browser: Browser) -> N
         live.env.user(role, username=role.value)
         context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
         page = context.new_page()
+        # the reports page draws its charts: slow on a loaded machine
+        page.set_default_navigation_timeout(120_000)
         violations: list[str] = []
 
         def on_console(message: ConsoleMessage, sink: list[str] = violations) -> None:
