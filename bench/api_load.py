@@ -39,6 +39,7 @@ import datetime as dt
 import os
 import random
 import secrets
+import ssl
 import statistics
 import subprocess
 import sys
@@ -74,6 +75,9 @@ from shift_logs.roster import service as roster  # noqa: E402
 from testkit.rtsp import free_port  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# one TLS context for every client (the server is plain HTTP): httpx would otherwise load the CA bundle for
+# each of the 50-100 clients, which on a busy machine took longer than the run itself
+_TLS = ssl.create_default_context()
 READS = {"GET /api/v1/alerts", "GET /api/v1/duty-log"}
 
 
@@ -103,7 +107,8 @@ def _start_server(url: str, port: int, processes: int, workdir: Path) -> subproc
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
     cmd = [sys.executable, "-m", "runtime.cli", "--config", str(config), "serve", "--port", str(port)]
     cmd += ["--processes", str(processes)]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    with (workdir / "serve.log").open("wb") as log:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int], list[int], int]:
@@ -271,6 +276,7 @@ async def _run_clients(
     for n in range(clients):
         token = tokens[n % len(tokens)]
         client = httpx.AsyncClient(
+            verify=_TLS,
             base_url=base,
             headers={"Authorization": f"Bearer {token}"},
             limits=limits,
@@ -385,8 +391,12 @@ async def _run_consoles(
     for n in range(consoles):
         headers = {"Authorization": f"Bearer {tokens[n % len(tokens)]}"}
         timeout = httpx.Timeout(30, read=seconds + 30)
-        client = httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=timeout)
-        stream = httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=timeout)
+        client = httpx.AsyncClient(
+            verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
+        )
+        stream = httpx.AsyncClient(
+            verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
+        )
         opened += [client, stream]
         tasks.append(
             _console(
@@ -537,7 +547,8 @@ def main() -> None:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             if server.poll() is not None:
-                raise SystemExit(f"controlroom serve exited with {server.returncode}")
+                tail = (workdir / "serve.log").read_text(errors="replace")[-1500:]
+                raise SystemExit(f"controlroom serve exited with {server.returncode}:\n{tail}")
             time.sleep(0.1)
         time.sleep(2)  # let the other API processes finish starting
         print(
