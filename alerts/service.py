@@ -17,6 +17,7 @@ from alerts.escalation import is_overdue
 from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priority
 from config.alerting import AlertSettings
 from core.clock import utcnow
+from db import lookup
 from db.outbox import enqueue
 from db.transition import claim
 
@@ -83,10 +84,7 @@ def _summary(alert: Alert) -> dict[str, Any]:
 
 def require(session: Session, alert_id: int) -> Alert:
     """The alert with `alert_id`, or AlertNotFound."""
-    alert = session.get(Alert, alert_id)
-    if alert is None:
-        raise AlertNotFound(f"no alert with id {alert_id}")
-    return alert
+    return lookup.require(session, Alert, alert_id, error=AlertNotFound, what="alert")
 
 
 def _state(alert: Alert) -> str:

@@ -14,6 +14,7 @@ from access.roles import Role
 from access.users.errors import LastAdmin, UsernameTaken, UserNotFound, WeakPassword
 from access.users.models import AuthToken, User, UserRole
 from core.clock import utcnow
+from db import lookup
 
 __all__ = [
     "check_admin_remains",
@@ -49,10 +50,7 @@ def get(session: Session, user_id: int) -> User | None:
 
 def require(session: Session, user_id: int) -> User:
     """Return the user with `user_id`, or raise UserNotFound."""
-    user = get(session, user_id)
-    if user is None:
-        raise UserNotFound(f"no user with id {user_id}")
-    return user
+    return lookup.require(session, User, user_id, error=UserNotFound, what="user")
 
 
 def get_by_username(session: Session, username: str) -> User | None:

@@ -61,8 +61,7 @@ def write(
     ref: str = "",
 ) -> DutyEntry:
     """A hand-written entry by someone at the post (rule duty_log.post_scope; the post must exist)."""
-    if session.get(Post, post_id) is None:
-        raise PostNotFound(f"no post with id {post_id}")
+    lookup.require(session, Post, post_id, error=PostNotFound, what="post")
     scope.require_at_post(session, user=author, post_id=post_id, now=now)
     return append(session, post_id=post_id, kind=kind, text=text, author=author, now=now, ref=ref)
 

@@ -16,6 +16,7 @@ from access.roles import Role
 from access.users.models import User
 from alerts.models import Alert
 from config.alerting import AlertSettings
+from db import lookup
 from db.outbox import enqueue
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -197,10 +198,7 @@ def open_from_alert(
 
 def require(session: Session, incident_id: int) -> Incident:
     """Return the incident, or raise IncidentNotFound."""
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise IncidentNotFound(f"no incident with id {incident_id}")
-    return incident
+    return lookup.require(session, Incident, incident_id, error=IncidentNotFound, what="incident")
 
 
 @dataclass(frozen=True, slots=True)
