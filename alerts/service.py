@@ -16,13 +16,13 @@ from alerts.errors import AlertAlreadyHandled, AlertNotFound, UnknownResponder
 from alerts.escalation import is_overdue
 from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priority
 from config.alerting import AlertSettings
+from core.actor import SYSTEM, Actor
 from core.clock import utcnow
 from db import lookup
 from db.outbox import enqueue
 from db.transition import claim
 
 __all__ = [
-    "Actor",
     "RaisedAlert",
     "acknowledge",
     "changes_after",
@@ -38,16 +38,6 @@ __all__ = [
 ]
 
 MQTT = "mqtt"
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who changes an alert: a user's name, or `system`."""
-
-    name: str
-
-
-SYSTEM = Actor("system")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +177,7 @@ def acknowledge(session: Session, *, alert_id: int, user: User, now: dt.datetime
     alert.state, alert.acknowledged_at, alert.acknowledged_by = AlertState.ACKNOWLEDGED, now, user.username
     alert.ack_seconds = round((now - alert.first_seen).total_seconds(), 3)
     session.flush()
-    _change(session, alert, "acknowledged", Actor(user.username), now, ack_seconds=alert.ack_seconds)
+    _change(session, alert, "acknowledged", Actor.of(user), now, ack_seconds=alert.ack_seconds)
     return alert
 
 
@@ -208,7 +198,7 @@ def close(
     alert.state = AlertState.FALSE_ALARM if false_alarm else AlertState.RESOLVED
     alert.closed_at, alert.closed_by, alert.resolution = now, user.username, note
     session.flush()
-    _change(session, alert, alert.state.value, Actor(user.username), now, note=note)
+    _change(session, alert, alert.state.value, Actor.of(user), now, note=note)
     return alert
 
 
@@ -241,7 +231,7 @@ def dispatch(
         enqueue(
             session, topic=f"alerts/{alert.id}/dispatch/{name}", payload=payload, targets=targets, now=now
         )
-    _change(session, alert, "dispatched", Actor(user.username), now, responders=list(responders), note=note)
+    _change(session, alert, "dispatched", Actor.of(user), now, responders=list(responders), note=note)
     return alert
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from core.actor import Actor
 from runtime.cli.common import fail, load, open_database
 
 __all__ = ["register"]
@@ -118,7 +119,7 @@ def footage_export(
         )
         audit.record(
             session,
-            actor=audit.Actor(id=who.id, name=who.username, client="cli"),
+            actor=Actor.of(who, client="cli"),
             action="footage.export",
             target=f"cameras:{','.join(cameras)}",
             detail={"export": created.id, "grant": grant},

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from core.actor import SYSTEM
 from core.hashchain import ChainBreak
 from db import lookup
 from db.chain import ChainHead, append_entry, head_of, verify_chain
@@ -43,7 +44,7 @@ def append(
         kind=kind,
         text=text,
         author_id=author.id if author else None,
-        author=(author.username if author else "system")[:64],
+        author=(author.username if author else SYSTEM.name)[:64],
         ref=ref[:100],
         corrects_id=corrects_id,
     )

@@ -16,6 +16,7 @@ from access.roles import Role
 from access.users.models import User
 from alerts.models import Alert
 from config.alerting import AlertSettings
+from core.actor import Actor
 from db import lookup
 from db.outbox import enqueue
 from shift_logs.duty_log import service as duty_log
@@ -219,9 +220,7 @@ class IncidentView:
         return self.incident.reporter_contact if self.reporter_visible else None
 
 
-def view(
-    session: Session, *, incident_id: int, viewer: User, actor: audit.Actor, now: dt.datetime
-) -> IncidentView:
+def view(session: Session, *, incident_id: int, viewer: User, actor: Actor, now: dt.datetime) -> IncidentView:
     """One incident for `viewer`; showing a reporter's identity is written to the audit log."""
     incident = require(session, incident_id)
     visible = viewer.has_any(REPORTER_ROLES) and incident.source is IncidentSource.REPORT
