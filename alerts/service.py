@@ -11,7 +11,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from access.roles import Role
-from access.users.models import User, UserRole
+from access.users import service as users
+from access.users.models import User
 from alerts.errors import AlertAlreadyHandled, AlertNotFound, UnknownResponder
 from alerts.escalation import is_overdue
 from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priority
@@ -247,13 +248,7 @@ def route(session: Session, *, alert: Alert, to: str | None, why: str, now: dt.d
 
 def default_leaders(session: Session, now: dt.datetime) -> list[str]:
     """Everyone holding the shift-leader role (used until a roster says who is on duty)."""
-    stmt = (
-        select(User.username)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.SHIFT_LEADER, User.disabled.is_(False))
-        .order_by(User.username)
-    )
-    return list(session.scalars(stmt))
+    return [leader.username for leader in users.with_role(session, Role.SHIFT_LEADER)]
 
 
 def escalate_overdue(

@@ -14,7 +14,8 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.roles import Role
-from access.users.models import User, UserRole
+from access.users import service as users
+from access.users.models import User
 from config.maintenance import MaintenanceSettings
 from core.actor import SYSTEM, Actor
 from core.clock import utcnow
@@ -82,13 +83,7 @@ def record_event(
 
 def maintainers(session: Session) -> list[User]:
     """Active maintenance users (who a fault can be assigned to), by name."""
-    stmt = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.MAINTENANCE, User.disabled.is_(False))
-        .order_by(User.username)
-    )
-    return list(session.scalars(stmt))
+    return users.with_role(session, Role.MAINTENANCE)
 
 
 def require(session: Session, fault_id: int) -> Fault:
