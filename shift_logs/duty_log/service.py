@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -158,12 +158,18 @@ def _chains(session: Session) -> list[str]:
 
 
 def verify_all(
-    session: Session, *, key: Ed25519PublicKey | None = None, published: Iterable[SignedHead] = ()
+    session: Session,
+    *,
+    key: Ed25519PublicKey | None = None,
+    published: Iterable[SignedHead] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[ChainReport]:
     """Verify every post's duty log (every chain named `duty:*`, by its head and by its rows) and, given the
-    site's public key, its signed checkpoints."""
+    site's public key, its signed checkpoints. `progress(entries_read, entries_total)` after each log."""
     reports = []
     published = list(published)
+    total = (session.scalar(select(func.count()).select_from(DutyEntry)) or 0) if progress else 0
+    done = 0
     for chain in _chains(session):
         checked, broken = verify_chain(session, DutyEntry, chain)
         signed = 0
@@ -171,4 +177,7 @@ def verify_all(
             signed, signed_break = verify_checkpoints(session, DutyEntry, chain, key=key, published=published)
             broken = broken or signed_break
         reports.append(ChainReport(chain=chain, checked=checked, broken=broken, checkpoints=signed))
+        if progress is not None:
+            done += checked
+            progress(done, max(total, done))
     return reports
