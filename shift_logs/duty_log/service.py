@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from access.users.models import User
 from core.hashchain import ChainBreak
+from core.messages import Message
 from db import lookup
 from db.chain import ChainHead, append_entry, head_of, verify_chain
 from db.checkpoints import SignedHead, verify_checkpoints
@@ -35,8 +36,10 @@ def append(
     shift_id: int | None = None,
     ref: str = "",
     corrects_id: int | None = None,
+    message: Message | None = None,
 ) -> DutyEntry:
-    """Append one entry to the post's duty log in the caller's transaction."""
+    """Append one entry to the post's duty log in the caller's transaction. A system-written `text` comes
+    with its `message` (the same words as a catalogue key and parameters, shown in the reader's language)."""
     entry = DutyEntry(
         post_id=post_id,
         shift_id=shift_id,
@@ -46,6 +49,7 @@ def append(
         author=(author.username if author else "system")[:64],
         ref=ref[:100],
         corrects_id=corrects_id,
+        message=message.as_json() if message is not None else None,
     )
     return append_entry(session, entry, chain=chain_name(post_id), now=now)
 
