@@ -16,6 +16,7 @@ __all__ = [
     "HandoverAccept",
     "HandoverCreate",
     "HandoverRead",
+    "HandoverReassign",
     "HandoverSign",
     "HandoverUpdate",
 ]
@@ -55,6 +56,13 @@ class HandoverAccept(HandoverSign):
 
     verdict: Verdict
     reservations: list[str] = Field(default_factory=list, max_length=20)
+
+
+class HandoverReassign(WriteSchema):
+    """A shift leader names another incoming person (before the incoming signature)."""
+
+    incoming_id: RowId
+    reason: str = Field(default="", max_length=500)
 
 
 class HandoverRead(ReadSchema):
