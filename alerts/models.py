@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.actor import SYSTEM
 from db.base import Base, CreatedAtMixin, str_enum
 
 __all__ = ["Alert", "AlertChange", "AlertSnapshot", "AlertState", "Priority"]
@@ -102,6 +103,6 @@ class AlertChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(64), default="system")
+    actor: Mapped[str] = mapped_column(String(64), default=SYSTEM.name)
     at: Mapped[dt.datetime]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -23,6 +23,7 @@ from access.roles import ALL_ROLES, Role
 from access.users.models import AuthToken, TokenKind, User
 from api.context import AppContext
 from config.settings import Settings
+from core.actor import Actor
 from core.errors import Forbidden, Unauthenticated
 
 __all__ = [
@@ -60,14 +61,14 @@ async def _get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(_get_settings)]
 
 
-def actor_of(request: Request) -> audit.Actor:
+def actor_of(request: Request) -> Actor:
     """The audit identity of the request's caller (anonymous before login)."""
     user: User | None = getattr(request.state, "user", None)
     client = request.client.host if request.client else ""
     request_id: str = getattr(request.state, "request_id", "")
     if user is None:
-        return audit.Actor(id=None, name="anonymous", client=client, request_id=request_id)
-    return audit.Actor(id=user.id, name=user.username, client=client, request_id=request_id)
+        return Actor(id=None, name="anonymous", client=client, request_id=request_id)
+    return Actor.of(user, client=client, request_id=request_id)
 
 
 def _audit_action(request: Request) -> str:

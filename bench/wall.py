@@ -10,7 +10,9 @@ passthrough, decoded by the browser) and once as stills (`/wall?tiles=stills`: a
 each at the tile's size). For each mode, after `--warmup` seconds, the CPU time (user + system) of every
 Chromium process (browser, renderer, GPU and utility processes; read from /proc) is summed over `--window`
 seconds of wall time. The modes alternate for `--rounds` rounds in the same run, so load from elsewhere
-falls on both; the ratio is video ÷ stills. The server's own CPU is not counted (it is the same worker
+falls on both; the ratio is video ÷ stills. Also printed: the pictures the wall showed per second (video
+frames decoded by Chromium plus still tiles loaded), since a loaded server delivers fewer frames and a
+cheap-looking mode may only be a starved one. The server's own CPU is not counted (it is the same worker
 either way, except the JPEG encoding the stills need, printed separately as the bench process's CPU).
 A benchmark, not a test: it prints numbers and never fails on them.
 """
@@ -85,11 +87,30 @@ def measure(
             "n => document.querySelectorAll('.tile.has-video').length >= n", arg=cameras_n, timeout=60000
         )
     time.sleep(warmup)
+    f0 = _pictures_shown(page)
     c0, p0, t0 = chromium_cpu(), time.process_time(), time.monotonic()
     time.sleep(window)
     c1, p1, t1 = chromium_cpu(), time.process_time(), time.monotonic()
-    playing = int(page.evaluate("document.querySelectorAll('.tile.has-video').length"))
-    return (c1 - c0) / (t1 - t0), (p1 - p0) / (t1 - t0), playing
+    f1 = _pictures_shown(page)
+    playing = int(page.evaluate("() => document.querySelectorAll('.tile.has-video').length"))
+    return (c1 - c0) / (t1 - t0), (p1 - p0) / (t1 - t0), playing, (f1 - f0) / (t1 - t0)
+
+
+def _pictures_shown(page: Page) -> int:
+    """Pictures the wall has shown so far: video frames decoded, plus still tiles loaded (counted from now)."""
+    return int(
+        page.evaluate(
+            """() => {
+              if (!window.__stills) {
+                window.__stills = 0;
+                document.querySelectorAll('.tile img').forEach(i => i.addEventListener('load', () => window.__stills++));
+              }
+              let frames = 0;
+              document.querySelectorAll('.tile video').forEach(v => { frames += v.getVideoPlaybackQuality().totalVideoFrames; });
+              return frames + window.__stills;
+            }"""
+        )
+    )
 
 
 def main() -> None:
@@ -131,7 +152,7 @@ def main() -> None:
         worker = Worker(settings, factory)
         app.state.ctx.live = worker.capture
         worker.start()
-        results: dict[bool, list[tuple[float, float, int]]] = {True: [], False: []}
+        results: dict[bool, list[tuple[float, float, int, float]]] = {True: [], False: []}
         try:
             with LiveServer(app) as server, sync_playwright() as pw:
                 browser = pw.chromium.launch(
@@ -157,7 +178,8 @@ def main() -> None:
                         results[video].append(got)
                         print(
                             f"{'video ' if video else 'stills'}: Chromium {got[0] * 100:5.1f} % of a core, "
-                            f"server process {got[1] * 100:5.1f} %, tiles playing video {got[2]}",
+                            f"server process {got[1] * 100:5.1f} %, tiles playing video {got[2]}, "
+                            f"pictures shown {got[3]:5.1f}/s",
                             flush=True,
                         )
                 browser.close()
@@ -171,7 +193,10 @@ def main() -> None:
     )
     print(f"Chromium, 16 video tiles : {video * 100:5.1f} % of a core (mean of {args.rounds})")
     print(f"Chromium, 16 still tiles : {stills * 100:5.1f} % of a core")
+    shown_v = sum(r[3] for r in results[True]) / len(results[True])
+    shown_s = sum(r[3] for r in results[False]) / len(results[False])
     print(f"ratio video / stills     : {video / stills:.2f}x")
+    print(f"pictures shown per second: video {shown_v:.0f}, stills {shown_s:.0f}")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from sqlalchemy import make_url
 from access.roles import Role
 from access.users import service as users
 from config.settings import Settings
+from core.actor import Actor
 from core.clock import utcnow
 from core.logging import configure_logging
 from runtime.cli.common import Database, fail, load, open_database, require_real_secret
@@ -64,7 +65,7 @@ def _import_cameras(settings: Settings, database: Database) -> None:
         if report.created or report.differs:
             audit.record(
                 session,
-                actor=audit.Actor.system("config"),
+                actor=Actor.system("config"),
                 action="camera.import",
                 detail={"created": report.created, "differs": report.differs},
             )

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from core.actor import SYSTEM
 from core.hashchain import ChainBreak
 from core.messages import Message
 from db import lookup
@@ -46,7 +47,7 @@ def append(
         kind=kind,
         text=text,
         author_id=author.id if author else None,
-        author=(author.username if author else "system")[:64],
+        author=(author.username if author else SYSTEM.name)[:64],
         ref=ref[:100],
         corrects_id=corrects_id,
         message=message.as_json() if message is not None else None,
@@ -65,8 +66,7 @@ def write(
     ref: str = "",
 ) -> DutyEntry:
     """A hand-written entry by someone at the post (rule duty_log.post_scope; the post must exist)."""
-    if session.get(Post, post_id) is None:
-        raise PostNotFound(f"no post with id {post_id}")
+    lookup.require(session, Post, post_id, error=PostNotFound, what="post")
     scope.require_at_post(session, user=author, post_id=post_id, now=now)
     return append(session, post_id=post_id, kind=kind, text=text, author=author, now=now, ref=ref)
 

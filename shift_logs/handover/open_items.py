@@ -157,7 +157,23 @@ def open_alerts(session: Session) -> list[OpenItem]:
 def open_equipment_faults(session: Session) -> list[OpenItem]:
     """Equipment faults not verified yet (R9: what is broken is handed over)."""
     return [
-        OpenItem(kind="fault", ref=fault.ref, title=f"{fault.equipment}: {fault.title}", since=fault.since)
+        OpenItem(
+            kind="fault",
+            ref=fault.ref,
+            title=f"{fault.equipment}: {fault.title}",
+            since=fault.since,
+            said=Message(
+                "msg.item.fault",
+                {
+                    "severity": Message(f"maint.severity.{fault.severity}"),
+                    "equipment": fault.equipment,
+                    "title": Message(f"msg.fault.{fault.condition}")
+                    if fault.condition
+                    else fault.fault_title,
+                    "state": Message(f"maint.state.{fault.state}"),
+                },
+            ),
+        )
         for fault in open_faults(session)
     ]
 

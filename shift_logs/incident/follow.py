@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from core.actor import SYSTEM
 from core.messages import Message
 from db import transition
 from shift_logs.duty_log import service as duty_log
@@ -143,7 +144,7 @@ def advance(
     seq = session.scalar(
         select(func.coalesce(func.max(IncidentStep.seq), 0)).where(IncidentStep.incident_id == incident_id)
     )
-    label = actor_label or (user.username if user is not None else "system")
+    label = actor_label or (user.username if user is not None else SYSTEM.name)
     session.add(
         IncidentStep(
             incident_id=incident_id,

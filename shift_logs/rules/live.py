@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from alerts import service as alerts
 from alerts.models import Alert, AlertState, Priority
 from config.settings import Settings
+from core.actor import SYSTEM
 from core.errors import ConfigError
 from core.messages import Message
 from devices.camera.models import Camera
@@ -193,6 +194,6 @@ def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> lis
             _alert_leader(session, v, rules, settings, now)
             _file_flag(session, v, now)
     service.resolve_keys(
-        session, origin="live", keep={v.key for v in found}, by="system", how="condition ended", now=now
+        session, origin="live", keep={v.key for v in found}, by=SYSTEM.name, how="condition ended", now=now
     )
     return found

@@ -19,6 +19,7 @@ from api.console.i18n import translations
 from config.alerting import AlertSettings
 from devices.camera import service as cameras
 from devices.camera.models import Camera
+from maintenance import auto as maintenance_auto
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.handover.models import Handover
 from shift_logs.roster import presence
@@ -91,6 +92,10 @@ def seed_system_texts(live: Live, now: dt.datetime) -> tuple[list[str], list[str
     with live.env.session() as s:
         gate = make_camera(s, name="gate")
         cameras.set_health(s, name="gate", status="frozen", reason=HEALTH_REASON, since=now)
+        fault = maintenance_auto.on_camera_health(
+            s, "gate", "frozen", HEALTH_REASON, now, settings.maintenance
+        )  # an automatic equipment fault, listed in the handover and on /faults
+        assert fault is not None
         make_alert(s, gate, kind="motion", priority=Priority.HIGH, now=now - dt.timedelta(minutes=5))
         crew = make_crew(s, start=now - dt.timedelta(minutes=40))
         version = rule_versions.current(s)
@@ -117,7 +122,7 @@ def seed_system_texts(live: Live, now: dt.datetime) -> tuple[list[str], list[str
             ],
             "open items": [i["title"] for i in s.get_one(Handover, handover.id).open_items if i.get("said")],
         }
-        pages = [f"/handovers/{handover.id}", f"/cameras/{gate.id}"]
+        pages = [f"/handovers/{handover.id}", f"/cameras/{gate.id}", f"/faults/{fault.id}"]
     assert all(found.values()), found  # the room really holds system-written texts of each kind
     english = [text for texts in found.values() for text in texts] + [HEALTH_REASON]
     return sorted(set(english), key=len, reverse=True), pages

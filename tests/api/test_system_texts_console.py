@@ -1,9 +1,11 @@
-"""A duty-rule refusal reaches the console in the reader's language; an API client gets the English sentence
-and the message key with its parameters (`said`)."""
+"""System texts on the console in the reader's language: a duty-rule refusal (an API client gets the English
+sentence and the message key with its parameters, `said`), and the report's presence problems and alert kinds
+(no raw key)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from access.roles import Role
 from tests.factories.shift_logs import make_crew, make_post
@@ -39,3 +41,22 @@ def test_a_refusal_is_in_chinese_on_the_console_and_keyed_in_the_api(env: Env) -
     assert api.status_code == 409, api.text
     assert "would be on duty 24 h" in api.json()["detail"]
     assert api.json()["said"]["params"]["why"]["key"] == "msg.rule.max_continuous_duty"
+
+
+def test_the_report_names_presence_problems_and_alert_kinds_in_the_readers_words(env: Env) -> None:
+    from config.alerting import AlertSettings
+    from shift_logs.roster import presence
+
+    now = dt.datetime.now(dt.UTC)
+    with env.session() as s:
+        crew = make_crew(s, start=now - dt.timedelta(minutes=40))
+        presence.check_in(
+            s, user=crew.outgoing, post_id=crew.post.id, now=now, alert_settings=AlertSettings()
+        )  # late: a presence problem and its alert (kind presence.late_checkin)
+    headers = env.token(env.user(Role.SUPERVISOR))
+    for lang, words in (("zh", ("签到迟到", "迟到签到")), ("en", ("Late check-in",))):
+        page = env.client.get(f"/reports?lang={lang}", headers=headers)
+        assert page.status_code == 200, page.text[:300]
+        visible = re.sub(r"<[^>]+>", " ", page.text)  # the words shown, not the attributes
+        assert "presence.late_checkin" not in visible and " late_checkin " not in visible
+        assert any(word in visible for word in words), lang
