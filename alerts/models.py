@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.actor import SYSTEM
 from db.base import Base, CreatedAtMixin, str_enum
 
 __all__ = ["Alert", "AlertChange", "AlertSnapshot", "AlertState", "Priority"]
@@ -49,6 +50,8 @@ class Alert(CreatedAtMixin, Base):
     priority: Mapped[Priority] = mapped_column(str_enum(Priority, 16), default=Priority.NORMAL)
     state: Mapped[AlertState] = mapped_column(str_enum(AlertState, 16), default=AlertState.NEW, index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
+    # the title as a message key with parameters (core.messages), shown in the reader's language
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     score: Mapped[float] = mapped_column(default=0.0)
     event_count: Mapped[int] = mapped_column(default=1)
     first_seen: Mapped[dt.datetime]
@@ -100,6 +103,6 @@ class AlertChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(64), default="system")
+    actor: Mapped[str] = mapped_column(String(64), default=SYSTEM.name)
     at: Mapped[dt.datetime]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

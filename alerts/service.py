@@ -11,17 +11,20 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from access.roles import Role
-from access.users.models import User, UserRole
+from access.users import service as users
+from access.users.models import User
 from alerts.errors import AlertAlreadyHandled, AlertNotFound, UnknownResponder
 from alerts.escalation import is_overdue
 from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priority
 from config.alerting import AlertSettings
+from core.actor import SYSTEM, Actor
 from core.clock import utcnow
+from core.messages import Message
+from db import lookup
 from db.outbox import enqueue
 from db.transition import claim
 
 __all__ = [
-    "Actor",
     "RaisedAlert",
     "acknowledge",
     "changes_after",
@@ -37,16 +40,6 @@ __all__ = [
 ]
 
 MQTT = "mqtt"
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who changes an alert: a user's name, or `system`."""
-
-    name: str
-
-
-SYSTEM = Actor("system")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +69,7 @@ def _summary(alert: Alert) -> dict[str, Any]:
         "priority": alert.priority.value,
         "state": alert.state.value,
         "title": alert.title,
+        "message": alert.message,
         "first_seen": alert.first_seen.isoformat(),
         "last_seen": alert.last_seen.isoformat(),
     }
@@ -83,10 +77,7 @@ def _summary(alert: Alert) -> dict[str, Any]:
 
 def require(session: Session, alert_id: int) -> Alert:
     """The alert with `alert_id`, or AlertNotFound."""
-    alert = session.get(Alert, alert_id)
-    if alert is None:
-        raise AlertNotFound(f"no alert with id {alert_id}")
-    return alert
+    return lookup.require(session, Alert, alert_id, error=AlertNotFound, what="alert")
 
 
 def _state(alert: Alert) -> str:
@@ -129,8 +120,10 @@ def raise_alert(
     settings: AlertSettings,
     snapshot: bytes | None = None,
     now: dt.datetime | None = None,
+    message: Message | None = None,
 ) -> RaisedAlert:
-    """Open an alert, or fold a repeat (same camera, kind, zone within the cooldown) into the open one."""
+    """Open an alert, or fold a repeat (same camera, kind, zone within the cooldown) into the open one.
+    `title` is English; `message` the same as a catalogue key with parameters (the reader's language)."""
     now = now or utcnow()
     since = now - dt.timedelta(seconds=settings.cooldown_s)
     open_one = session.scalar(
@@ -162,6 +155,7 @@ def raise_alert(
         priority=priority,
         score=score,
         title=title,
+        message=message.as_json() if message is not None else None,
         first_seen=now,
         last_seen=now,
         created_at=now,
@@ -189,7 +183,7 @@ def acknowledge(session: Session, *, alert_id: int, user: User, now: dt.datetime
     alert.state, alert.acknowledged_at, alert.acknowledged_by = AlertState.ACKNOWLEDGED, now, user.username
     alert.ack_seconds = round((now - alert.first_seen).total_seconds(), 3)
     session.flush()
-    _change(session, alert, "acknowledged", Actor(user.username), now, ack_seconds=alert.ack_seconds)
+    _change(session, alert, "acknowledged", Actor.of(user), now, ack_seconds=alert.ack_seconds)
     return alert
 
 
@@ -210,7 +204,7 @@ def close(
     alert.state = AlertState.FALSE_ALARM if false_alarm else AlertState.RESOLVED
     alert.closed_at, alert.closed_by, alert.resolution = now, user.username, note
     session.flush()
-    _change(session, alert, alert.state.value, Actor(user.username), now, note=note)
+    _change(session, alert, alert.state.value, Actor.of(user), now, note=note)
     return alert
 
 
@@ -243,7 +237,7 @@ def dispatch(
         enqueue(
             session, topic=f"alerts/{alert.id}/dispatch/{name}", payload=payload, targets=targets, now=now
         )
-    _change(session, alert, "dispatched", Actor(user.username), now, responders=list(responders), note=note)
+    _change(session, alert, "dispatched", Actor.of(user), now, responders=list(responders), note=note)
     return alert
 
 
@@ -259,13 +253,7 @@ def route(session: Session, *, alert: Alert, to: str | None, why: str, now: dt.d
 
 def default_leaders(session: Session, now: dt.datetime) -> list[str]:
     """Everyone holding the shift-leader role (used until a roster says who is on duty)."""
-    stmt = (
-        select(User.username)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.SHIFT_LEADER, User.disabled.is_(False))
-        .order_by(User.username)
-    )
-    return list(session.scalars(stmt))
+    return [leader.username for leader in users.with_role(session, Role.SHIFT_LEADER)]
 
 
 def escalate_overdue(

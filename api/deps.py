@@ -2,6 +2,10 @@
 
 Every route declares who may call it with `Allow(...)` or `PUBLIC` (on the route or its router);
 a test walks all routes and fails on any that declares neither.
+
+Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the thread pool, and
+each such hop costs CPU and a wake-up of the event loop on every request. Those that touch the database
+(the session, the token lookup) stay plain functions in the pool.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from access.roles import ALL_ROLES, Role
 from access.users.models import AuthToken, TokenKind, User
 from api.context import AppContext
 from config.settings import Settings
+from core.actor import Actor
 from core.errors import Forbidden, Unauthenticated
 
 __all__ = [
@@ -49,21 +54,21 @@ def get_context(request: Request) -> AppContext:
     return ctx
 
 
-def _get_settings(request: Request) -> Settings:
+async def _get_settings(request: Request) -> Settings:
     return get_context(request).settings
 
 
 SettingsDep = Annotated[Settings, Depends(_get_settings)]
 
 
-def actor_of(request: Request) -> audit.Actor:
+def actor_of(request: Request) -> Actor:
     """The audit identity of the request's caller (anonymous before login)."""
     user: User | None = getattr(request.state, "user", None)
     client = request.client.host if request.client else ""
     request_id: str = getattr(request.state, "request_id", "")
     if user is None:
-        return audit.Actor(id=None, name="anonymous", client=client, request_id=request_id)
-    return audit.Actor(id=user.id, name=user.username, client=client, request_id=request_id)
+        return Actor(id=None, name="anonymous", client=client, request_id=request_id)
+    return Actor.of(user, client=client, request_id=request_id)
 
 
 def _audit_action(request: Request) -> str:
@@ -125,13 +130,14 @@ def current_token(request: Request, session: SessionDep, settings: SettingsDep) 
     request.state.token = token
     request.state.user = token.user
     request.state.user_ref = (token.user.id, token.user.username)  # plain values survive a rollback
+    request.state.user_language = token.user.language  # an error page's language, after a rollback too
     return token
 
 
 CurrentToken = Annotated[AuthToken, Depends(current_token)]
 
 
-def current_user(token: CurrentToken) -> User:
+async def current_user(token: CurrentToken) -> User:
     """The signed-in user."""
     return token.user
 
@@ -147,8 +153,12 @@ class Allow:
             raise ValueError("Allow() needs at least one role")
         self.roles = frozenset(roles)
 
-    def __call__(self, user: CurrentUser) -> User:
+    async def __call__(self, user: CurrentUser) -> User:
         """Return the user, or raise Forbidden naming the roles needed."""
+        return self.check(user)
+
+    def check(self, user: User) -> User:
+        """Return `user`, or raise Forbidden naming the roles needed (for checks inside a route)."""
         if not user.has_any(self.roles):
             needed = ", ".join(sorted(self.roles))
             raise Forbidden(f"this needs one of the roles: {needed}")
@@ -161,7 +171,7 @@ class Allow:
 class Public:
     """Route marker: anyone may call this (login, health, metrics)."""
 
-    def __call__(self) -> None:
+    async def __call__(self) -> None:
         """Allow everyone."""
 
 

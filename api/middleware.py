@@ -28,6 +28,7 @@ from api.deps import UNSAFE_METHODS
 from api.errors import internal_error, problem_response
 from api.security_log import RefusalLog
 from config.settings import LimitsSettings
+from core.actor import Actor
 from core.logging import request_id_var
 from db.session import session_scope
 
@@ -127,7 +128,7 @@ class RequestMiddleware:
     def _audit_failure(self, scope: Scope, state: dict[str, Any], status: int) -> None:
         user_id, username = state.get("user_ref") or (None, "anonymous")
         client = scope.get("client")
-        actor = audit.Actor(
+        actor = Actor(
             id=user_id,
             name=username,
             client=client[0] if client else "",

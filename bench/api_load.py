@@ -1,20 +1,33 @@
-"""API load benchmark: 50 concurrent clients against a served instance (uvicorn on 127.0.0.1) on PostgreSQL.
+"""API load benchmark on PostgreSQL against a served instance: a closed-loop saturation run and a run of
+operator consoles with think time.
 
-    .venv/bin/python -m bench.api_load [--clients 50] [--seconds 60] [--pg URL] [--workers 1]
+    .venv/bin/python -m bench.api_load [--model both|closed|consoles] [--seconds 60] [--processes 1]
+                                       [--clients 50] [--consoles 50] [--think 1.0] [--pg URL]
 
 A throw-away database is created on the server of `--pg` (default postgresql+psycopg://postgres@127.0.0.1:5432/test),
-migrated, and seeded with operators (each checked in at a post of their own) and a backlog of new alerts. The server runs in its own process
-(`uvicorn`, the app from `api.app.create_app`, capture worker off). The clients (asyncio + httpx, one connection
-each) are mixed: 40 % read the alert queue (`GET /api/v1/alerts`), 20 % append to the duty log
-(`POST /api/v1/duty-log`), 20 % acknowledge alerts (`POST /api/v1/alerts/{id}/acknowledge`; two clients race for
-some alerts, so a 409 is an expected answer there), 10 % read the duty log, 10 % hold an SSE subscription
-(`GET /api/v1/alerts/stream`, from the current head) and count the events they receive.
-Printed: requests, p50/p95/p99 per route (milliseconds), errors (any 5xx, any transport error, any status that
-is not the expected one), then the checks: every acknowledgement answered 200 is stored with that operator,
-every duty-log append answered 201 is stored, exactly one acknowledgement per alert, and both hash chains
-(the duty log and the audit log) verify. Goals: 0 errors, p95 <= 50 ms reads, <= 100 ms writes.
-The settings are built here from defaults (CONTROLROOM_* variables are ignored). A benchmark: it prints, it
-never fails on the numbers.
+migrated, and seeded with operators (each checked in at a post of their own) and a backlog of new alerts. The
+server is `controlroom serve --processes N` in its own process(es), as a site runs it (capture worker off, log
+level WARNING, a config file written here, every CONTROLROOM_* variable removed). The clients run in this
+process (asyncio + httpx, one connection each), never in the server's.
+
+Two load models, each `--seconds` long, one after the other on the same server:
+- **closed loop** (`--clients`, saturation): each client sends its next request as soon as the last one is
+  answered, so the request rate is whatever the server sustains: it measures throughput, and its latencies are
+  queueing times, not what a console sees. 40 % read the alert queue (`GET /api/v1/alerts`), 20 % append to the
+  duty log (`POST /api/v1/duty-log`), 20 % acknowledge alerts (`POST /api/v1/alerts/{id}/acknowledge`; two
+  clients race for each alert, so a 409 is an expected answer there), 10 % read the duty log, 10 % hold an SSE
+  subscription (`GET /api/v1/alerts/stream`).
+- **consoles** (`--consoles`, the realistic model): each console acts about once per `--think` seconds
+  (exponential think time): 60 % refresh the alert queue, 15 % read the duty log, 15 % acknowledge (two consoles
+  are offered each alert), 10 % append to the duty log; and every console holds its own SSE stream.
+Printed per run: requests, req/s and p50/p95/p99 per route (milliseconds, measured by the client from send to
+the whole answer), errors (any 5xx, transport error, or status that is not the expected one), throughput, the
+CPU seconds the server processes used (from /proc, all of `serve`'s processes; per request, SSE work included)
+and the CPU this client used, and the load average. Then the checks over both runs: every acknowledgement
+answered 200 is stored with that operator, every duty-log append answered 201 is stored, exactly one
+acknowledgement per alert, and both hash chains (the duty log and the audit log) verify. Goals (issue 16):
+0 errors, p95 <= 50 ms for reads and <= 100 ms for writes. PostgreSQL's own CPU is not counted. A benchmark: it
+prints, it never fails on the numbers.
 """
 
 from __future__ import annotations
@@ -23,10 +36,14 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
-import multiprocessing as mp
 import os
+import random
+import secrets
+import ssl
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -38,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
+import yaml  # noqa: E402
 from sqlalchemy import func, make_url, select  # noqa: E402
 
 from access import auth  # noqa: E402
@@ -57,6 +75,9 @@ from shift_logs.roster import service as roster  # noqa: E402
 from testkit.rtsp import free_port  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# one TLS context for every client (the server is plain HTTP): httpx would otherwise load the CA bundle for
+# each of the 50-100 clients, which on a busy machine took longer than the run itself
+_TLS = ssl.create_default_context()
 READS = {"GET /api/v1/alerts", "GET /api/v1/duty-log"}
 
 
@@ -73,15 +94,21 @@ def _clean_env() -> None:
         del os.environ[key]
 
 
-def _serve(url: str, port: int) -> None:
-    _clean_env()
-    import uvicorn
-
-    from api.app import create_app
-    from bench.settings import bench_settings
-
-    settings = bench_settings(**_settings_overrides(url))
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+def _start_server(url: str, port: int, processes: int, workdir: Path) -> subprocess.Popen[bytes]:
+    """`controlroom serve` as a deployment runs it (capture worker off), from a config file written here
+    and with every CONTROLROOM_* variable removed from its environment."""
+    config = workdir / "bench.yaml"
+    values = {
+        **_settings_overrides(url),
+        "auth": {"secret_key": secrets.token_urlsafe(32)},
+        "data_dir": str(workdir / "data"),
+    }
+    config.write_text(yaml.safe_dump(values), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
+    cmd = [sys.executable, "-m", "runtime.cli", "--config", str(config), "serve", "--port", str(port)]
+    cmd += ["--processes", str(processes)]
+    with (workdir / "serve.log").open("wb") as log:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int], list[int], int]:
@@ -249,6 +276,7 @@ async def _run_clients(
     for n in range(clients):
         token = tokens[n % len(tokens)]
         client = httpx.AsyncClient(
+            verify=_TLS,
             base_url=base,
             headers={"Authorization": f"Bearer {token}"},
             limits=limits,
@@ -273,6 +301,122 @@ async def _run_clients(
     return stats
 
 
+def _note_ack(stats: Stats, route: str, alert_id: int, status: int, who: str) -> bool:
+    """Record an acknowledgement's answer; False if it is neither 200 nor the racing client's 409."""
+    if status == 200:
+        if alert_id in stats.acked:
+            stats.error(route, f"alert {alert_id} acknowledged twice")
+        stats.acked[alert_id] = who
+    elif status == 409:
+        stats.conflicts += 1
+    return status in (200, 409)
+
+
+async def _console(
+    client: httpx.AsyncClient,
+    stats: Stats,
+    stop: float,
+    *,
+    post_id: int,
+    queue: list[int],
+    who: str,
+    n: int,
+    think_s: float,
+) -> None:
+    """One operator's console: between actions a think time (exponential, mean `think_s`); each action is
+    a refresh of the alert queue (60 %), a look at the duty log (15 %), an acknowledgement (15 %) or an
+    entry in the duty log (10 %). Its SSE stream is a separate task."""
+    rng = random.Random(n)
+    await asyncio.sleep(rng.uniform(0, think_s))  # consoles do not start in step
+    i = 0
+    while time.perf_counter() < stop:
+        pick = rng.random()
+        started = time.perf_counter()
+        try:
+            if pick < 0.60:
+                route = "GET /api/v1/alerts"
+                r = await client.get("/api/v1/alerts", params={"state": "new", "limit": 50})
+                ok = r.status_code == 200
+            elif pick < 0.75:
+                route = "GET /api/v1/duty-log"
+                r = await client.get("/api/v1/duty-log", params={"post_id": post_id, "limit": 50})
+                ok = r.status_code == 200
+            elif pick < 0.90 and queue:
+                route = "POST /api/v1/alerts/{id}/acknowledge"
+                alert_id = queue.pop()
+                r = await client.post(f"/api/v1/alerts/{alert_id}/acknowledge")
+                ok = _note_ack(stats, route, alert_id, r.status_code, who)
+            else:
+                route = "POST /api/v1/duty-log"
+                body = {
+                    "post_id": post_id,
+                    "kind": "observation",
+                    "text": f"console {n} entry {i}: all quiet",
+                }
+                i += 1
+                r = await client.post("/api/v1/duty-log", json=body)
+                ok = r.status_code == 201
+                if ok:
+                    stats.appended.append(int(r.json()["id"]))
+            stats.add(route, started)
+            if not ok:
+                stats.error(route, f"{r.status_code} {r.text[:100]}")
+        except httpx.HTTPError as exc:
+            stats.error(route, repr(exc))
+        await asyncio.sleep(rng.expovariate(1 / think_s))
+
+
+async def _run_consoles(
+    base: str,
+    tokens: list[str],
+    posts: list[int],
+    alert_ids: list[int],
+    head: int,
+    consoles: int,
+    seconds: float,
+    think_s: float,
+) -> Stats:
+    """`consoles` operator consoles, each with its own connection for requests and one for its SSE stream."""
+    stats = Stats()
+    stop = time.perf_counter() + seconds
+    queues: list[list[int]] = [[] for _ in range(max(1, consoles // 2))]
+    for i, alert_id in enumerate(
+        alert_ids
+    ):  # each alert offered to two consoles, so some acknowledgements race
+        queues[i % len(queues)].append(alert_id)
+        queues[(i + 1) % len(queues)].append(alert_id)
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    opened = []
+    tasks = []
+    for n in range(consoles):
+        headers = {"Authorization": f"Bearer {tokens[n % len(tokens)]}"}
+        timeout = httpx.Timeout(30, read=seconds + 30)
+        client = httpx.AsyncClient(
+            verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
+        )
+        stream = httpx.AsyncClient(
+            verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
+        )
+        opened += [client, stream]
+        tasks.append(
+            _console(
+                client,
+                stats,
+                stop,
+                post_id=posts[n % len(tokens)],
+                queue=queues[n % len(queues)],
+                who=f"op{n % len(tokens)}",
+                n=n,
+                think_s=think_s,
+            )
+        )
+        tasks.append(_subscriber(stream, stats, stop, head))
+    await asyncio.gather(*tasks)
+    for client in opened:
+        await client.aclose()
+    return stats
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -280,7 +424,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _print(stats: Stats, seconds: float) -> None:
+def _print(stats: Stats, seconds: float, server_cpu: float, client_cpu: float) -> None:
     print(
         f"\n{'route':<42} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'goal':>6}"
     )
@@ -298,6 +442,12 @@ def _print(stats: Stats, seconds: float) -> None:
     print(
         f"acknowledged: {len(stats.acked)} (409 to the racing client: {stats.conflicts}); "
         f"duty-log appends: {len(stats.appended)}; SSE events received: {stats.sse_events}"
+    )
+    n = sum(len(v) for v in stats.ms.values())
+    print(
+        f"throughput: {n / seconds:.1f} req/s; server CPU {server_cpu:.1f} s = {server_cpu / seconds:.2f} cores, "
+        f"{server_cpu / max(n, 1) * 1000:.1f} ms per request (SSE work included); "
+        f"client CPU {client_cpu:.1f} s = {client_cpu / seconds:.2f} cores"
     )
 
 
@@ -338,13 +488,42 @@ def _verify(url: str, stats: Stats) -> bool:
     return ok
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its API processes (`serve --processes`), from /proc."""
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for each in [pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))]:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _merge(into: Stats, other: Stats) -> None:
+    for route, values in other.ms.items():
+        into.ms[route] += values
+    for route, count in other.errors.items():
+        into.errors[route] += count
+    into.error_samples += other.error_samples
+    into.acked.update(other.acked)
+    into.conflicts += other.conflicts
+    into.appended += other.appended
+    into.sse_events += other.sse_events
+
+
 def main() -> None:
     """Create the database, serve, load, verify, drop."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=50, help="Clients of the closed-loop run.")
+    parser.add_argument("--consoles", type=int, default=50, help="Consoles of the think-time run.")
+    parser.add_argument("--think", type=float, default=1.0, help="Mean think time of a console, seconds.")
+    parser.add_argument("--seconds", type=float, default=60, help="Length of each run.")
+    parser.add_argument(
+        "--model", choices=["closed", "consoles", "both"], default="both", help="Which load model(s) to run."
+    )
+    parser.add_argument("--processes", type=int, default=1, help="`controlroom serve --processes N`.")
     parser.add_argument("--backlog", type=int, default=3000, help="New alerts seeded for acknowledgement.")
     parser.add_argument(
         "--pg", default=PG_ADMIN, help="A PostgreSQL server URL (a database is created on it)."
@@ -356,27 +535,62 @@ def main() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-    server: mp.process.BaseProcess | None = None
+    server: subprocess.Popen[bytes] | None = None
     try:
         tokens, posts, alert_ids, head = _seed(url, operators=10, backlog=args.backlog)
         port = free_port()
-        server = mp.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
-        server.start()
+        workdir = Path(tempfile.mkdtemp(prefix="cr_bench_"))
+        server = _start_server(url, port, args.processes, workdir)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
+        for _ in range(1800):
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
+            if server.poll() is not None:
+                tail = (workdir / "serve.log").read_text(errors="replace")[-1500:]
+                raise SystemExit(f"controlroom serve exited with {server.returncode}:\n{tail}")
             time.sleep(0.1)
-        print(f"{args.clients} clients for {args.seconds:g} s against {base} (PostgreSQL, database {name})")
-        stats = asyncio.run(_run_clients(base, tokens, posts, alert_ids, head, args.clients, args.seconds))
-        _print(stats, args.seconds)
-        intact = _verify(url, stats)
+        time.sleep(2)  # let the other API processes finish starting
+        print(
+            f"controlroom serve --processes {args.processes} at {base} (PostgreSQL, database {name}); "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+        total = Stats()
+        half = len(alert_ids) // 2 if args.model == "both" else len(alert_ids)
+        runs = []
+        if args.model in ("closed", "both"):
+            runs.append(("closed loop", alert_ids[:half]))
+        if args.model in ("consoles", "both"):
+            runs.append(("consoles", alert_ids[half:] if args.model == "both" else alert_ids))
+        for label, ids in runs:
+            server_cpu0, client_cpu0 = _cpu_s(server.pid), time.process_time()
+            if label == "closed loop":
+                print(
+                    f"\n== closed loop: {args.clients} clients, each sends its next request at once, {args.seconds:g} s"
+                )
+                stats = asyncio.run(_run_clients(base, tokens, posts, ids, head, args.clients, args.seconds))
+            else:
+                print(
+                    f"\n== consoles: {args.consoles} consoles, one action per {args.think:g} s on average "
+                    f"(exponential think time) and one SSE stream each, {args.seconds:g} s"
+                )
+                stats = asyncio.run(
+                    _run_consoles(base, tokens, posts, ids, head, args.consoles, args.seconds, args.think)
+                )
+            server_cpu = _cpu_s(server.pid) - server_cpu0
+            _print(stats, args.seconds, server_cpu, time.process_time() - client_cpu0)
+            print(f"load average {os.getloadavg()[0]:.1f}")
+            _merge(total, stats)
+        print()
+        intact = _verify(url, total)
         print(f"\nverdict: {'all writes present, chains intact' if intact else 'CHECK FAILED'}")
     finally:
         if server is not None:
             server.terminate()
-            server.join(10)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",

@@ -15,6 +15,7 @@ from alerts import service as alerts
 from alerts.models import Alert, Priority
 from config.cameras import RecordingConfig
 from config.settings import Settings
+from core.actor import Actor
 from core.clock import utcnow
 from db.session import SessionFactory, session_scope
 from devices.camera.models import Camera
@@ -189,7 +190,7 @@ def run_retention(
         if plan.remove:
             audit.record(
                 session,
-                actor=audit.Actor.system("retention"),
+                actor=Actor.system("retention"),
                 action="footage.retention",
                 detail={
                     "removed": report.removed,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from access.audit import service as audit
 from config.maintenance import MaintenanceSettings
+from core.actor import SYSTEM
 from devices.camera import service as cameras
 from maintenance import equipment as equipment_service
 from maintenance import faults
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-ACTOR = audit.Actor.system()
 
 HEALTH_CONDITIONS = {"offline": "offline", "frozen": "frozen", "degraded": "degraded"}
 TAMPER_CONDITIONS = frozenset({"covered", "defocused", "moved"})
@@ -93,7 +93,7 @@ def _open(
         return existing
     audit.record(
         session,
-        actor=ACTOR,
+        actor=SYSTEM,
         action="fault.auto_open",
         target=f"fault:{fault.id}",
         detail={"equipment": equipment.name, "condition": condition, "reason": reason[:300]},
@@ -287,7 +287,7 @@ def close_cleared(session: Session, now: dt.datetime, settings: MaintenanceSetti
         )
         audit.record(
             session,
-            actor=ACTOR,
+            actor=SYSTEM,
             action="fault.auto_close",
             target=f"fault:{fault.id}",
             detail={"note": note},

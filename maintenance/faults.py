@@ -14,8 +14,10 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.roles import Role
-from access.users.models import User, UserRole
+from access.users import service as users
+from access.users.models import User
 from config.maintenance import MaintenanceSettings
+from core.actor import SYSTEM, Actor
 from core.clock import utcnow
 from db import lookup
 from db.transition import claim
@@ -33,7 +35,6 @@ from maintenance.models import Fault, FaultEvent, FaultPhoto, FaultSource, Sever
 from maintenance.photos import check_photo
 
 __all__ = [
-    "SYSTEM",
     "add_note",
     "add_photo",
     "history",
@@ -47,7 +48,6 @@ __all__ = [
     "transition",
 ]
 
-SYSTEM = "system"
 _OPEN_FIRST = case((Fault.state.in_(list(OPEN_STATES)), 0), else_=1)
 _WORST_FIRST = case({s.value: -s.rank for s in Severity}, value=Fault.severity, else_=0)
 
@@ -64,11 +64,12 @@ def record_event(
     **detail: Any,
 ) -> FaultEvent:
     """Append one step to the fault's history (the system when `user` is None)."""
+    who = Actor.of(user) if user is not None else SYSTEM
     event = FaultEvent(
         fault_id=fault.id,
         at=now,
-        actor_id=user.id if user is not None else None,
-        actor=user.username if user is not None else SYSTEM,
+        actor_id=who.id,
+        actor=who.name,
         action=action,
         from_state=from_state.value if from_state is not None else None,
         to_state=fault.state.value,
@@ -82,13 +83,7 @@ def record_event(
 
 def maintainers(session: Session) -> list[User]:
     """Active maintenance users (who a fault can be assigned to), by name."""
-    stmt = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.MAINTENANCE, User.disabled.is_(False))
-        .order_by(User.username)
-    )
-    return list(session.scalars(stmt))
+    return users.with_role(session, Role.MAINTENANCE)
 
 
 def require(session: Session, fault_id: int) -> Fault:

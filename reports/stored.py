@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
+from db import lookup
 from reports.errors import StoredReportNotFound
 from reports.models import StoredReport
 from reports.periods import Period, parse_period, previous
@@ -83,10 +84,7 @@ def list_(session: Session, *, limit: int, offset: int) -> tuple[list[StoredRepo
 
 def require(session: Session, report_id: int) -> StoredReport:
     """The stored report (404 when absent)."""
-    row = session.get(StoredReport, report_id)
-    if row is None:
-        raise StoredReportNotFound(f"no stored report {report_id}")
-    return row
+    return lookup.require(session, StoredReport, report_id, error=StoredReportNotFound, what="stored report")
 
 
 def get_data(session: Session, report_id: int) -> ReportData:

@@ -12,6 +12,7 @@ import logging
 
 from access.audit import service as audit
 from config.settings import Settings
+from core.actor import Actor
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
 from devices.camera import ptz
@@ -69,7 +70,7 @@ class ReturnHomeJob:
                 command = ptz.send_home(camera, connect=self.connect)
                 audit.record(
                     session,
-                    actor=audit.Actor.system(),
+                    actor=Actor.system(),
                     action="camera.ptz.return_home",
                     target=f"camera:{camera.name}",
                     detail={

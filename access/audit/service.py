@@ -12,26 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.audit.models import AUDIT_CHAIN, AuditEntry
+from core.actor import Actor
 from core.hashchain import ChainBreak
 from db.chain import append_entry, verify_chain
 from db.checkpoints import SignedHead, verify_checkpoints
 
-__all__ = ["Actor", "VerifyResult", "list_", "record", "verify"]
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who did something, from where: the identity written into audit rows."""
-
-    id: int | None
-    name: str
-    client: str = ""
-    request_id: str = ""
-
-    @classmethod
-    def system(cls, name: str = "system") -> Actor:
-        """The service itself (scheduler, worker, CLI without a user)."""
-        return cls(id=None, name=name)
+__all__ = ["VerifyResult", "list_", "record", "verify"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from access.roles import Role
 from access.users.errors import LastAdmin, UsernameTaken, UserNotFound, WeakPassword
 from access.users.models import AuthToken, User, UserRole
 from core.clock import utcnow
+from db import lookup
 
 __all__ = [
     "check_admin_remains",
@@ -29,6 +30,7 @@ __all__ = [
     "set_language",
     "set_roles",
     "update",
+    "with_role",
 ]
 
 
@@ -49,10 +51,18 @@ def get(session: Session, user_id: int) -> User | None:
 
 def require(session: Session, user_id: int) -> User:
     """Return the user with `user_id`, or raise UserNotFound."""
-    user = get(session, user_id)
-    if user is None:
-        raise UserNotFound(f"no user with id {user_id}")
-    return user
+    return lookup.require(session, User, user_id, error=UserNotFound, what="user")
+
+
+def with_role(session: Session, role: Role) -> list[User]:
+    """The enabled users holding `role`, by name: the one "users with role X" query."""
+    stmt = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == role, User.disabled.is_(False))
+        .order_by(User.username)
+    )
+    return list(session.scalars(stmt))
 
 
 def get_by_username(session: Session, username: str) -> User | None:
@@ -116,11 +126,7 @@ def check_admin_remains(
     stays_enabled = not (disabled if disabled is not None else user.disabled)
     if stays_admin and stays_enabled:
         return
-    others = session.scalar(
-        select(func.count(func.distinct(User.id)))
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.ADMIN, User.disabled.is_(False), User.id != user.id)
-    )
+    others = [admin for admin in with_role(session, Role.ADMIN) if admin.id != user.id]
     if not others and Role.ADMIN in user.roles and not user.disabled:
         raise LastAdmin(
             f"rule last_admin: {user.username} is the last enabled administrator: "

@@ -14,7 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api.console.i18n import translate
 from api.console.report_view import view_values
 from api.deps import CurrentToken, SessionDep, get_context
-from api.routes.reports import READERS, ReportQuery
+from api.policies import REPORT_READERS
+from api.routes.reports import ReportQuery
 from reports.schemas import ReportData
 
 __all__ = ["GROUPS", "disposal_html", "router"]
@@ -67,7 +68,7 @@ def _lang(request: Request, token: CurrentToken) -> str:
     return token.user.language if token.user.language in ("en", "zh") else "en"
 
 
-@router.get("/reports/disposal/print", dependencies=[Depends(READERS)])
+@router.get("/reports/disposal/print", dependencies=[Depends(REPORT_READERS)])
 def disposal_print(
     request: Request,
     token: CurrentToken,

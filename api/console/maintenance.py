@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from access.roles import Role
 from api.console.routes import render
-from api.deps import ANY_USER, Allow, CurrentToken, CurrentUser, SessionDep, SettingsDep, get_context
+from api.deps import ANY_USER, CurrentToken, CurrentUser, SessionDep, SettingsDep, get_context
+from api.policies import EQUIPMENT_KEEPERS, FAULT_DECIDERS, FAULT_STEP, FAULT_TECHS, MAINTENANCE_STAFF
 from maintenance import checks, faults
 from maintenance import equipment as equipment_service
 from maintenance.lifecycle import Action, allowed_actions
@@ -22,12 +23,6 @@ from maintenance.models import CheckState, EquipmentKind, Fault, Severity
 from maintenance.schemas import CheckAnswer, EquipmentCreate
 
 router = APIRouter(include_in_schema=False)
-TECHS = Allow(Role.MAINTENANCE)
-DECIDERS = Allow(Role.MAINTENANCE, Role.SHIFT_LEADER, Role.SUPERVISOR)
-STAFF = Allow(Role.MAINTENANCE, Role.SHIFT_LEADER, Role.SUPERVISOR, Role.ADMIN)
-KEEPERS = Allow(Role.MAINTENANCE, Role.ADMIN)
-_TECH_ACTIONS = frozenset({Action.START, Action.FIX})
-_DECIDER_ROLES = frozenset({Role.MAINTENANCE, Role.SHIFT_LEADER, Role.SUPERVISOR})
 
 Note = Annotated[str, Form(max_length=4000)]
 
@@ -78,8 +73,7 @@ def report_fault_form(
 def _actions_for(fault: Fault, roles: frozenset[Role]) -> list[Action]:
     out = []
     for action in allowed_actions(fault.state, has_assignee=fault.assignee_id is not None):
-        needed = frozenset({Role.MAINTENANCE}) if action in _TECH_ACTIONS else _DECIDER_ROLES
-        if not roles.isdisjoint(needed):
+        if not roles.isdisjoint(FAULT_STEP[action].roles):
             out.append(action)
     return out
 
@@ -129,7 +123,7 @@ def _transition(
     return _back(f"/faults/{fault_id}")
 
 
-@router.post("/faults/{fault_id}/work/{action}", dependencies=[Depends(TECHS)])
+@router.post("/faults/{fault_id}/work/{action}", dependencies=[Depends(FAULT_TECHS)])
 def work_on_fault_form(
     fault_id: int,
     action: Literal["start", "fix"],
@@ -143,7 +137,7 @@ def work_on_fault_form(
     return _transition(request, session, settings, user, fault_id, Action(action), note)
 
 
-@router.post("/faults/{fault_id}/decide/{action}", dependencies=[Depends(DECIDERS)])
+@router.post("/faults/{fault_id}/decide/{action}", dependencies=[Depends(FAULT_DECIDERS)])
 def decide_fault_form(
     fault_id: int,
     action: Literal["assign", "verify", "reopen", "reject", "duplicate"],
@@ -198,7 +192,7 @@ def fault_photo_form(
     return _back(f"/faults/{fault_id}")
 
 
-@router.get("/maintenance", dependencies=[Depends(STAFF)])
+@router.get("/maintenance", dependencies=[Depends(MAINTENANCE_STAFF)])
 def my_faults_page(request: Request, token: CurrentToken, session: SessionDep) -> HTMLResponse:
     """My faults: open faults assigned to me, and those nobody has taken yet."""
     rows, total = faults.list_(
@@ -207,7 +201,7 @@ def my_faults_page(request: Request, token: CurrentToken, session: SessionDep) -
     return render(request, "maintenance_mine.html", token=token, faults=rows, total=total)
 
 
-@router.get("/maintenance/equipment", dependencies=[Depends(STAFF)])
+@router.get("/maintenance/equipment", dependencies=[Depends(MAINTENANCE_STAFF)])
 def equipment_page(request: Request, token: CurrentToken, session: SessionDep) -> HTMLResponse:
     """The equipment register with each item's health, open faults and next check."""
     rows, total = equipment_service.list_with_health(session, limit=500, offset=0)
@@ -216,7 +210,7 @@ def equipment_page(request: Request, token: CurrentToken, session: SessionDep) -
     )
 
 
-@router.post("/maintenance/equipment", dependencies=[Depends(KEEPERS)])
+@router.post("/maintenance/equipment", dependencies=[Depends(EQUIPMENT_KEEPERS)])
 def create_equipment_form(
     request: Request,
     session: SessionDep,
@@ -236,7 +230,7 @@ def create_equipment_form(
     return _back("/maintenance/equipment")
 
 
-@router.get("/maintenance/checks", dependencies=[Depends(STAFF)])
+@router.get("/maintenance/checks", dependencies=[Depends(MAINTENANCE_STAFF)])
 def checks_page(
     request: Request, token: CurrentToken, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
@@ -247,7 +241,7 @@ def checks_page(
     return render(request, "maintenance_checks.html", token=token, checks=rows, total=total, overdue=overdue)
 
 
-@router.post("/maintenance/checks/{check_id}/complete", dependencies=[Depends(TECHS)])
+@router.post("/maintenance/checks/{check_id}/complete", dependencies=[Depends(FAULT_TECHS)])
 def complete_check_form(
     check_id: int,
     request: Request,

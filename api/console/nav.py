@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from access.roles import ALL_ROLES, Role
 from access.users.models import User
+from api.policies import IN_ROOM, REPORT_READERS
 
 __all__ = ["NAV", "NavItem", "nav_for"]
 
@@ -21,9 +22,9 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("/", "nav.home", ALL_ROLES),
-    NavItem("/wall", "nav.wall", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
-    NavItem("/alerts", "nav.alerts", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
-    NavItem("/reports", "nav.reports", frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})),
+    NavItem("/wall", "nav.wall", IN_ROOM.roles),
+    NavItem("/alerts", "nav.alerts", IN_ROOM.roles),
+    NavItem("/reports", "nav.reports", REPORT_READERS.roles),
     NavItem("/faults", "nav.faults", ALL_ROLES),
     NavItem("/compliance", "nav.compliance", ALL_ROLES - {Role.MAINTENANCE}),
     NavItem("/maintenance", "nav.maintenance", frozenset({Role.MAINTENANCE})),
@@ -33,7 +34,7 @@ NAV: list[NavItem] = [
     NavItem("/tasks", "shift.nav.tasks", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
     NavItem("/incidents", "shift.nav.incidents", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
     NavItem("/visitors", "shift.nav.visitors", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
-    NavItem("/footage", "footage.nav", frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})),
+    NavItem("/footage", "footage.nav", IN_ROOM.roles),
     NavItem("/footage/requests", "footage.nav.access", frozenset({Role.MAINTENANCE, Role.ADMIN})),
     NavItem("/admin/users", "admin.nav.users", frozenset({Role.ADMIN})),
     NavItem("/admin/cameras", "admin.nav.cameras", frozenset({Role.ADMIN})),

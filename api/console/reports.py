@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from api.console.report_view import print_html, view_values
 from api.console.routes import render
 from api.deps import CurrentToken, SessionDep, get_context
-from api.routes.reports import READERS, ReportQuery, TableName, csv_response
+from api.policies import REPORT_READERS
+from api.routes.reports import ReportQuery, TableName, csv_response
 from reports import stored
 from reports.errors import BadPeriod, BadScope
 from reports.schemas import ReportData
@@ -50,7 +51,7 @@ def _page(
     return render(request, "reports.html", token=token, stored=rows, **extra, **values)
 
 
-@router.get("/reports", dependencies=[Depends(READERS)])
+@router.get("/reports", dependencies=[Depends(REPORT_READERS)])
 def reports_page(request: Request, token: CurrentToken, session: SessionDep, query: Query) -> HTMLResponse:
     """The report for the chosen period and scope (this month by default); a bad period is explained."""
     try:
@@ -64,7 +65,7 @@ def reports_page(request: Request, token: CurrentToken, session: SessionDep, que
     return _page(request, token, session, report, "/reports", query=query, form_action="/reports")
 
 
-@router.get("/reports/print", dependencies=[Depends(READERS)])
+@router.get("/reports/print", dependencies=[Depends(REPORT_READERS)])
 def report_print(request: Request, token: CurrentToken, session: SessionDep, query: Query) -> HTMLResponse:
     """The whole report as a print-styled page (charts embedded)."""
     report = query.build(request, session)
@@ -72,7 +73,7 @@ def report_print(request: Request, token: CurrentToken, session: SessionDep, que
     return HTMLResponse(print_html(report, _lang(request, token), site_name=site))
 
 
-@router.get("/reports/csv", dependencies=[Depends(READERS)])
+@router.get("/reports/csv", dependencies=[Depends(REPORT_READERS)])
 def report_csv(
     request: Request, session: SessionDep, query: Query, table: TableName = None
 ) -> PlainTextResponse:
@@ -80,7 +81,7 @@ def report_csv(
     return csv_response(query.build(request, session), table)
 
 
-@router.get("/reports/stored/{report_id}", dependencies=[Depends(READERS)])
+@router.get("/reports/stored/{report_id}", dependencies=[Depends(REPORT_READERS)])
 def stored_page(request: Request, token: CurrentToken, session: SessionDep, report_id: int) -> HTMLResponse:
     """A stored report, as it was computed."""
     report = stored.get_data(session, report_id)
@@ -89,7 +90,7 @@ def stored_page(request: Request, token: CurrentToken, session: SessionDep, repo
     return _page(request, token, session, report, base, query=query, form_action="/reports")
 
 
-@router.get("/reports/stored/{report_id}/print", dependencies=[Depends(READERS)])
+@router.get("/reports/stored/{report_id}/print", dependencies=[Depends(REPORT_READERS)])
 def stored_print(request: Request, token: CurrentToken, session: SessionDep, report_id: int) -> Response:
     """A stored report's print view."""
     site = get_context(request).settings.site.name
@@ -98,7 +99,7 @@ def stored_print(request: Request, token: CurrentToken, session: SessionDep, rep
     )
 
 
-@router.get("/reports/stored/{report_id}/csv", dependencies=[Depends(READERS)])
+@router.get("/reports/stored/{report_id}/csv", dependencies=[Depends(REPORT_READERS)])
 def stored_csv(session: SessionDep, report_id: int, table: TableName = None) -> PlainTextResponse:
     """A stored report as CSV."""
     return csv_response(stored.get_data(session, report_id), table)

@@ -17,6 +17,7 @@ from api.console.routes import render
 from api.console.shift_common import back, now_of
 from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of
 from api.routes.shift_common import LEAD, ROOM, STAFF, audit_as
+from core.errors import Invalid
 from shift_logs.handover import service as handovers
 from shift_logs.handover import signing
 from shift_logs.handover.models import Handover, HandoverState, Verdict
@@ -248,16 +249,27 @@ def handover_reassign(
     return back(f"/handovers/{handover_id}")
 
 
+def _optional_state(value: str) -> IncidentState | None:
+    if not value:
+        return None
+    try:
+        return IncidentState(value)
+    except ValueError:
+        raise Invalid(f"no incident state {value!r}", field="state") from None
+
+
 @router.get("/incidents", dependencies=[Depends(Allow(*ROOM))])
 def incidents_page(
     request: Request,
     session: SessionDep,
     token: CurrentToken,
-    state: IncidentState | None = None,
+    state_: Annotated[str, Query(alias="state", max_length=32)] = "",
     overdue: bool = False,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    """Incidents (reporters withheld in the list) and the intake forms."""
+    """Incidents (reporters withheld in the list) and the intake forms. The state filter's "Any" is an
+    empty value (no filter), not a refusal."""
+    state = _optional_state(state_)
     now = now_of(request)
     rows, total = incidents.list_(
         session, limit=50, offset=offset, state=state, overdue_at=now if overdue else None

@@ -65,7 +65,9 @@ def stream_wall_live(
     rows = [cameras.require(session, camera_id) for camera_id in camera]
     opens = [_live_opener(ctx, session, row) for row in rows]
     return StreamingResponse(
-        mux_live(opens), media_type="application/octet-stream", headers={"Cache-Control": "no-store"}
+        mux_live(opens),
+        media_type="application/octet-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 

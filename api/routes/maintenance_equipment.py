@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from access.roles import Role
-from api.deps import ANY_USER, Allow, CurrentUser, SessionDep
+from api.deps import ANY_USER, CurrentUser, SessionDep
 from api.errors import PROBLEM_RESPONSES
+from api.policies import EQUIPMENT_KEEPERS, FAULT_TECHS, MAINTENANCE_STAFF
 from api.schemas import Page, PageQuery
 from core.types import RowId
 from maintenance import checks
@@ -25,9 +25,6 @@ from maintenance.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/maintenance", tags=["maintenance"], responses=PROBLEM_RESPONSES)
-KEEPERS = Allow(Role.MAINTENANCE, Role.ADMIN)
-TECHS = Allow(Role.MAINTENANCE)
-CHECK_READERS = Allow(Role.MAINTENANCE, Role.SHIFT_LEADER, Role.SUPERVISOR, Role.ADMIN)
 
 
 def _status(row: EquipmentHealth) -> EquipmentStatusRead:
@@ -52,7 +49,9 @@ def list_equipment(
     )
 
 
-@router.post("/equipment", dependencies=[Depends(KEEPERS)], response_model=EquipmentRead, status_code=201)
+@router.post(
+    "/equipment", dependencies=[Depends(EQUIPMENT_KEEPERS)], response_model=EquipmentRead, status_code=201
+)
 def create_equipment(body: EquipmentCreate, request: Request, session: SessionDep) -> EquipmentRead:
     """Register a piece of equipment (a camera links to its camera record)."""
     equipment = equipment_service.create(session, data=body)
@@ -61,7 +60,9 @@ def create_equipment(body: EquipmentCreate, request: Request, session: SessionDe
     return EquipmentRead.model_validate(equipment)
 
 
-@router.post("/equipment/cameras", dependencies=[Depends(KEEPERS)], response_model=list[EquipmentRead])
+@router.post(
+    "/equipment/cameras", dependencies=[Depends(EQUIPMENT_KEEPERS)], response_model=list[EquipmentRead]
+)
 def register_camera_equipment(request: Request, session: SessionDep) -> list[EquipmentRead]:
     """Create an equipment entry for every camera that has none yet; return the new entries."""
     request.state.audit_action = "equipment.register_cameras"
@@ -74,7 +75,9 @@ def read_equipment(equipment_id: RowId, session: SessionDep) -> EquipmentRead:
     return EquipmentRead.model_validate(equipment_service.require(session, equipment_id))
 
 
-@router.patch("/equipment/{equipment_id}", dependencies=[Depends(KEEPERS)], response_model=EquipmentRead)
+@router.patch(
+    "/equipment/{equipment_id}", dependencies=[Depends(EQUIPMENT_KEEPERS)], response_model=EquipmentRead
+)
 def update_equipment(
     equipment_id: RowId, body: EquipmentUpdate, request: Request, session: SessionDep
 ) -> EquipmentRead:
@@ -86,7 +89,7 @@ def update_equipment(
     )
 
 
-@router.get("/checks", dependencies=[Depends(CHECK_READERS)], response_model=Page[CheckRead])
+@router.get("/checks", dependencies=[Depends(MAINTENANCE_STAFF)], response_model=Page[CheckRead])
 def list_checks(
     session: SessionDep,
     page: PageQuery,
@@ -102,7 +105,7 @@ def list_checks(
     )
 
 
-@router.post("/checks/{check_id}/complete", dependencies=[Depends(TECHS)], response_model=CheckRead)
+@router.post("/checks/{check_id}/complete", dependencies=[Depends(FAULT_TECHS)], response_model=CheckRead)
 def complete_check(
     check_id: RowId, body: CheckComplete, request: Request, session: SessionDep, user: CurrentUser
 ) -> CheckRead:

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from access.roles import Role
-from api.deps import ANY_USER, Allow, CurrentUser, SessionDep, SettingsDep
+from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
+from api.policies import FAULT_STEP
 from api.schemas import Page, PageQuery
 from core.types import RowId
 from maintenance import faults
@@ -25,8 +25,6 @@ from maintenance.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/maintenance/faults", tags=["maintenance"], responses=PROBLEM_RESPONSES)
-TECHS = Allow(Role.MAINTENANCE)
-DECIDERS = Allow(Role.MAINTENANCE, Role.SHIFT_LEADER, Role.SUPERVISOR)
 
 
 @router.get("", dependencies=[Depends(ANY_USER)], response_model=Page[FaultRead])
@@ -110,7 +108,9 @@ def _step(
     return FaultRead.model_validate(fault)
 
 
-@router.post("/{fault_id}/assign", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
+@router.post(
+    "/{fault_id}/assign", dependencies=[Depends(FAULT_STEP[Action.ASSIGN])], response_model=FaultRead
+)
 def assign_fault(
     fault_id: RowId,
     body: FaultAssign,
@@ -125,7 +125,7 @@ def assign_fault(
     )
 
 
-@router.post("/{fault_id}/start", dependencies=[Depends(TECHS)], response_model=FaultRead)
+@router.post("/{fault_id}/start", dependencies=[Depends(FAULT_STEP[Action.START])], response_model=FaultRead)
 def start_fault(
     fault_id: RowId,
     body: FaultStep,
@@ -138,7 +138,7 @@ def start_fault(
     return _step(request, session, settings, user, fault_id, Action.START, body)
 
 
-@router.post("/{fault_id}/fix", dependencies=[Depends(TECHS)], response_model=FaultRead)
+@router.post("/{fault_id}/fix", dependencies=[Depends(FAULT_STEP[Action.FIX])], response_model=FaultRead)
 def fix_fault(
     fault_id: RowId,
     body: FaultStep,
@@ -151,7 +151,9 @@ def fix_fault(
     return _step(request, session, settings, user, fault_id, Action.FIX, body)
 
 
-@router.post("/{fault_id}/verify", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
+@router.post(
+    "/{fault_id}/verify", dependencies=[Depends(FAULT_STEP[Action.VERIFY])], response_model=FaultRead
+)
 def verify_fault(
     fault_id: RowId,
     body: FaultStep,
@@ -164,7 +166,9 @@ def verify_fault(
     return _step(request, session, settings, user, fault_id, Action.VERIFY, body)
 
 
-@router.post("/{fault_id}/reopen", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
+@router.post(
+    "/{fault_id}/reopen", dependencies=[Depends(FAULT_STEP[Action.REOPEN])], response_model=FaultRead
+)
 def reopen_fault(
     fault_id: RowId,
     body: FaultStep,
@@ -177,7 +181,9 @@ def reopen_fault(
     return _step(request, session, settings, user, fault_id, Action.REOPEN, body)
 
 
-@router.post("/{fault_id}/reject", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
+@router.post(
+    "/{fault_id}/reject", dependencies=[Depends(FAULT_STEP[Action.REJECT])], response_model=FaultRead
+)
 def reject_fault(
     fault_id: RowId,
     body: FaultStep,
@@ -190,7 +196,9 @@ def reject_fault(
     return _step(request, session, settings, user, fault_id, Action.REJECT, body)
 
 
-@router.post("/{fault_id}/duplicate", dependencies=[Depends(DECIDERS)], response_model=FaultRead)
+@router.post(
+    "/{fault_id}/duplicate", dependencies=[Depends(FAULT_STEP[Action.DUPLICATE])], response_model=FaultRead
+)
 def mark_fault_duplicate(
     fault_id: RowId,
     body: FaultDuplicate,

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from access.roles import Role
-from api.deps import Allow, SessionDep, get_context
+from api.deps import SessionDep, get_context
 from api.errors import PROBLEM_RESPONSES
+from api.policies import REPORT_READERS
 from api.schemas import Page, PageQuery
 from core.types import RowId
 from reports import stored
@@ -18,10 +18,9 @@ from reports.export import to_csv
 from reports.schemas import ReportData, StoredReportRead
 from reports.service import build_report
 
-__all__ = ["READERS", "ReportQuery", "csv_response", "router"]
+__all__ = ["ReportQuery", "csv_response", "router"]
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=PROBLEM_RESPONSES)
-READERS = Allow(Role.SUPERVISOR, Role.SHIFT_LEADER)
 
 Period = Annotated[str, Query(max_length=16, description="shift, day, week, month or custom.")]
 At = Annotated[
@@ -51,13 +50,13 @@ class ReportQuery:
         )
 
 
-@router.get("", dependencies=[Depends(READERS)], response_model=ReportData)
+@router.get("", dependencies=[Depends(REPORT_READERS)], response_model=ReportData)
 def get_report(request: Request, session: SessionDep, query: Annotated[ReportQuery, Depends()]) -> ReportData:
     """Every figure of the period beside the previous period's, with the change (422 for a bad period)."""
     return query.build(request, session)
 
 
-@router.get("/csv", dependencies=[Depends(READERS)], response_class=PlainTextResponse)
+@router.get("/csv", dependencies=[Depends(REPORT_READERS)], response_class=PlainTextResponse)
 def get_report_csv(
     request: Request, session: SessionDep, query: Annotated[ReportQuery, Depends()], table: TableName = None
 ) -> PlainTextResponse:
@@ -76,7 +75,7 @@ def csv_response(report: ReportData, table: str | None) -> PlainTextResponse:
     )
 
 
-@router.get("/stored", dependencies=[Depends(READERS)], response_model=Page[StoredReportRead])
+@router.get("/stored", dependencies=[Depends(REPORT_READERS)], response_model=Page[StoredReportRead])
 def list_stored_reports(session: SessionDep, page: PageQuery) -> Page[StoredReportRead]:
     """Reports the worker generated and stored (monthly and daily), newest first."""
     rows, total = stored.list_(session, limit=page.limit, offset=page.offset)
@@ -88,7 +87,7 @@ def list_stored_reports(session: SessionDep, page: PageQuery) -> Page[StoredRepo
     )
 
 
-@router.get("/stored/{report_id}", dependencies=[Depends(READERS)], response_model=ReportData)
+@router.get("/stored/{report_id}", dependencies=[Depends(REPORT_READERS)], response_model=ReportData)
 def get_stored_report(session: SessionDep, report_id: RowId) -> ReportData:
     """One stored report with its figures."""
     return stored.get_data(session, report_id)

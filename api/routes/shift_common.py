@@ -21,7 +21,7 @@ STAFF = (Role.OPERATOR, Role.SHIFT_LEADER)  # people who stand at a post
 LEAD = (Role.SHIFT_LEADER, Role.SUPERVISOR)
 
 
-def _now(request: Request) -> dt.datetime:
+async def _now(request: Request) -> dt.datetime:
     return get_context(request).clock.now()
 
 

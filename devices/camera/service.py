@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from config.cameras import CameraConfig
 from core.clock import utcnow
+from db import lookup
 from devices.camera.errors import CameraNameTaken, CameraNotFound
 from devices.camera.models import Camera
 from devices.camera.schemas import CameraCreate, CameraUpdate
@@ -47,10 +48,7 @@ _JSON_FIELDS = ("detect", "recording")
 
 def require(session: Session, camera_id: int) -> Camera:
     """The camera with `camera_id`, or CameraNotFound."""
-    camera = session.get(Camera, camera_id)
-    if camera is None:
-        raise CameraNotFound(f"no camera with id {camera_id}")
-    return camera
+    return lookup.require(session, Camera, camera_id, error=CameraNotFound, what="camera")
 
 
 def get_by_name(session: Session, name: str) -> Camera | None:

@@ -11,6 +11,7 @@ from access.audit import service as audit
 from access.roles import Role
 from access.users import admin as accounts
 from access.users import service as users
+from core.actor import Actor
 from core.clock import utcnow
 from db.checkpoints import published_heads, site_public_key
 from runtime import checkpoints
@@ -76,7 +77,7 @@ def user_add(
         )
         audit.record(
             session,
-            actor=audit.Actor.system("cli"),
+            actor=Actor.system("cli"),
             action="users.create",
             target=f"user:{user.id}",
             detail={"after": accounts.snapshot(user)},
@@ -106,7 +107,7 @@ def _set_disabled(username: str, disabled: bool) -> None:
         user = users.require_by_username(session, username)
         users.set_disabled(session, user=user, disabled=disabled)
         action = "users.disable" if disabled else "users.enable"
-        audit.record(session, actor=audit.Actor.system("cli"), action=action, target=f"user:{user.id}")
+        audit.record(session, actor=Actor.system("cli"), action=action, target=f"user:{user.id}")
     typer.echo(f"{username}: {'disabled; all sessions ended' if disabled else 'enabled'}")
 
 
@@ -132,7 +133,7 @@ def user_set_roles(username: Annotated[str, typer.Argument(help="Login name.")],
         users.set_roles(session, user=user, roles=roles)
         audit.record(
             session,
-            actor=audit.Actor.system("cli"),
+            actor=Actor.system("cli"),
             action="users.set_roles",
             target=f"user:{user.id}",
             detail={"before": {"roles": before}, "after": {"roles": sorted(user.roles)}},

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from core.actor import Actor
 from devices.errors import DeviceError
 from devices.urls import mask_url
 from runtime.cli.common import fail, load, open_database
@@ -191,7 +192,7 @@ def _create(
         fail(exc.message if exc.message.startswith(exc.reason) else f"{exc.reason}: {exc.message}")
     audit.record(
         session,
-        actor=audit.Actor.system("cli"),
+        actor=Actor.system("cli"),
         action="camera.create",
         target=f"camera:{camera.name}",
         detail={"reason": data.reason, **detail},

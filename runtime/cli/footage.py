@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from core.actor import Actor
 from runtime.cli.common import fail, load, open_database
 from runtime.cli.progress import progress
 
@@ -137,7 +138,7 @@ def footage_export(
         )
         audit.record(
             session,
-            actor=audit.Actor(id=who.id, name=who.username, client="cli"),
+            actor=Actor.of(who, client="cli"),
             action="footage.export",
             target=f"cameras:{','.join(cameras)}",
             detail={"export": created.id, "grant": grant},

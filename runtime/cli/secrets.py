@@ -9,6 +9,7 @@ import typer
 
 from access.audit import service as audit
 from config.settings import secret_key_problem
+from core.actor import Actor
 from devices.camera import service as cameras
 from devices.credentials import CredentialBox
 from runtime.cli.common import fail, load, open_database
@@ -51,7 +52,7 @@ def rotate(
         count = cameras.reseal(session, old=CredentialBox(old), new=CredentialBox(new))
         audit.record(
             session,
-            actor=audit.Actor.system("cli"),
+            actor=Actor.system("cli"),
             action="secrets.rotate",
             detail={"cameras_resealed": count},
         )

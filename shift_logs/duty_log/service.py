@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from core.actor import SYSTEM
 from core.hashchain import ChainBreak
+from core.messages import Message
 from db import lookup
 from db.chain import ChainHead, append_entry, head_of, verify_chain
 from db.checkpoints import SignedHead, verify_checkpoints
@@ -35,17 +37,20 @@ def append(
     shift_id: int | None = None,
     ref: str = "",
     corrects_id: int | None = None,
+    message: Message | None = None,
 ) -> DutyEntry:
-    """Append one entry to the post's duty log in the caller's transaction."""
+    """Append one entry to the post's duty log in the caller's transaction. A system-written `text` comes
+    with its `message` (the same words as a catalogue key and parameters, shown in the reader's language)."""
     entry = DutyEntry(
         post_id=post_id,
         shift_id=shift_id,
         kind=kind,
         text=text,
         author_id=author.id if author else None,
-        author=(author.username if author else "system")[:64],
+        author=(author.username if author else SYSTEM.name)[:64],
         ref=ref[:100],
         corrects_id=corrects_id,
+        message=message.as_json() if message is not None else None,
     )
     return append_entry(session, entry, chain=chain_name(post_id), now=now)
 
@@ -61,8 +66,7 @@ def write(
     ref: str = "",
 ) -> DutyEntry:
     """A hand-written entry by someone at the post (rule duty_log.post_scope; the post must exist)."""
-    if session.get(Post, post_id) is None:
-        raise PostNotFound(f"no post with id {post_id}")
+    lookup.require(session, Post, post_id, error=PostNotFound, what="post")
     scope.require_at_post(session, user=author, post_id=post_id, now=now)
     return append(session, post_id=post_id, kind=kind, text=text, author=author, now=now, ref=ref)
 

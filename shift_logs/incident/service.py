@@ -16,6 +16,9 @@ from access.roles import Role
 from access.users.models import User
 from alerts.models import Alert
 from config.alerting import AlertSettings
+from core.actor import Actor
+from core.messages import Message
+from db import lookup
 from db.outbox import enqueue
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -69,6 +72,16 @@ def _announce(session: Session, incident: Incident, now: dt.datetime) -> None:
     if incident.post_id is not None:
         origin = f"alert {incident.alert_id}" if incident.alert_id else f"{incident.channel} report"
         text = f"incident {incident.id} opened from {origin}: {incident.category}, {incident.place}"
+        said = Message(
+            "msg.duty.incident_from_alert" if incident.alert_id else "msg.duty.incident_from_report",
+            {
+                "id": incident.id,
+                "alert": incident.alert_id or 0,
+                "channel": Message(f"msg.channel.{incident.channel}"),
+                "category": incident.category,
+                "place": incident.place,
+            },
+        )
         duty_log.append(
             session,
             post_id=incident.post_id,
@@ -77,6 +90,7 @@ def _announce(session: Session, incident: Incident, now: dt.datetime) -> None:
             author=incident.opened_by,
             now=now,
             ref=f"incident:{incident.id}",
+            message=said,
         )
 
 
@@ -197,10 +211,7 @@ def open_from_alert(
 
 def require(session: Session, incident_id: int) -> Incident:
     """Return the incident, or raise IncidentNotFound."""
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise IncidentNotFound(f"no incident with id {incident_id}")
-    return incident
+    return lookup.require(session, Incident, incident_id, error=IncidentNotFound, what="incident")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,9 +232,7 @@ class IncidentView:
         return self.incident.reporter_contact if self.reporter_visible else None
 
 
-def view(
-    session: Session, *, incident_id: int, viewer: User, actor: audit.Actor, now: dt.datetime
-) -> IncidentView:
+def view(session: Session, *, incident_id: int, viewer: User, actor: Actor, now: dt.datetime) -> IncidentView:
     """One incident for `viewer`; showing a reporter's identity is written to the audit log."""
     incident = require(session, incident_id)
     visible = viewer.has_any(REPORTER_ROLES) and incident.source is IncidentSource.REPORT

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from core.messages import Message
 from shift_logs.rules.model import DutyRules, Severity
 
 __all__ = [
@@ -42,6 +43,7 @@ class Violation:
     key: str
     message: str
     post: str = ""
+    said: Message | None = None  # `message` as a catalogue key with parameters (core.messages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +162,26 @@ Facts = RosterFacts | ApprovalFacts | CheckInFacts | HandoverFacts | LiveFacts
 Check = Callable[[DutyRules, Facts, dt.datetime], Iterable[Violation]]
 
 
-def _v(rules: DutyRules, rule_id: str, subject: str, key: str, message: str, post: str = "") -> Violation:
+def _v(
+    rules: DutyRules,
+    rule_id: str,
+    subject: str,
+    key: str,
+    message: str,
+    post: str = "",
+    said: Message | None = None,
+) -> Violation:
     rule = getattr(rules.rules, rule_id)
-    return Violation(rule_id, rule.clause, rule.severity, subject, f"{rule_id}:{key}", message, post)
+    return Violation(rule_id, rule.clause, rule.severity, subject, f"{rule_id}:{key}", message, post, said)
+
+
+def _at(t: dt.datetime) -> str:
+    """A time as a message parameter (ISO, shown in the site's zone)."""
+    return t.astimezone(dt.UTC).isoformat()
+
+
+def _h(d: dt.timedelta) -> str:
+    return f"{d.total_seconds() / 3600:g}"
 
 
 def _fmt(t: dt.datetime) -> str:
@@ -195,6 +214,8 @@ def _max_duty(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violatio
                 rules, "max_continuous_duty", c.user, f"{c.user}:{_fmt(start)}",
                 f"{c.user} would be on duty {_hours(end - start)} without a rest of "
                 f"{_hours(rest)} (from {_fmt(start)} to {_fmt(end)}); the limit is {_hours(limit)}", c.post,
+                Message("msg.rule.max_continuous_duty", {"user": c.user, "hours": _h(end - start), "rest": _h(rest),
+                        "from_at": _at(start), "to_at": _at(end), "limit": _h(limit)}),
             )  # fmt: skip
 
 
@@ -211,7 +232,7 @@ def _min_rest(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violatio
             yield _v(
                 rules, "min_rest", c.user, f"{c.user}:{_fmt(c.starts_at)}",
                 f"{c.user} would have only {_hours(gap)} of rest between shifts; at least {_hours(rest)} is required",
-                c.post,
+                c.post, Message("msg.rule.min_rest", {"user": c.user, "gap": _h(gap), "rest": _h(rest)}),
             )  # fmt: skip
             return
 
@@ -233,6 +254,7 @@ def _min_staff(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violati
         yield _v(
             rules, "min_staff", c.post, f"{c.post}:{c.shift_id}",
             f"post {c.post} has nobody rostered {text} UTC in this shift", c.post,
+            Message("msg.rule.min_staff_gaps", {"post": c.post, "gaps": text}),
         )  # fmt: skip
 
 
@@ -249,7 +271,8 @@ def _separation(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violat
         return
     if getattr(rules.rules.separation_of_duties.params, f.kind):
         text = _SEPARATION_TEXT[f.kind].format(d=f.decider, ref=f.ref)
-        yield _v(rules, "separation_of_duties", f.decider, f"{f.kind}:{f.ref}", text)
+        said = Message(f"msg.rule.separation.{f.kind}", {"d": f.decider, "ref": f.ref})
+        yield _v(rules, "separation_of_duties", f.decider, f"{f.kind}:{f.ref}", text, said=said)
 
 
 def _grant_validity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -258,24 +281,42 @@ def _grant_validity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Vi
     limit = rules.rules.grant_validity.params.max_hours
     if f.grant_hours > limit:
         text = f"a footage grant of {f.grant_hours:g} h exceeds the longest validity of {limit:g} h"
-        yield _v(rules, "grant_validity", f.decider, f"grant:{f.ref}", text)
+        said = Message("msg.rule.grant_validity", {"hours": f"{f.grant_hours:g}", "limit": f"{limit:g}"})
+        yield _v(rules, "grant_validity", f.decider, f"grant:{f.ref}", text, said=said)
 
 
 def _handover_lead(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
     lead = dt.timedelta(minutes=rules.rules.handover_lead.params.minutes)
     if isinstance(f, HandoverFacts) and now > f.ends_at - lead:
         text = f"handover of post {f.post} started at {now:%H:%M}, less than {lead} before the end at {f.ends_at:%H:%M} UTC"
-        yield _v(rules, "handover_lead", f.outgoing, f"{f.ref}", text, f.post)
+        said = Message(
+            "msg.rule.handover_started_late",
+            {
+                "post": f.post,
+                "started_at": _at(now),
+                "minutes": int(lead.total_seconds() // 60),
+                "ends_at": _at(f.ends_at),
+            },
+        )
+        yield _v(rules, "handover_lead", f.outgoing, f"{f.ref}", text, f.post, said)
     if isinstance(f, LiveFacts):
         for p in f.posts:
             if p.present and not p.handover_started and now > p.ends_at - lead:
                 text = f"{p.rostered} has not started the handover of post {p.post} (duty ends {p.ends_at:%H:%M} UTC)"
-                yield _v(rules, "handover_lead", p.rostered, p.roster_ref, text, p.post)
+                said = Message(
+                    "msg.rule.handover_not_started",
+                    {"user": p.rostered, "post": p.post, "ends_at": _at(p.ends_at)},
+                )
+                yield _v(rules, "handover_lead", p.rostered, p.roster_ref, text, p.post, said)
         grace = dt.timedelta(minutes=rules.rules.handover_lead.params.grace_minutes)
         for d in f.ended:
             if not d.handed_over and now > d.ends_at + grace:
                 text = f"{d.rostered} has not handed over post {d.post} (duty ended {d.ends_at:%H:%M} UTC)"
-                yield _v(rules, "handover_lead", d.rostered, f"late:{d.roster_ref}", text, d.post)
+                said = Message(
+                    "msg.rule.handover_missing",
+                    {"user": d.rostered, "post": d.post, "ended_at": _at(d.ends_at)},
+                )
+                yield _v(rules, "handover_lead", d.rostered, f"late:{d.roster_ref}", text, d.post, said)
 
 
 def _unstaffed(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -287,7 +328,8 @@ def _unstaffed(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violati
             continue
         if p.starts_at is None or now > p.starts_at + grace:
             text = f"post {p.post} is unstaffed: {p.rostered} is rostered but not checked in"
-            yield _v(rules, "min_staff", p.rostered, f"live:{p.roster_ref}", text, p.post)
+            said = Message("msg.rule.unstaffed", {"post": p.post, "user": p.rostered})
+            yield _v(rules, "min_staff", p.rostered, f"live:{p.roster_ref}", text, p.post, said)
 
 
 def _late_check_in(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -297,7 +339,8 @@ def _late_check_in(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Vio
     if now > f.starts_at + grace:
         minutes = int((now - f.starts_at).total_seconds() // 60)
         text = f"{f.user} checked in at post {f.post} {minutes} min after the duty started"
-        yield _v(rules, "min_staff", f.user, f"late:{f.roster_ref}", text, f.post)
+        said = Message("msg.rule.late_check_in", {"user": f.user, "post": f.post, "minutes": minutes})
+        yield _v(rules, "min_staff", f.user, f"late:{f.roster_ref}", text, f.post, said)
 
 
 def _inactivity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -307,7 +350,12 @@ def _inactivity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violat
     for p in f.posts:
         if p.present and not p.covered_by_substitute and p.last_activity and now - p.last_activity > limit:
             text = f"no activity on post {p.post} by {p.rostered} since {p.last_activity:%H:%M} UTC"
-            yield _v(rules, "inactivity", p.rostered, f"{p.roster_ref}:{_fmt(p.last_activity)}", text, p.post)
+            said = Message(
+                "msg.rule.inactivity", {"post": p.post, "user": p.rostered, "since_at": _at(p.last_activity)}
+            )
+            yield _v(
+                rules, "inactivity", p.rostered, f"{p.roster_ref}:{_fmt(p.last_activity)}", text, p.post, said
+            )
 
 
 def _screen_break(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -320,8 +368,18 @@ def _screen_break(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Viol
                 f"{p.rostered} has watched post {p.post} since {p.watching_since:%H:%M} UTC: a break with a "
                 "substitute covering is due"
             )
+            said = Message(
+                "msg.rule.screen_break",
+                {"user": p.rostered, "post": p.post, "since_at": _at(p.watching_since)},
+            )
             yield _v(
-                rules, "screen_break", p.rostered, f"{p.roster_ref}:{_fmt(p.watching_since)}", text, p.post
+                rules,
+                "screen_break",
+                p.rostered,
+                f"{p.roster_ref}:{_fmt(p.watching_since)}",
+                text,
+                p.post,
+                said,
             )
 
 
@@ -333,7 +391,16 @@ def _ack_targets(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Viola
         target = params.high_s if a.priority == "high" else params.normal_s
         if (now - a.first_seen).total_seconds() > target:
             text = f"alert {a.alert_id} ({a.priority}, {a.camera}) not acknowledged within {target:g} s"
-            yield _v(rules, "ack_targets", a.camera or "room", f"alert:{a.alert_id}", text)
+            said = Message(
+                "msg.rule.ack_targets",
+                {
+                    "id": a.alert_id,
+                    "priority": Message(f"priority.{a.priority}"),
+                    "camera": a.camera,
+                    "seconds": f"{target:g}",
+                },
+            )
+            yield _v(rules, "ack_targets", a.camera or "room", f"alert:{a.alert_id}", text, said=said)
 
 
 def _ptz_home(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -343,7 +410,12 @@ def _ptz_home(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violatio
     for cam in f.cameras:
         if cam.ptz_moved_at is not None and now - cam.ptz_moved_at > limit:
             text = f"camera {cam.name} has not returned to its home preset {limit} after it was moved"
-            yield _v(rules, "ptz_return_home", cam.name, f"{cam.name}:{_fmt(cam.ptz_moved_at)}", text)
+            said = Message(
+                "msg.rule.ptz_return_home", {"camera": cam.name, "seconds": int(limit.total_seconds())}
+            )
+            yield _v(
+                rules, "ptz_return_home", cam.name, f"{cam.name}:{_fmt(cam.ptz_moved_at)}", text, said=said
+            )
 
 
 def _key_cameras(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -354,7 +426,11 @@ def _key_cameras(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Viola
         cam = known.get(name)
         if cam is None or not cam.key:
             why = "does not exist" if cam is None else "is not marked key, so the wall does not pin it"
-            yield _v(rules, "key_cameras_on_wall", name, name, f"key camera {name} {why}")
+            said = Message(
+                "msg.rule.key_camera_missing" if cam is None else "msg.rule.key_camera_not_key",
+                {"camera": name},
+            )
+            yield _v(rules, "key_cameras_on_wall", name, name, f"key camera {name} {why}", said=said)
 
 
 _CHECKS: dict[str, tuple[Check, ...]] = {

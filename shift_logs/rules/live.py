@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from alerts import service as alerts
 from alerts.models import Alert, AlertState, Priority
 from config.settings import Settings
+from core.actor import SYSTEM
 from core.errors import ConfigError
+from core.messages import Message
 from devices.camera.models import Camera
 from shift_logs.handover.models import Handover
 from shift_logs.roster import flags
@@ -150,6 +152,11 @@ def _alert_leader(
         priority=Priority.HIGH if v.severity is Severity.BLOCK else Priority.NORMAL,
         score=1.0,
         title=f"[{v.clause} {v.rule_id}] {v.message}"[:300],
+        message=Message(
+            "msg.alert.rule", {"clause": v.clause, "rule": Message(f"rule.{v.rule_id}"), "why": v.said}
+        )
+        if v.said is not None
+        else None,
         settings=alert_settings_from(rules, settings.alerts),
         now=now,
     )
@@ -172,7 +179,7 @@ def _file_flag(session: Session, v: ev.Violation, now: dt.datetime) -> None:
     kind, found = _flag_kind(v), _ROSTER_REF.search(v.key)
     entry = session.get(RosterEntry, int(found.group(1))) if found else None
     if kind is not None and entry is not None:
-        flags.raise_flag(session, entry=entry, kind=kind, detail=v.message, now=now)
+        flags.raise_flag(session, entry=entry, kind=kind, detail=v.message, now=now, message=v.said)
 
 
 def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> list[ev.Violation]:
@@ -187,6 +194,6 @@ def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> lis
             _alert_leader(session, v, rules, settings, now)
             _file_flag(session, v, now)
     service.resolve_keys(
-        session, origin="live", keep={v.key for v in found}, by="system", how="condition ended", now=now
+        session, origin="live", keep={v.key for v in found}, by=SYSTEM.name, how="condition ended", now=now
     )
     return found

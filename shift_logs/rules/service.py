@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from access.users.models import User
 from core.clock import utcnow
 from core.errors import ControlroomError
+from db import lookup
 from db.chain import append_entry
 from shift_logs.rules import evaluate as ev
 from shift_logs.rules import store
@@ -89,6 +90,7 @@ def record(
             post=v.post[:64],
             key=v.key[:200],
             message=v.message,
+            said=v.said.as_json() if v.said is not None else None,
             origin=origin,
             rules_version=head.version if head is not None else 0,
             occurred_at=now,
@@ -101,9 +103,7 @@ def resolve(
     session: Session, *, violation_id: int, by: str, how: str, now: dt.datetime | None = None
 ) -> Violation:
     """Resolve a violation (a new resolution row; the violation itself never changes)."""
-    row = session.get(Violation, violation_id)
-    if row is None:
-        raise ViolationNotFound(f"no violation {violation_id}")
+    row = lookup.require(session, Violation, violation_id, error=ViolationNotFound, what="violation")
     if row.resolution is not None:
         raise ViolationResolved(f"violation {violation_id} was resolved already")
     session.add(

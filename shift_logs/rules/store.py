@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.audit import service as audit
+from core.actor import Actor
 from core.clock import utcnow
 from core.errors import ConfigError, ControlroomError
+from core.messages import Message
 from db.transition import serialize
 from shift_logs.rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
 from shift_logs.rules.evaluate import Facts, Violation, blocking, evaluate
@@ -95,7 +97,7 @@ def history(session: Session) -> list[DutyRuleVersion]:
 
 
 def _append(
-    session: Session, rules: DutyRules, *, actor: audit.Actor, reason: str, source: str, now: dt.datetime
+    session: Session, rules: DutyRules, *, actor: Actor, reason: str, source: str, now: dt.datetime
 ) -> DutyRuleVersion:
     head = current(session)
     old = DutyRules.model_validate(head.content) if head is not None else default_rules()
@@ -129,7 +131,7 @@ def change(
     session: Session,
     *,
     content: dict[str, Any],
-    actor: audit.Actor,
+    actor: Actor,
     roles: Iterable[str],
     allowed_roles: Iterable[str],
     reason: str,
@@ -179,7 +181,7 @@ def sync_from_file(
         if new in (seen, head.digest):
             return None
     reason = "rule file changed" if head is not None else "rule file at first start"
-    actor = audit.Actor.system("duty-rules-file")
+    actor = Actor.system("duty-rules-file")
     return _append(session, rules, actor=actor, reason=reason, source="file", now=now or utcnow())
 
 
@@ -202,5 +204,11 @@ def enforce(
             "violations": [{"rule_id": v.rule_id, "clause": v.clause, "message": v.message} for v in refused],
         }
         error = (errors or {}).get(first.rule_id, DutyRuleBroken)
-        raise error(f"{first.message} (rule {first.rule_id}, {first.clause})", detail=detail)
+        refusal = error(f"{first.message} (rule {first.rule_id}, {first.clause})", detail=detail)
+        if first.said is not None:
+            refusal.said = Message(
+                "msg.rule.refused",
+                {"why": first.said, "rule": Message(f"rule.{first.rule_id}"), "clause": first.clause},
+            )
+        raise refusal
     return found

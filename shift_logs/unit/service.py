@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db import lookup
 from shift_logs.unit.errors import UnitNameTaken, UnitNotFound
 from shift_logs.unit.models import Unit
 
@@ -29,10 +30,7 @@ def create(
 
 def require(session: Session, unit_id: int) -> Unit:
     """The unit, or UnitNotFound."""
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        raise UnitNotFound(f"no unit with id {unit_id}")
-    return unit
+    return lookup.require(session, Unit, unit_id, error=UnitNotFound, what="unit")
 
 
 def list_(session: Session, *, active_only: bool = False) -> list[Unit]:

@@ -6,6 +6,7 @@ import sys
 
 from access.audit import service as audit
 from config.settings import DatabaseSettings
+from core.actor import Actor
 from db.session import make_engine, make_session_factory, session_scope
 
 
@@ -13,7 +14,7 @@ def append_many(url: str, writer: int, count: int) -> None:
     """Append `count` audit entries, one transaction each."""
     engine = make_engine(DatabaseSettings(url=url))
     factory = make_session_factory(engine)
-    actor = audit.Actor(id=None, name=f"writer{writer}")
+    actor = Actor(id=None, name=f"writer{writer}")
     for i in range(count):
         with session_scope(factory) as session:
             audit.record(session, actor=actor, action="test.concurrent", target=f"{writer}:{i}")

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from access.audit import service as audit
 from access.audit.models import AuditEntry
+from core.actor import Actor
 from db.chain import append_only_ddl
 from db.session import make_session_factory, session_scope
 
-ACTOR = audit.Actor(id=None, name="tester", client="127.0.0.1", request_id="r1")
+ACTOR = Actor(id=None, name="tester", client="127.0.0.1", request_id="r1")
 
 
 def _append(session: Session, n: int) -> list[AuditEntry]:

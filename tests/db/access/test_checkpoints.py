@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from access.audit import service as audit
 from access.audit.models import AUDIT_CHAIN, AuditEntry
+from core.actor import Actor
 from core.hashchain import GENESIS, link_hash
 from db.chain import ChainedMixin, ChainHead, append_only_ddl
 from db.checkpoints import ChainCheckpoint, SignedHead, sign_due
@@ -20,7 +21,7 @@ from shift_logs.duty_log.models import DutyEntry, EntryKind, chain_name
 from tests.factories.shift_logs import T0, make_post
 
 KEY = Ed25519PrivateKey.generate()
-ACTOR = audit.Actor(id=None, name="tester")
+ACTOR = Actor(id=None, name="tester")
 HOUR = dt.timedelta(hours=1)
 
 

@@ -12,11 +12,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from access.audit import service as audit
 from access.audit.models import AuditEntry
 from access.roles import Role
 from alerts import service as alerts
 from alerts.models import Alert, Priority
+from core.actor import Actor
 from db.chain import verify_chain
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
@@ -40,7 +40,7 @@ from tests.factories.shift_logs import T0, make_crew, make_post, make_shift
 H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)
 S = dt.timedelta(seconds=1)
-ADMIN = audit.Actor(id=None, name="root")
+ADMIN = Actor(id=None, name="root")
 
 
 def _edit(**changes: dict[str, object]) -> dict[str, object]:

@@ -8,8 +8,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.audit import service as audit
 from alerts.models import Alert
+from core.actor import Actor
 from shift_logs.roster import flags, presence
 from shift_logs.roster.models import FlagKind
 from shift_logs.rules import service as compliance
@@ -20,7 +20,7 @@ from tests.conftest import make_settings
 from tests.factories.shift_logs import T0, Crew, make_crew
 
 M = dt.timedelta(minutes=1)
-ADMIN = audit.Actor(id=None, name="root")
+ADMIN = Actor(id=None, name="root")
 
 
 def _set(session: Session, at: dt.datetime, **params: dict[str, object]) -> None:

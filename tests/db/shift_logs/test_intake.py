@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.audit import service as audit
 from access.audit.models import AuditEntry
 from access.roles import Role
+from core.actor import Actor
 from db.outbox import OutboxMessage
 from shift_logs.incident import service as incidents
 from shift_logs.incident.errors import AlertAlreadyOpened, IncidentStateError, OutcomeRequired, UnknownAlert
@@ -24,7 +24,7 @@ from tests.factories.access import make_user
 from tests.factories.alerts import make_alert, make_camera
 from tests.factories.shift_logs import T0, make_post, make_report
 
-ACTOR = audit.Actor(id=None, name="tester")
+ACTOR = Actor(id=None, name="tester")
 
 
 def test_reporter_is_withheld_from_operators_and_every_view_by_a_leader_is_audited(session: Session) -> None:
