@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "actor_of",
+    "audit_as",
     "get_context",
     "get_session",
 ]
@@ -65,6 +66,31 @@ def actor_of(request: Request) -> Actor:
     if user is None:
         return Actor(id=None, name="anonymous", client=client, request_id=request_id)
     return Actor.of(user, client=client, request_id=request_id)
+
+
+def audit_as(
+    request: Request,
+    action: str | None = None,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    *,
+    outcome: str | None = None,
+    more: dict[str, Any] | None = None,
+) -> None:
+    """Name the audit row of this state-changing request: the one way every route and page does it. The row
+    is written after a successful commit, or by the middleware on a refusal, so name the action before the
+    call that may refuse. What is left None stays as named before; `more` adds keys to the detail."""
+    state = request.state
+    if action is not None:
+        state.audit_action = action
+    if target is not None:
+        state.audit_target = target
+    if detail is not None:
+        state.audit_detail = detail
+    if outcome is not None:
+        state.audit_outcome = outcome
+    if more:
+        state.audit_detail = {**(getattr(state, "audit_detail", None) or {}), **more}
 
 
 def _audit_action(request: Request) -> str:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from access.roles import Role
 from api.console.routes import render
-from api.deps import ANY_USER, CurrentToken, CurrentUser, SessionDep, SettingsDep, get_context
+from api.deps import ANY_USER, CurrentToken, CurrentUser, SessionDep, SettingsDep, audit_as, get_context
 from api.policies import EQUIPMENT_KEEPERS, FAULT_DECIDERS, FAULT_STEP, FAULT_TECHS, MAINTENANCE_STAFF
 from maintenance import checks, faults
 from maintenance import equipment as equipment_service
@@ -66,7 +66,7 @@ def report_fault_form(
         user=user,
         description=description.strip(),
     )
-    request.state.audit_action, request.state.audit_target = "fault.report", f"fault:{fault.id}"
+    audit_as(request, "fault.report", f"fault:{fault.id}")
     return _back(f"/faults/{fault.id}")
 
 
@@ -108,8 +108,7 @@ def _transition(
     assignee_id: int | None = None,
     duplicate_of_id: int | None = None,
 ) -> RedirectResponse:
-    request.state.audit_action, request.state.audit_target = f"fault.{action.value}", f"fault:{fault_id}"
-    request.state.audit_detail = {"note": note[:200]}
+    audit_as(request, f"fault.{action.value}", f"fault:{fault_id}", detail={"note": note[:200]})
     faults.transition(
         session,
         fault_id=fault_id,
@@ -164,7 +163,7 @@ def fault_note_form(
     note: Annotated[str, Form(min_length=1, max_length=4000)],
 ) -> RedirectResponse:
     """Add a note."""
-    request.state.audit_action, request.state.audit_target = "fault.note", f"fault:{fault_id}"
+    audit_as(request, "fault.note", f"fault:{fault_id}")
     faults.add_note(session, fault_id=fault_id, user=user, note=note.strip())
     return _back(f"/faults/{fault_id}")
 
@@ -179,7 +178,7 @@ def fault_photo_form(
     user: CurrentUser,
 ) -> RedirectResponse:
     """Upload a photo (JPEG or PNG within the size limit)."""
-    request.state.audit_action, request.state.audit_target = "fault.photo", f"fault:{fault_id}"
+    audit_as(request, "fault.photo", f"fault:{fault_id}")
     data = photo.file.read(settings.maintenance.max_photo_bytes + 1)
     faults.add_photo(
         session,
@@ -226,7 +225,7 @@ def create_equipment_form(
         name=name, kind=kind, location=location, model=model, serial=serial, interval_days=interval_days
     )
     equipment = equipment_service.create(session, data=data)
-    request.state.audit_action, request.state.audit_target = "equipment.create", f"equipment:{equipment.id}"
+    audit_as(request, "equipment.create", f"equipment:{equipment.id}")
     return _back("/maintenance/equipment")
 
 
@@ -258,6 +257,6 @@ def complete_check_form(
         CheckAnswer(item=str(row["item"]), ok=n in passed, note=(notes[n] if n < len(notes) else "")[:1000])
         for n, row in enumerate(check.checklist)
     ]
-    request.state.audit_action, request.state.audit_target = "check.complete", f"check:{check_id}"
+    audit_as(request, "check.complete", f"check:{check_id}")
     checks.complete(session, check_id=check_id, user=user, answers=answers, note=note.strip())
     return _back("/maintenance/checks")

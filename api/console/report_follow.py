@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from access.users.models import User
 from api.console.routes import render
 from api.console.shift_common import back, from_local_input, now_of
-from api.deps import PUBLIC, Allow, CurrentToken, SessionDep, SettingsDep
-from api.routes.shift_common import LEAD, ROOM, audit_as
+from api.deps import PUBLIC, Allow, CurrentToken, SessionDep, SettingsDep, audit_as
+from api.routes.shift_common import LEAD, ROOM
 from core.errors import NotFound
 from shift_logs.incident import follow, supervise, transfer
 from shift_logs.incident.errors import ReportInvalid

@@ -12,8 +12,8 @@ from access.roles import Role
 from api.console import report_follow
 from api.console.routes import render
 from api.console.shift_common import back, now_of
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of
-from api.routes.shift_common import LEAD, ROOM, STAFF, audit_as
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of, audit_as
+from api.routes.shift_common import LEAD, ROOM, STAFF
 from shift_logs.handover import service as handovers
 from shift_logs.handover import signing
 from shift_logs.handover.models import HandoverState, Verdict

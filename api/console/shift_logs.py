@@ -13,8 +13,8 @@ from access.users import service as users
 from api.console import report_follow, shift_desk
 from api.console.routes import render
 from api.console.shift_common import back, day_bounds, from_local_input, now_of
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
-from api.routes.shift_common import LEAD, ROOM, STAFF, audit_as
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as
+from api.routes.shift_common import LEAD, ROOM, STAFF
 from core.errors import Invalid
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
+from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import ROOM, STAFF, NowDep, audit_as
+from api.routes.shift_common import ROOM, STAFF, NowDep
 from api.schemas import Page, PageQuery
 from core.types import RowId
 from shift_logs.handover import service as handovers
@@ -98,7 +98,7 @@ def sign_handover(
     handover = signing.sign(
         session, handover_id=handover_id, signer=user, password=body.password, now=now, auth=settings.auth
     )
-    request.state.audit_detail = {"as": "outgoing", "content_hash": handover.content_hash}
+    audit_as(request, detail={"as": "outgoing", "content_hash": handover.content_hash})
     return _read(session, handover)
 
 

@@ -1,10 +1,10 @@
-"""What the shift-log routes share: the clock, the audit label of a request, paging a short list."""
+"""What the shift-log routes share: the clock and paging a short list."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
@@ -12,7 +12,7 @@ from access.roles import Role
 from api.deps import get_context
 from api.schemas import Page, PageParams
 
-__all__ = ["LEAD", "ROOM", "STAFF", "NowDep", "audit_as", "page_of"]
+__all__ = ["LEAD", "ROOM", "STAFF", "NowDep", "page_of"]
 
 T = TypeVar("T")
 
@@ -26,14 +26,6 @@ def _now(request: Request) -> dt.datetime:
 
 
 NowDep = Annotated[dt.datetime, Depends(_now)]
-
-
-def audit_as(request: Request, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
-    """Name the audit row of this state-changing request (written on success and on refusal)."""
-    request.state.audit_action = action
-    request.state.audit_target = target
-    if detail is not None:
-        request.state.audit_detail = detail
 
 
 def page_of(items: Sequence[T], page: PageParams) -> Page[T]:

@@ -16,7 +16,7 @@ from access.users import service as users
 from access.users.models import User
 from api.console.admin.schemas import Reason, UserAdd, UserEdit
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as
 
 __all__ = ["router"]
 
@@ -28,8 +28,7 @@ def _row(user: User) -> dict[str, Any]:
 
 
 def _audit(request: Request, action: str, user: User, reason: str, **detail: Any) -> None:
-    request.state.audit_action, request.state.audit_target = action, f"user:{user.username}"
-    request.state.audit_detail = {"reason": reason, **detail}
+    audit_as(request, action, f"user:{user.username}", detail={"reason": reason, **detail})
 
 
 @router.get("/admin/users")
