@@ -18,8 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-import cv2
-import numpy as np
 from sqlalchemy.exc import DBAPIError
 
 from alerts import service as alerts
@@ -29,7 +27,7 @@ from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
 from db.writer import Job, WriterThread
-from devices.adapters.base import SnapshotBuffer, encode_jpeg
+from devices.adapters.base import SnapshotBuffer
 from devices.adapters.factory import open_source
 from devices.adapters.pyav import PyAvSource
 from devices.camera import service as cameras
@@ -42,29 +40,13 @@ from maintenance import auto as maintenance_auto
 from monitor.events import EventKind, MonitorEvent
 from monitor.frames import Frame
 from monitor.pipeline import Detector
+from runtime.pictures import shown_jpeg
 from shift_logs.roster import presence
 
-__all__ = ["CaptureRuntime", "blank_privacy_masks", "shown_jpeg"]
+__all__ = ["CaptureRuntime"]
 
 log = logging.getLogger(__name__)
 STILL_OFFLINE_AFTER_S = 20.0  # a camera never reached within this is reported offline once
-
-
-def blank_privacy_masks(image: np.ndarray, detect: DetectConfig, *, scale: float = 1.0) -> np.ndarray:
-    """A copy of `image` with every privacy mask filled black (D6), ready to show or store; `scale` maps
-    the masks' frame coordinates onto a picture of another width."""
-    out = image.copy()
-    for mask in detect.privacy_masks:
-        points = np.array([[round(x * scale), round(y * scale)] for x, y in mask.polygon], dtype=np.int32)
-        cv2.fillPoly(out, [points], 0)
-    return out
-
-
-def shown_jpeg(frame: Frame, detect: DetectConfig, width: int | None = None) -> bytes:
-    """The frame as people may see it: in colour where the source has it, masks blanked, as JPEG."""
-    picture = frame.picture(width)
-    scale = picture.shape[1] / frame.image.shape[1]
-    return encode_jpeg(blank_privacy_masks(picture, detect, scale=scale))
 
 
 @dataclass
