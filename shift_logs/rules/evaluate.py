@@ -300,29 +300,40 @@ def _late_check_in(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Vio
         yield _v(rules, "min_staff", f.user, f"late:{f.roster_ref}", text, f.post)
 
 
-def _inactivity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
-    if not isinstance(f, LiveFacts):
-        return
-    limit = dt.timedelta(minutes=rules.rules.inactivity.params.minutes)
-    for p in f.posts:
-        if p.present and not p.covered_by_substitute and p.last_activity and now - p.last_activity > limit:
-            text = f"no activity on post {p.post} by {p.rostered} since {p.last_activity:%H:%M} UTC"
-            yield _v(rules, "inactivity", p.rostered, f"{p.roster_ref}:{_fmt(p.last_activity)}", text, p.post)
+def _watch_check(
+    rule_id: str,
+    limit_of: Callable[[DutyRules], dt.timedelta],
+    since: Callable[[PostWatch], dt.datetime | None],
+    say: Callable[[PostWatch, dt.datetime], str],
+) -> Check:
+    """A live check: a post's present, uncovered operator is past the rule's limit since `since(post)`."""
+
+    def check(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
+        if not isinstance(f, LiveFacts):
+            return
+        limit = limit_of(rules)
+        for p in f.posts:
+            at = since(p)
+            if p.present and not p.covered_by_substitute and at is not None and now - at > limit:
+                yield _v(rules, rule_id, p.rostered, f"{p.roster_ref}:{_fmt(at)}", say(p, at), p.post)
+
+    return check
 
 
-def _screen_break(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
-    if not isinstance(f, LiveFacts):
-        return
-    after = dt.timedelta(minutes=rules.rules.screen_break.params.after_minutes)
-    for p in f.posts:
-        if p.present and not p.covered_by_substitute and p.watching_since and now - p.watching_since > after:
-            text = (
-                f"{p.rostered} has watched post {p.post} since {p.watching_since:%H:%M} UTC: a break with a "
-                "substitute covering is due"
-            )
-            yield _v(
-                rules, "screen_break", p.rostered, f"{p.roster_ref}:{_fmt(p.watching_since)}", text, p.post
-            )
+_inactivity = _watch_check(
+    "inactivity",
+    lambda r: dt.timedelta(minutes=r.rules.inactivity.params.minutes),
+    lambda p: p.last_activity,
+    lambda p, at: f"no activity on post {p.post} by {p.rostered} since {at:%H:%M} UTC",
+)
+_screen_break = _watch_check(
+    "screen_break",
+    lambda r: dt.timedelta(minutes=r.rules.screen_break.params.after_minutes),
+    lambda p: p.watching_since,
+    lambda p, at: (
+        f"{p.rostered} has watched post {p.post} since {at:%H:%M} UTC: a break with a substitute covering is due"
+    ),
+)
 
 
 def _ack_targets(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
