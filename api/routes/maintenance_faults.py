@@ -96,9 +96,8 @@ def _step(
     assignee_id: RowId | None = None,
     duplicate_of_id: RowId | None = None,
 ) -> FaultRead:
-    audit_as(request, f"fault.{action.value}", f"fault:{fault_id}")
     extra = {k: v for k, v in (("assignee_id", assignee_id), ("duplicate_of_id", duplicate_of_id)) if v}
-    audit_as(request, detail={"note": body.note[:200], **extra})
+    audit_as(request, f"fault.{action.value}", f"fault:{fault_id}", detail={"note": body.note[:200], **extra})
     fault = faults.transition(
         session,
         fault_id=fault_id,
