@@ -33,6 +33,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from core.clock import utcnow
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -121,6 +123,7 @@ def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int],
                 score=0.5,
                 title=f"motion {i}",
                 settings=AlertSettings(),
+                now=utcnow(),
             ).alert
             ids.append(alert.id)
         head = alerts.last_change_id(s)

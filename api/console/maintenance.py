@@ -65,6 +65,7 @@ def report_fault_form(
         severity=severity,
         user=user,
         description=description.strip(),
+        now=get_context(request).clock.now(),
     )
     audit_as(request, "fault.report", f"fault:{fault.id}")
     return _back(f"/faults/{fault.id}")
@@ -118,6 +119,7 @@ def _transition(
         note=note.strip(),
         assignee_id=assignee_id,
         duplicate_of_id=duplicate_of_id,
+        now=get_context(request).clock.now(),
     )
     return _back(f"/faults/{fault_id}")
 
@@ -164,7 +166,9 @@ def fault_note_form(
 ) -> RedirectResponse:
     """Add a note."""
     audit_as(request, "fault.note", f"fault:{fault_id}")
-    faults.add_note(session, fault_id=fault_id, user=user, note=note.strip())
+    faults.add_note(
+        session, fault_id=fault_id, user=user, note=note.strip(), now=get_context(request).clock.now()
+    )
     return _back(f"/faults/{fault_id}")
 
 
@@ -187,6 +191,7 @@ def fault_photo_form(
         data=data,
         filename=photo.filename or "",
         settings=settings.maintenance,
+        now=get_context(request).clock.now(),
     )
     return _back(f"/faults/{fault_id}")
 
@@ -224,7 +229,7 @@ def create_equipment_form(
     data = EquipmentCreate(
         name=name, kind=kind, location=location, model=model, serial=serial, interval_days=interval_days
     )
-    equipment = equipment_service.create(session, data=data)
+    equipment = equipment_service.create(session, data=data, now=get_context(request).clock.now())
     audit_as(request, "equipment.create", f"equipment:{equipment.id}")
     return _back("/maintenance/equipment")
 
@@ -258,5 +263,12 @@ def complete_check_form(
         for n, row in enumerate(check.checklist)
     ]
     audit_as(request, "check.complete", f"check:{check_id}")
-    checks.complete(session, check_id=check_id, user=user, answers=answers, note=note.strip())
+    checks.complete(
+        session,
+        check_id=check_id,
+        user=user,
+        answers=answers,
+        note=note.strip(),
+        now=get_context(request).clock.now(),
+    )
     return _back("/maintenance/checks")

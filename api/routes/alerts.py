@@ -106,7 +106,9 @@ def read_alert_snapshot(alert_id: RowId, session: SessionDep) -> Response:
 def acknowledge_alert(alert_id: RowId, request: Request, session: SessionDep, user: CurrentUser) -> AlertRead:
     """Acknowledge; 409 with who and when if someone else already did."""
     audit_as(request, "alert.acknowledge", f"alert:{alert_id}")
-    return AlertRead.model_validate(alerts.acknowledge(session, alert_id=alert_id, user=user))
+    return AlertRead.model_validate(
+        alerts.acknowledge(session, alert_id=alert_id, user=user, now=get_context(request).clock.now())
+    )
 
 
 @router.post("/{alert_id}/close", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
@@ -115,7 +117,14 @@ def close_alert(
 ) -> AlertRead:
     """Resolve, or mark as a false alarm."""
     audit_as(request, "alert.false_alarm" if body.false_alarm else "alert.resolve", f"alert:{alert_id}")
-    alert = alerts.close(session, alert_id=alert_id, user=user, false_alarm=body.false_alarm, note=body.note)
+    alert = alerts.close(
+        session,
+        alert_id=alert_id,
+        user=user,
+        false_alarm=body.false_alarm,
+        note=body.note,
+        now=get_context(request).clock.now(),
+    )
     return AlertRead.model_validate(alert)
 
 
@@ -137,5 +146,6 @@ def dispatch_alert(
         responders=body.responders,
         note=body.note,
         settings=settings.alerts,
+        now=get_context(request).clock.now(),
     )
     return AlertRead.model_validate(alert)

@@ -85,7 +85,7 @@ def update_camera(
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     camera = cameras.require(session, camera_id)
     before = cameras.audit_view(camera)
-    changed = cameras.update(session, camera=camera, data=body, box=box)
+    changed = cameras.update(session, camera=camera, data=body, box=box, now=get_context(request).clock.now())
     after = cameras.audit_view(camera)
     audit_as(
         request,

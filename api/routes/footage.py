@@ -74,6 +74,7 @@ def place_hold(
         user=user,
         max_length=dt.timedelta(days=settings.footage.hold_max_days),
         long_reason=body.long_hold_reason,
+        now=get_context(request).clock.now(),
     )
     audit_as(request, target=f"hold:{hold.id}")
     return HoldRead.model_validate(hold)
@@ -86,7 +87,9 @@ def release_hold(
     """Release a hold: a supervisor other than the one who placed it."""
     audit_as(request, "footage.hold.release", f"hold:{hold_id}", detail={"reason": body.reason})
     return HoldRead.model_validate(
-        holds.release_hold(session, hold_id=hold_id, user=user, reason=body.reason)
+        holds.release_hold(
+            session, hold_id=hold_id, user=user, reason=body.reason, now=get_context(request).clock.now()
+        )
     )
 
 
@@ -115,6 +118,7 @@ def file_request(
         start=body.start,
         end=body.end,
         settings=settings.footage,
+        now=get_context(request).clock.now(),
     )
     audit_as(request, target=f"footage_request:{filed.id}")
     return RequestRead.model_validate(filed)
@@ -161,7 +165,13 @@ def _decide(
         detail={"note": body.note},
     )
     decided = grants.decide(
-        session, request_id=request_id, user=user, approve=approve, note=body.note, settings=settings.footage
+        session,
+        request_id=request_id,
+        user=user,
+        approve=approve,
+        note=body.note,
+        settings=settings.footage,
+        now=get_context(request).clock.now(),
     )
     return RequestRead.model_validate(decided)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from api.deps import ANY_USER, CurrentUser, SessionDep, audit_as
+from api.deps import ANY_USER, CurrentUser, SessionDep, audit_as, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.policies import EQUIPMENT_KEEPERS, FAULT_TECHS, MAINTENANCE_STAFF
 from api.schemas import Page, PageQuery
@@ -54,7 +54,7 @@ def list_equipment(
 )
 def create_equipment(body: EquipmentCreate, request: Request, session: SessionDep) -> EquipmentRead:
     """Register a piece of equipment (a camera links to its camera record)."""
-    equipment = equipment_service.create(session, data=body)
+    equipment = equipment_service.create(session, data=body, now=get_context(request).clock.now())
     audit_as(
         request,
         "equipment.create",
@@ -70,7 +70,10 @@ def create_equipment(body: EquipmentCreate, request: Request, session: SessionDe
 def register_camera_equipment(request: Request, session: SessionDep) -> list[EquipmentRead]:
     """Create an equipment entry for every camera that has none yet; return the new entries."""
     audit_as(request, "equipment.register_cameras")
-    return [EquipmentRead.model_validate(e) for e in equipment_service.register_cameras(session)]
+    return [
+        EquipmentRead.model_validate(e)
+        for e in equipment_service.register_cameras(session, now=get_context(request).clock.now())
+    ]
 
 
 @router.get("/equipment/{equipment_id}", dependencies=[Depends(ANY_USER)], response_model=EquipmentRead)
@@ -124,5 +127,12 @@ def complete_check(
         f"check:{check_id}",
         detail={"failed": [a.item for a in body.answers if not a.ok]},
     )
-    check = checks.complete(session, check_id=check_id, user=user, answers=body.answers, note=body.note)
+    check = checks.complete(
+        session,
+        check_id=check_id,
+        user=user,
+        answers=body.answers,
+        note=body.note,
+        now=get_context(request).clock.now(),
+    )
     return CheckRead.model_validate(check)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, audit_as
+from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, audit_as, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.policies import FAULT_STEP
 from api.schemas import Page, PageQuery
@@ -62,6 +62,7 @@ def report_fault(body: FaultCreate, request: Request, session: SessionDep, user:
         description=body.description,
         severity=body.severity,
         user=user,
+        now=get_context(request).clock.now(),
     )
     audit_as(
         request,
@@ -107,6 +108,7 @@ def _step(
         note=body.note,
         assignee_id=assignee_id,
         duplicate_of_id=duplicate_of_id,
+        now=get_context(request).clock.now(),
     )
     return FaultRead.model_validate(fault)
 
@@ -232,7 +234,9 @@ def add_fault_note(
     """Add a note to the fault's history."""
     audit_as(request, "fault.note", f"fault:{fault_id}")
     return FaultEventRead.model_validate(
-        faults.add_note(session, fault_id=fault_id, user=user, note=body.note)
+        faults.add_note(
+            session, fault_id=fault_id, user=user, note=body.note, now=get_context(request).clock.now()
+        )
     )
 
 
@@ -257,6 +261,7 @@ def upload_fault_photo(
         data=data,
         filename=photo.filename or "",
         settings=settings.maintenance,
+        now=get_context(request).clock.now(),
     )
     audit_as(request, detail={"photo_id": row.id, "bytes": row.size})
     return FaultPhotoRead.model_validate(row)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, audit_as
+from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, audit_as, get_context
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Problem
 from core.types import RowId
@@ -83,7 +83,13 @@ def move_camera(
     """Pan/tilt/zoom at the given velocities (-1..1) for `seconds`, then stop (with a reason; audited)."""
     _audit(request, "camera.ptz.move", body.reason, action="move", **body.model_dump(exclude={"reason"}))
     result = ptz.move(
-        session, camera=camera, roles=user.roles, data=body, settings=settings.camera_control, connect=connect
+        session,
+        camera=camera,
+        roles=user.roles,
+        data=body,
+        settings=settings.camera_control,
+        connect=connect,
+        now=get_context(request).clock.now(),
     )
     return _read(result)
 
@@ -101,7 +107,12 @@ def stop_camera(
     """Stop any PTZ movement (with a reason; audited)."""
     _audit(request, "camera.ptz.stop", body.reason, action="stop")
     result = ptz.stop(
-        session, camera=camera, roles=user.roles, settings=settings.camera_control, connect=connect
+        session,
+        camera=camera,
+        roles=user.roles,
+        settings=settings.camera_control,
+        connect=connect,
+        now=get_context(request).clock.now(),
     )
     return _read(result)
 
@@ -134,6 +145,7 @@ def goto_preset(
         preset=body.preset,
         settings=settings.camera_control,
         connect=connect,
+        now=get_context(request).clock.now(),
     )
     return _read(result)
 
@@ -168,7 +180,12 @@ def set_home_preset(
     """Set the home preset: an existing preset, or the current view (admin or supervisor; audited)."""
     _audit(request, "camera.ptz.set_home", body.reason, action="set_home", preset=body.preset)
     result = ptz.set_home(
-        session, camera=camera, preset=body.preset, settings=settings.camera_control, connect=connect
+        session,
+        camera=camera,
+        preset=body.preset,
+        settings=settings.camera_control,
+        connect=connect,
+        now=get_context(request).clock.now(),
     )
     # the preset token the device gave
     audit_as(request, more={"command": {"action": "set_home", "preset": result.command.preset}})

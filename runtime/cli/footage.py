@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from core.actor import Actor
+from core.clock import utcnow
 from runtime.cli.common import fail, load, open_database
 
 __all__ = ["register"]
@@ -116,6 +117,7 @@ def footage_export(
             grant_id=grant,
             fmt=fmt,
             settings=settings,
+            now=utcnow(),
         )
         audit.record(
             session,
