@@ -16,11 +16,13 @@ from urllib.parse import quote
 
 import httpx
 from sqlalchemy.orm import Session
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from api.context import AppContext
 from devices.worker import service as workers
 
-__all__ = ["INTERNAL_HEADER", "open_stream", "snapshot", "worker_address"]
+__all__ = ["INTERNAL_HEADER", "RelayedStream", "open_stream", "snapshot", "worker_address"]
 
 log = logging.getLogger(__name__)
 INTERNAL_HEADER = "X-Controlroom-Internal"
@@ -56,11 +58,42 @@ def snapshot(ctx: AppContext, address: str, camera_name: str, width: int | None)
     return response.content if response.status_code == 200 else None
 
 
+class RelayedStream(StreamingResponse):
+    """A worker's stream relayed to one viewer. The connection to the worker is closed when the relay ends,
+    whichever way it ends: the worker finished, the worker went away, or the viewer left (then Starlette
+    raises out of the send, and the iterator alone would hold the worker's socket until collected)."""
+
+    def __init__(self, upstream: httpx.Response, client: httpx.Client) -> None:
+        self._upstream, self._client = upstream, client
+        super().__init__(
+            self._chunks(),
+            media_type=upstream.headers.get("content-type", "application/octet-stream"),
+            headers={"Cache-Control": "no-store"},
+        )
+
+    def _chunks(self) -> Iterator[bytes]:
+        try:
+            yield from self._upstream.iter_raw()
+        except (httpx.HTTPError, httpx.StreamError):
+            return  # the worker went away or gave the camera up: the viewer reconnects
+
+    def close(self) -> None:
+        """Close the worker's connection (idempotent)."""
+        self._upstream.close()
+        self._client.close()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.close()
+
+
 def open_stream(
     ctx: AppContext, address: str, camera_name: str, what: str, params: dict[str, str] | None = None
-) -> tuple[Iterator[bytes], str] | None:
-    """Open `what` ("mjpeg" or "live.mp4") on the worker at `address`; return the relayed chunks and the
-    content type, or None when that worker does not serve it (any more)."""
+) -> RelayedStream | None:
+    """Open `what` ("mjpeg" or "live.mp4") on the worker at `address` as the response to relay to the
+    viewer, or None when that worker does not serve it (any more)."""
     client = httpx.Client(timeout=httpx.Timeout(10, read=30))
     request = client.build_request(
         "GET", _url(address, camera_name, what), params=params or {}, headers=_headers(ctx)
@@ -75,14 +108,4 @@ def open_stream(
         response.close()
         client.close()
         return None
-
-    def relay() -> Iterator[bytes]:
-        try:
-            yield from response.iter_raw()
-        except httpx.HTTPError:
-            return  # the worker went away or gave the camera up: the viewer reconnects
-        finally:
-            response.close()
-            client.close()
-
-    return relay(), response.headers.get("content-type", "application/octet-stream")
+    return RelayedStream(response, client)

@@ -8,8 +8,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from access.roles import Role
+from access.users import service as users
+from access.users.models import User
 from api.console import report_follow
 from api.console.routes import render
 from api.console.shift_common import back, now_of
@@ -17,7 +20,7 @@ from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of, aud
 from api.routes.shift_common import ROOM, STAFF
 from shift_logs.handover import service as handovers
 from shift_logs.handover import signing
-from shift_logs.handover.models import HandoverState, Verdict
+from shift_logs.handover.models import Handover, HandoverState, Verdict
 from shift_logs.incident import service as incidents
 from shift_logs.incident import supervise
 from shift_logs.incident.errors import ReportInvalid
@@ -93,7 +96,23 @@ def handover_page(
         since=_since,
         states=HandoverState,
         is_leader=Role.SHIFT_LEADER in token.user.roles,
+        reassignable=handover.state in signing.REASSIGNABLE,
+        candidates=_candidates(session, handover) if Role.SHIFT_LEADER in token.user.roles else [],
     )
+
+
+def _candidates(session: Session, handover: Handover) -> list[User]:
+    """Who a leader may name as the incoming person instead: enabled, allowed on the post, not the outgoing."""
+    post = roster.require_post(session, handover.post_id)
+    allowed = set(post.roles or [])
+    people, _ = users.list_(session, limit=500, offset=0, include_disabled=False)
+    return [
+        u
+        for u in people
+        if u.id not in (handover.outgoing_id, handover.incoming_id)
+        and (not allowed or allowed & {r.value for r in u.roles})
+        and u.has_any(set(STAFF))
+    ]
 
 
 @router.get("/handovers/{handover_id}/print", dependencies=[Depends(Allow(*ROOM))])
@@ -198,6 +217,34 @@ def handover_countersign(
         now=now_of(request),
         auth=settings.auth,
     )
+    return back(f"/handovers/{handover_id}")
+
+
+@router.post("/handovers/{handover_id}/reassign", dependencies=[Depends(Allow(Role.SHIFT_LEADER))])
+def handover_reassign(
+    handover_id: int,
+    request: Request,
+    session: SessionDep,
+    token: CurrentToken,
+    incoming_id: Annotated[int, Form(ge=1)],
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """A shift leader names another incoming person (until the incoming signature)."""
+    audit_as(request, "handover.reassign", f"handover:{handover_id}", {"to": incoming_id})
+    handover, previous = signing.reassign(
+        session,
+        handover_id=handover_id,
+        leader=token.user,
+        incoming_id=incoming_id,
+        now=now_of(request),
+        reason=reason,
+    )
+    request.state.audit_detail = {
+        "from": previous.username,
+        "to": handover.incoming.username,
+        "reason": reason,
+        "state": str(handover.state),
+    }
     return back(f"/handovers/{handover_id}")
 
 

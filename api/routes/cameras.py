@@ -152,8 +152,7 @@ def stream_camera_mjpeg(
     relayed = live_proxy.open_stream(ctx, address, camera.name, "mjpeg", {"fps": str(fps)})
     if relayed is None:
         raise Unavailable(f"camera {camera.name!r} is not read by any worker right now")
-    chunks, media_type = relayed
-    return StreamingResponse(chunks, media_type=media_type, headers={"Cache-Control": "no-store"})
+    return relayed
 
 
 @router.get("/{camera_id}/live.mp4", dependencies=[Depends(WATCHERS)])
@@ -165,11 +164,13 @@ def stream_camera_live_mp4(camera_id: RowId, request: Request, session: SessionD
     if (camera.detect or {}).get("privacy_masks"):
         raise Conflict(f"camera {camera.name!r} has privacy masks: its live view is the blanked MJPEG stream")
     ctx = get_context(request)
-    if ctx.live is not None and ctx.live.reads(camera.name):
-        chunks = ctx.live.live_fmp4(camera.name)
-    else:
+    no_video = NotFound(f"no compressed video from camera {camera.name!r} yet: use the MJPEG stream")
+    if ctx.live is None or not ctx.live.reads(camera.name):
         relayed = live_proxy.open_stream(ctx, _reader(ctx, session, camera.name), camera.name, "live.mp4")
-        chunks = relayed[0] if relayed is not None else None
+        if relayed is None:
+            raise no_video
+        return relayed
+    chunks = ctx.live.live_fmp4(camera.name)
     if chunks is None:
-        raise NotFound(f"no compressed video from camera {camera.name!r} yet: use the MJPEG stream")
+        raise no_video
     return StreamingResponse(chunks, media_type="video/mp4", headers={"Cache-Control": "no-store"})

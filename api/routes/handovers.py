@@ -1,4 +1,4 @@
-"""Shift handovers: draft, edit, sign (outgoing), accept (incoming), countersign (shift leader)."""
+"""Shift handovers: draft, edit, sign (outgoing), accept (incoming), countersign and re-assign (shift leader)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from shift_logs.handover.schemas import (
     HandoverAccept,
     HandoverCreate,
     HandoverRead,
+    HandoverReassign,
     HandoverSign,
     HandoverUpdate,
 )
@@ -146,4 +147,36 @@ def countersign_handover(
     handover = signing.countersign(
         session, handover_id=handover_id, leader=user, password=body.password, now=now, auth=settings.auth
     )
+    return _read(session, handover)
+
+
+@router.post(
+    "/{handover_id}/reassign",
+    response_model=HandoverRead,
+    dependencies=[Depends(Allow(Role.SHIFT_LEADER))],
+)
+def reassign_handover(
+    handover_id: RowId,
+    body: HandoverReassign,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    now: NowDep,
+) -> HandoverRead:
+    """A shift leader names another incoming person, until the incoming signature is given (409 after)."""
+    audit_as(request, "handover.reassign", f"handover:{handover_id}", {"to": body.incoming_id})
+    handover, previous = signing.reassign(
+        session,
+        handover_id=handover_id,
+        leader=user,
+        incoming_id=body.incoming_id,
+        now=now,
+        reason=body.reason,
+    )
+    request.state.audit_detail = {
+        "from": previous.username,
+        "to": handover.incoming.username,
+        "reason": body.reason,
+        "state": str(handover.state),
+    }
     return _read(session, handover)

@@ -12,6 +12,7 @@ __all__ = [
     "HandoverSigned",
     "HandoverStateError",
     "NoOutgoingShift",
+    "ReassignInvalid",
     "ReservationsRequired",
     "WrongSigner",
 ]
@@ -69,3 +70,9 @@ class ReservationsRequired(Invalid):
     """Accepting with reservations needs at least one reservation written down."""
 
     code = "reservations_required"
+
+
+class ReassignInvalid(Invalid):
+    """A re-assignment names nobody new, or someone who cannot take over (disabled)."""
+
+    code = "handover_reassign_invalid"

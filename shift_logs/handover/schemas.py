@@ -17,6 +17,7 @@ __all__ = [
     "HandoverAccept",
     "HandoverCreate",
     "HandoverRead",
+    "HandoverReassign",
     "HandoverSign",
     "HandoverUpdate",
 ]
@@ -56,6 +57,13 @@ class HandoverAccept(HandoverSign):
 
     verdict: Verdict
     reservations: list[str] = Field(default_factory=list, max_length=20)
+
+
+class HandoverReassign(WriteSchema):
+    """A shift leader names another incoming person (before the incoming signature)."""
+
+    incoming_id: RowId
+    reason: str = Field(default="", max_length=500)
 
 
 class HandoverRead(ReadSchema):

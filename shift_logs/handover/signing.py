@@ -2,6 +2,10 @@
 
 Each signature re-authenticates the signer with their password and is written into the post's duty
 log; the API audits it as `handover.sign` / `handover.accept` / `handover.countersign`.
+
+A shift leader can re-assign a handover to another incoming person until the incoming signature is given
+(`handover.reassign`): the new person must be allowed on the post, the change is written into the duty log,
+and a handover signed by the outgoing operator gets its content hash renewed in that same entry.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from access import auth as auth_check
 from access.roles import Role
+from access.users import service as users
 from access.users.models import User
 from config.settings import AuthSettings
 from db.transition import claim
@@ -24,15 +29,19 @@ from shift_logs.handover.errors import (
     HandoverNotFound,
     HandoverSigned,
     HandoverStateError,
+    ReassignInvalid,
     ReservationsRequired,
     WrongSigner,
 )
 from shift_logs.handover.models import Handover, HandoverState, Verdict
 from shift_logs.handover.service import content_hash, refresh_items
+from shift_logs.roster import post_admin
+from shift_logs.roster import service as roster
+from shift_logs.rules import service as duty_rules
 from shift_logs.rules import store as rule_versions
 from shift_logs.task import service as tasks
 
-__all__ = ["accept", "countersign", "sign"]
+__all__ = ["REASSIGNABLE", "accept", "countersign", "reassign", "sign"]
 
 
 def _reauthenticate(session: Session, user: User, password: str, auth: AuthSettings | None) -> None:
@@ -203,3 +212,73 @@ def countersign(
     )
     session.flush()
     return handover
+
+
+REASSIGNABLE = frozenset({HandoverState.DRAFT, HandoverState.SIGNED})
+
+
+def reassign(
+    session: Session,
+    *,
+    handover_id: int,
+    leader: User,
+    incoming_id: int,
+    now: dt.datetime,
+    reason: str = "",
+) -> tuple[Handover, User]:
+    """A shift leader names another incoming person (while the incoming signature is not given yet).
+
+    Returns the handover and the person it was assigned to before. Refused with 409 naming the state once the
+    incoming person has signed (accepted or countersigned); the new person must hold a role the post allows,
+    must not be disabled, and must not be the outgoing operator (the duty rules' separation of duties).
+    """
+
+    def refuse(handover: Handover, state: str) -> HandoverSigned:
+        return HandoverSigned(
+            f"handover {handover.id} is {state} already: the incoming person can no longer be changed"
+        )
+
+    handover = claim(
+        session,
+        Handover,
+        handover_id,
+        state=lambda h: h.state,
+        allowed=lambda h: h.state in REASSIGNABLE,
+        missing=lambda: HandoverNotFound(f"no handover with id {handover_id}"),
+        refuse=refuse,
+    )
+    if Role.SHIFT_LEADER not in leader.roles:
+        raise WrongSigner("only a shift leader re-assigns a handover")
+    incoming = users.get(session, incoming_id)
+    if incoming is None:
+        raise ReassignInvalid(f"no user with id {incoming_id}", field="incoming_id")
+    previous = handover.incoming
+    if incoming.id == previous.id:
+        raise ReassignInvalid(f"{incoming.username} is the incoming person already", field="incoming_id")
+    if incoming.disabled:
+        raise ReassignInvalid(f"{incoming.username} is disabled", field="incoming_id")
+    post = roster.require_post(session, handover.post_id)
+    post_admin.check_role_allowed(post, incoming, field="incoming_id")
+    duty_rules.check_handover(
+        session,
+        post=post.name,
+        outgoing=handover.outgoing,
+        incoming=incoming,
+        ends_at=handover.due_at or now,
+        now=now,
+        error=WrongSigner,
+    )
+    handover.incoming_id, handover.incoming = incoming.id, incoming
+    text = (
+        f"handover {handover.id} re-assigned by {leader.username} (shift leader) "
+        f"from {previous.username} to {incoming.username}"
+    )
+    if reason.strip():
+        text += f": {reason.strip()}"
+    if handover.state is HandoverState.SIGNED:
+        # the outgoing signature covered the incoming person: the renewed hash is chained into the log here
+        handover.content_hash = content_hash(handover)
+        text += f"; content sha256 {handover.content_hash}"
+    _log(session, handover, text, leader, now)
+    session.flush()
+    return handover, previous

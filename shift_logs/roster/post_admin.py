@@ -27,13 +27,13 @@ def snapshot(post: Post) -> dict[str, Any]:
     }
 
 
-def check_role_allowed(post: Post, user: User) -> None:
-    """Raise WrongRoleForPost when the post names roles and `user` holds none of them."""
+def check_role_allowed(post: Post, user: User, *, field: str = "user_id") -> None:
+    """Raise WrongRoleForPost (naming `field`) when the post names roles and `user` holds none of them."""
     allowed = set(post.roles or [])
     if allowed and not allowed & {r.value for r in user.roles}:
         raise WrongRoleForPost(
             f"{user.username} holds none of the roles post {post.name} allows: {', '.join(sorted(allowed))}",
-            field="user_id",
+            field=field,
         )
 
 

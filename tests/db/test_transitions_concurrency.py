@@ -31,8 +31,9 @@ from maintenance.lifecycle import Action
 from maintenance.models import FaultEvent
 from runtime.migrate import upgrade
 from shift_logs.duty_log.models import DutyEntry
+from shift_logs.handover import service as handovers
 from shift_logs.handover import signing
-from shift_logs.handover.models import Verdict
+from shift_logs.handover.models import HandoverState, Verdict
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from testkit.cluster import fresh_pg_database
@@ -221,6 +222,47 @@ def test_only_one_of_16_countersignatures_of_a_handover_counts(pg_engine: Engine
     )
     assert_one_winner(outcome, "countersigned")
     assert _handover_entries(pg_engine, handover_id) == 3
+
+
+def _signed_with_stand_ins(session: Session) -> tuple[int, Any, list[User]]:
+    handover_id, crew = _handover(session, 1)
+    return handover_id, crew, [make_user(session) for _ in range(N - 1)]
+
+
+def test_a_reassignment_racing_the_incoming_signature_never_lets_both_count(pg_engine: Engine) -> None:
+    """The incoming person signs while 15 leaders' re-assignments arrive at once: either the signature wins and
+    every re-assignment is refused naming "accepted", or the re-assignments win (each one written, in turn) and
+    the signature is refused as someone else's; never an acceptance by a person who is no longer the incoming."""
+    handover_id, crew, stand_ins = setup(pg_engine, _signed_with_stand_ins)
+    now = crew.first.ends_at
+
+    def step(s: Session, i: int) -> object:
+        if i == 0:
+            return signing.accept(
+                s, handover_id=handover_id, signer=crew.incoming, password=PW, verdict=Verdict.ACCEPT, now=now
+            )
+        return signing.reassign(
+            s, handover_id=handover_id, leader=crew.leader, incoming_id=stand_ins[i - 1].id, now=now
+        )
+
+    outcome = race(pg_engine, step)
+    with session_scope(make_session_factory(pg_engine)) as session:
+        handover = handovers.require(session, handover_id)
+        of_it = select(DutyEntry.text).where(DutyEntry.ref == f"handover:{handover_id}")
+        texts = list(session.scalars(of_it.order_by(DutyEntry.seq)))
+        moved = [t for t in texts if " re-assigned by " in t]
+        if handover.state is HandoverState.ACCEPTED:
+            assert handover.incoming_id == crew.incoming.id and moved == []
+            assert outcome.wins == 1 and outcome.other == [] and len(outcome.refusals) == N - 1
+            assert all("accepted" in exc.message for exc in outcome.refusals)
+        else:
+            assert handover.state is HandoverState.SIGNED
+            assert outcome.wins == N - 1 and outcome.refusals == []
+            assert [type(e).__name__ for e in outcome.other] == ["WrongSigner"]
+            assert len(moved) == N - 1 and handover.incoming_id in {u.id for u in stand_ins}
+            last = moved[-1].rsplit(" to ", 1)[1].split(";")[0]  # the last one written is the one in force
+            assert handover.incoming.username == last
+        assert handovers.content_intact(session, handover) is True
 
 
 def _leave(session: Session) -> tuple[int, User, dt.datetime]:
