@@ -1,5 +1,5 @@
-"""Console pages of the shift logs: duty log, roster and presence, tasks (handovers and incidents in
-shift_desk.py, visitors in visitors.py)."""
+"""Console pages of the shift logs: duty log, roster and presence, tasks (handovers in shift_desk.py,
+incidents in incidents.py, visitors in visitors.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from access.roles import Role
 from access.users import service as users
-from api.console import report_follow, shift_desk, visitors
+from api.console import incidents, report_follow, shift_desk, visitors
 from api.console.routes import render
 from api.console.shift_common import back, day_bounds, from_local_input, now_of
 from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as
@@ -30,8 +30,9 @@ from shift_logs.task.models import TaskState
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-router.include_router(report_follow.router)  # before shift_desk: /incidents/lookup is not an id
+router.include_router(report_follow.router)  # before incidents: /incidents/lookup is not an id
 router.include_router(shift_desk.router)
+router.include_router(incidents.router)
 router.include_router(visitors.router)
 
 

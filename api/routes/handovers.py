@@ -173,10 +173,13 @@ def reassign_handover(
         now=now,
         reason=body.reason,
     )
-    request.state.audit_detail = {
-        "from": previous.username,
-        "to": handover.incoming.username,
-        "reason": body.reason,
-        "state": str(handover.state),
-    }
+    audit_as(
+        request,
+        detail={
+            "from": previous.username,
+            "to": handover.incoming.username,
+            "reason": body.reason,
+            "state": str(handover.state),
+        },
+    )
     return _read(session, handover)
