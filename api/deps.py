@@ -6,6 +6,7 @@ a test walks all routes and fails on any that declares neither.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterator
 from typing import Annotated, Any
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from access import auth
 from access.audit import service as audit
-from access.roles import ALL_ROLES, Role
+from access.roles import ALL_ROLES, ROOM, Role
 from access.users.models import AuthToken, TokenKind, User
 from api.context import AppContext
 from config.settings import Settings
@@ -31,6 +32,7 @@ __all__ = [
     "Allow",
     "CurrentToken",
     "CurrentUser",
+    "NowDep",
     "Public",
     "SessionDep",
     "SettingsDep",
@@ -38,6 +40,7 @@ __all__ = [
     "audit_as",
     "get_context",
     "get_session",
+    "now_of",
 ]
 
 SESSION_COOKIE = "cr_session"
@@ -66,6 +69,14 @@ def actor_of(request: Request) -> Actor:
     if user is None:
         return Actor(id=None, name="anonymous", client=client, request_id=request_id)
     return Actor.of(user, client=client, request_id=request_id)
+
+
+def now_of(request: Request) -> dt.datetime:
+    """The time at the edge: the app clock's (`core/clock.py`), passed down to every service as `now`."""
+    return get_context(request).clock.now()
+
+
+NowDep = Annotated[dt.datetime, Depends(now_of)]
 
 
 def audit_as(
@@ -195,4 +206,4 @@ class Public:
 PUBLIC = Public()
 ANY_USER = Allow(*ALL_ROLES)
 # the people who work in the room: they watch cameras, work alerts, place holds
-IN_ROOM = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+IN_ROOM = Allow(*ROOM)

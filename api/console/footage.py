@@ -14,7 +14,7 @@ from sqlalchemy import select
 from access.audit import service as audit
 from alerts.models import Alert
 from api.console.routes import render
-from api.console.shift_common import back, day_bounds, from_local_input, now_of, site_zone
+from api.console.shift_common import back, day_bounds, from_local_input, site_zone
 from api.deps import (
     ANY_USER,
     IN_ROOM,
@@ -25,6 +25,7 @@ from api.deps import (
     actor_of,
     audit_as,
     get_context,
+    now_of,
 )
 from api.routes.footage_media import reasoned
 from devices.camera import service as cameras

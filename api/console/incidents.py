@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from access.roles import ROOM
 from api.console import report_follow
 from api.console.routes import render
-from api.console.shift_common import back, now_of
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of, audit_as
-from api.routes.shift_common import ROOM
+from api.console.shift_common import back
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of, audit_as, now_of
 from shift_logs.incident import service as incidents
 from shift_logs.incident import supervise
 from shift_logs.incident.errors import ReportInvalid

@@ -14,7 +14,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from access.roles import Role
 from api.console.routes import render
-from api.deps import ANY_USER, CurrentToken, CurrentUser, SessionDep, SettingsDep, audit_as, get_context
+from api.deps import (
+    ANY_USER,
+    CurrentToken,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    audit_as,
+    now_of,
+)
 from api.policies import EQUIPMENT_KEEPERS, FAULT_DECIDERS, FAULT_STEP, FAULT_TECHS, MAINTENANCE_STAFF
 from maintenance import checks, faults
 from maintenance import equipment as equipment_service
@@ -65,7 +73,7 @@ def report_fault_form(
         severity=severity,
         user=user,
         description=description.strip(),
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     audit_as(request, "fault.report", f"fault:{fault.id}")
     return _back(f"/faults/{fault.id}")
@@ -119,7 +127,7 @@ def _transition(
         note=note.strip(),
         assignee_id=assignee_id,
         duplicate_of_id=duplicate_of_id,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return _back(f"/faults/{fault_id}")
 
@@ -166,9 +174,7 @@ def fault_note_form(
 ) -> RedirectResponse:
     """Add a note."""
     audit_as(request, "fault.note", f"fault:{fault_id}")
-    faults.add_note(
-        session, fault_id=fault_id, user=user, note=note.strip(), now=get_context(request).clock.now()
-    )
+    faults.add_note(session, fault_id=fault_id, user=user, note=note.strip(), now=now_of(request))
     return _back(f"/faults/{fault_id}")
 
 
@@ -191,7 +197,7 @@ def fault_photo_form(
         data=data,
         filename=photo.filename or "",
         settings=settings.maintenance,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return _back(f"/faults/{fault_id}")
 
@@ -229,7 +235,7 @@ def create_equipment_form(
     data = EquipmentCreate(
         name=name, kind=kind, location=location, model=model, serial=serial, interval_days=interval_days
     )
-    equipment = equipment_service.create(session, data=data, now=get_context(request).clock.now())
+    equipment = equipment_service.create(session, data=data, now=now_of(request))
     audit_as(request, "equipment.create", f"equipment:{equipment.id}")
     return _back("/maintenance/equipment")
 
@@ -240,7 +246,7 @@ def checks_page(
 ) -> HTMLResponse:
     """Due maintenance checks, earliest first, each with its checklist; overdue ones marked."""
     rows, total = checks.list_(session, limit=200, offset=0, state=CheckState.DUE)
-    now = get_context(request).clock.now()
+    now = now_of(request)
     overdue = {c.id for c in rows if checks.is_overdue(c, now=now, settings=settings.maintenance)}
     return render(request, "maintenance_checks.html", token=token, checks=rows, total=total, overdue=overdue)
 
@@ -269,6 +275,6 @@ def complete_check_form(
         user=user,
         answers=answers,
         note=note.strip(),
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return _back("/maintenance/checks")

@@ -10,13 +10,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from access.roles import Role
+from access.roles import ROOM, STAFF, Role
 from access.users import service as users
 from access.users.models import User
 from api.console.routes import render
-from api.console.shift_common import back, now_of
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as
-from api.routes.shift_common import ROOM, STAFF
+from api.console.shift_common import back
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as, now_of
 from shift_logs.handover import service as handovers
 from shift_logs.handover import signing
 from shift_logs.handover.models import Handover, HandoverState, Verdict

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from access.roles import LEAD, ROOM
 from api.console.routes import render
-from api.console.shift_common import back, now_of
-from api.deps import Allow, CurrentToken, SessionDep, audit_as
-from api.routes.shift_common import LEAD, ROOM
+from api.console.shift_common import back
+from api.deps import Allow, CurrentToken, SessionDep, audit_as, now_of
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.visitor import service as visits
@@ -36,7 +36,7 @@ def visitors_page(
         offset=offset,
         posts=roster.list_posts(session),
         my_post=here.post_id if here else None,
-        approver=token.user.has_any(frozenset(LEAD)),
+        approver=token.user.has_any(LEAD),
     )
 
 

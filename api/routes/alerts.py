@@ -20,6 +20,7 @@ from api.deps import (
     SettingsDep,
     audit_as,
     get_context,
+    now_of,
 )
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
@@ -107,7 +108,7 @@ def acknowledge_alert(alert_id: RowId, request: Request, session: SessionDep, us
     """Acknowledge; 409 with who and when if someone else already did."""
     audit_as(request, "alert.acknowledge", f"alert:{alert_id}")
     return AlertRead.model_validate(
-        alerts.acknowledge(session, alert_id=alert_id, user=user, now=get_context(request).clock.now())
+        alerts.acknowledge(session, alert_id=alert_id, user=user, now=now_of(request))
     )
 
 
@@ -123,7 +124,7 @@ def close_alert(
         user=user,
         false_alarm=body.false_alarm,
         note=body.note,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return AlertRead.model_validate(alert)
 
@@ -146,6 +147,6 @@ def dispatch_alert(
         responders=body.responders,
         note=body.note,
         settings=settings.alerts,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return AlertRead.model_validate(alert)

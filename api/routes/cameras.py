@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from access.roles import Role
 from api import live_proxy
 from api.context import AppContext
-from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, audit_as, get_context
+from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.notify import Notifier
 from api.schemas import Page, PageQuery
@@ -85,7 +85,7 @@ def update_camera(
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     camera = cameras.require(session, camera_id)
     before = cameras.audit_view(camera)
-    changed = cameras.update(session, camera=camera, data=body, box=box, now=get_context(request).clock.now())
+    changed = cameras.update(session, camera=camera, data=body, box=box, now=now_of(request))
     after = cameras.audit_view(camera)
     audit_as(
         request,

@@ -8,7 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from access.roles import Role
-from api.deps import ANY_USER, IN_ROOM, Allow, CurrentUser, SessionDep, SettingsDep, audit_as, get_context
+from api.deps import (
+    ANY_USER,
+    IN_ROOM,
+    Allow,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    audit_as,
+    now_of,
+)
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from core.types import RowId
@@ -74,7 +83,7 @@ def place_hold(
         user=user,
         max_length=dt.timedelta(days=settings.footage.hold_max_days),
         long_reason=body.long_hold_reason,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     audit_as(request, target=f"hold:{hold.id}")
     return HoldRead.model_validate(hold)
@@ -87,9 +96,7 @@ def release_hold(
     """Release a hold: a supervisor other than the one who placed it."""
     audit_as(request, "footage.hold.release", f"hold:{hold_id}", detail={"reason": body.reason})
     return HoldRead.model_validate(
-        holds.release_hold(
-            session, hold_id=hold_id, user=user, reason=body.reason, now=get_context(request).clock.now()
-        )
+        holds.release_hold(session, hold_id=hold_id, user=user, reason=body.reason, now=now_of(request))
     )
 
 
@@ -118,7 +125,7 @@ def file_request(
         start=body.start,
         end=body.end,
         settings=settings.footage,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     audit_as(request, target=f"footage_request:{filed.id}")
     return RequestRead.model_validate(filed)
@@ -139,7 +146,7 @@ def list_requests(
 @router.get("/grants", dependencies=[Depends(ANY_USER)], response_model=Page[RequestRead])
 def my_grants(request: Request, session: SessionDep, page: PageQuery, user: CurrentUser) -> Page[RequestRead]:
     """The caller's approved, unexpired grants."""
-    now = get_context(request).clock.now()
+    now = now_of(request)
     rows, total = grants.list_(
         session, limit=page.limit, offset=page.offset, requester_id=user.id, valid_at=now
     )
@@ -171,7 +178,7 @@ def _decide(
         approve=approve,
         note=body.note,
         settings=settings.footage,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return RequestRead.model_validate(decided)
 

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from access.audit import service as audit
-from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, actor_of, audit_as, get_context
+from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, actor_of, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES, problem_response, status_for
 from core.errors import ControlroomError, Forbidden, NotFound
 from core.types import RowId, UtcDateTime
@@ -78,7 +78,7 @@ def search_spans(
             end=end,
             grant_id=grant,
             settings=settings,
-            now=get_context(request).clock.now(),
+            now=now_of(request),
         )
     except (Forbidden, NotFound) as exc:
         return refused(
@@ -116,7 +116,7 @@ def open_playback(
             end=body.end,
             grant_id=body.grant,
             settings=settings,
-            now=get_context(request).clock.now(),
+            now=now_of(request),
         )
     audit_as(
         request,
@@ -141,7 +141,7 @@ def stream_playback(
 ) -> Response:
     """The prepared MP4 (fragmented; HTTP range requests) of the caller's own, unexpired playback."""
     path = playback.require_playback(
-        session, ticket=ticket, user=user, settings=settings, now=get_context(request).clock.now()
+        session, ticket=ticket, user=user, settings=settings, now=now_of(request)
     )
     return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "private, no-store"})
 
@@ -168,7 +168,7 @@ def create_export(
             grant_id=body.grant,
             fmt=body.format,
             settings=settings,
-            now=get_context(request).clock.now(),
+            now=now_of(request),
         )
     audit_as(
         request,

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, audit_as
+from access.roles import ROOM, STAFF, Role
+from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import ROOM, STAFF, NowDep
 from api.schemas import Page, PageQuery
 from core.types import RowId
 from shift_logs.handover import service as handovers

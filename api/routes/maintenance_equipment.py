@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from api.deps import ANY_USER, CurrentUser, SessionDep, audit_as, get_context
+from api.deps import ANY_USER, CurrentUser, SessionDep, audit_as, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.policies import EQUIPMENT_KEEPERS, FAULT_TECHS, MAINTENANCE_STAFF
 from api.schemas import Page, PageQuery
@@ -54,7 +54,7 @@ def list_equipment(
 )
 def create_equipment(body: EquipmentCreate, request: Request, session: SessionDep) -> EquipmentRead:
     """Register a piece of equipment (a camera links to its camera record)."""
-    equipment = equipment_service.create(session, data=body, now=get_context(request).clock.now())
+    equipment = equipment_service.create(session, data=body, now=now_of(request))
     audit_as(
         request,
         "equipment.create",
@@ -72,7 +72,7 @@ def register_camera_equipment(request: Request, session: SessionDep) -> list[Equ
     audit_as(request, "equipment.register_cameras")
     return [
         EquipmentRead.model_validate(e)
-        for e in equipment_service.register_cameras(session, now=get_context(request).clock.now())
+        for e in equipment_service.register_cameras(session, now=now_of(request))
     ]
 
 
@@ -133,6 +133,6 @@ def complete_check(
         user=user,
         answers=body.answers,
         note=body.note,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return CheckRead.model_validate(check)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, audit_as, get_context
+from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, audit_as, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.policies import FAULT_STEP
 from api.schemas import Page, PageQuery
@@ -62,7 +62,7 @@ def report_fault(body: FaultCreate, request: Request, session: SessionDep, user:
         description=body.description,
         severity=body.severity,
         user=user,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     audit_as(
         request,
@@ -108,7 +108,7 @@ def _step(
         note=body.note,
         assignee_id=assignee_id,
         duplicate_of_id=duplicate_of_id,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return FaultRead.model_validate(fault)
 
@@ -234,9 +234,7 @@ def add_fault_note(
     """Add a note to the fault's history."""
     audit_as(request, "fault.note", f"fault:{fault_id}")
     return FaultEventRead.model_validate(
-        faults.add_note(
-            session, fault_id=fault_id, user=user, note=body.note, now=get_context(request).clock.now()
-        )
+        faults.add_note(session, fault_id=fault_id, user=user, note=body.note, now=now_of(request))
     )
 
 
@@ -261,7 +259,7 @@ def upload_fault_photo(
         data=data,
         filename=photo.filename or "",
         settings=settings.maintenance,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     audit_as(request, detail={"photo_id": row.id, "bytes": row.size})
     return FaultPhotoRead.model_validate(row)

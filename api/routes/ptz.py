@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, audit_as, get_context
+from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, audit_as, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Problem
 from core.types import RowId
@@ -89,7 +89,7 @@ def move_camera(
         data=body,
         settings=settings.camera_control,
         connect=connect,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return _read(result)
 
@@ -112,7 +112,7 @@ def stop_camera(
         roles=user.roles,
         settings=settings.camera_control,
         connect=connect,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return _read(result)
 
@@ -145,7 +145,7 @@ def goto_preset(
         preset=body.preset,
         settings=settings.camera_control,
         connect=connect,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     return _read(result)
 
@@ -185,7 +185,7 @@ def set_home_preset(
         preset=body.preset,
         settings=settings.camera_control,
         connect=connect,
-        now=get_context(request).clock.now(),
+        now=now_of(request),
     )
     # the preset token the device gave
     audit_as(request, more={"command": {"action": "set_home", "preset": result.command.preset}})
