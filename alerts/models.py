@@ -50,6 +50,8 @@ class Alert(CreatedAtMixin, Base):
     priority: Mapped[Priority] = mapped_column(str_enum(Priority, 16), default=Priority.NORMAL)
     state: Mapped[AlertState] = mapped_column(str_enum(AlertState, 16), default=AlertState.NEW, index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
+    # the title as a message key with parameters (core.messages), shown in the reader's language
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     score: Mapped[float] = mapped_column(default=0.0)
     event_count: Mapped[int] = mapped_column(default=1)
     first_seen: Mapped[dt.datetime]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import Field
 
@@ -23,6 +24,7 @@ class AlertRead(ReadSchema):
     priority: Priority
     state: AlertState
     title: str
+    message: dict[str, Any] | None = None  # the title as a message key and parameters (core.messages)
     score: float
     event_count: int
     first_seen: dt.datetime

@@ -18,6 +18,7 @@ from alerts.escalation import is_overdue
 from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priority
 from config.alerting import AlertSettings
 from core.actor import SYSTEM, Actor
+from core.messages import Message
 from db import lookup
 from db.outbox import enqueue
 from db.transition import claim
@@ -67,6 +68,7 @@ def _summary(alert: Alert) -> dict[str, Any]:
         "priority": alert.priority.value,
         "state": alert.state.value,
         "title": alert.title,
+        "message": alert.message,
         "first_seen": alert.first_seen.isoformat(),
         "last_seen": alert.last_seen.isoformat(),
     }
@@ -117,8 +119,10 @@ def raise_alert(
     settings: AlertSettings,
     snapshot: bytes | None = None,
     now: dt.datetime,
+    message: Message | None = None,
 ) -> RaisedAlert:
-    """Open an alert, or fold a repeat (same camera, kind, zone within the cooldown) into the open one."""
+    """Open an alert, or fold a repeat (same camera, kind, zone within the cooldown) into the open one.
+    `title` is English; `message` the same as a catalogue key with parameters (the reader's language)."""
     since = now - dt.timedelta(seconds=settings.cooldown_s)
     open_one = session.scalar(
         select(Alert)
@@ -149,6 +153,7 @@ def raise_alert(
         priority=priority,
         score=score,
         title=title,
+        message=message.as_json() if message is not None else None,
         first_seen=now,
         last_seen=now,
         created_at=now,

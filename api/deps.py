@@ -163,6 +163,7 @@ def current_token(request: Request, session: SessionDep, settings: SettingsDep) 
     request.state.token = token
     request.state.user = token.user
     request.state.user_ref = (token.user.id, token.user.username)  # plain values survive a rollback
+    request.state.user_language = token.user.language  # an error page's language, after a rollback too
     return token
 
 

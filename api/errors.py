@@ -92,6 +92,18 @@ def _html(request: Request, status: int, code: str, detail: str) -> Response | N
     return response
 
 
+def _localized(request: Request, exc: ControlroomError) -> str:
+    """The error's message for its reader: in the console (a session, no bearer token) in the reader's
+    language when the error carries a message key (the console registers `app.state.localize`); English
+    for API clients, which get the key and parameters as `said`."""
+    localize = getattr(request.app.state, "localize", None)
+    bearer = request.headers.get("authorization", "").lower().startswith("bearer ")
+    if exc.said is None or localize is None or bearer:
+        return exc.message
+    text: str = localize(request, exc.said)
+    return text
+
+
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ControlroomError)
     status = status_for(exc)
@@ -99,13 +111,16 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         request.state.failed_login = exc.failed_login  # counted by the middleware, after the rollback
     if status == 401 and _wants_html(request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    if page := _html(request, status, exc.code, exc.message):
+    message = _localized(request, exc)
+    if page := _html(request, status, exc.code, message):
         return page
     errors = []
     if isinstance(exc, Invalid) and exc.field:
-        errors.append(FieldError(field=exc.field, message=exc.message))
-    extra = {"info": exc.detail} if isinstance(exc.detail, dict) else {}
-    response = problem_response(status, exc.code, exc.message, errors, **extra)
+        errors.append(FieldError(field=exc.field, message=message))
+    extra: dict[str, Any] = {"info": exc.detail} if isinstance(exc.detail, dict) else {}
+    if exc.said is not None:
+        extra["said"] = exc.said.as_json()
+    response = problem_response(status, exc.code, message, errors, **extra)
     if isinstance(exc, Throttled):
         response.headers["Retry-After"] = str(max(1, round(exc.retry_after_s)))
     return response

@@ -77,6 +77,14 @@ class RelayedStream(StreamingResponse):
         except (httpx.HTTPError, httpx.StreamError):
             return  # the worker went away or gave the camera up: the viewer reconnects
 
+    def chunks(self) -> Iterator[bytes]:
+        """The worker's bytes for a caller relaying them inside a response of its own (the wall's multiplexed
+        stream); the worker's connection is closed when they end or the iterator is closed."""
+        try:
+            yield from self._chunks()
+        finally:
+            self.close()
+
     def close(self) -> None:
         """Close the worker's connection (idempotent)."""
         self._upstream.close()

@@ -111,21 +111,34 @@ class TamperParams(BaseModel):
         default=12.0, ge=0, le=128, description="Luma standard deviation below which a picture is uniform."
     )
     covered_edge_ratio: float = Field(
-        default=0.25, ge=0, le=1, description="Edge energy vs the reference below which detail is lost."
+        default=0.25,
+        ge=0,
+        le=1,
+        description="Mid-scale detail vs the reference (median over the textured cells) below which detail "
+        "is lost.",
     )
     covered_s: float = Field(default=2.0, ge=0, le=600, description="Seconds covered before an event.")
     defocus_ratio: float = Field(
-        default=0.6, gt=0, lt=1, description="Sharpness vs the reference below which it is defocused."
+        default=0.65,
+        gt=0,
+        lt=1,
+        description="Sharpness (fine detail over local contrast, median over the textured cells) vs the "
+        "reference below which it is defocused.",
     )
     defocus_min_texture: float = Field(
-        default=1.5, ge=0, le=100, description="Scene texture needed before defocus is judged."
+        default=1.0,
+        ge=0,
+        le=100,
+        description="Mid-scale detail (levels) a grid cell needs to count as textured; defocus and re-aim "
+        "are judged only when a fifth of the cells are.",
     )
     defocused_s: float = Field(default=3.0, ge=0, le=600, description="Seconds defocused before an event.")
     moved_similarity: float = Field(
-        default=0.6,
+        default=0.4,
         gt=0,
         lt=1,
-        description="Edge match with the reference view, vs normal, below which moved.",
+        description="Match of the view with the reference, vs the scene's normal match, below which the "
+        "camera looks elsewhere (moved); a shift of the view is recognised on its own.",
     )
     moved_s: float = Field(default=2.0, ge=0, le=600, description="Seconds moved before an event.")
     frozen_s: float = Field(default=3.0, ge=0, le=600, description="Seconds of identical frames = frozen.")

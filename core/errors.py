@@ -37,6 +37,9 @@ class ControlroomError(Exception):
     # the user name whose password check failed, when this error is one: the HTTP layer counts it toward
     # the sign-in throttle after the request's transaction has rolled back
     failed_login: str = ""
+    # the message as a catalogue key with parameters (core.messages.Message), when the console should show
+    # it in the reader's language; the API keeps `message` (English) and adds the key and parameters
+    said: Any = None
 
     def __init__(self, message: str, *, detail: Any = None) -> None:
         super().__init__(message)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
 from core.clock import Clock
+from core.messages import Message
 
 __all__ = ["Backoff", "Health", "HealthChange", "HealthState", "HealthThresholds", "HealthTracker"]
 
@@ -34,6 +36,33 @@ class HealthState:
     status: Health
     reason: str
     since: dt.datetime
+
+
+# The reasons this module writes, as message keys (core.messages): a camera row stores the English reason;
+# the console shows it in the reader's language through `reason_message` (older rows included, since the
+# words come from here only). A reason from the stream itself (an error text) stays as it came.
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^stalled: connected but no frames for (?P<seconds>\d+) s$"), "msg.health.stalled"),
+    (re.compile(r"^frozen picture: identical frames for (?P<seconds>\d+) s$"), "msg.health.frozen"),
+    (
+        re.compile(r"^decode errors: (?P<errors>\d+) of (?P<frames>\d+) frames in (?P<seconds>\d+) s$"),
+        "msg.health.decode_errors",
+    ),
+    (
+        re.compile(r"^low frame rate: (?P<fps>[\d.]+) fps, expected (?P<expected>[\d.e+]+)$"),
+        "msg.health.low_fps",
+    ),
+    (re.compile(r"^receiving frames$"), "msg.health.receiving"),
+    (re.compile(r"^disconnected$"), "msg.health.disconnected"),
+)
+
+
+def reason_message(reason: str) -> Message | None:
+    """A health reason written here as a message key with parameters; None for a reason from elsewhere."""
+    for pattern, key in _REASONS:
+        if found := pattern.match(reason):
+            return Message(key, found.groupdict())
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,7 @@ class PacketHub:
         self._end_all()
         self._source, self._holder, self._template, self._gop = stream, None, None, []
         try:
-            if stream.codec_context.name not in _BROWSER_CODECS:
+            if stream.codec_context.codec.canonical_name not in _BROWSER_CODECS:  # h264 also from libx264
                 return
             holder = av.open(_Sink(), mode="w", format="mp4")
             self._template, self._holder = holder.add_stream_from_template(stream), holder

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -103,8 +103,14 @@ def _load(session: Session) -> tuple[list[SegmentInfo], list[HoldSpan]]:
     return segments, holds
 
 
-def _remove(session: Session, storage: Storage, ids: Iterable[int]) -> int:
-    """Delete the files, then the index rows (one transaction); returns how many files were already gone."""
+def _remove(
+    session: Session,
+    storage: Storage,
+    ids: Iterable[int],
+    progress: Callable[[float], None] | None = None,
+) -> int:
+    """Delete the files, then the index rows (one transaction); returns how many files were already gone.
+    `progress(fraction)` after each batch."""
     missing = 0
     id_list = list(ids)
     for i in range(0, len(id_list), _BATCH):
@@ -113,6 +119,8 @@ def _remove(session: Session, storage: Storage, ids: Iterable[int]) -> int:
             if not storage.remove(storage.absolute(path)):
                 missing += 1
         session.execute(delete(Segment).where(Segment.id.in_(chunk)))
+        if progress is not None:
+            progress((i + len(chunk)) / len(id_list))
     return missing
 
 
@@ -144,9 +152,15 @@ def raise_storage_alert(
 
 
 def run_retention(
-    factory: SessionFactory, settings: Settings, now: dt.datetime | None = None, *, dry_run: bool = False
+    factory: SessionFactory,
+    settings: Settings,
+    now: dt.datetime | None = None,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[float], None] | None = None,
 ) -> RetentionReport:
-    """Apply retention once: age and size per camera, events-only pruning, the high-water mark; holds win."""
+    """Apply retention once: age and size per camera, events-only pruning, the high-water mark; holds win.
+    `progress(fraction)` as the planned segments are removed (1.0 when done)."""
     now = now or utcnow()
     storage = Storage.of(settings)
     with session_scope(factory) as session:
@@ -172,7 +186,7 @@ def run_retention(
         )
         if dry_run:
             return report
-        report.missing_files = _remove(session, storage, plan.remove)
+        report.missing_files = _remove(session, storage, plan.remove, progress)
         if plan.remove:
             audit.record(
                 session,

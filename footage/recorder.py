@@ -1,5 +1,6 @@
 """The per-camera recorder: reads the camera's main stream with PyAV and remuxes its video packets by stream
-copy into keyframe-aligned segments, in a thread of its own.
+copy into keyframe-aligned segments, in a thread of its own. A demo camera's packets come from the H.264
+its reader encodes (`devices.demo_feed`) instead of a connection of the recorder's own.
 
 A lost stream closes the current segment cleanly and reconnects (a gap in the index, never a corrupt file).
 A full disk aborts the current segment, reports a fault, and waits until there is room again.
@@ -13,15 +14,16 @@ import enum
 import errno
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 import av
-import av.container
 import av.video.stream
 
 from core.clock import utcnow
+from devices import demo_feed
 from footage.segments import SegmentWritten
 from footage.storage import Storage, hash_file
 from footage.writer import SegmentFile, SegmentWriter, probe, repair_part
@@ -198,15 +200,33 @@ class Recorder:
                 self._enter_fault("storage_full", f"less than {self._room_needed() / 1e6:.1f} MB free")
                 self._stop.wait(1.0)
                 continue
+            if self.url.startswith("demo://"):
+                self._record_demo()
+                continue
             try:
                 container = av.open(self.url, options=self._options(), timeout=(self.open_timeout_s,) * 2)
             except (av.FFmpegError, OSError) as exc:
                 self._lost(f"cannot open the stream: {_reason(exc)}")
                 continue
             try:
-                self._record(container)
+                if not container.streams.video:
+                    self._lost("the stream has no video track")
+                    continue
+                stream = container.streams.video[0]
+                self._record(container.demux(stream), stream)
             finally:
                 container.close()
+
+    def _record_demo(self) -> None:
+        """A demo camera: the H.264 its reader encodes (`devices.demo_feed`), copied like a real stream."""
+        subscription = demo_feed.feed(self.camera_name).subscribe(self.open_timeout_s)
+        if subscription is None:
+            self._lost("the demo camera is not running")
+            return
+        try:
+            self._record(subscription.packets(), subscription.stream)
+        finally:
+            subscription.close()
 
     def _room_needed(self) -> int:
         return max(int(self.storage.settings.min_free_mb * 1e6), self._resume_bytes)
@@ -220,13 +240,10 @@ class Recorder:
             return {"rtsp_transport": "tcp", "timeout": str(int(self.open_timeout_s * 1_000_000))}
         return {}
 
-    def _record(self, container: av.container.InputContainer) -> None:
-        if not container.streams.video:
-            self._lost("the stream has no video track")
-            return
+    def _record(self, packets: Iterable[av.Packet[Any]], stream: av.video.stream.VideoStream) -> None:
         self._writer = None
         try:
-            self._pump(container, container.streams.video[0])
+            self._pump(packets, stream)
         except OSError as exc:
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
                 self._finish()
@@ -242,10 +259,10 @@ class Recorder:
             self._finish()
             self._lost(f"stream lost: {_reason(exc)}")
 
-    def _pump(self, container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> None:
+    def _pump(self, packets: Iterable[av.Packet[Any]], stream: av.video.stream.VideoStream) -> None:
         """Copy packets into segments until stopped; raises when the stream fails or ends."""
         anchor: _Anchor | None = None
-        for packet in container.demux(stream):
+        for packet in packets:
             if self._stop.is_set():
                 self._finish()
                 return

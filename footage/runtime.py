@@ -31,7 +31,7 @@ from footage.storage import Storage
 __all__ = ["FootageRuntime", "WorkerLike", "attach"]
 
 log = logging.getLogger(__name__)
-_RECORDABLE = ("rtsp://", "rtsps://", "http://", "https://", "file:", "/")
+_RECORDABLE = ("rtsp://", "rtsps://", "http://", "https://", "file:", "/", "demo://")
 
 
 class WorkerLike(Protocol):
@@ -86,7 +86,7 @@ class FootageRuntime:
     def record(self, camera_id: int, name: str, url: str) -> Recorder | None:
         """Repair what a crash left of this camera, then start recording it."""
         if not url.startswith(_RECORDABLE):
-            log.warning("camera %s: its stream cannot be recorded (not rtsp/http/file)", name)
+            log.warning("camera %s: its stream cannot be recorded (not rtsp/http/file/demo)", name)
             return None
         for written in repair_camera_folder(self.storage, camera_id, name):
             self.segment_written(written)

@@ -95,7 +95,7 @@ class SegmentWriter:
         self.part_path.parent.mkdir(parents=True, exist_ok=True)
         self.start = start
         self.time_base: Fraction = template.time_base or Fraction(1, 90000)
-        self.codec = template.codec_context.name
+        self.codec = template.codec_context.codec.canonical_name  # h264, also for an encoder (libx264)
         self.width, self.height = template.codec_context.width, template.codec_context.height
         self.frames = 0
         self._file = HashingFile(self.part_path)

@@ -34,6 +34,8 @@ class OpenFault:
     severity: str
     state: str
     since: dt.datetime
+    fault_title: str = ""  # the fault's own title
+    condition: str | None = None  # the watched condition of an automatic fault
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,8 @@ def open_faults(session: Session) -> list[OpenFault]:
             severity=fault.severity.value,
             state=fault.state.value,
             since=fault.reported_at,
+            fault_title=fault.title,
+            condition=fault.condition,
         )
         for fault in session.scalars(stmt)
     ]

@@ -3,6 +3,8 @@
 A detected event is correct when it overlaps a true event of the same kind and zone (padded by `tolerance_s`)
 and at least half of it lies inside the padded true events (so one endless event cannot cover a whole clip).
 A true event is found when a correct detection overlaps it. Latency is detection start minus true start.
+One cause is one event: a detection whose true events were all already matched by an earlier detection of
+the same kind is a repeat and counts as a false alert (an event split in two is two alerts for one cause).
 """
 
 from __future__ import annotations
@@ -106,11 +108,20 @@ def _score_clip(clip: ClipOutcome, kind: str, tolerance_s: float) -> tuple[int, 
     truths = [t for t in clip.truth if t.kind == kind]
     detected = [d for d in clip.detected if d.kind == kind]
     correct: list[Interval] = []
-    for d in detected:
+    claimed: set[int] = set()
+    for d in sorted(detected, key=lambda d: d.start):
         padded = [(t.start - tolerance_s, t.end + tolerance_s) for t in truths if t.zone == d.zone]
         touches = any(_overlap(d.start, d.end, s, e) >= 0 for s, e in padded)
-        if touches and _inside_share(d, padded) >= _MIN_INSIDE:
+        if not (touches and _inside_share(d, padded) >= _MIN_INSIDE):
+            continue
+        matched = {
+            i
+            for i, t in enumerate(truths)
+            if t.zone == d.zone and _overlap(d.start, d.end, t.start - tolerance_s, t.end + tolerance_s) >= 0
+        }
+        if matched - claimed:
             correct.append(d)
+            claimed |= matched
     found = 0
     latencies: list[float] = []
     for t in truths:

@@ -1,14 +1,19 @@
 """Tamper and picture-health checks on analysis-resolution luma: covered, defocused, moved, frozen.
 
-Each check compares the frame with a reference learnt while the picture is healthy:
-- covered: the picture is nearly uniform and has lost most of the reference's detail;
-- defocused: fine and mid-scale detail relative to the overall contrast (a gain-invariant sharpness)
-  fell well below the reference's, in a scene that has texture;
-- moved: the edge map (gradient magnitude at coarse scale) no longer correlates with the reference's,
-  relative to how well healthy frames correlate (gain-invariant, barely affected by blur or people); only
-  judged in a scene with texture (a plain one cannot be compared: "unknown", never `moved`);
-- frozen: consecutive frames are identical (within a tiny tolerance) while frames keep arriving and the
-  picture is not covered (a static cover is reported once, as `covered`).
+Each check compares the frame with a reference learnt while the picture is healthy. A tampering acts on the
+whole picture, while people, swaying trees, clipped highlights and lamps change parts of it; so detail is
+measured per cell (a coarse grid) and judged by the median over the cells with texture:
+- covered: the picture is nearly uniform and most cells lost their mid-scale detail (the band between
+  1 and 2.5 px, which sensor noise and compression barely reach, so a cover that keeps the noise is seen);
+- defocused: in most textured cells the finest detail fell relative to the cell's own contrast (a
+  blur removes fine detail first; light steps, dusk and the IR switch scale both alike);
+- moved: the view (a band-pass of the log image at 80 px wide: smooth illumination cancels out) is matched
+  against the reference over small shifts: a re-aim shows as a clearly better match at a shift, a view
+  turned away as no match at all. A scene whose healthy views barely match their own reference (too
+  plain, a test pattern) cannot be compared: "unknown", never `moved`;
+- frozen: the frame repeats the previous one (mean change under a hundredth of a level) while the picture
+  is not covered, in a scene whose healthy frames do not repeat: a noise-free static scene whose frames
+  repeat while live cannot tell stuck from still ("unknown", never `frozen`).
 The checks report per-frame conditions; the pipeline turns them into events with hold times.
 """
 
@@ -25,12 +30,20 @@ from config.detection import TamperParams
 
 __all__ = ["TamperDetector", "TamperState"]
 
-# A frozen stream repeats the decoder's last picture bit for bit; a live one, even of a static scene behind
-# strong compression, still changes a few analysis pixels by a few levels. So frozen = no pixel changed.
-# (An encoder running on a frozen picture refreshes it a little at each key frame; the event tracker
-# bridges such short gaps.)
-_FROZEN_TOLERANCE = 0.0
-_EDGE_MAP_WIDTH = 80
+# Mean absolute change (levels) below which a frame repeats the previous one: a stuck stream repeats the
+# decoder's picture (an encoder re-quantising a frozen picture changes it by hundredths of a level on
+# average), a live one, even a static scene behind strong compression, changes by tenths at least.
+_STILL_LEVELS = 0.02
+# Share of repeated frames in the healthy picture above which `frozen` cannot be judged.
+_STILL_SHARE_MAX = 0.2
+_STILL_RATE = 0.02
+_VIEW_WIDTH = 80
+_SEARCH = (8, 5)  # view shifts searched (x, y), in view pixels: 10 % of the width either way
+_SHIFT_GAIN = 0.15  # a shifted match must beat the unshifted one by this much
+_MIN_VIEW_MATCH = 0.3  # healthy views matching their reference less than this: the scene is too plain
+_SIM_RATE = 0.05
+_GRID = 8
+_MIN_TEXTURED_SHARE = 0.2
 _EPS = 1e-3
 
 
@@ -49,15 +62,6 @@ class TamperState:
     learning: bool = True
 
 
-@dataclass(slots=True)
-class _Measure:
-    std: float
-    detail: float
-    sharpness: float
-    texture: float
-    similarity: float = 1.0
-
-
 class TamperDetector:
     """Learns a reference view and reports which tamper conditions hold on each frame."""
 
@@ -69,119 +73,170 @@ class TamperDetector:
         self._learn_frames = max(1, math.ceil(params.learn_s * fps / self._every))
         self._frames = 0
         self._tick = 0
+        self._seen = 0
+        self._pixels = h * w
         self._last = TamperState()
         self._float = np.zeros(shape, dtype=np.float32)
         self._fine = np.zeros(shape, dtype=np.float32)
         self._coarse = np.zeros(shape, dtype=np.float32)
         self._tmp = np.zeros(shape, dtype=np.float32)
         self._previous = np.zeros(shape, dtype=np.uint8)
-        self._gx = np.zeros(shape, dtype=np.float32)
-        self._gy = np.zeros(shape, dtype=np.float32)
-        ew = min(_EDGE_MAP_WIDTH, w)
-        self._edge_size = (ew, max(8, round(h * ew / w)))
-        self._edges = np.zeros((self._edge_size[1], self._edge_size[0]), dtype=np.float32)
-        self._reference = np.zeros_like(self._edges)
+        self._cells = (_GRID, max(2, round(_GRID * h / w)))
+        vw = min(_VIEW_WIDTH, w)
+        self._view_size = (vw, max(2 * _SEARCH[1] + 4, round(h * vw / w)))
+        self._search = (min(_SEARCH[0], vw // 4), min(_SEARCH[1], self._view_size[1] // 4))
+        self._view = np.zeros(self._view_size[::-1], dtype=np.float32)
+        self._ref_view = np.zeros_like(self._view)
+        grid = self._cells[::-1]
+        self._ref_mid = np.zeros(grid, dtype=np.float32)
+        self._ref_sharp = np.zeros(grid, dtype=np.float32)
         self._ref_detail = 0.0
-        self._ref_sharpness = 0.0
-        self._ref_texture = 0.0
-        self._ref_similarity = 1.0
+        self._ref_sim = 1.0
+        self._still_share = 0.0
 
     def reset(self) -> None:
         """Forget the reference view (e.g. after an operator accepts a re-aimed camera)."""
         self._frames = 0
+        self._seen = 0
         self._last = TamperState()
 
     def check(self, image: NDArray[np.uint8]) -> TamperState:
         """Measure one analysis-resolution luma image against the reference and learn when healthy."""
-        # A covered lens often decodes to identical frames too: that is one cause, reported as `covered`
-        # only; `frozen` means stuck while the scene is not covered.
-        frozen = self._frozen(image) and not self._last.covered
+        frozen = self._frozen(image)
         self._tick += 1
         if self._tick < self._every and self._frames > 0:
-            return replace(self._last, frozen=frozen, frozen_score=float(frozen))
-        self._tick = 0
-        self._last = self._check(image, frozen)
-        if self._last.covered and self._last.frozen:
-            self._last = replace(self._last, frozen=False, frozen_score=0.0)
-        return self._last
+            state = replace(self._last, frozen=frozen, frozen_score=float(frozen))
+        else:
+            self._tick = 0
+            self._last = state = self._check(image, frozen)
+        if state.covered and state.frozen:
+            # A covered lens often decodes to identical frames too: one cause, reported as `covered` only.
+            state = replace(state, frozen=False, frozen_score=0.0)
+        return state
+
+    def _frozen(self, image: NDArray[np.uint8]) -> bool:
+        """True when this frame repeats the previous one in a scene whose healthy frames do not."""
+        self._seen += 1
+        still = (
+            self._seen > 1 and cv2.norm(image, self._previous, cv2.NORM_L1) <= _STILL_LEVELS * self._pixels
+        )
+        np.copyto(self._previous, image)
+        if self._seen == 1:
+            return False
+        learning = self._frames <= self._learn_frames
+        frozen = still and not learning and self._still_share < _STILL_SHARE_MAX
+        if not frozen and not self._last.covered:
+            rate = 1.0 / (self._seen - 1) if learning else _STILL_RATE
+            self._still_share += rate * (float(still) - self._still_share)
+        return frozen
 
     def _check(self, image: NDArray[np.uint8], frozen: bool) -> TamperState:
         """The covered, defocused and moved checks (run at `check_hz`), learning while healthy."""
-        measure = self._measure(image)
-        self._edge_map()
+        std, fine, mid, sharp, detail = self._measure(image)
+        self._view_map()
         self._frames += 1
         if self._frames <= self._learn_frames:
-            self._learn(measure, rate=1.0 / self._frames)
-            return TamperState(frozen=frozen, frozen_score=float(frozen), learning=True)
-        state = self._judge(measure, frozen)
-        healthy = not (state.covered or state.defocused or state.moved or state.frozen)
-        if healthy:
-            self._learn(measure, rate=self.params.reference_rate)
-            self._ref_similarity += self.params.reference_rate * (measure.similarity - self._ref_similarity)
+            if self._frames > 1:  # how well healthy views match the reference: the scene's own level
+                sim0 = self._match()[0]
+                self._ref_sim += (sim0 - self._ref_sim) / (self._frames - 1)
+            self._learn(mid, sharp, detail, rate=1.0 / self._frames)
+            return TamperState(learning=True)
+        state = self._judge(std, fine, mid, sharp, detail, frozen)
+        if not (state.covered or state.defocused or state.moved or state.frozen):
+            self._learn(mid, sharp, detail, rate=self.params.reference_rate)
         return state
 
-    def _judge(self, m: _Measure, frozen: bool) -> TamperState:
+    def _judge(
+        self,
+        std: float,
+        fine: NDArray[np.float32],
+        mid: NDArray[np.float32],
+        sharp: NDArray[np.float32],
+        detail: float,
+        frozen: bool,
+    ) -> TamperState:
         p = self.params
-        uniform = m.std < p.covered_max_std
-        lost_detail = m.detail < p.covered_edge_ratio * self._ref_detail
-        covered = uniform and lost_detail
-        covered_score = _clip01(1.0 - m.std / max(p.covered_max_std, _EPS)) if covered else 0.0
+        textured = self._ref_mid >= p.defocus_min_texture
+        has_texture = float(np.count_nonzero(textured)) >= _MIN_TEXTURED_SHARE * textured.size
+        if has_texture:
+            lost = float(np.median(mid[textured] / self._ref_mid[textured]))
+        else:
+            lost = detail / max(self._ref_detail, _EPS)
+        covered = std < p.covered_max_std and lost < p.covered_edge_ratio
         if covered:
-            return TamperState(covered=True, covered_score=covered_score, frozen=frozen, learning=False)
-        m.similarity = self._similarity()
-        relative = m.similarity / max(self._ref_similarity, _EPS)
-        # A scene too plain to compare (a test pattern, a blank wall) cannot tell a re-aim from a person
-        # crossing it: the answer is "unknown", never `moved`.
-        textured = self._ref_texture >= p.defocus_min_texture
-        moved = textured and relative < p.moved_similarity
-        moved_score = _clip01(1.0 - relative) if moved else 0.0
-        ratio = m.sharpness / max(self._ref_sharpness, _EPS)
-        defocused = not moved and textured and ratio < p.defocus_ratio
+            score = _clip01(1.0 - std / max(p.covered_max_std, _EPS))
+            return TamperState(covered=True, covered_score=score, learning=False)
+        sim0, peak, shifted = self._match()
+        comparable = has_texture and self._ref_sim >= _MIN_VIEW_MATCH
+        relative = sim0 / max(self._ref_sim, _EPS)
+        lost_view = relative < p.moved_similarity and peak < p.moved_similarity * self._ref_sim
+        moved_by_shift = shifted and peak - sim0 >= _SHIFT_GAIN and peak >= 0.5 * self._ref_sim
+        moved = comparable and (lost_view or moved_by_shift)
+        if comparable and not moved:
+            self._ref_sim += _SIM_RATE * (sim0 - self._ref_sim)
+        ratio = float(np.median(sharp[textured] / self._ref_sharp[textured])) if has_texture else 1.0
+        defocused = not moved and has_texture and ratio < p.defocus_ratio
         return TamperState(
             defocused=defocused,
             moved=moved,
             frozen=frozen,
             defocused_score=_clip01(1.0 - ratio) if defocused else 0.0,
-            moved_score=moved_score,
+            moved_score=_clip01(1.0 - relative) if moved else 0.0,
             frozen_score=float(frozen),
             learning=False,
         )
 
-    def _frozen(self, image: NDArray[np.uint8]) -> bool:
-        """True when this frame is identical to the previous one."""
-        identical = self._frames > 0 and cv2.norm(image, self._previous, cv2.NORM_INF) <= _FROZEN_TOLERANCE
-        np.copyto(self._previous, image)
-        return identical
-
-    def _measure(self, image: NDArray[np.uint8]) -> _Measure:
-        """Uniformity, total detail, sharpness (detail over contrast) and texture of the image."""
+    def _measure(
+        self, image: NDArray[np.uint8]
+    ) -> tuple[float, NDArray[np.float32], NDArray[np.float32], NDArray[np.float32], float]:
+        """Uniformity; per cell the fine (< 1 px) and mid-scale (1-2.5 px) detail and the sharpness (fine
+        detail over the cell's contrast); and the total mid-scale detail."""
         np.copyto(self._float, image, casting="unsafe")
         _, std = cv2.meanStdDev(image)
         cv2.GaussianBlur(self._float, (0, 0), 1.0, dst=self._fine)
         cv2.GaussianBlur(self._fine, (0, 0), 2.5, dst=self._coarse)
+        cells = self._cells
         cv2.absdiff(self._float, self._fine, dst=self._tmp)
-        fine = float(cv2.mean(self._tmp)[0])
+        fine = cv2.resize(self._tmp, cells, interpolation=cv2.INTER_AREA)
         cv2.absdiff(self._fine, self._coarse, dst=self._tmp)
-        mid = float(cv2.mean(self._tmp)[0])
-        contrast = float(std[0, 0])
-        return _Measure(contrast, fine + mid, (fine + mid) / (contrast + 1.0), mid)
+        mid = cv2.resize(self._tmp, cells, interpolation=cv2.INTER_AREA)
+        mean = cv2.resize(self._float, cells, interpolation=cv2.INTER_AREA)
+        cv2.multiply(self._float, self._float, dst=self._tmp)
+        square = cv2.resize(self._tmp, cells, interpolation=cv2.INTER_AREA)
+        contrast = np.sqrt(np.maximum(square - mean * mean, 0.0)) + 1.0
+        f32 = np.float32
+        sharp = np.asarray(fine / contrast, dtype=f32)
+        return float(std[0, 0]), np.asarray(fine, f32), np.asarray(mid, f32), sharp, float(mid.mean())
 
-    def _edge_map(self) -> None:
-        """Coarse gradient magnitude of the lightly blurred image, for comparing views."""
-        cv2.Sobel(self._fine, cv2.CV_32F, 1, 0, dst=self._gx)
-        cv2.Sobel(self._fine, cv2.CV_32F, 0, 1, dst=self._gy)
-        cv2.magnitude(self._gx, self._gy, magnitude=self._tmp)
-        cv2.resize(self._tmp, self._edge_size, dst=self._edges, interpolation=cv2.INTER_AREA)
+    def _view_map(self) -> None:
+        """The view to compare: band-pass of the log image at `_VIEW_WIDTH` px (smooth light cancels)."""
+        small = cv2.resize(self._fine, self._view_size, interpolation=cv2.INTER_AREA)
+        np.log1p(small, out=small)
+        cv2.subtract(
+            cv2.GaussianBlur(small, (0, 0), 0.7), cv2.GaussianBlur(small, (0, 0), 3.0), dst=self._view
+        )
 
-    def _similarity(self) -> float:
-        """Normalised correlation of the current edge map with the reference's (1 = same view)."""
-        return float(cv2.matchTemplate(self._edges, self._reference, cv2.TM_CCOEFF_NORMED)[0, 0])
+    def _match(self) -> tuple[float, float, bool]:
+        """Correlation of the view with the reference unshifted, the best over the searched shifts, and
+        whether the best lies at a shift."""
+        sx, sy = self._search
+        template = self._view[sy : self._view.shape[0] - sy, sx : self._view.shape[1] - sx]
+        result = cv2.matchTemplate(self._ref_view, template, cv2.TM_CCOEFF_NORMED)
+        _, peak, _, (x, y) = cv2.minMaxLoc(result)
+        return float(result[sy, sx]), float(peak), (x, y) != (sx, sy)
 
-    def _learn(self, m: _Measure, *, rate: float) -> None:
-        self._ref_detail += rate * (m.detail - self._ref_detail)
-        self._ref_sharpness += rate * (m.sharpness - self._ref_sharpness)
-        self._ref_texture += rate * (m.texture - self._ref_texture)
-        cv2.accumulateWeighted(self._edges, self._reference, rate)
+    def _learn(
+        self,
+        mid: NDArray[np.float32],
+        sharp: NDArray[np.float32],
+        detail: float,
+        *,
+        rate: float,
+    ) -> None:
+        cv2.accumulateWeighted(mid, self._ref_mid, rate)
+        cv2.accumulateWeighted(sharp, self._ref_sharp, rate)
+        self._ref_detail += rate * (detail - self._ref_detail)
+        cv2.accumulateWeighted(self._view, self._ref_view, rate)
 
 
 def _clip01(value: float) -> float:

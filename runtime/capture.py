@@ -30,6 +30,7 @@ from db.writer import Job, WriterThread
 from devices.adapters.base import SnapshotBuffer
 from devices.adapters.factory import open_source
 from devices.adapters.pyav import PyAvSource
+from devices.adapters.synthetic import SyntheticSource
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
@@ -255,8 +256,10 @@ class CaptureRuntime:
         self._runs[camera.name] = run
 
         def factory() -> object:
-            source = open_source(url, camera_id=camera.name, fps=detect.fps, loop=True, realtime=True)
-            if isinstance(source, PyAvSource):
+            source = open_source(
+                url, camera_id=camera.name, fps=detect.fps, loop=True, realtime=True, encode=True
+            )
+            if isinstance(source, PyAvSource | SyntheticSource):
                 source.packet_tap = run.tee  # masked cameras are only ever shown blanked (MJPEG)
             return source
 
@@ -369,7 +372,7 @@ class CaptureRuntime:
     # ---- live view (api.context.LiveView) --------------------------------------------------------
     def live_fmp4(self, camera_name: str, wait_s: float = 3.0) -> Iterator[bytes] | None:
         """The camera live as fragmented MP4 (H.264 as received, no re-encoding), or None: not read here,
-        no keyframe within `wait_s`, or nothing teed (demo cameras, cameras with privacy masks)."""
+        no keyframe within `wait_s`, or nothing teed (cameras with privacy masks, MJPEG cameras)."""
         run = self._runs.get(camera_name)
         viewer = None if run is None else run.hub.join(wait_s)
         if run is None or viewer is None:

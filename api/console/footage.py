@@ -271,20 +271,36 @@ def view_page(
     token: CurrentToken,
     grant: Annotated[int | None, Query(ge=1)] = None,
     ticket: Annotated[str, Query(max_length=64)] = "",
+    camera: Annotated[str, Query(max_length=64, description="Camera to preselect")] = "",
+    start: Annotated[dt.datetime | None, Query(description="Start to prefill (ISO 8601 with offset)")] = None,
+    end: Annotated[dt.datetime | None, Query(description="End to prefill (ISO 8601 with offset)")] = None,
 ) -> HTMLResponse:
-    """Play and export under a grant: the form, and the player once a playback is open."""
+    """Play and export under a grant: the form (camera and range prefilled from the camera page's link, or
+    from the grant), and the player once a playback is open. Prefilling grants nothing: playing checks."""
     chosen = grants.require_visible(session, grant, user=token.user) if grant else None
     names = {c.id: c.name for c in cameras.list_(session, limit=500, offset=0)[0]}
     allowed = [names[i] for i in chosen.camera_ids if i in names] if chosen else list(names.values())
+    if chosen is not None:
+        start, end = start or chosen.start, end or chosen.end
     return render(
         request,
         "footage_view.html",
         token=token,
         grant=chosen,
         cameras=allowed,
+        chosen_camera=camera,
+        start=_aware(request, start),
+        end=_aware(request, end),
         ticket=ticket,
         media=f"/api/v1/footage/playbacks/{ticket}/media" if ticket else "",
     )
+
+
+def _aware(request: Request, value: dt.datetime | None) -> dt.datetime | None:
+    """A prefilled time without an offset is read in the site's zone."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=site_zone(request))
 
 
 @router.post("/footage/view", dependencies=[Depends(ANY_USER)])

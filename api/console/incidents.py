@@ -12,6 +12,7 @@ from api.console import report_follow
 from api.console.routes import render
 from api.console.shift_common import back
 from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, actor_of, audit_as, now_of
+from core.errors import Invalid
 from shift_logs.incident import service as incidents
 from shift_logs.incident import supervise
 from shift_logs.incident.errors import ReportInvalid
@@ -25,16 +26,27 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
+def _optional_state(value: str) -> IncidentState | None:
+    if not value:
+        return None
+    try:
+        return IncidentState(value)
+    except ValueError:
+        raise Invalid(f"no incident state {value!r}", field="state") from None
+
+
 @router.get("/incidents", dependencies=[Depends(Allow(*ROOM))])
 def incidents_page(
     request: Request,
     session: SessionDep,
     token: CurrentToken,
-    state: IncidentState | None = None,
+    state_: Annotated[str, Query(alias="state", max_length=32)] = "",
     overdue: bool = False,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    """Incidents (reporters withheld in the list) and the intake forms."""
+    """Incidents (reporters withheld in the list) and the intake forms. The state filter's "Any" is an
+    empty value (no filter), not a refusal."""
+    state = _optional_state(state_)
     now = now_of(request)
     rows, total = incidents.list_(
         session, limit=50, offset=offset, state=state, overdue_at=now if overdue else None

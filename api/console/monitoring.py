@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 
@@ -14,7 +14,7 @@ from alerts.models import AlertState
 from alerts.schemas import AlertRead
 from api.console.i18n import translate
 from api.console.routes import language_of, render
-from api.deps import IN_ROOM, CurrentToken, SessionDep, SettingsDep, audit_as
+from api.deps import IN_ROOM, CurrentToken, SessionDep, SettingsDep, audit_as, now_of
 from devices.camera import ptz
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraRead
@@ -38,11 +38,17 @@ KNOWN_KINDS = (
 
 
 @router.get("/wall", dependencies=[Depends(WATCHERS)])
-def wall_page(request: Request, token: CurrentToken, session: SessionDep) -> HTMLResponse:
-    """The camera wall: key cameras pinned first, tiles refreshed live."""
+def wall_page(
+    request: Request,
+    token: CurrentToken,
+    session: SessionDep,
+    tiles: Annotated[Literal["video", "stills"], Query(description="stills: JPEG tiles only")] = "video",
+) -> HTMLResponse:
+    """The camera wall: key cameras pinned first; tiles of H.264 cameras play their own stream (one
+    multiplexed response for the whole wall), masked and other cameras show refreshing stills."""
     rows, _ = cameras.list_(session, limit=64, offset=0, enabled=True)
-    tiles = [CameraRead.model_validate(c).model_dump(mode="json") for c in rows]
-    return render(request, "wall.html", token=token, tiles=tiles)
+    shown = [CameraRead.model_validate(c).model_dump(mode="json") for c in rows]
+    return render(request, "wall.html", token=token, tiles=shown, stills=tiles == "stills")
 
 
 PAGE_SIZE = 25
@@ -130,12 +136,33 @@ def set_alert_sound(request: Request, session: SessionDep, change: SoundChange) 
     return Response(status_code=204)
 
 
+FOOTAGE_AROUND = dt.timedelta(minutes=15)
+
+
 @router.get("/cameras/{camera_id}", dependencies=[Depends(WATCHERS)])
 def camera_page(
-    camera_id: int, request: Request, token: CurrentToken, session: SessionDep, settings: SettingsDep
+    camera_id: int,
+    request: Request,
+    token: CurrentToken,
+    session: SessionDep,
+    settings: SettingsDep,
+    fullscreen: Annotated[
+        bool, Query(description="Fill the screen (the wall's double-click or Enter)")
+    ] = False,
 ) -> HTMLResponse:
-    """One camera in focus, live, with PTZ controls for the roles configured for PTZ."""
+    """One camera in focus, live and as large as the screen allows (a full-screen button; `fullscreen=1`
+    fills the window), with a link to its footage around now and PTZ controls for the roles configured."""
     row = cameras.require(session, camera_id)
     camera = CameraRead.model_validate(row).model_dump(mode="json")
     controls = ptz.console_controls(row, token.user.roles, settings.camera_control)
-    return render(request, "camera.html", token=token, camera=camera, ptz=controls)
+    now = now_of(request).replace(microsecond=0)
+    return render(
+        request,
+        "camera.html",
+        token=token,
+        camera=camera,
+        ptz=controls,
+        fill=fullscreen,
+        footage_start=(now - FOOTAGE_AROUND).isoformat(),
+        footage_end=now.isoformat(),
+    )

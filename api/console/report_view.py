@@ -61,9 +61,13 @@ def view_values(report: ReportData, lang: str, *, with_charts: bool = True) -> d
         return translate(lang, key, **params)
 
     def label(value: str) -> str:
-        key = f"report.label.{value}"
-        text = t(key)
-        return value if text == key else text
+        """A row or tick label: the report's own word, else an alert kind, a presence problem or a duty rule
+        in the reader's words (never the raw key), else the value itself (a camera's or a person's name)."""
+        for key in (f"report.label.{value}", f"kind.{value}", f"shift.flag.{value}", f"rule.{value}"):
+            text = t(key)
+            if text != key:
+                return text
+        return value
 
     charts: dict[str, str] = {}
     if with_charts:

@@ -12,11 +12,20 @@ from fastapi.templating import Jinja2Templates
 
 from access.roles import Role
 from access.users.models import AuthToken, User
-from api.console.i18n import LANGUAGES, format_datetime, translate, translations
+from api.console.i18n import (
+    LANGUAGES,
+    format_datetime,
+    render_message,
+    system_text,
+    translate,
+    translations,
+)
 from api.console.nav import nav_for
 from api.console.security import SecurityHeaders
 from api.deps import ANY_USER, PUBLIC, CurrentToken, SessionDep, SettingsDep, get_context
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
+from core.messages import Message
+from devices.health import reason_message
 
 __all__ = ["language_of", "mount_console", "render"]
 
@@ -35,6 +44,21 @@ def language_of(request: Request, user: User | None) -> str:
     return get_context(request).settings.site.default_language
 
 
+def error_language(request: Request) -> str:
+    """The language of an error answered to the console: ?lang=, the cookie, the signed-in user's own (kept
+    as a plain value, the session may be rolled back), then the site's default."""
+    wanted = request.query_params.get("lang") or request.cookies.get("cr_lang")
+    if wanted in LANGUAGES:
+        return wanted
+    own = getattr(request.state, "user_language", None)
+    return own if own in LANGUAGES else get_context(request).settings.site.default_language
+
+
+def localize(request: Request, said: Message) -> str:
+    """A refusal's message in the language of the console's reader."""
+    return render_message(error_language(request), said, get_context(request).settings.site.timezone)
+
+
 def render(
     request: Request, template: str, *, token: AuthToken | None = None, status_code: int = 200, **values: Any
 ) -> HTMLResponse:
@@ -46,6 +70,10 @@ def render(
     context = {
         "lang": lang,
         "t": lambda key, **params: translate(lang, key, **params),
+        # a system-written text: its stored message in the reader's language, else the English as stored
+        "said": lambda stored, english="": system_text(lang, stored, english, settings.site.timezone),
+        # a camera's health reason in the reader's language (a reason from the stream itself as it came)
+        "health_said": lambda reason: system_text(lang, reason_message(reason or ""), reason or ""),
         "local": lambda value, seconds=False: format_datetime(value, settings.site.timezone, seconds=seconds),
         "site_name": settings.site.name,
         "timezone": settings.site.timezone,
@@ -132,6 +160,7 @@ def render_error(request: Request, status: int, code: str, detail: str) -> HTMLR
 def mount_console(app: FastAPI) -> None:
     """Add the console pages and their static assets to `app`."""
     app.state.html_error = render_error
+    app.state.localize = localize
     app.include_router(router)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")

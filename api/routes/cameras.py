@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -15,10 +16,11 @@ from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
 from api.notify import Notifier
 from api.schemas import Page, PageQuery
-from api.stream import MJPEG_BOUNDARY, camera_events, mjpeg_frames
+from api.stream import MJPEG_BOUNDARY, WALL_MAX_CAMERAS, camera_events, mjpeg_frames, mux_live
 from core.errors import Conflict, NotFound, Unavailable
 from core.types import RowId
 from devices.camera import service as cameras
+from devices.camera.models import Camera
 from devices.camera.schemas import CameraCreate, CameraHealthRead, CameraRead, CameraUpdate
 from devices.credentials import CredentialBox
 
@@ -45,6 +47,46 @@ def list_camera_health(session: SessionDep) -> list[CameraHealthRead]:
     """The health of every enabled camera."""
     rows, _ = cameras.list_(session, limit=10_000, offset=0, enabled=True)
     return [CameraHealthRead.model_validate(c) for c in rows]
+
+
+@router.get("/live.mux", dependencies=[Depends(WATCHERS)])
+def stream_wall_live(
+    request: Request,
+    session: SessionDep,
+    camera: Annotated[
+        list[RowId],
+        Query(min_length=1, max_length=WALL_MAX_CAMERAS, description="Camera ids, in the wall's tile order."),
+    ],
+) -> StreamingResponse:
+    """The wall's tiles live in one response: each camera's own H.264 as fragmented MP4 (as `live.mp4`),
+    framed by tile index (1 byte) and length (4 bytes, big-endian); a zero length ends a tile (cameras with
+    privacy masks, without H.264, or not read by any worker: the tile shows stills)."""
+    ctx = get_context(request)
+    rows = [cameras.require(session, camera_id) for camera_id in camera]
+    opens = [_live_opener(ctx, session, row) for row in rows]
+    return StreamingResponse(
+        mux_live(opens),
+        media_type="application/octet-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _live_opener(ctx: AppContext, session: Session, row: Camera) -> Callable[[], Iterator[bytes] | None]:
+    """How to open one tile's stream (in its own thread): here, relayed, or not at all."""
+    if (row.detect or {}).get("privacy_masks"):
+        return lambda: None
+    name, live = row.name, ctx.live
+    if live is not None and live.reads(name):
+        return lambda: live.live_fmp4(name)
+    address = live_proxy.worker_address(ctx, session, name)
+    if address is None:
+        return lambda: None
+
+    def relayed() -> Iterator[bytes] | None:
+        opened = live_proxy.open_stream(ctx, address, name, "live.mp4")
+        return opened.chunks() if opened is not None else None
+
+    return relayed
 
 
 @router.get("/stream", dependencies=[Depends(ANY_USER)])

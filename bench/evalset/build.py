@@ -83,9 +83,18 @@ def _canonical(value: object) -> object:
     return str(value)
 
 
+# Fields added after clips were first cached: at their default they leave a clip's key (and file) as it was.
+_LATE_FIELDS = ("cover_level", "cover_texture", "defocus_sigma", "moved_offset", "moved_away", "soft")
+
+
 def _key(obj: Scenario | VtestClip | TreeClip) -> str:
     """Content hash of a clip definition (stable across runs: sets are sorted)."""
-    text = json.dumps(dataclasses.asdict(obj), sort_keys=True, default=_canonical)
+    fields = dataclasses.asdict(obj)
+    defaults = {f.name: f.default for f in dataclasses.fields(obj)}
+    for name in _LATE_FIELDS:
+        if name in fields and fields[name] == defaults[name]:
+            del fields[name]
+    text = json.dumps(fields, sort_keys=True, default=_canonical)
     return hashlib.sha256(f"{GENERATOR_VERSION}:{text}".encode()).hexdigest()[:12]
 
 

@@ -194,9 +194,52 @@ def _phenomena(split: str, seed: int, background: str) -> list[Scenario]:
     return out
 
 
+def _tamper_variety(split: str, seed: int, background: str) -> list[Scenario]:
+    """Tampering as varied as the phenomenon, built the same way for both splits: cover materials and
+    levels (mid grey with a cloth texture, bright and static, a dark hand), partial and strong defocus,
+    small and large re-aims and one that turns the camera away, frozen with a walker and frozen on a scene
+    with a swaying tree; and scenes where no tamper may be reported (a noise-free static scene whose
+    frames repeat, a swaying tree, a light step clipped at 235 with a tree)."""
+    tk = TAMPER_KINDS
+    p = f"{split}_"
+    tree_at = (420, 60)
+
+    def make(name: str, seed_: int, duration: float, **kw: Any) -> Scenario:
+        kw.setdefault("background", background)
+        return Scenario(p + name, seed_, duration, split=split, kinds=tk, **kw)
+
+    walker = (Walker(2, -30, 320, 35, 120, 0, contrast=-30),)
+    return [
+        make("covered_cloth", seed, 22, tamper=(("covered", 6, 16),), cover_level=120, cover_texture=6),
+        make("covered_bright_static", seed + 1, 22, tamper=(("covered_static", 7, 17),), cover_level=200),
+        make("covered_hand", seed + 2, 22, tamper=(("covered", 6, 15),), cover_level=45, cover_texture=10),
+        make("covered_tree", seed + 3, 22, tamper=(("covered", 8, 18),), tree_at=tree_at),
+        make("defocused_partial", seed + 4, 22, tamper=(("defocused", 6, 17),), defocus_sigma=2.0),
+        make("defocused_strong", seed + 5, 22, tamper=(("defocused", 7, 18),), defocus_sigma=7.0),
+        make("defocused_tree", seed + 6, 24, tamper=(("defocused", 8, 20),), tree_at=tree_at),
+        make("moved_small", seed + 7, 22, tamper=(("moved", 6, 16),), moved_offset=(14, 6)),
+        make("moved_large", seed + 8, 22, tamper=(("moved", 6, 16),), moved_offset=(78, -40)),
+        make("moved_away", seed + 9, 22, tamper=(("moved", 7, 22),), moved_away=True),
+        make("moved_tree", seed + 10, 22, tamper=(("moved", 8, 18),), tree_at=tree_at),
+        make("frozen_walker", seed + 11, 22, tamper=(("frozen", 7, 16),), walkers=walker),
+        make("frozen_tree", seed + 12, 22, tamper=(("frozen", 8, 18),), tree_at=tree_at),
+        make("static_noiseless", seed + 13, 20, noise=0.0),
+        make("tree_only", seed + 14, 20, tree_at=tree_at),
+        make(
+            "tree_light_step_235",
+            seed + 15,
+            20,
+            tree_at=tree_at,
+            light_steps=((6, 1.7), (14, 1.0)),
+            ceiling=235,
+        ),
+    ]
+
+
 def synthetic_scenarios() -> list[Scenario]:
     """All synthetic scenarios of the full set: the original (tuning) scenes, and the phenomena scenes of
-    both splits (tuning: street backgrounds, seeds 51-99; test: yard backgrounds, seeds 101-149)."""
+    both splits (tuning: street backgrounds, seeds 51-99 and 151-166; test: yard backgrounds, seeds 101-149
+    and 201-216)."""
     return [
         *_people(),
         *_light(),
@@ -204,4 +247,6 @@ def synthetic_scenarios() -> list[Scenario]:
         *_tamper(),
         *_phenomena("tuning", 51, "street"),
         *_phenomena("test", 101, "yard"),
+        *_tamper_variety("tuning", 151, "street"),
+        *_tamper_variety("test", 201, "yard"),
     ]

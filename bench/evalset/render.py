@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 Image = NDArray[np.float32]
 
 
-def _smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cell: int) -> Image:
+def smooth_noise(rng: np.random.Generator, shape: tuple[int, int], cell: int) -> Image:
     h, w = shape
     small = rng.normal(size=(max(2, h // cell), max(2, w // cell))).astype(np.float32)
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
@@ -40,7 +40,7 @@ def textured_scene(rng: np.random.Generator, shape: tuple[int, int]) -> Image:
         img[(road0 + road1) // 2 - 1 : (road0 + road1) // 2 + 2, x : x + 30] = 190
     img[horizon:road0] = 140
     img[road1:] = 95
-    img += 14 * _smooth_noise(rng, shape, 48) + 8 * _smooth_noise(rng, shape, 8)
+    img += 14 * smooth_noise(rng, shape, 48) + 8 * smooth_noise(rng, shape, 8)
     img[horizon:] += 10 * rng.normal(size=(h - horizon, w)).astype(np.float32)
     img = cv2.GaussianBlur(img, (0, 0), 0.7)
     for _ in range(6):
@@ -73,7 +73,7 @@ def yard_scene(rng: np.random.Generator, shape: tuple[int, int]) -> Image:
     for x in range(0, w, stone * 2):
         img[wall:paving, x : x + 1] -= 18
     img[paving:] = rng.uniform(60, 85)
-    img += 10 * _smooth_noise(rng, shape, max(8, w // 12)) + 6 * _smooth_noise(rng, shape, max(4, w // 80))
+    img += 10 * smooth_noise(rng, shape, max(8, w // 12)) + 6 * smooth_noise(rng, shape, max(4, w // 80))
     img[paving:] += 12 * rng.normal(size=(h - paving, w)).astype(np.float32)
     img = cv2.GaussianBlur(img, (0, 0), 0.8)
     for _ in range(4):

@@ -66,6 +66,14 @@ class Scenario:
     bit_rate: int | None = None
     # Sweep buckets this clip's people belong to, e.g. (("contrast", "12"),).
     tags: tuple[tuple[str, str], ...] = ()
+    # How the tampering looks (the tamper variety scenes): the cover's level and the amplitude of its
+    # coarse texture (cloth, a hand), the blur of a defocus (partial ~2, strong ~7), the re-aim offset in
+    # 640-wide pixels (up to the scene margin), or a re-aim that turns the camera to another view.
+    cover_level: float = 22.0
+    cover_texture: float = 0.0
+    defocus_sigma: float = 4.0
+    moved_offset: tuple[int, int] = (45, 20)
+    moved_away: bool = False
 
     def detect_config(self) -> dict[str, object]:
         """The `detect` settings (zones, masks) the clip is analysed with."""
@@ -132,14 +140,21 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
     pool = render.lamp_pool(s.size, (w * 0.6, h * 0.75), h * 0.5)
     ir_view = _ir_view(scene[margin : margin + h, margin : margin + w], pool) if s.ir_at is not None else None
     crown, crown_mask = render.tree(rng, 90)
+    texture_rng = np.random.default_rng(s.seed + 7919)  # its own stream: the other draws stay as they were
+    cover_texture = s.cover_texture * render.smooth_noise(texture_rng, s.size, max(8, w // 10))
     noise = render.SensorNoise(rng, s.size, s.noise, bank=3 if w > 1000 else 6)
     low = 16.0 if s.ceiling < 255 else 0.0
     previous: NDArray[np.uint8] | None = None
     for i in range(round(s.duration * s.fps)):
         t = i / s.fps
         tamper = _active_tamper(s, t)
-        off = (round(45 * w / 640), round(20 * w / 640)) if "moved" in tamper else (0, 0)
-        refl = scene[margin + off[1] : margin + off[1] + h, margin + off[0] : margin + off[0] + w].copy()
+        off = (
+            (round(s.moved_offset[0] * w / 640), round(s.moved_offset[1] * w / 640))
+            if "moved" in tamper
+            else (0, 0)
+        )
+        view = scene[::-1, ::-1] if s.moved_away and "moved" in tamper else scene
+        refl = view[margin + off[1] : margin + off[1] + h, margin + off[0] : margin + off[0] + w].copy()
         people = np.zeros(s.size, dtype=np.uint8)
         if s.tree_at is not None:
             sway = round(7 * math.sin(2 * math.pi * 0.35 * t) + 2 * rng.normal())
@@ -156,7 +171,7 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
             img[y : y + fh, x : x + fw] += 90.0 * float(rng.random() > 0.5)
         if s.weather is not None:
             render.rain(rng, img, 250 if s.weather == "rain" else 140, snow=s.weather == "snow")
-        img = _tampered(img, tamper, rng)
+        img = _tampered(s, img, tamper, rng, cover_texture)
         if s.ceiling < 255:
             np.clip(img, low, s.ceiling, out=img)
         frame = noise.add(img)
@@ -191,14 +206,19 @@ def _ir_frame(
 
 
 def _tampered(
-    img: NDArray[np.float32], tamper: dict[str, float], rng: np.random.Generator
+    s: Scenario,
+    img: NDArray[np.float32],
+    tamper: dict[str, float],
+    rng: np.random.Generator,
+    texture: NDArray[np.float32],
 ) -> NDArray[np.float32]:
     if "defocused" in tamper:
-        sigma = 4.0 * min(1.0, tamper["defocused"] / 0.5 + 0.1)
+        sigma = s.defocus_sigma * min(1.0, tamper["defocused"] / 0.5 + 0.1)
         img = cv2.GaussianBlur(img, (0, 0), sigma)
     for kind in ("covered", "covered_static"):
         if kind in tamper:
-            img = render.cover(img, rng, 22.0, min(1.0, tamper[kind] / 0.5))
+            amount = min(1.0, tamper[kind] / 0.5)
+            img = render.cover(img, rng, s.cover_level, amount) + amount * texture
     if "covered_bright" in tamper:
         img = render.cover(img, rng, 200.0, min(1.0, tamper["covered_bright"] / 0.5))
     return img

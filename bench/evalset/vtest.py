@@ -63,6 +63,9 @@ class VtestClip:
     kinds: frozenset[str] = ALL_KINDS
     small: bool = False
     duration: float = DURATION
+    # Soft, low-resolution footage: the picture brought down to 320x240 and back up to 640x480 (cubic),
+    # as an old analogue or CIF camera (or a sample file scaled for display) delivers it.
+    soft: bool = False
 
     def detect_config(self) -> dict[str, object]:
         """Zones the clip is analysed with."""
@@ -94,6 +97,10 @@ def vtest_clips() -> list[VtestClip]:
         VtestClip("vtest_defocused", "defocused", 35, 50, kinds=tk),
         VtestClip("vtest_moved", "moved", 20, 35, kinds=tk),
         VtestClip("vtest_frozen", "frozen", 55, 65, kinds=tk),
+        VtestClip("vtest_soft_covered", "covered", 20, 32, kinds=tk, duration=40.0, soft=True),
+        VtestClip("vtest_soft_defocused", "defocused", 35, 50, kinds=tk, soft=True),
+        VtestClip("vtest_soft_moved", "moved", 20, 35, kinds=tk, soft=True),
+        VtestClip("vtest_soft_frozen", "frozen", 55, 65, kinds=tk, soft=True),
     ]
 
 
@@ -109,9 +116,13 @@ def disturbed_frames(clip: VtestClip, frames: Iterable[NDArray[np.uint8]]) -> It
     """Compose the clip's disturbance onto the original frames (10 fps)."""
     rng = np.random.default_rng(7)
     previous: NDArray[np.uint8] | None = None
-    for i, frame in enumerate(frames):
+    for i, original in enumerate(frames):
         t = i / 10.0
         active = clip.t0 <= t < clip.t1
+        frame = original
+        if clip.soft:
+            small = cv2.resize(original, (320, 240), interpolation=cv2.INTER_AREA)
+            frame = np.asarray(cv2.resize(small, (640, 480), interpolation=cv2.INTER_CUBIC), np.uint8)
         out = frame
         if clip.disturbance == "light":
             out = np.clip(frame.astype(np.float32) * _light_gain(t), 0, 255).astype(np.uint8)

@@ -25,10 +25,12 @@ def open_source(
     read_timeout: float = 5.0,
     loop: bool = False,
     realtime: bool | None = None,
+    encode: bool = False,
 ) -> SourceBase:
     """Return an unopened source: rtsp(s):// -> RTSP, http(s):// -> MJPEG, demo:// -> synthetic, else a file.
 
-    `loop` applies to files; `realtime` (pacing to the clock) defaults to off for files, on for demo://.
+    `loop` applies to files; `realtime` (pacing to the clock) defaults to off for files, on for demo://;
+    `encode` makes a demo:// camera encode H.264 as well (live passthrough and recording, `devices.demo_feed`).
     """
     scheme = scheme_of(url_or_spec)
     if scheme in ("rtsp", "rtsps"):
@@ -52,7 +54,9 @@ def open_source(
             read_timeout=read_timeout,
         )
     if scheme == "demo":
-        return SyntheticSource.from_url(url_or_spec, camera_id=camera_id, realtime=realtime is not False)
+        return SyntheticSource.from_url(
+            url_or_spec, camera_id=camera_id, realtime=realtime is not False, encode=encode
+        )
     if scheme in ("", "file"):
         path = Path(url_or_spec.split("://", 1)[1]) if scheme == "file" else Path(url_or_spec)
         return FileSource(path, camera_id=camera_id, fps=fps, loop=loop, realtime=bool(realtime))

@@ -2,6 +2,10 @@
 and a light that switches sometimes. Deterministic from its seed, paced to real time, a few ms per frame.
 
 `demo://lobby?seed=1&fps=10&width=640&height=360&people=20&light=60` (people/light: mean seconds between events).
+
+With `encode=True` (the capture worker) each picture is also encoded to H.264 (`devices.demo_feed`): the
+packets go to `packet_tap` (live passthrough, as a real camera's demuxed packets do) and to the camera's
+demo feed, from which its recorder copies them into segments.
 """
 
 from __future__ import annotations
@@ -9,14 +13,17 @@ from __future__ import annotations
 import math
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from devices import demo_feed
 from devices.adapters.base import SourceBase, StreamInfo
 from monitor.frames import Frame, scaled_size
 
@@ -70,6 +77,7 @@ class SyntheticSource(SourceBase):
         light_every: float = 60.0,
         realtime: bool = True,
         max_frames: int | None = None,
+        encode: bool = False,
     ) -> None:
         super().__init__(camera_id=camera_id)
         self.name, self.seed, self.fps = name, seed, fps
@@ -86,9 +94,15 @@ class SyntheticSource(SourceBase):
         self._next_light = 0
         self._bg: NDArray[np.uint8] = np.zeros((1, 1), np.uint8)
         self._noise: list[tuple[NDArray[np.uint8], NDArray[np.uint8]]] = []
+        self.encode = encode
+        self._encoder: demo_feed.H264Encoder | None = None
+        # called with (packet, stream) for every encoded packet (live passthrough), as PyAvSource does
+        self.packet_tap: Callable[[Any, Any], None] | None = None
 
     @classmethod
-    def from_url(cls, url: str, *, camera_id: str, realtime: bool = True) -> SyntheticSource:
+    def from_url(
+        cls, url: str, *, camera_id: str, realtime: bool = True, encode: bool = False
+    ) -> SyntheticSource:
         """Build from `demo://name?seed=1&fps=10&width=640&height=360&people=20&light=60`."""
         parts = urlsplit(url)
         q = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -102,6 +116,7 @@ class SyntheticSource(SourceBase):
             people_every=float(q.get("people", 20)),
             light_every=float(q.get("light", 60)),
             realtime=realtime,
+            encode=encode,
         )
 
     def open(self) -> None:
@@ -114,6 +129,9 @@ class SyntheticSource(SourceBase):
         self._next_person = self._gap(self.people_every) // 3
         self._next_light = self._gap(self.light_every)
         self.info = StreamInfo(codec="synthetic", width=self.width, height=self.height, fps=self.fps)
+        if self.encode:
+            self._encoder = demo_feed.H264Encoder(self.width, self.height, self.fps, self._chroma)
+            self.info = StreamInfo(codec="h264", width=self.width, height=self.height, fps=self.fps)
 
     def _gap(self, mean_seconds: float) -> int:
         return max(1, int(self._rng.exponential(mean_seconds) * self.fps))
@@ -151,6 +169,8 @@ class SyntheticSource(SourceBase):
         self._schedule(n)
         image = self._render(n)
         self._pace(n)
+        if self._encoder is not None:
+            self._publish(self._encoder, image)
         self._n += 1
         frame = Frame(
             camera_id=self.camera_id,
@@ -161,6 +181,18 @@ class SyntheticSource(SourceBase):
         )
         self.stats.frames_decoded += 1
         return self._deliver(frame)
+
+    def _publish(self, encoder: demo_feed.H264Encoder, image: NDArray[np.uint8]) -> None:
+        """Encode the picture and hand its packets to live passthrough and to the recorder's feed."""
+        packets = encoder.encode(image)
+        if not packets:
+            return
+        feed = demo_feed.feed(self.camera_id)
+        for packet in packets:
+            self.stats.bytes_read += packet.size
+            if self.packet_tap is not None:
+                self.packet_tap(packet, encoder.stream)
+            feed.publish(packet, encoder)
 
     def _schedule(self, n: int) -> None:
         if n >= self._next_person:
@@ -213,5 +245,8 @@ class SyntheticSource(SourceBase):
             time.sleep(delay)
 
     def close(self) -> None:
-        """Nothing to release; safe to call twice."""
+        """End the encoder's feed; safe to call twice."""
         self.people_in_view = []
+        encoder, self._encoder = self._encoder, None
+        if encoder is not None:
+            demo_feed.feed(self.camera_id).stop(encoder)

@@ -5,7 +5,9 @@ Footage modules (PyAV, cryptography, SQLAlchemy models) are imported inside the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +17,7 @@ import typer
 from core.actor import Actor
 from core.clock import utcnow
 from runtime.cli.common import fail, load, open_database
+from runtime.cli.progress import progress
 
 __all__ = ["register"]
 
@@ -58,17 +61,32 @@ def export_verify(
     raise typer.Exit(1)
 
 
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object on stdout; no progress.")]
+
+
 @footage_app.command("retention")
 def footage_retention(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Apply retention now (age, size, events-only, high-water mark); held footage is never removed."""
+    """Apply retention now (age, size, events-only, high-water mark); held footage is never removed.
+    Shows progress on a terminal while segments are removed."""
     from footage.jobs import run_retention
 
     settings = load()
     database = open_database(settings)
-    report = run_retention(database.factory, settings, dry_run=dry_run)
-    typer.echo(report.summary())
+    label = "retention (dry run)" if dry_run else "retention: removing old footage"
+    with progress(label, 1.0, quiet=as_json) as advance:
+        report = run_retention(database.factory, settings, dry_run=dry_run, progress=advance)
+    if as_json:
+        body = {
+            **dataclasses.asdict(report),
+            "removed_total": report.removed_total,
+            "summary": report.summary(),
+        }
+        typer.echo(json.dumps(body))
+    else:
+        typer.echo(report.summary())
     if report.fault:
         raise typer.Exit(1)
 
@@ -92,8 +110,9 @@ def footage_export(
     out: Annotated[Path, typer.Option(help="Where to write the ZIP.")],
     grant: Annotated[int | None, typer.Option(help="The approved request (grant) to use.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="mp4 (one per camera) or segments.")] = "mp4",
+    as_json: JsonOption = False,
 ) -> None:
-    """Write a sealed export with a progress bar; audited like the console's."""
+    """Write a sealed export with a progress bar (on a terminal); audited like the console's."""
     from access.audit import service as audit
     from access.users import service as users
     from devices.camera import service as camera_service
@@ -127,20 +146,17 @@ def footage_export(
             detail={"export": created.id, "grant": grant},
         )
         export_id = created.id
-    with typer.progressbar(length=1000, label="exporting") as bar:
-        done = [0]
-
-        def progress(fraction: float) -> None:
-            step = int(fraction * 1000) - done[0]
-            if step > 0:
-                bar.update(step)
-                done[0] += step
-
-        result = exports.run_export(database.factory, export_id, settings, progress)
+    with progress(f"export {', '.join(cameras)}", 1.0, quiet=as_json) as advance:
+        result = exports.run_export(database.factory, export_id, settings, advance)
     if result.state.value != "done":
         fail(f"export failed: {result.error}", 1)
     shutil.copyfile(Storage.of(settings).absolute(result.path), out)
-    typer.echo(f"wrote {out} ({result.size / 1e6:.1f} MB, sha256 {result.sha256})")
+    if as_json:
+        typer.echo(
+            json.dumps({"export": export_id, "path": str(out), "size": result.size, "sha256": result.sha256})
+        )
+    else:
+        typer.echo(f"wrote {out} ({result.size / 1e6:.1f} MB, sha256 {result.sha256})")
 
 
 def register(app: typer.Typer) -> None:

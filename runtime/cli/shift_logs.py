@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from core.clock import utcnow
 from db.checkpoints import published_heads, site_public_key
 from runtime.cli.common import load, open_database
+from runtime.cli.progress import progress
 from shift_logs.duty_log import service as duty_log
 from shift_logs.incident import service as incidents
 from shift_logs.rules.live import evaluate_live
@@ -18,15 +20,38 @@ log_app = typer.Typer(help="The duty log and the shift rules.", no_args_is_help=
 
 
 @log_app.command("verify")
-def log_verify() -> None:
+def log_verify(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout; no progress.")] = False,
+) -> None:
     """Recompute every post's duty log and check its signed checkpoints; exit 1 naming the first broken
-    entry if one was tampered with."""
+    entry if one was tampered with. Shows progress on a terminal."""
     settings = load()
     database = open_database(settings)
     key = site_public_key(settings)
-    with database.session() as session:
-        reports = duty_log.verify_all(session, key=key, published=published_heads(settings))
+    with progress("verify duty logs", None, quiet=as_json) as advance, database.session() as session:
+        reports = duty_log.verify_all(
+            session,
+            key=key,
+            published=published_heads(settings),
+            progress=lambda done, total: advance(done, total),
+        )
     broken = [r for r in reports if not r.ok]
+    if as_json:
+        logs = [
+            {
+                "chain": r.chain,
+                "ok": r.ok,
+                "checked": r.checked,
+                "checkpoints": r.checkpoints,
+                "broken_at": r.broken.seq if r.broken else None,
+                "reason": r.broken.reason if r.broken else None,
+            }
+            for r in reports
+        ]
+        typer.echo(json.dumps({"ok": not broken, "logs": logs}))
+        if broken:
+            raise typer.Exit(1)
+        return
     for report in broken:
         typer.echo(
             f"duty log {report.chain} BROKEN at {report.broken} ({report.checked} entries read)", err=True

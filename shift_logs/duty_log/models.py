@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import JSON, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, str_enum
@@ -48,6 +48,10 @@ class DutyEntry(ChainedMixin, Base):
     author: Mapped[str] = mapped_column(String(64), default="")
     ref: Mapped[str] = mapped_column(String(100), default="")
     corrects_id: Mapped[int | None] = mapped_column(default=None)
+    # a system-written entry's text as a message key with parameters (core.messages), rendered in the
+    # reader's language; `text` keeps the English. Hashed with the entry when present (entries written
+    # before it existed have none and keep their hash).
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     # plain integer columns (no foreign keys): a log row must never be touched by a cascade
     chain_fields: ClassVar[tuple[str, ...]] = (
@@ -60,3 +64,10 @@ class DutyEntry(ChainedMixin, Base):
         "ref",
         "corrects_id",
     )
+
+    def chain_content(self) -> dict[str, Any]:
+        """The chained fields, and the message of an entry that has one."""
+        content = super().chain_content()
+        if self.message is not None:
+            content["message"] = self.message
+        return content

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from access.users.models import User
 from core.actor import SYSTEM
 from core.hashchain import ChainBreak
+from core.messages import Message
 from db import lookup
 from db.chain import ChainHead, append_entry, head_of, verify_chain
 from db.checkpoints import SignedHead, verify_checkpoints
@@ -36,8 +37,10 @@ def append(
     shift_id: int | None = None,
     ref: str = "",
     corrects_id: int | None = None,
+    message: Message | None = None,
 ) -> DutyEntry:
-    """Append one entry to the post's duty log in the caller's transaction."""
+    """Append one entry to the post's duty log in the caller's transaction. A system-written `text` comes
+    with its `message` (the same words as a catalogue key and parameters, shown in the reader's language)."""
     entry = DutyEntry(
         post_id=post_id,
         shift_id=shift_id,
@@ -47,6 +50,7 @@ def append(
         author=(author.username if author else SYSTEM.name)[:64],
         ref=ref[:100],
         corrects_id=corrects_id,
+        message=message.as_json() if message is not None else None,
     )
     return append_entry(session, entry, chain=chain_name(post_id), now=now)
 
@@ -158,12 +162,18 @@ def _chains(session: Session) -> list[str]:
 
 
 def verify_all(
-    session: Session, *, key: Ed25519PublicKey | None = None, published: Iterable[SignedHead] = ()
+    session: Session,
+    *,
+    key: Ed25519PublicKey | None = None,
+    published: Iterable[SignedHead] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[ChainReport]:
     """Verify every post's duty log (every chain named `duty:*`, by its head and by its rows) and, given the
-    site's public key, its signed checkpoints."""
+    site's public key, its signed checkpoints. `progress(entries_read, entries_total)` after each log."""
     reports = []
     published = list(published)
+    total = (session.scalar(select(func.count()).select_from(DutyEntry)) or 0) if progress else 0
+    done = 0
     for chain in _chains(session):
         checked, broken = verify_chain(session, DutyEntry, chain)
         signed = 0
@@ -171,4 +181,7 @@ def verify_all(
             signed, signed_break = verify_checkpoints(session, DutyEntry, chain, key=key, published=published)
             broken = broken or signed_break
         reports.append(ChainReport(chain=chain, checked=checked, broken=broken, checkpoints=signed))
+        if progress is not None:
+            done += checked
+            progress(done, max(total, done))
     return reports

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from alerts import service as alerts_service
 from alerts.models import Alert, AlertState
+from core.messages import Message, message_of
 from maintenance.deadlines import open_faults
 from shift_logs.incident.models import Incident, IncidentState
 from shift_logs.roster.models import Post
@@ -27,18 +28,23 @@ __all__ = ["OpenItem", "OpenItemProvider", "gather", "register", "registered", "
 
 @dataclass(frozen=True, slots=True)
 class OpenItem:
-    """One open matter handed over: its kind, a reference, a title, since when, and its post (None: all)."""
+    """One open matter handed over: its kind, a reference, a title, since when, and its post (None: all).
+    A system-written title comes with `said`, the same as a message key with parameters (core.messages)."""
 
     kind: str
     ref: str
     title: str
     since: dt.datetime | None = None
     post_id: int | None = None
+    said: Message | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form (stored in the handover)."""
+        """JSON-ready form (stored in the handover; `said` only when there is one)."""
         data = asdict(self)
         data["since"] = self.since.isoformat() if self.since else None
+        data.pop("said")
+        if self.said is not None:
+            data["said"] = self.said.as_json()
         return data
 
 
@@ -121,6 +127,14 @@ def alert_posts(session: Session) -> Callable[[Alert], int | None]:
     return post_of
 
 
+def _alert_said(alert: Alert) -> Message:
+    """An open alert in the reader's words: its stored title message, or its kind and camera."""
+    said = message_of(alert.message)
+    if said is not None:
+        return said
+    return Message("msg.item.alert", {"alert_kind": alert.kind, "camera": alert.camera_name or "-"})
+
+
 def open_alerts(session: Session) -> list[OpenItem]:
     """Alerts not yet resolved or dismissed (new or acknowledged), each with its post when it has one."""
     rows, _ = alerts_service.list_(
@@ -134,6 +148,7 @@ def open_alerts(session: Session) -> list[OpenItem]:
             title=alert.title or alert.kind,
             since=alert.first_seen,
             post_id=post_of(alert),
+            said=_alert_said(alert),
         )
         for alert in rows
     ]
@@ -142,7 +157,23 @@ def open_alerts(session: Session) -> list[OpenItem]:
 def open_equipment_faults(session: Session) -> list[OpenItem]:
     """Equipment faults not verified yet (R9: what is broken is handed over)."""
     return [
-        OpenItem(kind="fault", ref=fault.ref, title=f"{fault.equipment}: {fault.title}", since=fault.since)
+        OpenItem(
+            kind="fault",
+            ref=fault.ref,
+            title=f"{fault.equipment}: {fault.title}",
+            since=fault.since,
+            said=Message(
+                "msg.item.fault",
+                {
+                    "severity": Message(f"maint.severity.{fault.severity}"),
+                    "equipment": fault.equipment,
+                    "title": Message(f"msg.fault.{fault.condition}")
+                    if fault.condition
+                    else fault.fault_title,
+                    "state": Message(f"maint.state.{fault.state}"),
+                },
+            ),
+        )
         for fault in open_faults(session)
     ]
 

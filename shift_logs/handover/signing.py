@@ -20,6 +20,7 @@ from access.roles import Role
 from access.users import service as users
 from access.users.models import User
 from config.settings import AuthSettings
+from core.messages import Message
 from db.transition import claim
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -84,7 +85,9 @@ def _claim(session: Session, handover_id: int, expected: HandoverState) -> Hando
     )
 
 
-def _log(session: Session, handover: Handover, text: str, user: User, now: dt.datetime) -> None:
+def _log(
+    session: Session, handover: Handover, text: str, user: User, now: dt.datetime, message: Message
+) -> None:
     duty_log.append(
         session,
         post_id=handover.post_id,
@@ -94,6 +97,7 @@ def _log(session: Session, handover: Handover, text: str, user: User, now: dt.da
         author=user,
         now=now,
         ref=f"handover:{handover.id}",
+        message=message,
     )
 
 
@@ -133,7 +137,17 @@ def sign(
         f"covers entries 1-{handover.log_head_seq}; content sha256 {handover.content_hash}"
         + ("; LATE" if handover.late else "")
     )
-    _log(session, handover, text, signer, now)
+    said = Message(
+        "msg.duty.handover_signed_late" if handover.late else "msg.duty.handover_signed",
+        {
+            "id": handover.id,
+            "user": signer.username,
+            "incoming": handover.incoming.username,
+            "seq": handover.log_head_seq or 0,
+            "hash": handover.content_hash or "",
+        },
+    )
+    _log(session, handover, text, signer, now, said)
     session.flush()
     return handover
 
@@ -180,6 +194,10 @@ def accept(
         f"handover {handover.id} accepted by {signer.username} (incoming){suffix}",
         signer,
         now,
+        Message(
+            "msg.duty.handover_accepted_reservations" if notes else "msg.duty.handover_accepted",
+            {"id": handover.id, "user": signer.username, "n": len(notes)},
+        ),
     )
     session.flush()
     return handover
@@ -209,6 +227,7 @@ def countersign(
         f"handover {handover.id} countersigned by {leader.username} (shift leader)",
         leader,
         now,
+        Message("msg.duty.handover_countersigned", {"id": handover.id, "user": leader.username}),
     )
     session.flush()
     return handover
@@ -279,6 +298,18 @@ def reassign(
         # the outgoing signature covered the incoming person: the renewed hash is chained into the log here
         handover.content_hash = content_hash(handover)
         text += f"; content sha256 {handover.content_hash}"
-    _log(session, handover, text, leader, now)
+    signed = handover.state is HandoverState.SIGNED
+    said = Message(
+        "msg.duty.handover_reassigned_signed" if signed else "msg.duty.handover_reassigned",
+        {
+            "id": handover.id,
+            "user": leader.username,
+            "from": previous.username,
+            "to": incoming.username,
+            "reason": f": {reason.strip()}" if reason.strip() else "",
+            "hash": handover.content_hash or "",
+        },
+    )
+    _log(session, handover, text, leader, now, said)
     session.flush()
     return handover, previous

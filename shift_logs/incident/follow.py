@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from access.users.models import User
 from core.actor import SYSTEM
+from core.messages import Message
 from db import transition
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -75,7 +76,15 @@ def _refused(stage: Stage, incident_id: int, action: Action) -> ReportStageError
     )
 
 
-def _log(session: Session, incident: Incident, *, text: str, user: User | None, now: dt.datetime) -> None:
+def _log(
+    session: Session,
+    incident: Incident,
+    *,
+    text: str,
+    user: User | None,
+    now: dt.datetime,
+    message: Message | None = None,
+) -> None:
     if incident.post_id is not None:
         duty_log.append(
             session,
@@ -85,6 +94,7 @@ def _log(session: Session, incident: Incident, *, text: str, user: User | None, 
             author=user,
             now=now,
             ref=f"incident:{incident.id}",
+            message=message,
         )
 
 
@@ -160,7 +170,23 @@ def advance(
             prefix=f"report:{incident_id}:",
         )
     code = incident.ref_code or incident.id
-    _log(session, incident, text=f"report {code}: {action} ({current} -> {move.target})", user=user, now=now)
+    said = Message(
+        "msg.duty.report_step",
+        {
+            "code": code,
+            "action": Message(f"rep.action.{action}"),
+            "from": Message(f"rep.stage.{current}"),
+            "to": Message(f"rep.stage.{move.target}"),
+        },
+    )
+    _log(
+        session,
+        incident,
+        text=f"report {code}: {action} ({current} -> {move.target})",
+        user=user,
+        now=now,
+        message=said,
+    )
     return incident
 
 

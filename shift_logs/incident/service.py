@@ -17,6 +17,7 @@ from access.users.models import User
 from alerts.models import Alert
 from config.alerting import AlertSettings
 from core.actor import Actor
+from core.messages import Message
 from db import lookup
 from db.outbox import enqueue
 from shift_logs.duty_log import service as duty_log
@@ -71,6 +72,16 @@ def _announce(session: Session, incident: Incident, now: dt.datetime) -> None:
     if incident.post_id is not None:
         origin = f"alert {incident.alert_id}" if incident.alert_id else f"{incident.channel} report"
         text = f"incident {incident.id} opened from {origin}: {incident.category}, {incident.place}"
+        said = Message(
+            "msg.duty.incident_from_alert" if incident.alert_id else "msg.duty.incident_from_report",
+            {
+                "id": incident.id,
+                "alert": incident.alert_id or 0,
+                "channel": Message(f"msg.channel.{incident.channel}"),
+                "category": incident.category,
+                "place": incident.place,
+            },
+        )
         duty_log.append(
             session,
             post_id=incident.post_id,
@@ -79,6 +90,7 @@ def _announce(session: Session, incident: Incident, now: dt.datetime) -> None:
             author=incident.opened_by,
             now=now,
             ref=f"incident:{incident.id}",
+            message=said,
         )
 
 

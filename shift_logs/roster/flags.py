@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from alerts import service as alerts
 from alerts.models import Priority
 from config.alerting import AlertSettings
+from core.messages import Message
 from db.outbox import enqueue
 from shift_logs.roster.models import FlagKind, PresenceFlag, RosterEntry
 
@@ -31,12 +32,17 @@ def raise_flag(
     detail: str,
     now: dt.datetime,
     alert_settings: AlertSettings | None = None,
+    message: Message | None = None,
 ) -> PresenceFlag | None:
-    """Raise a presence problem to the shift leader, once per roster entry and kind."""
+    """Raise a presence problem to the shift leader, once per roster entry and kind; `detail` in English,
+    `message` the same as a catalogue key with parameters (shown in the reader's language)."""
     known = select(PresenceFlag.id).where(PresenceFlag.roster_id == entry.id, PresenceFlag.kind == kind)
     if session.scalar(known) is not None:
         return None
-    flag = PresenceFlag(roster_id=entry.id, post_id=entry.post_id, kind=kind, raised_at=now, detail=detail)
+    said = message.as_json() if message is not None else None
+    flag = PresenceFlag(
+        roster_id=entry.id, post_id=entry.post_id, kind=kind, raised_at=now, detail=detail, message=said
+    )
     session.add(flag)
     payload = {
         "kind": str(kind),
@@ -61,6 +67,11 @@ def raise_flag(
             priority=Priority.HIGH,
             score=1.0,
             title=f"{entry.post.title}: {detail}"[:200],
+            message=Message(
+                "msg.alert.post", {"post": entry.post.title or entry.post.name, "detail": message}
+            )
+            if message is not None
+            else None,
             settings=alert_settings,
             now=now,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -139,3 +140,5 @@ class PresenceFlag(Base):
     kind: Mapped[FlagKind] = mapped_column(str_enum(FlagKind, 16))
     raised_at: Mapped[dt.datetime]
     detail: Mapped[str] = mapped_column(String(300), default="")
+    # the detail as a message key with parameters (core.messages), shown in the reader's language
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)

@@ -11,6 +11,7 @@ from access.users.models import User
 from alerts import service as alerts
 from alerts.models import Alert, AlertState
 from config.alerting import AlertSettings
+from core.messages import Message
 from db import lookup
 from db.transition import claim, lock
 from shift_logs.duty_log import service as duty_log
@@ -117,6 +118,9 @@ def check_in(
         text=text,
         author=user,
         now=now,
+        message=Message(
+            "msg.duty.checked_in_late" if late else "msg.duty.checked_in", {"user": user.username}
+        ),
     )
     if late:
         minutes = int((now - entry.starts_at).total_seconds() // 60)
@@ -126,6 +130,7 @@ def check_in(
             entry=entry,
             kind=FlagKind.LATE_CHECKIN,
             detail=detail,
+            message=Message("msg.flag.late_checkin", {"user": user.username, "minutes": minutes}),
             now=now,
             alert_settings=alert_settings,
         )
@@ -147,6 +152,7 @@ def check_out(session: Session, *, user: User, now: dt.datetime) -> Presence:
         text=f"{user.username} checked out",
         author=user,
         now=now,
+        message=Message("msg.duty.checked_out", {"user": user.username}),
     )
     session.flush()
     route_open_alerts(session, now=now)
@@ -232,6 +238,15 @@ def approve_leave(session: Session, *, leave_id: int, leader: User, now: dt.date
         author=leader,
         now=now,
         ref=f"leave:{leave.id}",
+        message=Message(
+            "msg.duty.left_post",
+            {
+                "user": leave.requester.username,
+                "leader": leader.username,
+                "substitute": leave.substitute.username,
+                "reason": leave.reason,
+            },
+        ),
     )
     session.flush()
     route_open_alerts(session, now=now)
@@ -260,6 +275,7 @@ def return_from_leave(session: Session, *, leave_id: int, user: User, now: dt.da
         author=user,
         now=now,
         ref=f"leave:{leave.id}",
+        message=Message("msg.duty.back", {"user": user.username}),
     )
     session.flush()
     route_open_alerts(session, now=now)

@@ -1,16 +1,29 @@
 """The one evaluation of the operator duty rules: pure (rule set + facts + now -> violations), no database.
 
 Every place that checks a duty rule (roster edits, check-in, leave, handover, approvals, hold release,
-the live evaluation) builds one of the facts below and calls `evaluate`.
+the live evaluation) builds one of the facts (`facts.py`) and calls `evaluate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
 
+from core.messages import Message
+from shift_logs.rules.facts import (
+    AlertFact,
+    ApprovalFacts,
+    CameraFact,
+    CheckInFacts,
+    EndedDuty,
+    Facts,
+    HandoverFacts,
+    LiveFacts,
+    PostWatch,
+    RosterFacts,
+    Slot,
+    Violation,
+)
 from shift_logs.rules.model import DutyRules, Severity
 
 __all__ = [
@@ -31,138 +44,29 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One broken rule: which, the clause, block or warn, who, a stable key (for de-duplication), why."""
-
-    rule_id: str
-    clause: str
-    severity: Severity
-    subject: str
-    key: str
-    message: str
-    post: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One roster entry: a person on a post for a window of a shift."""
-
-    user: str
-    post: str
-    shift_id: int
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RosterFacts:
-    """A roster edit: the new slot, that person's other slots, and the post's slots in the shift window."""
-
-    candidate: Slot
-    person_slots: Sequence[Slot]
-    post_slots: Sequence[Slot]
-    shift_starts_at: dt.datetime
-    shift_ends_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ApprovalFacts:
-    """Someone deciding on someone's business: a footage request, a leave, a handover, a hold release."""
-
-    kind: Literal["footage_request", "leave", "handover", "hold_release"]
-    requester_id: int
-    requester: str
-    decider_id: int
-    decider: str
-    ref: str
-    grant_hours: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CheckInFacts:
-    """Someone checking in now at a post for a duty that started at `starts_at`."""
-
-    post: str
-    user: str
-    roster_ref: str
-    starts_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class HandoverFacts:
-    """A handover started by `outgoing` at `now` for a duty ending at `ends_at`."""
-
-    post: str
-    outgoing: str
-    ends_at: dt.datetime
-    ref: str
-
-
-@dataclass(frozen=True, slots=True)
-class PostWatch:
-    """A rostered post now: who is rostered, who is checked in, watching since, last activity, handover."""
-
-    post: str
-    rostered: str
-    roster_ref: str
-    ends_at: dt.datetime
-    present: bool = False
-    watching_since: dt.datetime | None = None
-    last_activity: dt.datetime | None = None
-    covered_by_substitute: bool = False
-    handover_started: bool = False
-    starts_at: dt.datetime | None = None
-    post_staffed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class EndedDuty:
-    """A duty that ended recently, and whether its outgoing operator has signed a handover since it began."""
-
-    post: str
-    rostered: str
-    roster_ref: str
-    ends_at: dt.datetime
-    handed_over: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AlertFact:
-    """An alert still waiting for an acknowledgement."""
-
-    alert_id: int
-    priority: str
-    first_seen: dt.datetime
-    camera: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CameraFact:
-    """A camera as the wall sees it."""
-
-    name: str
-    key: bool
-    ptz_moved_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LiveFacts:
-    """The room now, for the scheduled evaluation."""
-
-    posts: Sequence[PostWatch] = ()
-    alerts: Sequence[AlertFact] = ()
-    ended: Sequence[EndedDuty] = ()
-    cameras: Sequence[CameraFact] = field(default_factory=tuple)
-
-
-Facts = RosterFacts | ApprovalFacts | CheckInFacts | HandoverFacts | LiveFacts
 Check = Callable[[DutyRules, Facts, dt.datetime], Iterable[Violation]]
 
 
-def _v(rules: DutyRules, rule_id: str, subject: str, key: str, message: str, post: str = "") -> Violation:
+def _v(
+    rules: DutyRules,
+    rule_id: str,
+    subject: str,
+    key: str,
+    message: str,
+    post: str = "",
+    said: Message | None = None,
+) -> Violation:
     rule = getattr(rules.rules, rule_id)
-    return Violation(rule_id, rule.clause, rule.severity, subject, f"{rule_id}:{key}", message, post)
+    return Violation(rule_id, rule.clause, rule.severity, subject, f"{rule_id}:{key}", message, post, said)
+
+
+def _at(t: dt.datetime) -> str:
+    """A time as a message parameter (ISO, shown in the site's zone)."""
+    return t.astimezone(dt.UTC).isoformat()
+
+
+def _h(d: dt.timedelta) -> str:
+    return f"{d.total_seconds() / 3600:g}"
 
 
 def _fmt(t: dt.datetime) -> str:
@@ -195,6 +99,8 @@ def _max_duty(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violatio
                 rules, "max_continuous_duty", c.user, f"{c.user}:{_fmt(start)}",
                 f"{c.user} would be on duty {_hours(end - start)} without a rest of "
                 f"{_hours(rest)} (from {_fmt(start)} to {_fmt(end)}); the limit is {_hours(limit)}", c.post,
+                Message("msg.rule.max_continuous_duty", {"user": c.user, "hours": _h(end - start), "rest": _h(rest),
+                        "from_at": _at(start), "to_at": _at(end), "limit": _h(limit)}),
             )  # fmt: skip
 
 
@@ -211,7 +117,7 @@ def _min_rest(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violatio
             yield _v(
                 rules, "min_rest", c.user, f"{c.user}:{_fmt(c.starts_at)}",
                 f"{c.user} would have only {_hours(gap)} of rest between shifts; at least {_hours(rest)} is required",
-                c.post,
+                c.post, Message("msg.rule.min_rest", {"user": c.user, "gap": _h(gap), "rest": _h(rest)}),
             )  # fmt: skip
             return
 
@@ -233,6 +139,7 @@ def _min_staff(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violati
         yield _v(
             rules, "min_staff", c.post, f"{c.post}:{c.shift_id}",
             f"post {c.post} has nobody rostered {text} UTC in this shift", c.post,
+            Message("msg.rule.min_staff_gaps", {"post": c.post, "gaps": text}),
         )  # fmt: skip
 
 
@@ -249,7 +156,8 @@ def _separation(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violat
         return
     if getattr(rules.rules.separation_of_duties.params, f.kind):
         text = _SEPARATION_TEXT[f.kind].format(d=f.decider, ref=f.ref)
-        yield _v(rules, "separation_of_duties", f.decider, f"{f.kind}:{f.ref}", text)
+        said = Message(f"msg.rule.separation.{f.kind}", {"d": f.decider, "ref": f.ref})
+        yield _v(rules, "separation_of_duties", f.decider, f"{f.kind}:{f.ref}", text, said=said)
 
 
 def _grant_validity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -258,24 +166,42 @@ def _grant_validity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Vi
     limit = rules.rules.grant_validity.params.max_hours
     if f.grant_hours > limit:
         text = f"a footage grant of {f.grant_hours:g} h exceeds the longest validity of {limit:g} h"
-        yield _v(rules, "grant_validity", f.decider, f"grant:{f.ref}", text)
+        said = Message("msg.rule.grant_validity", {"hours": f"{f.grant_hours:g}", "limit": f"{limit:g}"})
+        yield _v(rules, "grant_validity", f.decider, f"grant:{f.ref}", text, said=said)
 
 
 def _handover_lead(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
     lead = dt.timedelta(minutes=rules.rules.handover_lead.params.minutes)
     if isinstance(f, HandoverFacts) and now > f.ends_at - lead:
         text = f"handover of post {f.post} started at {now:%H:%M}, less than {lead} before the end at {f.ends_at:%H:%M} UTC"
-        yield _v(rules, "handover_lead", f.outgoing, f"{f.ref}", text, f.post)
+        said = Message(
+            "msg.rule.handover_started_late",
+            {
+                "post": f.post,
+                "started_at": _at(now),
+                "minutes": int(lead.total_seconds() // 60),
+                "ends_at": _at(f.ends_at),
+            },
+        )
+        yield _v(rules, "handover_lead", f.outgoing, f"{f.ref}", text, f.post, said)
     if isinstance(f, LiveFacts):
         for p in f.posts:
             if p.present and not p.handover_started and now > p.ends_at - lead:
                 text = f"{p.rostered} has not started the handover of post {p.post} (duty ends {p.ends_at:%H:%M} UTC)"
-                yield _v(rules, "handover_lead", p.rostered, p.roster_ref, text, p.post)
+                said = Message(
+                    "msg.rule.handover_not_started",
+                    {"user": p.rostered, "post": p.post, "ends_at": _at(p.ends_at)},
+                )
+                yield _v(rules, "handover_lead", p.rostered, p.roster_ref, text, p.post, said)
         grace = dt.timedelta(minutes=rules.rules.handover_lead.params.grace_minutes)
         for d in f.ended:
             if not d.handed_over and now > d.ends_at + grace:
                 text = f"{d.rostered} has not handed over post {d.post} (duty ended {d.ends_at:%H:%M} UTC)"
-                yield _v(rules, "handover_lead", d.rostered, f"late:{d.roster_ref}", text, d.post)
+                said = Message(
+                    "msg.rule.handover_missing",
+                    {"user": d.rostered, "post": d.post, "ended_at": _at(d.ends_at)},
+                )
+                yield _v(rules, "handover_lead", d.rostered, f"late:{d.roster_ref}", text, d.post, said)
 
 
 def _unstaffed(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -287,7 +213,8 @@ def _unstaffed(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violati
             continue
         if p.starts_at is None or now > p.starts_at + grace:
             text = f"post {p.post} is unstaffed: {p.rostered} is rostered but not checked in"
-            yield _v(rules, "min_staff", p.rostered, f"live:{p.roster_ref}", text, p.post)
+            said = Message("msg.rule.unstaffed", {"post": p.post, "user": p.rostered})
+            yield _v(rules, "min_staff", p.rostered, f"live:{p.roster_ref}", text, p.post, said)
 
 
 def _late_check_in(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -297,14 +224,15 @@ def _late_check_in(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Vio
     if now > f.starts_at + grace:
         minutes = int((now - f.starts_at).total_seconds() // 60)
         text = f"{f.user} checked in at post {f.post} {minutes} min after the duty started"
-        yield _v(rules, "min_staff", f.user, f"late:{f.roster_ref}", text, f.post)
+        said = Message("msg.rule.late_check_in", {"user": f.user, "post": f.post, "minutes": minutes})
+        yield _v(rules, "min_staff", f.user, f"late:{f.roster_ref}", text, f.post, said)
 
 
 def _watch_check(
     rule_id: str,
     limit_of: Callable[[DutyRules], dt.timedelta],
     since: Callable[[PostWatch], dt.datetime | None],
-    say: Callable[[PostWatch, dt.datetime], str],
+    say: Callable[[PostWatch, dt.datetime], tuple[str, Message]],
 ) -> Check:
     """A live check: a post's present, uncovered operator is past the rule's limit since `since(post)`."""
 
@@ -315,7 +243,8 @@ def _watch_check(
         for p in f.posts:
             at = since(p)
             if p.present and not p.covered_by_substitute and at is not None and now - at > limit:
-                yield _v(rules, rule_id, p.rostered, f"{p.roster_ref}:{_fmt(at)}", say(p, at), p.post)
+                text, said = say(p, at)
+                yield _v(rules, rule_id, p.rostered, f"{p.roster_ref}:{_fmt(at)}", text, p.post, said)
 
     return check
 
@@ -324,14 +253,18 @@ _inactivity = _watch_check(
     "inactivity",
     lambda r: dt.timedelta(minutes=r.rules.inactivity.params.minutes),
     lambda p: p.last_activity,
-    lambda p, at: f"no activity on post {p.post} by {p.rostered} since {at:%H:%M} UTC",
+    lambda p, at: (
+        f"no activity on post {p.post} by {p.rostered} since {at:%H:%M} UTC",
+        Message("msg.rule.inactivity", {"post": p.post, "user": p.rostered, "since_at": _at(at)}),
+    ),
 )
 _screen_break = _watch_check(
     "screen_break",
     lambda r: dt.timedelta(minutes=r.rules.screen_break.params.after_minutes),
     lambda p: p.watching_since,
     lambda p, at: (
-        f"{p.rostered} has watched post {p.post} since {at:%H:%M} UTC: a break with a substitute covering is due"
+        f"{p.rostered} has watched post {p.post} since {at:%H:%M} UTC: a break with a substitute covering is due",
+        Message("msg.rule.screen_break", {"user": p.rostered, "post": p.post, "since_at": _at(at)}),
     ),
 )
 
@@ -344,7 +277,16 @@ def _ack_targets(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Viola
         target = params.high_s if a.priority == "high" else params.normal_s
         if (now - a.first_seen).total_seconds() > target:
             text = f"alert {a.alert_id} ({a.priority}, {a.camera}) not acknowledged within {target:g} s"
-            yield _v(rules, "ack_targets", a.camera or "room", f"alert:{a.alert_id}", text)
+            said = Message(
+                "msg.rule.ack_targets",
+                {
+                    "id": a.alert_id,
+                    "priority": Message(f"priority.{a.priority}"),
+                    "camera": a.camera,
+                    "seconds": f"{target:g}",
+                },
+            )
+            yield _v(rules, "ack_targets", a.camera or "room", f"alert:{a.alert_id}", text, said=said)
 
 
 def _ptz_home(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -354,7 +296,12 @@ def _ptz_home(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violatio
     for cam in f.cameras:
         if cam.ptz_moved_at is not None and now - cam.ptz_moved_at > limit:
             text = f"camera {cam.name} has not returned to its home preset {limit} after it was moved"
-            yield _v(rules, "ptz_return_home", cam.name, f"{cam.name}:{_fmt(cam.ptz_moved_at)}", text)
+            said = Message(
+                "msg.rule.ptz_return_home", {"camera": cam.name, "seconds": int(limit.total_seconds())}
+            )
+            yield _v(
+                rules, "ptz_return_home", cam.name, f"{cam.name}:{_fmt(cam.ptz_moved_at)}", text, said=said
+            )
 
 
 def _key_cameras(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
@@ -365,7 +312,11 @@ def _key_cameras(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Viola
         cam = known.get(name)
         if cam is None or not cam.key:
             why = "does not exist" if cam is None else "is not marked key, so the wall does not pin it"
-            yield _v(rules, "key_cameras_on_wall", name, name, f"key camera {name} {why}")
+            said = Message(
+                "msg.rule.key_camera_missing" if cam is None else "msg.rule.key_camera_not_key",
+                {"camera": name},
+            )
+            yield _v(rules, "key_cameras_on_wall", name, name, f"key camera {name} {why}", said=said)
 
 
 _CHECKS: dict[str, tuple[Check, ...]] = {

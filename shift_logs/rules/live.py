@@ -23,6 +23,7 @@ from alerts.models import Alert, AlertState, Priority
 from config.settings import Settings
 from core.actor import SYSTEM
 from core.errors import ConfigError
+from core.messages import Message
 from devices.camera.models import Camera
 from shift_logs.handover.models import Handover
 from shift_logs.roster import flags
@@ -151,6 +152,11 @@ def _alert_leader(
         priority=Priority.HIGH if v.severity is Severity.BLOCK else Priority.NORMAL,
         score=1.0,
         title=f"[{v.clause} {v.rule_id}] {v.message}"[:300],
+        message=Message(
+            "msg.alert.rule", {"clause": v.clause, "rule": Message(f"rule.{v.rule_id}"), "why": v.said}
+        )
+        if v.said is not None
+        else None,
         settings=alert_settings_from(rules, settings.alerts),
         now=now,
     )
@@ -173,7 +179,7 @@ def _file_flag(session: Session, v: ev.Violation, now: dt.datetime) -> None:
     kind, found = _flag_kind(v), _ROSTER_REF.search(v.key)
     entry = session.get(RosterEntry, int(found.group(1))) if found else None
     if kind is not None and entry is not None:
-        flags.raise_flag(session, entry=entry, kind=kind, detail=v.message, now=now)
+        flags.raise_flag(session, entry=entry, kind=kind, detail=v.message, now=now, message=v.said)
 
 
 def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> list[ev.Violation]:

@@ -62,6 +62,8 @@ class Violation(ChainedMixin, Base):
     origin: Mapped[str] = mapped_column(String(16))
     rules_version: Mapped[int] = mapped_column(default=0)
     occurred_at: Mapped[dt.datetime] = mapped_column(index=True)
+    # `message` as a catalogue key with parameters (core.messages); hashed with the row when present
+    said: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     resolution: Mapped[ViolationResolution | None] = relationship(
         lazy="selectin", viewonly=True, uselist=False
@@ -79,6 +81,13 @@ class Violation(ChainedMixin, Base):
         "rules_version",
         "occurred_at",
     )
+
+    def chain_content(self) -> dict[str, Any]:
+        """The chained fields, and the message key of a row that has one (older rows keep their hash)."""
+        content = super().chain_content()
+        if self.said is not None:
+            content["said"] = self.said
+        return content
 
 
 class RulesConfirmation(Base):

@@ -88,6 +88,7 @@ def record(
             post=v.post[:64],
             key=v.key[:200],
             message=v.message,
+            said=v.said.as_json() if v.said is not None else None,
             origin=origin,
             rules_version=head.version if head is not None else 0,
             occurred_at=now,

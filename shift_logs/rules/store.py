@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from access.audit import service as audit
 from core.actor import Actor
 from core.errors import ConfigError, ControlroomError
+from core.messages import Message
 from db.transition import serialize
 from shift_logs.rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
 from shift_logs.rules.evaluate import Facts, Violation, blocking, evaluate
@@ -200,5 +201,11 @@ def enforce(
             "violations": [{"rule_id": v.rule_id, "clause": v.clause, "message": v.message} for v in refused],
         }
         error = (errors or {}).get(first.rule_id, DutyRuleBroken)
-        raise error(f"{first.message} (rule {first.rule_id}, {first.clause})", detail=detail)
+        refusal = error(f"{first.message} (rule {first.rule_id}, {first.clause})", detail=detail)
+        if first.said is not None:
+            refusal.said = Message(
+                "msg.rule.refused",
+                {"why": first.said, "rule": Message(f"rule.{first.rule_id}"), "clause": first.clause},
+            )
+        raise refusal
     return found

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from core.messages import Message
 from db import lookup
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -48,7 +49,7 @@ def require(session: Session, visit_id: int) -> Visit:
     return lookup.require(session, Visit, visit_id, error=VisitNotFound, what="visit")
 
 
-def _log(session: Session, visit: Visit, text: str, user: User, now: dt.datetime) -> None:
+def _log(session: Session, visit: Visit, text: str, user: User, now: dt.datetime, message: Message) -> None:
     duty_log.append(
         session,
         post_id=visit.post_id,
@@ -57,6 +58,7 @@ def _log(session: Session, visit: Visit, text: str, user: User, now: dt.datetime
         author=user,
         now=now,
         ref=f"visit:{visit.id}",
+        message=message,
     )
 
 
@@ -73,6 +75,10 @@ def approve(session: Session, *, visit_id: int, approver: User, now: dt.datetime
         f"visitor {visit.name}{org} entered, approved by {approver.username}: {visit.reason}",
         approver,
         now,
+        Message(
+            "msg.duty.visitor_in",
+            {"name": visit.name, "org": org, "leader": approver.username, "reason": visit.reason},
+        ),
     )
     session.flush()
     return visit
@@ -94,7 +100,14 @@ def leave(session: Session, *, visit_id: int, user: User, now: dt.datetime) -> V
     if visit.state is not VisitState.IN:
         raise VisitStateError(f"visit {visit.id} is {visit.state}, not in the room")
     visit.state, visit.left_at = VisitState.LEFT, now
-    _log(session, visit, f"visitor {visit.name} left", user, now)
+    _log(
+        session,
+        visit,
+        f"visitor {visit.name} left",
+        user,
+        now,
+        Message("msg.duty.visitor_left", {"name": visit.name}),
+    )
     session.flush()
     return visit
 

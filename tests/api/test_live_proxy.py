@@ -63,6 +63,18 @@ def test_an_api_process_relays_the_picture_of_a_camera_another_process_reads(sql
                 assert mjpeg.headers["content-type"].startswith("multipart/x-mixed-replace")
                 first = next(mjpeg.iter_bytes())
                 assert b"Content-Type: image/jpeg" in first
+            # the wall's multiplexed stream relays the camera's own H.264 (demo cameras encode it)
+            mux_url = f"{api.url}/api/v1/cameras/live.mux"
+            with http.stream("GET", mux_url, params={"camera": camera_id}, headers=headers) as mux:
+                assert mux.status_code == 200
+                data = b""
+                for chunk in mux.iter_bytes():
+                    data += chunk
+                    if len(data) >= 5 and len(data) >= 5 + int.from_bytes(data[1:5], "big"):
+                        break
+            index, length = data[0], int.from_bytes(data[1:5], "big")
+            assert index == 0 and length > 0
+            assert data[9:13] == b"ftyp" and b"avcC" in data[5 : 5 + length]
             capture.stop()  # the worker gives the camera up: nobody serves it any more
             assert http.get(tile, headers=headers).status_code == 503
             mjpeg_gone = http.get(f"{api.url}/api/v1/cameras/{camera_id}/mjpeg", headers=headers)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.terminal import on_a_terminal
+
 HEAVY = ("sqlalchemy", "av", "cv2", "numpy", "fastapi", "pydantic", "alembic")
 
 
@@ -82,34 +84,6 @@ def test_database_command_without_data_creates_nothing_and_says_how(tmp_path: Pa
     assert (other / "controlroom.db").exists() and not (tmp_path / "data").exists()
 
 
-def _on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
-    """Run the CLI with stderr on a pseudo-terminal (stdout piped); return the exit code and what stderr drew."""
-    import pty
-
-    leader, follower = pty.openpty()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
-    environ.update({"TERM": "xterm", "COLUMNS": "100"})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "runtime.cli", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=follower,
-        cwd=cwd,
-        env=environ,
-    )
-    os.close(follower)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        drawn += chunk
-    os.close(leader)
-    return proc.wait(timeout=120), drawn.decode("utf-8", "replace")
-
-
 def test_long_work_shows_progress_on_a_terminal_and_none_with_json(tmp_path: Path) -> None:
     import numpy as np
 
@@ -118,7 +92,7 @@ def test_long_work_shows_progress_on_a_terminal_and_none_with_json(tmp_path: Pat
     video = tmp_path / "clip.mp4"
     frames = (np.full((120, 160), 40 + (i % 50), dtype=np.uint8) for i in range(60))
     encode_gray(frames, video, 10.0)
-    code, drawn = _on_a_terminal(["detect", str(video), "--text"], tmp_path)
+    code, _, drawn = on_a_terminal(["detect", str(video), "--text"], tmp_path)
     assert code == 0 and "detect clip.mp4" in drawn, drawn
-    code, drawn = _on_a_terminal(["detect", str(video), "--json"], tmp_path)
+    code, _, drawn = on_a_terminal(["detect", str(video), "--json"], tmp_path)
     assert code == 0 and "detect clip.mp4" not in drawn, drawn

@@ -28,3 +28,45 @@
     if (edge - video.currentTime > 1.5) video.currentTime = edge - 0.2;
   }, 1000);
 })();
+
+// The camera as large as the screen: the full-screen button (and F) puts the picture on the whole screen;
+// opened from the wall (?fullscreen=1) it fills the window at once, Esc going back to the wall. The footage
+// link asks for this camera's last minutes, counted from the moment it is followed.
+(function () {
+  "use strict";
+  const focus = document.getElementById("focus");
+  const stage = document.getElementById("focus-stage");
+  const button = document.getElementById("focus-full");
+  if (!focus || !stage || !button) return;
+
+  function label() {
+    const on = document.fullscreenElement === stage;
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    button.textContent = (on ? button.dataset.leave : button.dataset.enter);
+  }
+  function toggle() {
+    if (document.fullscreenElement) { document.exitFullscreen().catch(function () {}); return; }
+    if (stage.requestFullscreen) stage.requestFullscreen().catch(function () { focus.classList.add("filling"); });
+    else focus.classList.add("filling");
+  }
+  button.addEventListener("click", toggle);
+  document.addEventListener("fullscreenchange", label);
+  document.addEventListener("keydown", function (e) {
+    if (e.target.closest("input, textarea, select, dialog") || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "f" || e.key === "F") { e.preventDefault(); toggle(); }
+    else if (e.key === "Escape" && !document.fullscreenElement && focus.classList.contains("filling")) {
+      e.preventDefault();
+      window.location.assign("/wall");
+    }
+  });
+
+  const footage = document.getElementById("focus-footage");
+  if (footage) {
+    footage.addEventListener("click", function () {
+      const end = new Date(Math.floor(Date.now() / 1000) * 1000);
+      const start = new Date(end.getTime() - parseInt(footage.dataset.minutes, 10) * 60000);
+      footage.href = "/footage/view?camera=" + encodeURIComponent(footage.dataset.camera) +
+        "&start=" + encodeURIComponent(start.toISOString()) + "&end=" + encodeURIComponent(end.toISOString());
+    });
+  }
+})();

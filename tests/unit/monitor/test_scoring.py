@@ -64,3 +64,18 @@ def test_kind_not_scored_on_a_clip_is_ignored():
 def test_nothing_to_find_and_nothing_found_is_perfect():
     s = score([_clip([], [])], KINDS)["covered"]
     assert (s.precision, s.recall, s.f1, s.mean_latency_s) == (1.0, 1.0, 1.0, None)
+
+
+def test_one_cause_reported_twice_counts_the_repeat_as_a_false_alert():
+    truth = [Interval("covered", 10, 30)]
+    detected = [Interval("covered", 10.2, 18), Interval("covered", 20, 29.9)]
+    s = score([_clip(truth, detected)], KINDS)["covered"]
+    assert (s.found, s.correct, s.false_alerts) == (1, 1, 1)
+    assert s.precision == 0.5 and s.recall == 1.0
+
+
+def test_one_detection_per_true_event_are_all_correct():
+    truth = [Interval("covered", 10, 20), Interval("covered", 40, 50)]
+    detected = [Interval("covered", 40.2, 50), Interval("covered", 10.2, 20)]
+    s = score([_clip(truth, detected)], KINDS)["covered"]
+    assert (s.correct, s.false_alerts, s.recall) == (2, 0, 1.0)

@@ -92,3 +92,76 @@ def test_frozen_picture_refreshed_at_key_frames_is_still_one_frozen_event():
 
     events = [e for e in run(DetectConfig(), _clip(refreshed)) if e.kind != EventKind.MOTION]
     assert [e.kind for e in events] == [EventKind.FROZEN]
+
+
+# The phenomena behind each tamper kind, on scenes the thresholds were not tuned on (tests/unit scenes).
+
+
+def _tampered_kinds(frames):
+    return [e.kind for e in run(DetectConfig(), frames) if e.kind != EventKind.MOTION]
+
+
+def test_bright_cover_that_keeps_the_sensor_noise_is_covered_once():
+    # A light cover (190) with noise left on: fine detail stays, mid-scale structure is gone.
+    def bright(frame, frames):
+        rng = np.random.default_rng(len(frames))
+        return np.clip(190 + rng.normal(0, 3.0, frame.shape), 0, 255).astype(np.uint8)
+
+    assert _tampered_kinds(_clip(bright)) == [EventKind.COVERED]
+
+
+def test_static_cover_repeating_its_frame_is_covered_not_frozen():
+    cover = _covered(np.zeros((360, 640), np.uint8), [])
+    assert _tampered_kinds(_clip(lambda frame, frames: cover)) == [EventKind.COVERED]
+
+
+def test_partial_defocus_is_defocused_and_not_moved():
+    assert _tampered_kinds(_clip(lambda f, fs: cv2.GaussianBlur(f, (0, 0), 2.0))) == [EventKind.DEFOCUSED]
+
+
+def test_strong_defocus_is_defocused_and_not_moved():
+    assert _tampered_kinds(_clip(lambda f, fs: cv2.GaussianBlur(f, (0, 0), 7.0))) == [EventKind.DEFOCUSED]
+
+
+def test_small_re_aim_is_moved():
+    # 12 x 6 px in a 640 px picture (2 % of the width).
+    def small(frame, frames):
+        shift = np.float32([[1, 0, 12], [0, 1, 6]])
+        return cv2.warpAffine(frame, shift, (frame.shape[1], frame.shape[0]), borderMode=cv2.BORDER_REFLECT)
+
+    assert _tampered_kinds(_clip(small)) == [EventKind.MOVED]
+
+
+def test_camera_turned_to_another_view_is_moved():
+    other, rng = np.ascontiguousarray(scene(99)[::-1, ::-1]), np.random.default_rng(5)
+    assert _tampered_kinds(_clip(lambda f, fs: finish(other, rng))) == [EventKind.MOVED]
+
+
+def test_noise_free_static_scene_whose_frames_repeat_is_never_frozen():
+    # A live but perfectly still picture (no sensor noise, compression skips it) repeats frames: stuck and
+    # still cannot be told apart, so `frozen` is not judged.
+    still = np.clip(scene(4), 0, 255).astype(np.uint8)
+    frames = [still.copy() for _ in range(80)]
+    frames[40] = np.clip(still.astype(np.int16) + 1, 0, 255).astype(np.uint8)  # a key-frame refresh
+    assert run(DetectConfig(), frames) == []
+
+
+def test_light_step_clipped_at_the_limited_range_ceiling_is_no_tamper():
+    rng = np.random.default_rng(8)
+    base = scene(8)
+    frames = []
+    for i in range(80):
+        gain = 1.9 if 20 <= i < 55 else 1.0
+        frames.append(np.clip(finish(base, rng, gain), 16, 235).astype(np.uint8))
+    assert _tampered_kinds(frames) == []
+
+
+def test_plain_scene_with_a_moving_ball_never_raises_moved():
+    rng = np.random.default_rng(3)
+    flat = np.full((360, 640), 110.0, np.float32)
+    frames = []
+    for i in range(80):
+        img = flat.copy()
+        cv2.circle(img, (20 + 7 * i, 180 + round(40 * np.sin(i / 5))), 25, 200, -1)
+        frames.append(finish(img, rng))
+    assert EventKind.MOVED not in _tampered_kinds(frames)
