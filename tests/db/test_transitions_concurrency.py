@@ -131,6 +131,9 @@ def _alert_changes(engine: Engine, alert_id: int, action: str) -> int:
     return count(engine, stmt)
 
 
+NOW = utcnow()  # the dispatch racers act at one time
+
+
 def _alert_and_users(session: Session) -> tuple[int, list[User]]:
     alert = make_alert(session, make_camera(session))
     return alert.id, [make_user(session) for _ in range(N)]
@@ -165,13 +168,7 @@ def test_only_one_of_16_dispatches_of_an_alert_is_sent(pg_engine: Engine) -> Non
     outcome = race(
         pg_engine,
         lambda s, i: alerts.dispatch(
-            s,
-            alert_id=alert_id,
-            user=users[i],
-            responders=["patrol"],
-            note="go",
-            settings=settings,
-            now=utcnow(),
+            s, alert_id=alert_id, user=users[i], responders=["patrol"], note="go", settings=settings, now=NOW
         ),
     )
     assert_one_winner(outcome, "dispatched to patrol")
