@@ -9,8 +9,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from access.passwords import hash_password, needs_rehash, verify_password
 from access.signin import throttle
@@ -176,8 +177,15 @@ def resolve_token(
 ) -> AuthToken | None:
     """Return the live token for `secret` (not expired, revoked, idle too long, or of a disabled user)."""
     now = now or utcnow()
-    token = session.scalar(
-        select(AuthToken).where(AuthToken.token_hash == hash_token(secret), AuthToken.kind == kind)
+    # one round trip for the token, its user and the user's roles (every authenticated request does this)
+    token = (
+        session.scalars(
+            select(AuthToken)
+            .where(AuthToken.token_hash == hash_token(secret), AuthToken.kind == kind)
+            .options(joinedload(AuthToken.user).joinedload(User.role_rows))
+        )
+        .unique()
+        .first()
     )
     if token is None or token.revoked_at is not None or token.expires_at <= now or token.user.disabled:
         return None
@@ -185,9 +193,26 @@ def resolve_token(
     if kind is TokenKind.SESSION and token.last_seen_at is not None and now - token.last_seen_at > idle:
         return None
     if token.last_seen_at is None or now - token.last_seen_at > _TOUCH_EVERY:
-        token.last_seen_at = now
-        session.flush()
+        _touch(session, token, now)
     return token
+
+
+def _touch(session: Session, token: AuthToken, now: dt.datetime) -> None:
+    """Note that the token was used, unless a concurrent request of the same token is doing so (its row
+    lock is skipped, not waited for). Waiting would hold a thread of the pool until that request commits;
+    with many concurrent requests on one token every thread waited on a request that needed a thread to
+    finish (seen under bench.api_load: the server stopped answering)."""
+    free = session.scalar(
+        select(AuthToken.id).where(AuthToken.id == token.id).with_for_update(skip_locked=True)
+    )
+    if free is not None:
+        session.execute(
+            update(AuthToken)
+            .where(AuthToken.id == token.id)
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    set_committed_value(token, "last_seen_at", now)  # this request's view, without an UPDATE by the ORM
 
 
 def revoke(session: Session, *, token: AuthToken, now: dt.datetime | None = None) -> None:

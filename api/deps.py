@@ -2,6 +2,10 @@
 
 Every route declares who may call it with `Allow(...)` or `PUBLIC` (on the route or its router);
 a test walks all routes and fails on any that declares neither.
+
+Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in the thread pool, and
+each such hop costs CPU and a wake-up of the event loop on every request. Those that touch the database
+(the session, the token lookup) stay plain functions in the pool.
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ def get_context(request: Request) -> AppContext:
     return ctx
 
 
-def _get_settings(request: Request) -> Settings:
+async def _get_settings(request: Request) -> Settings:
     return get_context(request).settings
 
 
@@ -76,7 +80,11 @@ def now_of(request: Request) -> dt.datetime:
     return get_context(request).clock.now()
 
 
-NowDep = Annotated[dt.datetime, Depends(now_of)]
+async def _now(request: Request) -> dt.datetime:
+    return now_of(request)
+
+
+NowDep = Annotated[dt.datetime, Depends(_now)]  # no I/O: async, so no thread-pool hop
 
 
 def audit_as(
@@ -170,7 +178,7 @@ def current_token(request: Request, session: SessionDep, settings: SettingsDep) 
 CurrentToken = Annotated[AuthToken, Depends(current_token)]
 
 
-def current_user(token: CurrentToken) -> User:
+async def current_user(token: CurrentToken) -> User:
     """The signed-in user."""
     return token.user
 
@@ -186,8 +194,12 @@ class Allow:
             raise ValueError("Allow() needs at least one role")
         self.roles = frozenset(roles)
 
-    def __call__(self, user: CurrentUser) -> User:
+    async def __call__(self, user: CurrentUser) -> User:
         """Return the user, or raise Forbidden naming the roles needed."""
+        return self.check(user)
+
+    def check(self, user: User) -> User:
+        """Return `user`, or raise Forbidden naming the roles needed (for checks inside a route)."""
         if not user.has_any(self.roles):
             needed = ", ".join(sorted(self.roles))
             raise Forbidden(f"this needs one of the roles: {needed}")
@@ -200,7 +212,7 @@ class Allow:
 class Public:
     """Route marker: anyone may call this (login, health, metrics)."""
 
-    def __call__(self) -> None:
+    async def __call__(self) -> None:
         """Allow everyone."""
 
 

@@ -1,7 +1,8 @@
 """Wake-ups from the database: one LISTEN connection per API process, fanned out to every SSE client.
 
-On PostgreSQL, triggers `pg_notify` when an alert change is inserted (`controlroom_alerts`) and when a
-camera's health, lease or decode mode changes (`controlroom_cameras`); notifications arrive at commit, so
+On PostgreSQL, triggers `pg_notify` when an alert change is inserted (`controlroom_alerts`), when a
+camera's health, lease or decode mode changes (`controlroom_cameras`), and when a session or token ends or
+its user is disabled (`controlroom_sessions`); notifications arrive at commit, so
 the rows are there to read. A waiter is woken at once; the catch-up read by id stays the source of truth,
 and a slow timer remains as a fallback (a missed notification costs at most `fallback_s`). SQLite and a
 lost listening connection fall back to the plain timer (`poll_s`).
@@ -14,17 +15,19 @@ import contextlib
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Mapping
 
 import anyio
 from sqlalchemy import make_url
 
-__all__ = ["ALERTS", "CAMERAS", "Notifier"]
+__all__ = ["ALERTS", "CAMERAS", "SESSIONS", "Notifier"]
 
 log = logging.getLogger(__name__)
 
 ALERTS = "controlroom_alerts"
 CAMERAS = "controlroom_cameras"
-_CHANNELS = (ALERTS, CAMERAS)
+SESSIONS = "controlroom_sessions"
+_CHANNELS = (ALERTS, CAMERAS, SESSIONS)
 
 
 class Notifier:
@@ -53,20 +56,28 @@ class Notifier:
         """Return when `channel` was notified after generation `seen`, or after the fallback timer (at most
         `within_s`); without a listening connection after the plain timer (`poll_s`, default the
         notifier's), or as soon as the listening connection comes up."""
+        await self.wait_any({channel: seen}, within_s=within_s, poll_s=poll_s)
+
+    async def wait_any(
+        self, seen: Mapping[str, int], *, within_s: float, poll_s: float | None = None
+    ) -> None:
+        """`wait` for several channels at once: return on the first notified after its generation in `seen`."""
         self._ensure_started()
         limit = self.fallback_s if self.listening else poll_s or self.poll_s
         event = asyncio.Event()
         entry = (asyncio.get_running_loop(), event)
         with self._lock:
-            if self._generation[channel] != seen:
+            if any(self._generation[channel] != generation for channel, generation in seen.items()):
                 return
-            self._waiters[channel].add(entry)
+            for channel in seen:
+                self._waiters[channel].add(entry)
         try:
             with anyio.move_on_after(min(limit, within_s)):
                 await event.wait()
         finally:
             with self._lock:
-                self._waiters[channel].discard(entry)
+                for channel in seen:
+                    self._waiters[channel].discard(entry)
 
     def _ensure_started(self) -> None:
         if self._conninfo is None or self._thread is not None:

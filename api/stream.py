@@ -21,7 +21,7 @@ import anyio
 from alerts import service as alerts
 from alerts.schemas import AlertRead
 from api.context import LiveView
-from api.notify import ALERTS, CAMERAS, Notifier
+from api.notify import ALERTS, CAMERAS, SESSIONS, Notifier
 from db.session import SessionFactory, session_scope
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraHealthRead
@@ -30,6 +30,7 @@ __all__ = [
     "MJPEG_BOUNDARY",
     "WALL_MAX_CAMERAS",
     "AlertCursor",
+    "SessionWatch",
     "alert_events",
     "camera_events",
     "mjpeg_frames",
@@ -89,6 +90,53 @@ def _fetch(factory: SessionFactory, after: int) -> list[tuple[int, str]]:
         return out
 
 
+class SessionWatch:
+    """When a stream checks that its session or token still lives: when the database notifies that a session
+    ended or a user was disabled, when it expires (`ends_at`, monotonic), and otherwise every `fallback_s`;
+    without a listening connection (SQLite, or the connection is lost) every `every_s`."""
+
+    def __init__(
+        self,
+        alive: Callable[[], bool],
+        notifier: Notifier | None,
+        *,
+        every_s: float,
+        fallback_s: float,
+        ends_at: float | None,
+    ) -> None:
+        self.alive, self.notifier = alive, notifier
+        self.every_s, self.fallback_s, self.ends_at = every_s, fallback_s, ends_at
+        self.seen = self._generation()
+        self.last = time.monotonic()
+
+    def _generation(self) -> int:
+        return self.notifier.generation(SESSIONS) if self.notifier is not None else 0
+
+    def _period(self) -> float:
+        listening = self.notifier is not None and self.notifier.listening
+        return self.fallback_s if listening else self.every_s
+
+    async def ended(self) -> bool:
+        """Check the session if a check is due; True when it has ended."""
+        now = time.monotonic()
+        expired = self.ends_at is not None and now >= self.ends_at
+        if not (self._generation() != self.seen or expired or now - self.last >= self._period()):
+            return False
+        self.seen, self.last = self._generation(), now
+        if not await anyio.to_thread.run_sync(self.alive):
+            return True
+        if expired:  # still live by the database's clock: look again shortly
+            self.ends_at = now + self.every_s
+        return False
+
+    def wait_s(self) -> float:
+        """Seconds until the next check is due at the latest."""
+        due = self.last + self._period()
+        if self.ends_at is not None:
+            due = min(due, self.ends_at)
+        return max(due - time.monotonic(), 0.0)
+
+
 async def alert_events(
     factory: SessionFactory,
     *,
@@ -98,19 +146,26 @@ async def alert_events(
     heartbeat_s: float = 15.0,
     alive: Callable[[], bool] | None = None,
     alive_every_s: float = 2.0,
+    alive_fallback_s: float = 60.0,
+    ends_at: float | None = None,
 ) -> AsyncIterator[bytes]:
     """Yield SSE frames of alert changes after `after` until the client goes away, or until `alive()` says
-    the caller's session or token has ended (checked every `alive_every_s`; then an `ended` event); woken by
-    the database's notifications where there are any, else every `poll_s`."""
+    the caller's session or token has ended (then an `ended` event; see `SessionWatch` for when it is
+    asked); woken by the database's notifications where there are any, else every `poll_s`."""
     cursor = AlertCursor(after)
-    last_beat = last_check = time.monotonic()
+    last_beat = time.monotonic()
+    watch = (
+        None
+        if alive is None
+        else SessionWatch(
+            alive, notifier, every_s=alive_every_s, fallback_s=alive_fallback_s, ends_at=ends_at
+        )
+    )
     yield b"retry: 2000\n\n"
     while True:
-        if alive is not None and time.monotonic() - last_check >= alive_every_s:
-            last_check = time.monotonic()
-            if not await anyio.to_thread.run_sync(alive):
-                yield b"event: ended\ndata: your session has ended; sign in again\n\n"
-                return
+        if watch is not None and await watch.ended():
+            yield b"event: ended\ndata: your session has ended; sign in again\n\n"
+            return
         seen = notifier.generation(ALERTS) if notifier else 0
         rows = await anyio.to_thread.run_sync(_fetch, factory, cursor.after)
         fresh = cursor.fresh([i for i, _ in rows])
@@ -123,10 +178,14 @@ async def alert_events(
             yield b": keep-alive\n\n"
         if notifier is None:
             await anyio.sleep(poll_s)
-        else:
-            # a gap in the ids may be an uncommitted change: look again soon rather than on the fallback
-            wait_s = poll_s * 4 if cursor.waiting else alive_every_s if alive is not None else heartbeat_s
-            await notifier.wait(ALERTS, seen=seen, within_s=wait_s, poll_s=poll_s)
+            continue
+        # a gap in the ids may be an uncommitted change: look again soon rather than on the fallback
+        wait_s = poll_s * 4 if cursor.waiting else heartbeat_s
+        channels = {ALERTS: seen}
+        if watch is not None:  # a session that ends wakes the stream as well
+            channels[SESSIONS] = watch.seen
+            wait_s = min(wait_s, watch.wait_s())
+        await notifier.wait_any(channels, within_s=wait_s, poll_s=poll_s)
 
 
 def _camera_states(factory: SessionFactory) -> str:

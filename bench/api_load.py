@@ -1,20 +1,33 @@
-"""API load benchmark: 50 concurrent clients against a served instance (uvicorn on 127.0.0.1) on PostgreSQL.
+"""API load benchmark on PostgreSQL against a served instance: a closed-loop saturation run and a run of
+operator consoles with think time.
 
-    .venv/bin/python -m bench.api_load [--clients 50] [--seconds 60] [--pg URL] [--workers 1]
+    .venv/bin/python -m bench.api_load [--model both|closed|consoles] [--seconds 60] [--processes 1]
+                                       [--clients 50] [--consoles 50] [--think 1.0] [--pg URL]
 
 A throw-away database is created on the server of `--pg` (default postgresql+psycopg://postgres@127.0.0.1:5432/test),
-migrated, and seeded with operators (each checked in at a post of their own) and a backlog of new alerts. The server runs in its own process
-(`uvicorn`, the app from `api.app.create_app`, capture worker off). The clients (asyncio + httpx, one connection
-each) are mixed: 40 % read the alert queue (`GET /api/v1/alerts`), 20 % append to the duty log
-(`POST /api/v1/duty-log`), 20 % acknowledge alerts (`POST /api/v1/alerts/{id}/acknowledge`; two clients race for
-some alerts, so a 409 is an expected answer there), 10 % read the duty log, 10 % hold an SSE subscription
-(`GET /api/v1/alerts/stream`, from the current head) and count the events they receive.
-Printed: requests, p50/p95/p99 per route (milliseconds), errors (any 5xx, any transport error, any status that
-is not the expected one), then the checks: every acknowledgement answered 200 is stored with that operator,
-every duty-log append answered 201 is stored, exactly one acknowledgement per alert, and both hash chains
-(the duty log and the audit log) verify. Goals: 0 errors, p95 <= 50 ms reads, <= 100 ms writes.
-The settings are built here from defaults (CONTROLROOM_* variables are ignored). A benchmark: it prints, it
-never fails on the numbers.
+migrated, and seeded with operators (each checked in at a post of their own) and a backlog of new alerts. The
+server is `controlroom serve --processes N` in its own process(es), as a site runs it (capture worker off, log
+level WARNING, a config file written here, every CONTROLROOM_* variable removed). The clients run in this
+process (asyncio + httpx, one connection each), never in the server's.
+
+Two load models, each `--seconds` long, one after the other on the same server:
+- **closed loop** (`--clients`, saturation): each client sends its next request as soon as the last one is
+  answered, so the request rate is whatever the server sustains: it measures throughput, and its latencies are
+  queueing times, not what a console sees. 40 % read the alert queue (`GET /api/v1/alerts`), 20 % append to the
+  duty log (`POST /api/v1/duty-log`), 20 % acknowledge alerts (`POST /api/v1/alerts/{id}/acknowledge`; two
+  clients race for each alert, so a 409 is an expected answer there), 10 % read the duty log, 10 % hold an SSE
+  subscription (`GET /api/v1/alerts/stream`).
+- **consoles** (`--consoles`, the realistic model): each console acts about once per `--think` seconds
+  (exponential think time): 60 % refresh the alert queue, 15 % read the duty log, 15 % acknowledge (two consoles
+  are offered each alert), 10 % append to the duty log; and every console holds its own SSE stream.
+Printed per run: requests, req/s and p50/p95/p99 per route (milliseconds, measured by the client from send to
+the whole answer), errors (any 5xx, transport error, or status that is not the expected one), throughput, the
+CPU seconds the server processes used (from /proc, all of `serve`'s processes; per request, SSE work included)
+and the CPU this client used, and the load average. Then the checks over both runs: every acknowledgement
+answered 200 is stored with that operator, every duty-log append answered 201 is stored, exactly one
+acknowledgement per alert, and both hash chains (the duty log and the audit log) verify. Goals (issue 16):
+0 errors, p95 <= 50 ms for reads and <= 100 ms for writes. PostgreSQL's own CPU is not counted. A benchmark: it
+prints, it never fails on the numbers.
 """
 
 from __future__ import annotations
@@ -23,13 +36,14 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
-import multiprocessing as mp
 import os
+import secrets
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
+import yaml  # noqa: E402
 from sqlalchemy import func, make_url, select  # noqa: E402
 
 from access import auth  # noqa: E402
@@ -48,6 +63,7 @@ from access.roles import Role  # noqa: E402
 from access.users.models import User, UserRole  # noqa: E402
 from alerts import service as alerts  # noqa: E402
 from alerts.models import Alert, AlertChange, AlertState, Priority  # noqa: E402
+from bench.api_load_clients import READS, Stats, _run_clients, _run_consoles  # noqa: E402
 from config.alerting import AlertSettings  # noqa: E402
 from config.settings import DatabaseSettings  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
@@ -59,7 +75,8 @@ from shift_logs.roster import service as roster  # noqa: E402
 from testkit.rtsp import free_port  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-READS = {"GET /api/v1/alerts", "GET /api/v1/duty-log"}
+# one TLS context for every client (the server is plain HTTP): httpx would otherwise load the CA bundle for
+# each of the 50-100 clients, which on a busy machine took longer than the run itself
 
 
 def _settings_overrides(url: str) -> dict[str, Any]:
@@ -75,15 +92,21 @@ def _clean_env() -> None:
         del os.environ[key]
 
 
-def _serve(url: str, port: int) -> None:
-    _clean_env()
-    import uvicorn
-
-    from api.app import create_app
-    from bench.settings import bench_settings
-
-    settings = bench_settings(**_settings_overrides(url))
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+def _start_server(url: str, port: int, processes: int, workdir: Path) -> subprocess.Popen[bytes]:
+    """`controlroom serve` as a deployment runs it (capture worker off), from a config file written here
+    and with every CONTROLROOM_* variable removed from its environment."""
+    config = workdir / "bench.yaml"
+    values = {
+        **_settings_overrides(url),
+        "auth": {"secret_key": secrets.token_urlsafe(32)},
+        "data_dir": str(workdir / "data"),
+    }
+    config.write_text(yaml.safe_dump(values), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
+    cmd = [sys.executable, "-m", "runtime.cli", "--config", str(config), "serve", "--port", str(port)]
+    cmd += ["--processes", str(processes)]
+    with (workdir / "serve.log").open("wb") as log:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int], list[int], int]:
@@ -131,151 +154,6 @@ def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int],
     return tokens, posts, ids, head
 
 
-class Stats:
-    """Latencies and errors per route."""
-
-    def __init__(self) -> None:
-        self.ms: dict[str, list[float]] = defaultdict(list)
-        self.errors: dict[str, int] = defaultdict(int)
-        self.error_samples: list[str] = []
-        self.acked: dict[int, str] = {}
-        self.conflicts = 0
-        self.appended: list[int] = []
-        self.sse_events = 0
-
-    def add(self, route: str, started: float) -> None:
-        self.ms[route].append((time.perf_counter() - started) * 1000)
-
-    def error(self, route: str, what: str) -> None:
-        self.errors[route] += 1
-        if len(self.error_samples) < 10:
-            self.error_samples.append(f"{route}: {what}")
-
-
-async def _reader(client: httpx.AsyncClient, stats: Stats, stop: float) -> None:
-    while time.perf_counter() < stop:
-        started = time.perf_counter()
-        try:
-            r = await client.get("/api/v1/alerts", params={"state": "new", "limit": 50})
-            stats.add("GET /api/v1/alerts", started)
-            if r.status_code != 200:
-                stats.error("GET /api/v1/alerts", f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error("GET /api/v1/alerts", repr(exc))
-
-
-async def _log_reader(client: httpx.AsyncClient, stats: Stats, stop: float, post_id: int) -> None:
-    while time.perf_counter() < stop:
-        started = time.perf_counter()
-        try:
-            r = await client.get("/api/v1/duty-log", params={"post_id": post_id, "limit": 50})
-            stats.add("GET /api/v1/duty-log", started)
-            if r.status_code != 200:
-                stats.error("GET /api/v1/duty-log", f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error("GET /api/v1/duty-log", repr(exc))
-
-
-async def _writer(client: httpx.AsyncClient, stats: Stats, stop: float, post_id: int, n: int) -> None:
-    i = 0
-    while time.perf_counter() < stop:
-        started = time.perf_counter()
-        body = {"post_id": post_id, "kind": "observation", "text": f"client {n} entry {i}: all quiet"}
-        i += 1
-        try:
-            r = await client.post("/api/v1/duty-log", json=body)
-            stats.add("POST /api/v1/duty-log", started)
-            if r.status_code == 201:
-                stats.appended.append(int(r.json()["id"]))
-            else:
-                stats.error("POST /api/v1/duty-log", f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error("POST /api/v1/duty-log", repr(exc))
-
-
-async def _acker(client: httpx.AsyncClient, stats: Stats, stop: float, queue: list[int], who: str) -> None:
-    route = "POST /api/v1/alerts/{id}/acknowledge"
-    while time.perf_counter() < stop and queue:
-        alert_id = queue.pop()
-        started = time.perf_counter()
-        try:
-            r = await client.post(f"/api/v1/alerts/{alert_id}/acknowledge")
-            stats.add(route, started)
-            if r.status_code == 200:
-                if alert_id in stats.acked:
-                    stats.error(route, f"alert {alert_id} acknowledged twice")
-                stats.acked[alert_id] = who
-            elif r.status_code == 409:
-                stats.conflicts += 1
-            else:
-                stats.error(route, f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error(route, repr(exc))
-
-
-async def _subscriber(client: httpx.AsyncClient, stats: Stats, stop: float, head: int) -> None:
-    route = "GET /api/v1/alerts/stream"
-    try:
-        async with client.stream("GET", "/api/v1/alerts/stream", params={"after": head}) as r:
-            if r.status_code != 200:
-                stats.error(route, str(r.status_code))
-                return
-            async for line in r.aiter_lines():
-                if line.startswith("id:"):
-                    stats.sse_events += 1
-                if time.perf_counter() >= stop:
-                    return
-    except httpx.HTTPError as exc:
-        if time.perf_counter() < stop:
-            stats.error(route, repr(exc))
-
-
-async def _run_clients(
-    base: str,
-    tokens: list[str],
-    posts: list[int],
-    alert_ids: list[int],
-    head: int,
-    clients: int,
-    seconds: float,
-) -> Stats:
-    stats = Stats()
-    stop = time.perf_counter() + seconds
-    # Each alert is offered twice (to two different clients), so acknowledgements race.
-    queues: list[list[int]] = [[] for _ in range(max(1, clients // 5))]
-    for i, alert_id in enumerate(alert_ids):
-        queues[i % len(queues)].append(alert_id)
-        queues[(i + 1) % len(queues)].append(alert_id)
-    tasks = []
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    opened = []
-    for n in range(clients):
-        token = tokens[n % len(tokens)]
-        client = httpx.AsyncClient(
-            base_url=base,
-            headers={"Authorization": f"Bearer {token}"},
-            limits=limits,
-            timeout=httpx.Timeout(30, read=seconds + 30),
-        )
-        opened.append(client)
-        kind = n % 10
-        if kind < 4:
-            tasks.append(_reader(client, stats, stop))
-        elif kind < 6:
-            tasks.append(_writer(client, stats, stop, posts[n % len(tokens)], n))
-        elif kind < 8:
-            queue = queues[(n // 10 * 2 + kind - 6) % len(queues)]
-            tasks.append(_acker(client, stats, stop, queue, f"op{n % len(tokens)}"))
-        elif kind == 8:
-            tasks.append(_log_reader(client, stats, stop, posts[n % len(tokens)]))
-        else:
-            tasks.append(_subscriber(client, stats, stop, head))
-    await asyncio.gather(*tasks)
-    for client in opened:
-        await client.aclose()
-    return stats
-
-
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -283,7 +161,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _print(stats: Stats, seconds: float) -> None:
+def _print(stats: Stats, seconds: float, server_cpu: float, client_cpu: float) -> None:
     print(
         f"\n{'route':<42} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'goal':>6}"
     )
@@ -301,6 +179,12 @@ def _print(stats: Stats, seconds: float) -> None:
     print(
         f"acknowledged: {len(stats.acked)} (409 to the racing client: {stats.conflicts}); "
         f"duty-log appends: {len(stats.appended)}; SSE events received: {stats.sse_events}"
+    )
+    n = sum(len(v) for v in stats.ms.values())
+    print(
+        f"throughput: {n / seconds:.1f} req/s; server CPU {server_cpu:.1f} s = {server_cpu / seconds:.2f} cores, "
+        f"{server_cpu / max(n, 1) * 1000:.1f} ms per request (SSE work included); "
+        f"client CPU {client_cpu:.1f} s = {client_cpu / seconds:.2f} cores"
     )
 
 
@@ -341,13 +225,42 @@ def _verify(url: str, stats: Stats) -> bool:
     return ok
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its API processes (`serve --processes`), from /proc."""
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for each in [pid, *(int(c) for c in (children.read_text().split() if children.exists() else []))]:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _merge(into: Stats, other: Stats) -> None:
+    for route, values in other.ms.items():
+        into.ms[route] += values
+    for route, count in other.errors.items():
+        into.errors[route] += count
+    into.error_samples += other.error_samples
+    into.acked.update(other.acked)
+    into.conflicts += other.conflicts
+    into.appended += other.appended
+    into.sse_events += other.sse_events
+
+
 def main() -> None:
     """Create the database, serve, load, verify, drop."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=50, help="Clients of the closed-loop run.")
+    parser.add_argument("--consoles", type=int, default=50, help="Consoles of the think-time run.")
+    parser.add_argument("--think", type=float, default=1.0, help="Mean think time of a console, seconds.")
+    parser.add_argument("--seconds", type=float, default=60, help="Length of each run.")
+    parser.add_argument(
+        "--model", choices=["closed", "consoles", "both"], default="both", help="Which load model(s) to run."
+    )
+    parser.add_argument("--processes", type=int, default=1, help="`controlroom serve --processes N`.")
     parser.add_argument("--backlog", type=int, default=3000, help="New alerts seeded for acknowledgement.")
     parser.add_argument(
         "--pg", default=PG_ADMIN, help="A PostgreSQL server URL (a database is created on it)."
@@ -359,27 +272,62 @@ def main() -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
-    server: mp.process.BaseProcess | None = None
+    server: subprocess.Popen[bytes] | None = None
     try:
         tokens, posts, alert_ids, head = _seed(url, operators=10, backlog=args.backlog)
         port = free_port()
-        server = mp.get_context("spawn").Process(target=_serve, args=(url, port), daemon=True)
-        server.start()
+        workdir = Path(tempfile.mkdtemp(prefix="cr_bench_"))
+        server = _start_server(url, port, args.processes, workdir)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
+        for _ in range(1800):
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
+            if server.poll() is not None:
+                tail = (workdir / "serve.log").read_text(errors="replace")[-1500:]
+                raise SystemExit(f"controlroom serve exited with {server.returncode}:\n{tail}")
             time.sleep(0.1)
-        print(f"{args.clients} clients for {args.seconds:g} s against {base} (PostgreSQL, database {name})")
-        stats = asyncio.run(_run_clients(base, tokens, posts, alert_ids, head, args.clients, args.seconds))
-        _print(stats, args.seconds)
-        intact = _verify(url, stats)
+        time.sleep(2)  # let the other API processes finish starting
+        print(
+            f"controlroom serve --processes {args.processes} at {base} (PostgreSQL, database {name}); "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+        total = Stats()
+        half = len(alert_ids) // 2 if args.model == "both" else len(alert_ids)
+        runs = []
+        if args.model in ("closed", "both"):
+            runs.append(("closed loop", alert_ids[:half]))
+        if args.model in ("consoles", "both"):
+            runs.append(("consoles", alert_ids[half:] if args.model == "both" else alert_ids))
+        for label, ids in runs:
+            server_cpu0, client_cpu0 = _cpu_s(server.pid), time.process_time()
+            if label == "closed loop":
+                print(
+                    f"\n== closed loop: {args.clients} clients, each sends its next request at once, {args.seconds:g} s"
+                )
+                stats = asyncio.run(_run_clients(base, tokens, posts, ids, head, args.clients, args.seconds))
+            else:
+                print(
+                    f"\n== consoles: {args.consoles} consoles, one action per {args.think:g} s on average "
+                    f"(exponential think time) and one SSE stream each, {args.seconds:g} s"
+                )
+                stats = asyncio.run(
+                    _run_consoles(base, tokens, posts, ids, head, args.consoles, args.seconds, args.think)
+                )
+            server_cpu = _cpu_s(server.pid) - server_cpu0
+            _print(stats, args.seconds, server_cpu, time.process_time() - client_cpu0)
+            print(f"load average {os.getloadavg()[0]:.1f}")
+            _merge(total, stats)
+        print()
+        intact = _verify(url, total)
         print(f"\nverdict: {'all writes present, chains intact' if intact else 'CHECK FAILED'}")
     finally:
         if server is not None:
             server.terminate()
-            server.join(10)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",

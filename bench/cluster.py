@@ -12,7 +12,7 @@ What is measured:
 - SSE wake-up: this process commits `--events` alert changes (one every 150 ms) and two in-process API apps
   on the same database stream them over SSE; latency = commit -> event received, p50/p95, with the stream
   woken by NOTIFY vs the plain timer (0.15 s, what SQLite uses), plus the database reads per idle console
-  per minute of each.
+  per minute of each (alert reads and session checks).
 The database is a throw-away one created on the server of `--pg` (default: the local test server); every
 setting is built here, never read from `CONTROLROOM_*` variables. A benchmark: it prints, never fails.
 """
@@ -37,6 +37,7 @@ import httpx  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from access import tokens  # noqa: E402
 from access.auth import issue_api_token  # noqa: E402
 from access.roles import Role  # noqa: E402
 from access.users import service as users  # noqa: E402
@@ -102,6 +103,13 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
         return fetch(f, after)  # type: ignore[arg-type]
 
     stream_module._fetch = counted  # type: ignore[assignment]
+    is_live = tokens.is_live
+
+    def counted_session(session: Session, **kwargs: object) -> bool:
+        reads["n"] += 1
+        return is_live(session, **kwargs)  # type: ignore[arg-type]
+
+    tokens.is_live = counted_session  # type: ignore[assignment]
     with session_scope(factory) as s:
         headers = _bearer(s, f"bench{int(notify)}{os.getpid()}")
         start = s.scalar(select(alerts.AlertChange.id).order_by(alerts.AlertChange.id.desc()).limit(1)) or 0
@@ -147,6 +155,7 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
             time.sleep(0.15)
         thread.join(10)
     stream_module._fetch = fetch  # type: ignore[assignment]
+    tokens.is_live = is_live  # type: ignore[assignment]
     engine.dispose()
     return [received[i] - committed[i] for i in committed if i in received], idle_reads_per_min
 
@@ -203,6 +212,7 @@ def main() -> None:
                 lost = [n for n, w in _holders(factory).items() if w == victim]
                 api = cluster.nodes["api1"].url
                 cluster.kill(victim)
+                leased = _wait(lambda: all(_holders(factory)[n] not in (None, victim) for n in lost), 60)
                 with httpx.Client(headers=headers, timeout=10) as http:
 
                     def recovered() -> bool:
@@ -215,8 +225,10 @@ def main() -> None:
                         )
 
                     failover = _wait(recovered, 60)
+                    failover = None if failover is None or leased is None else failover + leased
                 print(
-                    f"kill -9 {victim} ({len(lost)} cameras): all read again after "
+                    f"kill -9 {victim} ({len(lost)} cameras): leases taken over after "
+                    f"{leased if leased is not None else float('nan'):.1f} s, all read again after "
                     f"{failover if failover is not None else float('nan'):.1f} s (target <= lease_s + 5 = {args.lease + 5:.0f} s);"
                     f" shares now {dict(sorted(Counter(w for w in _holders(factory).values() if w).items()))}"
                 )

@@ -6,9 +6,11 @@ escalations and deliveries are rows), and several processes can run them side by
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -35,6 +37,7 @@ from shift_logs.rules.model import alert_settings_from
 __all__ = ["Worker"]
 
 log = logging.getLogger(__name__)
+TAKEOVER_MARGIN_S = 0.05  # past the lease's end, so that the claim finds it expired
 
 
 class Worker:
@@ -53,6 +56,7 @@ class Worker:
         )
         self.scheduler = BackgroundScheduler(timezone="UTC")
         self.footage: FootageRuntime | None = None
+        self._syncing = threading.Lock()
 
     def escalate(self) -> None:
         """Escalate overdue alerts to the shift leaders (targets from the duty rules in force)."""
@@ -117,11 +121,29 @@ class Worker:
     def sync_leases(self) -> None:
         """Heartbeat, renew leases, take one step towards the fair share; recorders follow the leases at once
         (the new owner of a handed-over camera starts a new segment; the hand-over shows as a gap)."""
-        if self.capture is None:
+        if self.capture is None or not self._syncing.acquire(blocking=False):
+            return  # the regular and an early (take-over) step never run at once
+        try:
+            self.capture.sync_cameras()
+            if self.footage is not None:
+                self.footage.sync()
+        finally:
+            self._syncing.release()
+        self._take_over_on_time()
+
+    def _take_over_on_time(self) -> None:
+        """A worker has gone silent: run the next step the moment its first lease runs out rather than at
+        the next regular heartbeat (up to `sync_s` later), so its cameras move within `lease_s` + a step."""
+        at = self.capture.takeover_at if self.capture is not None else None
+        if at is None or not self.scheduler.running:
             return
-        self.capture.sync_cameras()
-        if self.footage is not None:
-            self.footage.sync()
+        delay = (at - self.clock.now()).total_seconds() + TAKEOVER_MARGIN_S
+        if delay >= self.settings.worker.sync_every_s:
+            return  # the regular heartbeat comes first
+        run_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=max(delay, 0.0))
+        self.scheduler.add_job(
+            self.sync_leases, "date", run_date=run_at, id="leases-takeover", replace_existing=True
+        )
 
     def _every(self, job: Callable[[], object], seconds: float, job_id: str) -> None:
         self.scheduler.add_job(job, "interval", seconds=seconds, id=job_id, max_instances=1, coalesce=True)

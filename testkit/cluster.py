@@ -103,23 +103,21 @@ class Cluster:
         config.write_text(yaml.safe_dump(values), encoding="utf-8")
         return Node(name, port, config, self.workdir / f"{name}.log")
 
-    def start(self, timeout: float = 180) -> Cluster:
-        """Start every process and wait until each answers /healthz."""
+    def start(self, timeout: float = 300) -> Cluster:
+        """Start every process and wait until each answers /healthz (about 15 s on an idle 2-core machine;
+        minutes when many test runs share it: five processes import the whole application at once)."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         for i in range(1, self.workers + 1):
             self.nodes[f"w{i}"] = self._node(f"w{i}", {"enabled": True})
         for i in range(1, self.apis + 1):
             self.nodes[f"api{i}"] = self._node(f"api{i}", {"enabled": False})
         deadline = time.monotonic() + timeout
-        first, *others = self.nodes.values()
         try:
-            # the first process imports the site's files (duty rules) into the fresh database alone: several
-            # doing it at once on an empty database collide on the first rules version
-            self._spawn(first)
-            self._wait_healthy(first, deadline)
-            for node in others:
+            # all at once: processes starting together on an empty database import the duty rules once
+            # (shift_logs.rules.store.sync_from_file serialises on an advisory lock)
+            for node in self.nodes.values():
                 self._spawn(node)
-            for node in others:
+            for node in self.nodes.values():
                 self._wait_healthy(node, deadline)
         except BaseException:
             self.stop()
@@ -153,19 +151,19 @@ class Cluster:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
 
-    def stop(self) -> None:
-        """Stop every process that still runs (SIGTERM, then SIGKILL)."""
-        for node in self.nodes.values():
-            if node.proc is not None and node.proc.poll() is None:
-                node.proc.send_signal(signal.SIGTERM)
-        for node in self.nodes.values():
-            if node.proc is None:
-                continue
+    def stop(self, timeout: float = 20) -> None:
+        """Stop every process that still runs: SIGTERM to all, then SIGKILL to those still running after
+        `timeout` seconds (one deadline for all, not one per process)."""
+        running = [n.proc for n in self.nodes.values() if n.proc is not None and n.proc.poll() is None]
+        for proc in running:
+            proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in running:
             try:
-                node.proc.wait(15)
+                proc.wait(max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
-                node.proc.kill()
-                node.proc.wait(5)
+                proc.kill()
+                proc.wait(5)
 
     def __enter__(self) -> Cluster:
         return self.start()

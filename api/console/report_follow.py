@@ -123,7 +123,7 @@ async def report_step(
     """One step of the follow-through from its form (deciding steps: shift leaders and supervisors)."""
     audit_as(request, f"report.{action}", f"incident:{incident_id}")
     if action in DECIDING:
-        Allow(*LEAD)(token.user)
+        Allow(*LEAD).check(token.user)
     form = {k: str(v) for k, v in (await request.form()).items()}
     if action is Action.CONCLUDE and form.get("finding") not in {f.value for f in Finding}:
         raise ReportInvalid("choose a finding", field="finding")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -76,13 +77,14 @@ def stream_alerts(
     ctx = get_context(request)
     factory = ctx.session_factory
     token_id = token.id
+    ends_at = time.monotonic() + (token.expires_at - ctx.clock.now()).total_seconds()  # checked then
 
     def alive() -> bool:
         with session_scope(factory) as session:
             return tokens.is_live(session, token_id=token_id)
 
     return StreamingResponse(
-        alert_events(factory, after=start, alive=alive, notifier=ctx.notifier),
+        alert_events(factory, after=start, alive=alive, notifier=ctx.notifier, ends_at=ends_at),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from devices.camera.models import Camera
 from devices.worker.models import CaptureWorker
 
-__all__ = ["address_of", "forget", "heartbeat", "list_", "live_weights"]
+__all__ = ["address_of", "forget", "heartbeat", "list_", "live_weights", "next_takeover"]
 
 
 def heartbeat(
@@ -52,3 +52,20 @@ def address_of(session: Session, *, camera_name: str, now: dt.datetime) -> str |
         .where(Camera.name == camera_name, Camera.lease_until >= now, CaptureWorker.address != "")
     ).first()
     return None if row is None else str(row[0])
+
+
+def next_takeover(
+    session: Session, *, worker_id: str, now: dt.datetime, silent_since: dt.datetime
+) -> dt.datetime | None:
+    """When the first lease of a worker that has gone silent (no heartbeat since `silent_since`) runs out, or
+    None: the others claim its cameras at that moment instead of at their next regular heartbeat."""
+    at = session.scalar(
+        select(func.min(Camera.lease_until))
+        .join(CaptureWorker, Camera.worker_id == CaptureWorker.worker_id)
+        .where(
+            CaptureWorker.worker_id != worker_id,
+            CaptureWorker.heartbeat_at < silent_since,
+            Camera.lease_until >= now,
+        )
+    )
+    return at if isinstance(at, dt.datetime) else None

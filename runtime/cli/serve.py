@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
+import logging
+import os
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -13,6 +17,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import SecretStr
+from sqlalchemy import make_url
 
 from access.roles import Role
 from access.users import service as users
@@ -26,6 +32,17 @@ from runtime.migrate import upgrade
 
 HostOpt = Annotated[str, typer.Option(help="Address to listen on.")]
 PortOpt = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
+ProcessesOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=64,
+        help="API processes sharing the port (PostgreSQL only); the first one also runs the capture worker.",
+    ),
+]
+log = logging.getLogger("controlroom.serve")
+
+GRACEFUL_STOP_S = 5  # open streams are cut this long after SIGTERM
 
 DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("admin", "Ada Admin", (Role.ADMIN,)),
@@ -98,6 +115,79 @@ def _url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def _share_the_worker(settings: Settings) -> tuple[Settings, socket.socket | None]:
+    """With several processes on one port, the capture worker lives in the first one only; the others relay
+    its live pictures through the worker's internal routes (as API processes on other machines do). Without a
+    configured `worker.advertise_url`, the first process listens on a loopback port of its own for that, with
+    a secret made here (the children inherit both)."""
+    if not settings.worker.enabled or settings.worker.advertise_url:
+        return settings, None
+    internal = _bind("127.0.0.1", 0)
+    secret = settings.worker.internal_secret.get_secret_value()
+    worker = settings.worker.model_copy(
+        update={
+            "advertise_url": _url(internal),
+            "internal_secret": SecretStr(secret if len(secret) >= 16 else secrets.token_urlsafe(24)),
+        }
+    )
+    return settings.model_copy(update={"worker": worker}), internal
+
+
+def _fork_api_process(settings: Settings, database: Database, sock: socket.socket) -> int:
+    """Fork one API-only process (no capture worker) that serves `sock`; return its pid."""
+    import uvicorn
+
+    from api.app import create_app
+
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the first process was killed outright (kill -9): do not serve on alone
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    try:  # the child: its own connections (the parent's pool was emptied before the fork), its own app
+        threading.Thread(target=orphaned, name="orphaned", daemon=True).start()
+        api_only = settings.model_copy(
+            update={"worker": settings.worker.model_copy(update={"enabled": False})}
+        )
+        app = create_app(api_only, engine=database.engine)
+        uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False)).run(sockets=[sock])
+    except BaseException:
+        log.exception("an API process failed")
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop_children(children: list[int], timeout_s: float = 15) -> None:
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    waiting = set(children)
+    while waiting and time.monotonic() < deadline:
+        for pid in list(waiting):
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    continue
+            waiting.discard(pid)
+        time.sleep(0.05)
+    for pid in waiting:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
 def _run(
     settings: Settings,
     database: Database,
@@ -106,6 +196,7 @@ def _run(
     *,
     banner: Callable[[str], None] | None = None,
     sock: socket.socket | None = None,
+    processes: int = 1,
 ) -> None:
     import uvicorn  # heavy: imported only by the serving commands
 
@@ -116,32 +207,51 @@ def _run(
     configure_logging(settings.logging.level, json_format=settings.logging.json_format)
     _import_cameras(settings, database)
     _adopt_rule_file(settings, database)
+    sockets = [sock]
+    children: list[int] = []
+    if processes > 1:
+        settings, internal = _share_the_worker(settings)
+        database.engine.dispose()  # no pooled connection may cross the fork
+        children = [_fork_api_process(settings, database, sock) for _ in range(processes - 1)]
+        # uvicorn re-raises the SIGTERM it handled once it has stopped; exit through `finally` (which stops
+        # the other processes) instead of dying there
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        if internal is not None:
+            sockets.append(internal)
     app = create_app(settings, engine=database.engine)
     worker = Worker(settings, database.factory)
     app.state.ctx.live = worker.capture
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
+    # open streams (SSE, MJPEG, passthrough) never end by themselves: cut them after a few seconds of a stop so
+    # that the worker still stops its readers and gives its leases back before a service manager kills it
+    config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=GRACEFUL_STOP_S)
+    server = uvicorn.Server(config)
     url = _url(sock)
 
     def announce() -> None:  # once the server answers, so that the last lines on screen are the useful ones
         while not server.started and not server.should_exit:
             time.sleep(0.05)
         if server.started:
-            (banner or (lambda u: typer.echo(f"controlroom: serving on {u}")))(url)
+            suffix = f" ({processes} processes)" if processes > 1 else ""
+            (banner or (lambda u: typer.echo(f"controlroom: serving on {u}{suffix}")))(url)
 
     worker.start()
     threading.Thread(target=announce, name="announce", daemon=True).start()
     try:
-        server.run(sockets=[sock])
+        server.run(sockets=sockets)
     finally:
+        _stop_children(children)
         worker.stop()
-        sock.close()
+        for each in sockets:
+            each.close()
 
 
-def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, processes: ProcessesOpt = 1) -> None:
     """Run the web service (console and API) with the configured database."""
     settings = load()
     require_real_secret(settings)
-    _run(settings, open_database(settings), host, port)
+    if processes > 1 and make_url(settings.database.url.get_secret_value()).get_backend_name() == "sqlite":
+        fail("--processes above 1 needs PostgreSQL (SQLite takes one writer at a time): leave it at 1")
+    _run(settings, open_database(settings), host, port, processes=processes)
 
 
 def _demo_users(database: Database, data_dir: Path) -> dict[str, str]:

@@ -11,8 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from access import tokens
 from access.roles import Role
+from access.users.models import AuthToken
 from alerts import service as alerts
 from alerts.models import Priority
 from api.app import create_app
@@ -38,7 +41,7 @@ def _listen(url: str, headers: dict[str, str], out: queue.Queue[tuple[float, str
                 if line.startswith("event: "):
                     event = line[7:]
                 elif line.startswith("data: "):
-                    out.put((time.monotonic(), event, json.loads(line[6:])))
+                    out.put((time.monotonic(), event, line[6:] if event == "ended" else json.loads(line[6:])))
     except httpx.HTTPError:
         return
 
@@ -101,6 +104,59 @@ def test_alert_and_camera_changes_wake_the_streams_at_once() -> None:
                 committed = time.monotonic()
                 at, states = _next(events, "cameras", 5)
                 assert states[0]["health"] == "offline" and at - committed < 1.0
+        finally:
+            notifier.stop()
+            engine.dispose()
+
+
+def test_an_idle_stream_checks_its_session_only_when_the_database_says_one_ended(monkeypatch: Any) -> None:
+    """The session check rides NOTIFY: an idle console's stream does not read its session every 2 s, and a
+    revoked session ends the stream at once."""
+    checks: list[float] = []
+    is_live = tokens.is_live
+
+    def counted(session: Any, **kwargs: Any) -> bool:
+        checks.append(time.monotonic())
+        return is_live(session, **kwargs)
+
+    monkeypatch.setattr(tokens, "is_live", counted)  # the real check, counted
+    with fresh_pg_database(PG_ADMIN_URL) as url:
+        settings = make_settings(url, worker={"enabled": False})
+        engine = make_engine(settings.database)
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        with session_scope(factory) as s:
+            user = make_user(s, roles=(Role.OPERATOR,))
+            secret = make_api_token(s, user)
+            user_id = user.id
+        app = create_app(settings, engine=engine)
+        notifier = Notifier(url, fallback_s=30)
+        app.state.ctx.notifier = notifier
+        events: queue.Queue[tuple[float, str, Any]] = queue.Queue()
+        try:
+            with LiveServer(app) as server:
+                headers = {"Authorization": f"Bearer {secret}"}
+                threading.Thread(
+                    target=_listen, args=(server.url + "/api/v1/alerts/stream", headers, events), daemon=True
+                ).start()
+                deadline = time.monotonic() + 10
+                while not notifier.listening:
+                    assert time.monotonic() < deadline, "LISTEN connection not up"
+                    time.sleep(0.1)
+                idle_from = time.monotonic()
+                time.sleep(5.0)
+                # at most the one check the listener's coming up may cause late (2 or 3 on the 2 s timer)
+                assert len([at for at in checks if at > idle_from]) <= 1
+                with session_scope(factory) as s:  # ordinary updates of a token and a user pass the triggers
+                    token = s.scalars(select(AuthToken).where(AuthToken.user_id == user_id)).one()
+                    token.last_seen_at = utcnow()
+                    token.user.display_name = "Olga"
+                with session_scope(factory) as s:
+                    token = s.scalars(select(AuthToken).where(AuthToken.user_id == user_id)).one()
+                    token.revoked_at = utcnow()
+                revoked = time.monotonic()
+                at, _ = _next(events, "ended", 5)
+                assert at - revoked < 1.5
         finally:
             notifier.stop()
             engine.dispose()

@@ -65,6 +65,21 @@ def test_a_dead_workers_cameras_are_spread_over_the_living_after_its_lease(sessi
     assert set(workers.live_weights(session, since=later - LEASE)) == {"a", "b"}
 
 
+def test_the_others_know_when_a_silent_workers_first_lease_runs_out(session: Session) -> None:
+    for i in range(4):
+        make_camera(session, name=f"cam{i}")
+    _rounds(session, ["a", "b"], T0, rounds=6)  # the last round renews b's leases at T0 + 0.5 s
+    renewed = T0 + dt.timedelta(seconds=0.5)
+    silent_since = T0 + dt.timedelta(seconds=2)  # two missed heartbeats of 1 s
+    at = T0 + dt.timedelta(seconds=3)
+    assert workers.next_takeover(session, worker_id="a", now=at, silent_since=silent_since) == renewed + LEASE
+    assert workers.next_takeover(session, worker_id="b", now=at, silent_since=silent_since) == renewed + LEASE
+    cameras.claim(session, worker_id="b", lease=LEASE, now=at)  # b heartbeats again: nobody is silent
+    assert workers.next_takeover(session, worker_id="a", now=at, silent_since=silent_since) is None
+    gone = renewed + LEASE + dt.timedelta(seconds=1)  # a's leases have run out too: nothing left to wait for
+    assert workers.next_takeover(session, worker_id="b", now=gone + LEASE, silent_since=gone) is None
+
+
 def test_a_clean_stop_hands_everything_over_at_once(session: Session) -> None:
     for i in range(6):
         make_camera(session, name=f"cam{i}")

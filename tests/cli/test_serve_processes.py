@@ -1,0 +1,137 @@
+"""`controlroom serve --processes N`: N API processes share one port on PostgreSQL, the first one alone runs
+the capture worker (and publishes a loopback address for the others to relay live pictures from), all of
+them answer, and stopping the first stops them all. On SQLite the option is refused (exit 2)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from db.session import make_engine, make_session_factory, session_scope
+from devices.worker.models import CaptureWorker
+from runtime.cli import app
+from runtime.migrate import upgrade
+from testkit.cluster import SERVER_KEY, fresh_pg_database
+from testkit.rtsp import free_port
+from tests.conftest import PG_ADMIN_URL, make_settings
+from tests.factories.access import make_api_token, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait(condition: str, check: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {condition}")
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_several_processes_share_the_port_and_stop_together(tmp_path: Path) -> None:
+    with fresh_pg_database(PG_ADMIN_URL) as url:
+        engine = make_engine(make_settings(url).database)
+        upgrade(engine)
+        with session_scope(make_session_factory(engine)) as session:
+            token = make_api_token(session, make_user(session, username="olga"))
+        config = tmp_path / "serve.yaml"
+        config.write_text(
+            yaml.safe_dump(
+                {
+                    "database": {"url": url, "pool_size": 4},
+                    "auth": {"secret_key": SERVER_KEY},
+                    "logging": {"level": "WARNING", "json": False},
+                    "data_dir": str(tmp_path / "data"),
+                    "worker": {"worker_id": "only-worker", "sync_s": 1},
+                }
+            ),
+            encoding="utf-8",
+        )
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
+        cmd = [sys.executable, "-m", "runtime.cli", "--config", str(config), "serve"]
+        cmd += ["--port", str(port), "--processes", "3"]
+        log = tmp_path / "serve.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+
+            def healthy() -> bool:
+                assert proc.poll() is None, log.read_text(errors="replace")[-2000:]
+                try:
+                    return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+                except httpx.HTTPError:
+                    return False
+
+            _wait("the service to answer", healthy, 180)
+            _wait("two API processes besides the first", lambda: len(_children(proc.pid)) == 2, 60)
+            pids = [proc.pid, *_children(proc.pid)]
+
+            # the capture worker runs once, in the first process, published at a loopback address of its own
+            def registered() -> list[CaptureWorker]:
+                with session_scope(make_session_factory(engine)) as session:
+                    rows = list(session.scalars(select(CaptureWorker)))
+                    session.expunge_all()
+                    return rows
+
+            _wait("the worker to register", registered, 60)
+            workers = registered()
+            assert [w.worker_id for w in workers] == ["only-worker"]
+            assert workers[0].address.startswith("http://127.0.0.1:")
+            assert workers[0].address != base
+            refused = httpx.get(f"{workers[0].address}/internal/v1/live/c1/snapshot", timeout=10)
+            assert refused.status_code in (401, 403)  # served there, and only with the shared secret
+
+            before = {pid: _cpu_s(pid) for pid in pids}
+            headers = {"Authorization": f"Bearer {token}"}
+
+            def read(_: int) -> int:
+                with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+                    return [client.get("/api/v1/alerts").status_code for _ in range(5)][-1]
+
+            with ThreadPoolExecutor(16) as pool:
+                statuses = list(pool.map(read, range(48)))
+            assert statuses == [200] * 48
+            busy = [pid for pid in pids if _cpu_s(pid) - before[pid] >= 0.05]
+            assert len(busy) >= 2, f"only {busy} of {pids} served requests"
+
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(60)
+            for pid in pids[1:]:
+                _wait(f"API process {pid} to stop", lambda pid=pid: not Path(f"/proc/{pid}").exists(), 30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+            engine.dispose()
+
+
+def test_several_processes_need_postgresql(sqlite_url: str) -> None:
+    env = {"CONTROLROOM_DATABASE__URL": sqlite_url, "CONTROLROOM_AUTH__SECRET_KEY": SERVER_KEY}
+    result = CliRunner().invoke(app, ["serve", "--port", "1", "--processes", "2"], env=env)
+    assert result.exit_code == 2
+    assert "--processes above 1 needs PostgreSQL" in result.output
