@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["ALL_ROLES", "Role"]
+__all__ = ["ALL_ROLES", "LEAD", "ROOM", "STAFF", "Role"]
 
 
 class Role(enum.StrEnum):
@@ -18,3 +18,8 @@ class Role(enum.StrEnum):
 
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
+ROOM: frozenset[Role] = frozenset(
+    {Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR}
+)  # who works in the room
+STAFF: frozenset[Role] = frozenset({Role.OPERATOR, Role.SHIFT_LEADER})  # who stands at a post
+LEAD: frozenset[Role] = frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})  # who leads the shift

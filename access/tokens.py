@@ -51,11 +51,23 @@ def is_live(session: Session, *, token_id: int, now: dt.datetime | None = None) 
     )
 
 
-def revoke(session: Session, *, caller: User, token_id: int, now: dt.datetime | None = None) -> AuthToken:
+def revoke(
+    session: Session,
+    *,
+    caller: User,
+    token_id: int,
+    owner_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> AuthToken:
     """End one session or token of the caller (or anyone's, for an admin); another user's token is
-    reported as not found to non-admins, so ids reveal nothing."""
+    reported as not found to non-admins, so ids reveal nothing. With `owner_id` (the admin console's page of
+    one user) the token must also be that user's."""
     token = session.get(AuthToken, token_id)
-    if token is None or (token.user_id != caller.id and Role.ADMIN not in caller.roles):
+    if (
+        token is None
+        or (token.user_id != caller.id and Role.ADMIN not in caller.roles)
+        or (owner_id is not None and token.user_id != owner_id)
+    ):
         raise TokenNotFound(f"no token with id {token_id}")
     if token.revoked_at is None:
         token.revoked_at = now or utcnow()

@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from alerts.models import AlertState, Priority
+from core.schemas import ReadSchema, WriteSchema
 
 __all__ = ["AlertClose", "AlertDispatch", "AlertRead"]
 
 
-class AlertRead(BaseModel):
+class AlertRead(ReadSchema):
     """An alert as the console shows it."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: int
     camera_id: int | None
@@ -46,19 +45,15 @@ class AlertRead(BaseModel):
     routed_to: str | None
 
 
-class AlertClose(BaseModel):
+class AlertClose(WriteSchema):
     """Resolve an alert or mark it a false alarm."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     false_alarm: bool = False
     note: str = Field(default="", max_length=2000)
 
 
-class AlertDispatch(BaseModel):
+class AlertDispatch(WriteSchema):
     """Dispatch an alert to responders."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     responders: list[str] = Field(min_length=1, max_length=10, description="Responder names from the config.")
     note: str = Field(default="", max_length=2000)

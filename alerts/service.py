@@ -18,7 +18,6 @@ from alerts.escalation import is_overdue
 from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priority
 from config.alerting import AlertSettings
 from core.actor import SYSTEM, Actor
-from core.clock import utcnow
 from core.messages import Message
 from db import lookup
 from db.outbox import enqueue
@@ -119,12 +118,11 @@ def raise_alert(
     title: str,
     settings: AlertSettings,
     snapshot: bytes | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     message: Message | None = None,
 ) -> RaisedAlert:
     """Open an alert, or fold a repeat (same camera, kind, zone within the cooldown) into the open one.
     `title` is English; `message` the same as a catalogue key with parameters (the reader's language)."""
-    now = now or utcnow()
     since = now - dt.timedelta(seconds=settings.cooldown_s)
     open_one = session.scalar(
         select(Alert)
@@ -176,9 +174,8 @@ def raise_alert(
     return RaisedAlert(alert, created=True)
 
 
-def acknowledge(session: Session, *, alert_id: int, user: User, now: dt.datetime | None = None) -> Alert:
+def acknowledge(session: Session, *, alert_id: int, user: User, now: dt.datetime) -> Alert:
     """Acknowledge a new alert; the time to acknowledge is measured (D2). 409 if someone else did."""
-    now = now or utcnow()
     alert = _claim(session, alert_id, lambda a: a.state is AlertState.NEW, now)
     alert.state, alert.acknowledged_at, alert.acknowledged_by = AlertState.ACKNOWLEDGED, now, user.username
     alert.ack_seconds = round((now - alert.first_seen).total_seconds(), 3)
@@ -194,10 +191,9 @@ def close(
     user: User,
     false_alarm: bool,
     note: str,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Alert:
     """Resolve an alert or mark it a false alarm, with a note. An unacknowledged one is acknowledged too."""
-    now = now or utcnow()
     alert = _claim(session, alert_id, lambda a: a.state.is_open, now)
     if alert.state is AlertState.NEW:
         acknowledge(session, alert_id=alert_id, user=user, now=now)
@@ -216,12 +212,11 @@ def dispatch(
     responders: Sequence[str],
     note: str,
     settings: AlertSettings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Alert:
     """Send an open alert to named responders (R3, D4) over MQTT and webhooks; delivery is retried.
 
     409 when the alert is closed or every named responder has it already (a double click sends once)."""
-    now = now or utcnow()
     known = {r.name: r for r in settings.responders}
     for index, name in enumerate(responders):
         if name not in known:
@@ -257,10 +252,9 @@ def default_leaders(session: Session, now: dt.datetime) -> list[str]:
 
 
 def escalate_overdue(
-    session: Session, *, settings: AlertSettings, leaders: Sequence[str], now: dt.datetime | None = None
+    session: Session, *, settings: AlertSettings, leaders: Sequence[str], now: dt.datetime
 ) -> list[Alert]:
     """Escalate every new alert past its acknowledgement target to the shift leaders on duty (R3)."""
-    now = now or utcnow()
     targets = _targets(settings)
     oldest = now - dt.timedelta(seconds=min(targets.values()))
     candidates = session.scalars(

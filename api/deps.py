@@ -10,16 +10,17 @@ each such hop costs CPU and a wake-up of the event loop on every request. Those 
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from access import auth
 from access.audit import service as audit
-from access.roles import ALL_ROLES, Role
+from access.roles import ALL_ROLES, ROOM, Role
 from access.users.models import AuthToken, TokenKind, User
 from api.context import AppContext
 from config.settings import Settings
@@ -35,12 +36,15 @@ __all__ = [
     "Allow",
     "CurrentToken",
     "CurrentUser",
+    "NowDep",
     "Public",
     "SessionDep",
     "SettingsDep",
     "actor_of",
+    "audit_as",
     "get_context",
     "get_session",
+    "now_of",
 ]
 
 SESSION_COOKIE = "cr_session"
@@ -69,6 +73,43 @@ def actor_of(request: Request) -> Actor:
     if user is None:
         return Actor(id=None, name="anonymous", client=client, request_id=request_id)
     return Actor.of(user, client=client, request_id=request_id)
+
+
+def now_of(request: Request) -> dt.datetime:
+    """The time at the edge: the app clock's (`core/clock.py`), passed down to every service as `now`."""
+    return get_context(request).clock.now()
+
+
+async def _now(request: Request) -> dt.datetime:
+    return now_of(request)
+
+
+NowDep = Annotated[dt.datetime, Depends(_now)]  # no I/O: async, so no thread-pool hop
+
+
+def audit_as(
+    request: Request,
+    action: str | None = None,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    *,
+    outcome: str | None = None,
+    more: dict[str, Any] | None = None,
+) -> None:
+    """Name the audit row of this state-changing request: the one way every route and page does it. The row
+    is written after a successful commit, or by the middleware on a refusal, so name the action before the
+    call that may refuse. What is left None stays as named before; `more` adds keys to the detail."""
+    state = request.state
+    if action is not None:
+        state.audit_action = action
+    if target is not None:
+        state.audit_target = target
+    if detail is not None:
+        state.audit_detail = detail
+    if outcome is not None:
+        state.audit_outcome = outcome
+    if more:
+        state.audit_detail = {**(getattr(state, "audit_detail", None) or {}), **more}
 
 
 def _audit_action(request: Request) -> str:
@@ -178,4 +219,4 @@ class Public:
 PUBLIC = Public()
 ANY_USER = Allow(*ALL_ROLES)
 # the people who work in the room: they watch cameras, work alerts, place holds
-IN_ROOM = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+IN_ROOM = Allow(*ROOM)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from access import auth
 from access.users.errors import LoginThrottled
 from access.users.models import AuthToken
-from api.deps import SESSION_COOKIE
+from api.deps import SESSION_COOKIE, audit_as
 from config.settings import Settings
 
 __all__ = ["clear_session_cookie", "set_session_cookie", "sign_in", "sign_out"]
@@ -22,15 +22,13 @@ def sign_in(
     attempt = auth.attempt_login(
         session, username=username, password=password, auth=settings.auth, address=address
     )
-    request.state.audit_action = "auth.login"
-    request.state.audit_target = f"user:{username[:64]}"
+    audit_as(request, "auth.login", f"user:{username[:64]}")
     if isinstance(attempt.error, LoginThrottled):  # unchecked: noise anyone can make, not chained
         request.state.audited, request.state.refusal = True, "throttled"
         return attempt, None
     if attempt.user is None:
         assert attempt.error is not None
-        request.state.audit_outcome = "refused"
-        request.state.audit_detail = {"reason": attempt.error.code}
+        audit_as(request, detail={"reason": attempt.error.code}, outcome="refused")
         return attempt, None
     request.state.user = attempt.user
     request.state.user_ref = (attempt.user.id, attempt.user.username)
@@ -57,5 +55,5 @@ def clear_session_cookie(response: Response) -> None:
 
 def sign_out(request: Request, session: Session, token: AuthToken) -> None:
     """End the caller's session (audited as auth.logout)."""
-    request.state.audit_action = "auth.logout"
+    audit_as(request, "auth.logout")
     auth.revoke(session, token=token)

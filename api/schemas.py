@@ -5,23 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-__all__ = ["FieldError", "Page", "PageParams", "Problem", "ReadModel", "WriteModel"]
+__all__ = ["FieldError", "Page", "PageParams", "Problem"]
 
 T = TypeVar("T")
-
-
-class ReadModel(BaseModel):
-    """Base of response schemas: built from ORM objects."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-
-class WriteModel(BaseModel):
-    """Base of request schemas: unknown fields are refused."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Page(BaseModel, Generic[T]):

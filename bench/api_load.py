@@ -37,18 +37,17 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
-import random
 import secrets
-import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+from core.clock import utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -64,6 +63,7 @@ from access.roles import Role  # noqa: E402
 from access.users.models import User, UserRole  # noqa: E402
 from alerts import service as alerts  # noqa: E402
 from alerts.models import Alert, AlertChange, AlertState, Priority  # noqa: E402
+from bench.api_load_clients import READS, Stats, _run_clients, _run_consoles  # noqa: E402
 from config.alerting import AlertSettings  # noqa: E402
 from config.settings import DatabaseSettings  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
@@ -77,8 +77,6 @@ from testkit.rtsp import free_port  # noqa: E402
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # one TLS context for every client (the server is plain HTTP): httpx would otherwise load the CA bundle for
 # each of the 50-100 clients, which on a busy machine took longer than the run itself
-_TLS = ssl.create_default_context()
-READS = {"GET /api/v1/alerts", "GET /api/v1/duty-log"}
 
 
 def _settings_overrides(url: str) -> dict[str, Any]:
@@ -148,273 +146,12 @@ def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int],
                 score=0.5,
                 title=f"motion {i}",
                 settings=AlertSettings(),
+                now=utcnow(),
             ).alert
             ids.append(alert.id)
         head = alerts.last_change_id(s)
     engine.dispose()
     return tokens, posts, ids, head
-
-
-class Stats:
-    """Latencies and errors per route."""
-
-    def __init__(self) -> None:
-        self.ms: dict[str, list[float]] = defaultdict(list)
-        self.errors: dict[str, int] = defaultdict(int)
-        self.error_samples: list[str] = []
-        self.acked: dict[int, str] = {}
-        self.conflicts = 0
-        self.appended: list[int] = []
-        self.sse_events = 0
-
-    def add(self, route: str, started: float) -> None:
-        self.ms[route].append((time.perf_counter() - started) * 1000)
-
-    def error(self, route: str, what: str) -> None:
-        self.errors[route] += 1
-        if len(self.error_samples) < 10:
-            self.error_samples.append(f"{route}: {what}")
-
-
-async def _reader(client: httpx.AsyncClient, stats: Stats, stop: float) -> None:
-    while time.perf_counter() < stop:
-        started = time.perf_counter()
-        try:
-            r = await client.get("/api/v1/alerts", params={"state": "new", "limit": 50})
-            stats.add("GET /api/v1/alerts", started)
-            if r.status_code != 200:
-                stats.error("GET /api/v1/alerts", f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error("GET /api/v1/alerts", repr(exc))
-
-
-async def _log_reader(client: httpx.AsyncClient, stats: Stats, stop: float, post_id: int) -> None:
-    while time.perf_counter() < stop:
-        started = time.perf_counter()
-        try:
-            r = await client.get("/api/v1/duty-log", params={"post_id": post_id, "limit": 50})
-            stats.add("GET /api/v1/duty-log", started)
-            if r.status_code != 200:
-                stats.error("GET /api/v1/duty-log", f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error("GET /api/v1/duty-log", repr(exc))
-
-
-async def _writer(client: httpx.AsyncClient, stats: Stats, stop: float, post_id: int, n: int) -> None:
-    i = 0
-    while time.perf_counter() < stop:
-        started = time.perf_counter()
-        body = {"post_id": post_id, "kind": "observation", "text": f"client {n} entry {i}: all quiet"}
-        i += 1
-        try:
-            r = await client.post("/api/v1/duty-log", json=body)
-            stats.add("POST /api/v1/duty-log", started)
-            if r.status_code == 201:
-                stats.appended.append(int(r.json()["id"]))
-            else:
-                stats.error("POST /api/v1/duty-log", f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error("POST /api/v1/duty-log", repr(exc))
-
-
-async def _acker(client: httpx.AsyncClient, stats: Stats, stop: float, queue: list[int], who: str) -> None:
-    route = "POST /api/v1/alerts/{id}/acknowledge"
-    while time.perf_counter() < stop and queue:
-        alert_id = queue.pop()
-        started = time.perf_counter()
-        try:
-            r = await client.post(f"/api/v1/alerts/{alert_id}/acknowledge")
-            stats.add(route, started)
-            if r.status_code == 200:
-                if alert_id in stats.acked:
-                    stats.error(route, f"alert {alert_id} acknowledged twice")
-                stats.acked[alert_id] = who
-            elif r.status_code == 409:
-                stats.conflicts += 1
-            else:
-                stats.error(route, f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error(route, repr(exc))
-
-
-async def _subscriber(client: httpx.AsyncClient, stats: Stats, stop: float, head: int) -> None:
-    route = "GET /api/v1/alerts/stream"
-    try:
-        async with client.stream("GET", "/api/v1/alerts/stream", params={"after": head}) as r:
-            if r.status_code != 200:
-                stats.error(route, str(r.status_code))
-                return
-            async for line in r.aiter_lines():
-                if line.startswith("id:"):
-                    stats.sse_events += 1
-                if time.perf_counter() >= stop:
-                    return
-    except httpx.HTTPError as exc:
-        if time.perf_counter() < stop:
-            stats.error(route, repr(exc))
-
-
-async def _run_clients(
-    base: str,
-    tokens: list[str],
-    posts: list[int],
-    alert_ids: list[int],
-    head: int,
-    clients: int,
-    seconds: float,
-) -> Stats:
-    stats = Stats()
-    stop = time.perf_counter() + seconds
-    # Each alert is offered twice (to two different clients), so acknowledgements race.
-    queues: list[list[int]] = [[] for _ in range(max(1, clients // 5))]
-    for i, alert_id in enumerate(alert_ids):
-        queues[i % len(queues)].append(alert_id)
-        queues[(i + 1) % len(queues)].append(alert_id)
-    tasks = []
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    opened = []
-    for n in range(clients):
-        token = tokens[n % len(tokens)]
-        client = httpx.AsyncClient(
-            verify=_TLS,
-            base_url=base,
-            headers={"Authorization": f"Bearer {token}"},
-            limits=limits,
-            timeout=httpx.Timeout(30, read=seconds + 30),
-        )
-        opened.append(client)
-        kind = n % 10
-        if kind < 4:
-            tasks.append(_reader(client, stats, stop))
-        elif kind < 6:
-            tasks.append(_writer(client, stats, stop, posts[n % len(tokens)], n))
-        elif kind < 8:
-            queue = queues[(n // 10 * 2 + kind - 6) % len(queues)]
-            tasks.append(_acker(client, stats, stop, queue, f"op{n % len(tokens)}"))
-        elif kind == 8:
-            tasks.append(_log_reader(client, stats, stop, posts[n % len(tokens)]))
-        else:
-            tasks.append(_subscriber(client, stats, stop, head))
-    await asyncio.gather(*tasks)
-    for client in opened:
-        await client.aclose()
-    return stats
-
-
-def _note_ack(stats: Stats, route: str, alert_id: int, status: int, who: str) -> bool:
-    """Record an acknowledgement's answer; False if it is neither 200 nor the racing client's 409."""
-    if status == 200:
-        if alert_id in stats.acked:
-            stats.error(route, f"alert {alert_id} acknowledged twice")
-        stats.acked[alert_id] = who
-    elif status == 409:
-        stats.conflicts += 1
-    return status in (200, 409)
-
-
-async def _console(
-    client: httpx.AsyncClient,
-    stats: Stats,
-    stop: float,
-    *,
-    post_id: int,
-    queue: list[int],
-    who: str,
-    n: int,
-    think_s: float,
-) -> None:
-    """One operator's console: between actions a think time (exponential, mean `think_s`); each action is
-    a refresh of the alert queue (60 %), a look at the duty log (15 %), an acknowledgement (15 %) or an
-    entry in the duty log (10 %). Its SSE stream is a separate task."""
-    rng = random.Random(n)
-    await asyncio.sleep(rng.uniform(0, think_s))  # consoles do not start in step
-    i = 0
-    while time.perf_counter() < stop:
-        pick = rng.random()
-        started = time.perf_counter()
-        try:
-            if pick < 0.60:
-                route = "GET /api/v1/alerts"
-                r = await client.get("/api/v1/alerts", params={"state": "new", "limit": 50})
-                ok = r.status_code == 200
-            elif pick < 0.75:
-                route = "GET /api/v1/duty-log"
-                r = await client.get("/api/v1/duty-log", params={"post_id": post_id, "limit": 50})
-                ok = r.status_code == 200
-            elif pick < 0.90 and queue:
-                route = "POST /api/v1/alerts/{id}/acknowledge"
-                alert_id = queue.pop()
-                r = await client.post(f"/api/v1/alerts/{alert_id}/acknowledge")
-                ok = _note_ack(stats, route, alert_id, r.status_code, who)
-            else:
-                route = "POST /api/v1/duty-log"
-                body = {
-                    "post_id": post_id,
-                    "kind": "observation",
-                    "text": f"console {n} entry {i}: all quiet",
-                }
-                i += 1
-                r = await client.post("/api/v1/duty-log", json=body)
-                ok = r.status_code == 201
-                if ok:
-                    stats.appended.append(int(r.json()["id"]))
-            stats.add(route, started)
-            if not ok:
-                stats.error(route, f"{r.status_code} {r.text[:100]}")
-        except httpx.HTTPError as exc:
-            stats.error(route, repr(exc))
-        await asyncio.sleep(rng.expovariate(1 / think_s))
-
-
-async def _run_consoles(
-    base: str,
-    tokens: list[str],
-    posts: list[int],
-    alert_ids: list[int],
-    head: int,
-    consoles: int,
-    seconds: float,
-    think_s: float,
-) -> Stats:
-    """`consoles` operator consoles, each with its own connection for requests and one for its SSE stream."""
-    stats = Stats()
-    stop = time.perf_counter() + seconds
-    queues: list[list[int]] = [[] for _ in range(max(1, consoles // 2))]
-    for i, alert_id in enumerate(
-        alert_ids
-    ):  # each alert offered to two consoles, so some acknowledgements race
-        queues[i % len(queues)].append(alert_id)
-        queues[(i + 1) % len(queues)].append(alert_id)
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    opened = []
-    tasks = []
-    for n in range(consoles):
-        headers = {"Authorization": f"Bearer {tokens[n % len(tokens)]}"}
-        timeout = httpx.Timeout(30, read=seconds + 30)
-        client = httpx.AsyncClient(
-            verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
-        )
-        stream = httpx.AsyncClient(
-            verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
-        )
-        opened += [client, stream]
-        tasks.append(
-            _console(
-                client,
-                stats,
-                stop,
-                post_id=posts[n % len(tokens)],
-                queue=queues[n % len(queues)],
-                who=f"op{n % len(tokens)}",
-                n=n,
-                think_s=think_s,
-            )
-        )
-        tasks.append(_subscriber(stream, stats, stop, head))
-    await asyncio.gather(*tasks)
-    for client in opened:
-        await client.aclose()
-    return stats
 
 
 def _percentile(values: list[float], q: float) -> float:

@@ -148,6 +148,7 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
                     score=1.0,
                     title="bench",
                     settings=settings.alerts,
+                    now=utcnow(),
                 )
                 alert_id = raised.alert.id
             committed[alert_id] = time.monotonic()

@@ -38,7 +38,7 @@ from config.detection import DetectConfig  # noqa: E402
 from devices.adapters.pyav import bgr_of, luma_view  # noqa: E402
 from devices.passthrough import PacketHub  # noqa: E402
 from monitor.frames import Frame  # noqa: E402
-from runtime.capture import shown_jpeg  # noqa: E402
+from runtime.pictures import shown_jpeg  # noqa: E402
 from testkit.media import make_clip  # noqa: E402
 
 cpu = time.process_time  # CPU seconds of the whole process (every thread), not wall time

@@ -62,7 +62,7 @@ def create_export(
     grant_id: int | None,
     fmt: str,
     settings: Settings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Export:
     """Authorize an export and record it as running (`run_export` then writes it)."""
     if fmt not in FORMATS:
@@ -89,7 +89,7 @@ def create_export(
         end=end,
         grant_id=basis.grant_id,
         format=fmt,
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(export)
     session.flush()

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from access.roles import Role
 from access.users.models import User
 from config.footage import FootageSettings
-from core.clock import utcnow
 from core.errors import Forbidden
 from db import lookup
 from db.transition import claim
@@ -81,7 +80,7 @@ def file_request(
     start: dt.datetime,
     end: dt.datetime,
     settings: FootageSettings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> AccessRequest:
     """Ask to see footage of `camera_ids` between `start` and `end`."""
     check_range(start, end, max_length=dt.timedelta(hours=settings.grant_max_range_hours))
@@ -94,7 +93,7 @@ def file_request(
         camera_ids=ids,
         start=start,
         end=end,
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(request)
     session.flush()
@@ -109,7 +108,7 @@ def decide(
     approve: bool,
     note: str = "",
     settings: FootageSettings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> AccessRequest:
     """Approve (creating the grant, valid for `grant_validity_hours`) or refuse a pending request."""
     if not user.has_any(DECIDE_ROLES):
@@ -125,7 +124,6 @@ def decide(
             f"request {r.id} was {state} by {r.decided_by} already"
         ),
     )
-    now = now or utcnow()
     hours = settings.grant_validity_hours if approve else None
     facts = ApprovalFacts(
         "footage_request",
@@ -188,11 +186,10 @@ def authorize(
     end: dt.datetime,
     grant_id: int | None,
     settings: FootageSettings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> AccessBasis:
     """May `user` see these cameras in this range? Standing roles may; everyone else needs a covering grant."""
     check_range(start, end)
-    now = now or utcnow()
     if grant_id is None:
         if has_standing_access(user, settings):
             return AccessBasis(grant_id=None, standing=True)

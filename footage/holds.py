@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from access.roles import Role
 from access.users.models import User
-from core.clock import utcnow
 from core.errors import Forbidden
 from db import lookup
 from db.transition import claim
@@ -61,7 +60,7 @@ def place_hold(
     note: str = "",
     max_length: dt.timedelta | None = None,
     long_reason: str = "",
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> EvidenceHold:
     """Keep a camera's time range as evidence; refuses a range that overlaps an active hold.
 
@@ -90,7 +89,7 @@ def place_hold(
         note=note,
         placed_by_id=user.id,
         placed_by=user.username,
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(hold)
     session.flush()
@@ -107,7 +106,7 @@ def _allow_long(user: User, reason: str, max_length: dt.timedelta) -> None:
 
 
 def release_hold(
-    session: Session, *, hold_id: int, user: User, reason: str, now: dt.datetime | None = None
+    session: Session, *, hold_id: int, user: User, reason: str, now: dt.datetime
 ) -> EvidenceHold:
     """Release a hold: a supervisor, not the one who placed it, with a reason."""
     if not user.has_any(RELEASE_ROLES):
@@ -121,7 +120,6 @@ def release_hold(
         missing=lambda: HoldNotFound(f"no evidence hold with id {hold_id}"),
         refuse=lambda h, state: HoldAlreadyReleased(f"hold {h.id} was {state} by {h.released_by} already"),
     )
-    now = now or utcnow()
     facts = ApprovalFacts(
         "hold_release", hold.placed_by_id or 0, hold.placed_by, user.id, user.username, f"{hold.id}"
     )

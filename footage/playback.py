@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from access.users.models import User
 from config.detection import DetectConfig, MaskConfig
 from config.settings import Settings
-from core.clock import utcnow
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from footage import grants, segments
@@ -73,7 +72,7 @@ def search(
     end: dt.datetime,
     grant_id: int | None,
     settings: Settings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> SearchResult:
     """Recorded spans of one camera in [start, end), if the user's grant or role allows it."""
     camera = cameras.require(session, camera_id)
@@ -99,10 +98,9 @@ def open_playback(
     end: dt.datetime,
     grant_id: int | None,
     settings: Settings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Playback:
     """Authorize, cut the range into one MP4 and return the ticket that streams it."""
-    now = now or utcnow()
     check_range(start, end, max_length=dt.timedelta(minutes=settings.footage.playback_max_minutes))
     camera = cameras.require(session, camera_id)
     basis = grants.authorize(
@@ -146,11 +144,10 @@ def open_playback(
 
 
 def require_playback(
-    session: Session, *, ticket: str, user: User, settings: Settings, now: dt.datetime | None = None
+    session: Session, *, ticket: str, user: User, settings: Settings, now: dt.datetime
 ) -> Path:
     """The file of the caller's own, unexpired playback, or PlaybackNotFound."""
     playback = session.get(Playback, ticket)
-    now = now or utcnow()
     if playback is None or playback.user_id != user.id or now >= playback.expires_at or not playback.path:
         raise PlaybackNotFound("no such playback for you, or it has expired; open it again")
     path = Storage.of(settings).absolute(playback.path)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from core.schemas import ReadSchema, WriteSchema
 from core.types import RowId, UtcDateTime
 from footage.models import ExportState, HoldCategory, RequestState
 
@@ -26,15 +27,7 @@ __all__ = [
 ]
 
 
-class _Write(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class _Read(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-class HoldCreate(_Write):
+class HoldCreate(WriteSchema):
     """Keep a camera's time range as evidence (R8)."""
 
     camera: str = Field(min_length=1, max_length=64, description="Camera name.")
@@ -50,13 +43,13 @@ class HoldCreate(_Write):
     )
 
 
-class HoldRelease(_Write):
+class HoldRelease(WriteSchema):
     """Why a hold is released."""
 
     reason: str = Field(min_length=3, max_length=2000)
 
 
-class HoldRead(_Read):
+class HoldRead(ReadSchema):
     """An evidence hold."""
 
     id: int
@@ -73,7 +66,7 @@ class HoldRead(_Read):
     release_reason: str | None
 
 
-class RequestCreate(_Write):
+class RequestCreate(WriteSchema):
     """Ask to look at recordings (R7)."""
 
     organisation: str = Field(min_length=2, max_length=200, description="Who the requester acts for.")
@@ -83,13 +76,13 @@ class RequestCreate(_Write):
     end: UtcDateTime
 
 
-class Decision(_Write):
+class Decision(WriteSchema):
     """A note with an approval or refusal."""
 
     note: str = Field(default="", max_length=2000)
 
 
-class RequestRead(_Read):
+class RequestRead(ReadSchema):
     """A footage-access request; an approved one is a grant until `expires_at`."""
 
     id: int
@@ -107,7 +100,7 @@ class RequestRead(_Read):
     expires_at: dt.datetime | None
 
 
-class SpanRead(_Read):
+class SpanRead(ReadSchema):
     """A stretch of continuous recording."""
 
     start: dt.datetime
@@ -126,7 +119,7 @@ class SpansRead(BaseModel):
     spans: list[SpanRead]
 
 
-class PlaybackCreate(_Write):
+class PlaybackCreate(WriteSchema):
     """Open a playback of one camera's range, under a grant (or a standing role)."""
 
     camera: str = Field(min_length=1, max_length=64)
@@ -135,7 +128,7 @@ class PlaybackCreate(_Write):
     grant: int | None = Field(default=None, description="The approved request to use.")
 
 
-class PlaybackRead(_Read):
+class PlaybackRead(ReadSchema):
     """An opened playback: stream `url` (HTTP range requests) until `expires_at`."""
 
     id: str
@@ -148,7 +141,7 @@ class PlaybackRead(_Read):
     url: str = ""
 
 
-class ExportCreate(_Write):
+class ExportCreate(WriteSchema):
     """Export cameras' range as a sealed ZIP."""
 
     cameras: list[str] = Field(min_length=1, max_length=16)
@@ -158,7 +151,7 @@ class ExportCreate(_Write):
     format: Literal["mp4", "segments"] = "mp4"
 
 
-class ExportRead(_Read):
+class ExportRead(ReadSchema):
     """An export job and, when done, its file."""
 
     id: int

@@ -19,7 +19,6 @@ from alerts import service as alerts
 from alerts.models import Priority
 from config.alerting import AlertSettings
 from config.maintenance import MaintenanceSettings
-from core.clock import utcnow
 from db import lookup
 from maintenance.errors import CheckAlreadyDone, ChecklistMismatch, CheckNotFound
 from maintenance.models import CheckState, Equipment, MaintenanceCheck
@@ -131,7 +130,7 @@ def complete(
     user: User,
     answers: Sequence[CheckAnswer],
     note: str = "",
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> MaintenanceCheck:
     """Record a check as done: every checklist item answered ok or not, with notes."""
     check = require(session, check_id)
@@ -147,7 +146,7 @@ def complete(
     by_item = {a.item: a for a in answers}
     check.checklist = [{"item": i, "ok": by_item[i].ok, "note": by_item[i].note} for i in items]
     check.state, check.note = CheckState.DONE, note
-    check.completed_at, check.completed_by = now or utcnow(), user
+    check.completed_at, check.completed_by = now, user
     session.flush()
     return check
 
@@ -178,10 +177,9 @@ def flag_overdue_checks(
     *,
     settings: MaintenanceSettings,
     alert_settings: AlertSettings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> list[MaintenanceCheck]:
     """Flag (once, with an alert) every check past its due time plus the grace time."""
-    now = now or utcnow()
     latest_due = now - dt.timedelta(hours=settings.check_overdue_after_h)
     stmt = (
         select(MaintenanceCheck)

@@ -14,7 +14,6 @@ from alerts import service as alerts
 from alerts.models import Priority
 from config.alerting import AlertSettings
 from config.maintenance import MaintenanceSettings
-from core.clock import utcnow
 from maintenance.faults import record_event
 from maintenance.lifecycle import OPEN_STATES, FaultState, due_flags
 from maintenance.models import Fault, Severity
@@ -75,10 +74,9 @@ def flag_overdue(
     *,
     settings: MaintenanceSettings,
     alert_settings: AlertSettings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> list[tuple[Fault, str]]:
     """Alert the shift leader once for each fault past its assign or fix target; return (fault, which)."""
-    now = now or utcnow()
     stmt = (
         select(Fault)
         .where(Fault.state.in_(_WORKING))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.clock import utcnow
 from core.errors import Invalid
 from db import lookup
 from devices.camera.models import Camera
@@ -69,14 +68,14 @@ def _check_camera(session: Session, camera_id: int) -> None:
         raise CameraAlreadyRegistered(f"camera {camera_id} is registered as {taken!r} already")
 
 
-def create(session: Session, *, data: EquipmentCreate, now: dt.datetime | None = None) -> Equipment:
+def create(session: Session, *, data: EquipmentCreate, now: dt.datetime) -> Equipment:
     """Register a piece of equipment."""
     _check_name(session, data.name)
     if data.camera_id is not None:
         if data.kind is not EquipmentKind.CAMERA:
             raise Invalid("only equipment of kind camera links to a camera record", field="camera_id")
         _check_camera(session, data.camera_id)
-    equipment = Equipment(**data.model_dump(), created_at=now or utcnow())
+    equipment = Equipment(**data.model_dump(), created_at=now)
     session.add(equipment)
     session.flush()
     return equipment
@@ -96,7 +95,7 @@ def update(session: Session, *, equipment_id: int, data: EquipmentUpdate) -> Equ
     return equipment
 
 
-def for_camera(session: Session, camera: Camera, *, now: dt.datetime | None = None) -> Equipment:
+def for_camera(session: Session, camera: Camera, *, now: dt.datetime) -> Equipment:
     """The equipment entry of `camera`, created (and linked) on first use."""
     equipment = session.scalar(select(Equipment).where(Equipment.camera_id == camera.id))
     if equipment is not None:
@@ -107,14 +106,14 @@ def for_camera(session: Session, camera: Camera, *, now: dt.datetime | None = No
         kind=EquipmentKind.CAMERA,
         camera_id=camera.id,
         location=camera.location,
-        created_at=now or utcnow(),
+        created_at=now,
     )
     session.add(equipment)
     session.flush()
     return equipment
 
 
-def register_cameras(session: Session, *, now: dt.datetime | None = None) -> list[Equipment]:
+def register_cameras(session: Session, *, now: dt.datetime) -> list[Equipment]:
     """Create equipment entries for every camera that has none yet; return the new ones."""
     linked = select(Equipment.camera_id).where(Equipment.camera_id.is_not(None))
     cameras = session.scalars(select(Camera).where(Camera.id.not_in(linked)).order_by(Camera.name))

@@ -18,7 +18,6 @@ from access.users import service as users
 from access.users.models import User
 from config.maintenance import MaintenanceSettings
 from core.actor import SYSTEM, Actor
-from core.clock import utcnow
 from db import lookup
 from db.transition import claim
 from maintenance import equipment as equipment_service
@@ -99,11 +98,10 @@ def report(
     severity: Severity,
     user: User | None,
     description: str = "",
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     condition: str | None = None,
 ) -> Fault:
     """Register a fault on a piece of equipment (by a person, or by the system with a `condition`)."""
-    now = now or utcnow()
     equipment = equipment_service.require(session, equipment_id)
     fault = Fault(
         equipment_id=equipment.id,
@@ -186,12 +184,11 @@ def transition(
     user: User | None,
     settings: MaintenanceSettings,
     note: str = "",
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     assignee_id: int | None = None,
     duplicate_of_id: int | None = None,
 ) -> Fault:
     """Take one lifecycle step; 409 when the lifecycle refuses it, 403 for verifying one's own fix."""
-    now = now or utcnow()
     fault = claim(
         session,
         Fault,
@@ -227,12 +224,10 @@ def transition(
     return fault
 
 
-def add_note(
-    session: Session, *, fault_id: int, user: User, note: str, now: dt.datetime | None = None
-) -> FaultEvent:
+def add_note(session: Session, *, fault_id: int, user: User, note: str, now: dt.datetime) -> FaultEvent:
     """Add a note to a fault's history."""
     fault = require(session, fault_id)
-    return record_event(session, fault, action="note", user=user, now=now or utcnow(), note=note)
+    return record_event(session, fault, action="note", user=user, now=now, note=note)
 
 
 def add_photo(
@@ -243,10 +238,9 @@ def add_photo(
     data: bytes,
     filename: str,
     settings: MaintenanceSettings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> FaultPhoto:
     """Attach a photo after checking it is a real JPEG or PNG within the size limits."""
-    now = now or utcnow()
     fault = require(session, fault_id)
     checked = check_photo(data, max_bytes=settings.max_photo_bytes, max_pixels=settings.max_photo_pixels)
     photo_row = FaultPhoto(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from core.schemas import ReadSchema, WriteSchema
 from maintenance.lifecycle import FaultState
 from maintenance.models import CheckState, EquipmentKind, FaultSource, Severity
 
@@ -30,15 +31,7 @@ __all__ = [
 ]
 
 
-class _Write(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class _Read(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-
-class UserRef(_Read):
+class UserRef(ReadSchema):
     """A person, as shown next to what they did."""
 
     id: int
@@ -46,7 +39,7 @@ class UserRef(_Read):
     display_name: str
 
 
-class EquipmentCreate(_Write):
+class EquipmentCreate(WriteSchema):
     """A new piece of equipment; a camera may be linked to its camera record."""
 
     name: str = Field(min_length=1, max_length=100)
@@ -62,7 +55,7 @@ class EquipmentCreate(_Write):
     notes: str = Field(default="", max_length=4000)
 
 
-class EquipmentUpdate(_Write):
+class EquipmentUpdate(WriteSchema):
     """Changes to a piece of equipment (only the given fields)."""
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
@@ -77,7 +70,7 @@ class EquipmentUpdate(_Write):
     retired: bool | None = None
 
 
-class EquipmentRead(_Read):
+class EquipmentRead(ReadSchema):
     """A piece of equipment."""
 
     id: int
@@ -105,7 +98,7 @@ class EquipmentStatusRead(EquipmentRead):
     next_check_at: dt.datetime | None
 
 
-class EquipmentRef(_Read):
+class EquipmentRef(ReadSchema):
     """A piece of equipment, as shown on a fault."""
 
     id: int
@@ -114,7 +107,7 @@ class EquipmentRef(_Read):
     location: str
 
 
-class FaultCreate(_Write):
+class FaultCreate(WriteSchema):
     """Reporting a fault."""
 
     equipment_id: int = Field(ge=1)
@@ -123,7 +116,7 @@ class FaultCreate(_Write):
     severity: Severity = Severity.MEDIUM
 
 
-class FaultStep(_Write):
+class FaultStep(WriteSchema):
     """A lifecycle step with an optional note."""
 
     note: str = Field(default="", max_length=4000)
@@ -141,13 +134,13 @@ class FaultDuplicate(FaultStep):
     duplicate_of_id: int = Field(ge=1)
 
 
-class FaultNote(_Write):
+class FaultNote(WriteSchema):
     """A note on a fault."""
 
     note: str = Field(min_length=1, max_length=4000)
 
 
-class FaultRead(_Read):
+class FaultRead(ReadSchema):
     """A fault."""
 
     id: int
@@ -175,7 +168,7 @@ class FaultRead(_Read):
     fix_flagged_at: dt.datetime | None
 
 
-class FaultEventRead(_Read):
+class FaultEventRead(ReadSchema):
     """One step in a fault's history."""
 
     id: int
@@ -188,7 +181,7 @@ class FaultEventRead(_Read):
     detail: dict[str, object]
 
 
-class FaultPhotoRead(_Read):
+class FaultPhotoRead(ReadSchema):
     """A photo's description (the image itself is a separate download)."""
 
     id: int
@@ -201,7 +194,7 @@ class FaultPhotoRead(_Read):
     created_at: dt.datetime
 
 
-class CheckAnswer(_Write):
+class CheckAnswer(WriteSchema):
     """One checklist item's answer."""
 
     item: str = Field(min_length=1, max_length=200)
@@ -209,14 +202,14 @@ class CheckAnswer(_Write):
     note: str = Field(default="", max_length=1000)
 
 
-class CheckComplete(_Write):
+class CheckComplete(WriteSchema):
     """Completing a scheduled check: every checklist item answered."""
 
     answers: list[CheckAnswer] = Field(max_length=50)
     note: str = Field(default="", max_length=4000)
 
 
-class CheckRead(_Read):
+class CheckRead(ReadSchema):
     """A scheduled maintenance check."""
 
     id: int

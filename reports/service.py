@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
-from core.clock import utcnow
 from devices.camera.models import Camera
 from reports.compare import change, compare_rows
 from reports.errors import BadPeriod, BadScope
@@ -151,10 +150,9 @@ def build_report(
     at: str | None,
     scope: str | None,
     settings: Settings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> ReportData:
     """Parse the period and scope as written (`month`, `2026-11`, `group:north`) and build the report."""
-    now = now or utcnow()
     current, before = resolve_period(session, period, at, tz=settings.site.timezone, now=now)
     resolved, post_id = resolve_scope(session, scope)
     return build(

@@ -16,10 +16,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
-import cv2
-import numpy as np
 from sqlalchemy.exc import DBAPIError
 
 from alerts import service as alerts
@@ -29,7 +26,6 @@ from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory, session_scope
 from db.writer import Job, WriterThread
-from devices.adapters.base import SnapshotBuffer, encode_jpeg
 from devices.adapters.factory import open_source
 from devices.adapters.pyav import PyAvSource
 from devices.adapters.synthetic import SyntheticSource
@@ -37,78 +33,20 @@ from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
 from devices.health import Health, HealthChange
-from devices.passthrough import PacketHub
 from devices.supervisor import StreamSupervisor
 from devices.worker import service as workers
 from maintenance import auto as maintenance_auto
 from monitor.events import EventKind, MonitorEvent
 from monitor.frames import Frame
 from monitor.pipeline import Detector
+from runtime.camera_run import CameraRun
+from runtime.pictures import shown_jpeg
 from shift_logs.roster import presence
 
-__all__ = ["CaptureRuntime", "blank_privacy_masks", "shown_jpeg"]
+__all__ = ["CaptureRuntime"]
 
 log = logging.getLogger(__name__)
 STILL_OFFLINE_AFTER_S = 20.0  # a camera never reached within this is reported offline once
-
-
-def blank_privacy_masks(image: np.ndarray, detect: DetectConfig, *, scale: float = 1.0) -> np.ndarray:
-    """A copy of `image` with every privacy mask filled black (D6), ready to show or store; `scale` maps
-    the masks' frame coordinates onto a picture of another width."""
-    out = image.copy()
-    for mask in detect.privacy_masks:
-        points = np.array([[round(x * scale), round(y * scale)] for x, y in mask.polygon], dtype=np.int32)
-        cv2.fillPoly(out, [points], 0)
-    return out
-
-
-def shown_jpeg(frame: Frame, detect: DetectConfig, width: int | None = None) -> bytes:
-    """The frame as people may see it: in colour where the source has it, masks blanked, as JPEG."""
-    picture = frame.picture(width)
-    scale = picture.shape[1] / frame.image.shape[1]
-    return encode_jpeg(blank_privacy_masks(picture, detect, scale=scale))
-
-
-@dataclass
-class _Run:
-    """One camera this worker reads."""
-
-    camera_id: int
-    name: str
-    title: str
-    key: bool
-    detect: DetectConfig
-    url: str = ""
-    version: dt.datetime | None = None  # the camera's `updated_at` these settings come from
-    detector: Detector | None = None
-    reported: Health | None = None  # the health last written to the database
-    added: float = field(default_factory=time.monotonic)
-    hub: PacketHub = field(default_factory=PacketHub)  # compressed video for live passthrough
-    active_at: float = field(default_factory=time.monotonic)  # motion or a tamper sign last seen
-    quiet: bool = False  # keyframes only: nothing moved for worker.quiet_after_s
-    shed: bool = False  # keyframes only: the worker is overloaded (never for key cameras)
-    mode: str = "full"  # the decode mode last written to the database
-    snapshots: SnapshotBuffer = field(init=False)  # the latest frame, as people may see it
-
-    def __post_init__(self) -> None:
-        self.snapshots = SnapshotBuffer(render=lambda frame, width: shown_jpeg(frame, self.detect, width))
-
-    def tee(self, packet: object, stream: object) -> None:
-        """Hand a compressed packet to live passthrough, unless the camera has privacy masks (D6)."""
-        if not self.detect.privacy_masks:
-            self.hub.put(packet, stream)
-
-    def reconfigure(self, camera: Camera, detect: DetectConfig) -> None:
-        """Take new detection settings and masks at once: the next tile, MJPEG frame and alert snapshot are
-        drawn with them, the detector is rebuilt on the next frame, passthrough viewers of a camera that now
-        has masks are ended."""
-        self.title, self.key, self.version = camera.title or camera.name, camera.key, camera.updated_at
-        self.detect, self.detector = detect, None
-        if detect.privacy_masks:
-            self.hub.close_viewers()
-        latest = self.snapshots.latest
-        if latest is not None:
-            self.snapshots.put(latest)  # drop JPEGs rendered with the old masks
 
 
 class CaptureRuntime:
@@ -122,7 +60,7 @@ class CaptureRuntime:
         self.box = CredentialBox(settings.auth.secret_key.get_secret_value())
         self.supervisor = StreamSupervisor(clock=self.clock, queue_size=settings.worker.queue_size)
         self.supervisor.subscribe(self._on_health)
-        self._runs: dict[str, _Run] = {}
+        self._runs: dict[str, CameraRun] = {}
         self.writer = WriterThread("capture-writer", maxsize=1000)
         self._dropped_seen = 0
         # when the first lease of a worker that stopped heartbeating runs out (None: no such worker)
@@ -228,7 +166,7 @@ class CaptureRuntime:
             run.shed = overloaded
             self._apply_decode(run)
 
-    def _follow_activity(self, run: _Run, active: bool) -> None:
+    def _follow_activity(self, run: CameraRun, active: bool) -> None:
         """Quiet cameras cost a fifth: after `quiet_after_s` without motion a camera decodes keyframes only
         (each still analysed); the first keyframe with motion or a tamper sign brings full decoding back."""
         now = time.monotonic()
@@ -243,7 +181,7 @@ class CaptureRuntime:
             )
             self._apply_decode(run)
 
-    def _apply_decode(self, run: _Run) -> None:
+    def _apply_decode(self, run: CameraRun) -> None:
         """Set the reader's decoding to the run's mode and publish the mode (health, wall) when it changed."""
         mode = "quiet" if run.quiet else "shed" if run.shed else "full"
         try:
@@ -276,7 +214,7 @@ class CaptureRuntime:
 
     def _add(self, camera: Camera, url: str) -> None:
         detect = DetectConfig.model_validate(camera.detect or {})
-        run = _Run(
+        run = CameraRun(
             camera.id, camera.name, camera.title or camera.name, camera.key, detect, url, camera.updated_at
         )
         self._runs[camera.name] = run
@@ -292,11 +230,11 @@ class CaptureRuntime:
         self.supervisor.add(camera.name, factory, consumer=self._consumer(run), expected_fps=detect.fps)  # type: ignore[arg-type]
 
     # ---- camera threads --------------------------------------------------------------------------
-    def _consumer(self, run: _Run) -> Callable[[Frame], None]:
+    def _consumer(self, run: CameraRun) -> Callable[[Frame], None]:
         def consume(frame: Frame) -> None:
             run.snapshots.put(frame)
             detector = run.detector
-            if detector is None:  # first frame, or new settings (`_Run.reconfigure`)
+            if detector is None:  # first frame, or new settings (`CameraRun.reconfigure`)
                 detector = run.detector = Detector(run.detect, frame.image.shape[:2], camera_id=run.name)
             for event in detector.process(frame):
                 if event.is_open:
@@ -307,7 +245,7 @@ class CaptureRuntime:
 
         return consume
 
-    def _on_tamper(self, run: _Run, event: MonitorEvent) -> None:
+    def _on_tamper(self, run: CameraRun, event: MonitorEvent) -> None:
         """Covered, defocused and moved lenses open an equipment fault and clear it when they end (R9)."""
         now = self.clock.now()
 
@@ -319,7 +257,7 @@ class CaptureRuntime:
 
         self._submit(write)
 
-    def _on_event(self, run: _Run, event: MonitorEvent, frame: Frame) -> None:
+    def _on_event(self, run: CameraRun, event: MonitorEvent, frame: Frame) -> None:
         snapshot = shown_jpeg(frame, run.detect)
         now = self.clock.now()
         kind = event.kind.value

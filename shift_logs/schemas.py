@@ -1,22 +1,10 @@
-"""Base shapes of the shift-log schemas (request bodies refuse unknown fields)."""
+"""Shapes shared by the shift-log schemas (the bases are core.schemas')."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from core.schemas import ReadSchema, WriteSchema
 
 __all__ = ["ReadSchema", "UserRef", "WriteSchema"]
-
-
-class ReadSchema(BaseModel):
-    """Response shapes, built from ORM objects."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-
-class WriteSchema(BaseModel):
-    """Request bodies: unknown fields are refused, strings stripped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class UserRef(ReadSchema):

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
+
+from core.schemas import ReadSchema
 
 __all__ = ["AuditRead", "AuditVerifyRead"]
 
 
-class AuditRead(BaseModel):
+class AuditRead(ReadSchema):
     """One audit entry."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     seq: int
     created_at: dt.datetime

@@ -15,7 +15,7 @@ from access.roles import Role
 from access.signin.models import LoginFailure
 from access.users import service as users
 from access.users.errors import LastAdmin, TokenNotFound
-from access.users.models import AuthToken, User, UserRole
+from access.users.models import User, UserRole
 from access.users.service import check_admin_remains
 from core.clock import utcnow
 
@@ -24,10 +24,8 @@ __all__ = [
     "TokenNotFound",
     "UserState",
     "check_admin_remains",
-    "list_tokens",
     "one_time_password",
     "reset_password",
-    "revoke_token",
     "search",
     "snapshot",
     "unlock",
@@ -98,27 +96,3 @@ def reset_password(session: Session, *, user: User, now: dt.datetime | None = No
     users.revoke_tokens(session, user=user, now=now)
     session.flush()
     return password
-
-
-def list_tokens(session: Session, *, user: User, now: dt.datetime | None = None) -> list[AuthToken]:
-    """The user's live sessions and API tokens, newest first."""
-    stmt = (
-        select(AuthToken)
-        .where(
-            AuthToken.user_id == user.id,
-            AuthToken.revoked_at.is_(None),
-            AuthToken.expires_at > (now or utcnow()),
-        )
-        .order_by(AuthToken.created_at.desc(), AuthToken.id.desc())
-    )
-    return list(session.scalars(stmt).all())
-
-
-def revoke_token(session: Session, *, user: User, token_id: int, now: dt.datetime | None = None) -> AuthToken:
-    """End one of `user`'s sessions or tokens; TokenNotFound when it is not theirs."""
-    token = session.get(AuthToken, token_id)
-    if token is None or token.user_id != user.id:
-        raise TokenNotFound(f"{user.username} has no token {token_id}")
-    token.revoked_at = now or utcnow()
-    session.flush()
-    return token

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from access.roles import Role
+from core.schemas import ReadSchema, WriteSchema
 
 __all__ = [
     "ApiTokenCreate",
@@ -25,21 +26,15 @@ Username = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$", des
 Password = Field(min_length=1, max_length=256, description="Password.")
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class LoginRequest(_In):
+class LoginRequest(WriteSchema):
     """A login with user name and password."""
 
     username: str = Field(min_length=1, max_length=64)
     password: str = Password
 
 
-class UserRead(BaseModel):
+class UserRead(ReadSchema):
     """A user as shown to admins and to the user."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: int
     username: str
@@ -59,7 +54,7 @@ class LoginResult(BaseModel):
     expires_at: dt.datetime
 
 
-class UserCreate(_In):
+class UserCreate(WriteSchema):
     """A new user."""
 
     username: str = Username
@@ -69,7 +64,7 @@ class UserCreate(_In):
     language: Literal["en", "zh"] = "en"
 
 
-class UserUpdate(_In):
+class UserUpdate(WriteSchema):
     """Changes to a user; absent fields stay as they are."""
 
     display_name: str | None = Field(default=None, max_length=200)
@@ -78,14 +73,14 @@ class UserUpdate(_In):
     language: Literal["en", "zh"] | None = None
 
 
-class PasswordChange(_In):
+class PasswordChange(WriteSchema):
     """A password change by the user."""
 
     current_password: str = Password
     new_password: str = Password
 
 
-class ApiTokenCreate(_In):
+class ApiTokenCreate(WriteSchema):
     """A new API token for an integration."""
 
     name: str = Field(min_length=1, max_length=100)
@@ -101,10 +96,8 @@ class ApiTokenCreated(BaseModel):
     expires_at: dt.datetime
 
 
-class ApiTokenRead(BaseModel):
+class ApiTokenRead(ReadSchema):
     """A live session or API token (never its secret)."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: int
     user_id: int

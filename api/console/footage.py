@@ -14,8 +14,19 @@ from sqlalchemy import select
 from access.audit import service as audit
 from alerts.models import Alert
 from api.console.routes import render
-from api.console.shift_common import back, day_bounds, from_local_input, now_of, site_zone
-from api.deps import ANY_USER, IN_ROOM, Allow, CurrentToken, SessionDep, SettingsDep, actor_of, get_context
+from api.console.shift_common import back, day_bounds, from_local_input, site_zone
+from api.deps import (
+    ANY_USER,
+    IN_ROOM,
+    Allow,
+    CurrentToken,
+    SessionDep,
+    SettingsDep,
+    actor_of,
+    audit_as,
+    get_context,
+    now_of,
+)
 from api.routes.footage_media import reasoned
 from devices.camera import service as cameras
 from footage import export as exports
@@ -125,8 +136,11 @@ def hold_form(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Place a hold from the timeline."""
-    request.state.audit_action = "footage.hold.place"
-    request.state.audit_detail = {"camera": camera, "start": start, "end": end, "incident": incident_ref}
+    audit_as(
+        request,
+        "footage.hold.place",
+        detail={"camera": camera, "start": start, "end": end, "incident": incident_ref},
+    )
     chosen = cameras.require_by_name(session, camera)
     begin = _required(request, start, "start")
     hold = holds.place_hold(
@@ -141,7 +155,7 @@ def hold_form(
         max_length=dt.timedelta(days=get_context(request).settings.footage.hold_max_days),
         now=now_of(request),
     )
-    request.state.audit_target = f"hold:{hold.id}"
+    audit_as(request, target=f"hold:{hold.id}")
     return back(
         f"/footage?camera={chosen.name}&day={begin.astimezone(site_zone(request)).date().isoformat()}"
     )
@@ -156,8 +170,7 @@ def release_form(
     reason: Annotated[str, Form(min_length=3, max_length=2000)],
 ) -> Response:
     """Release a hold from the timeline (a supervisor who did not place it)."""
-    request.state.audit_action, request.state.audit_target = "footage.hold.release", f"hold:{hold_id}"
-    request.state.audit_detail = {"reason": reason}
+    audit_as(request, "footage.hold.release", f"hold:{hold_id}", detail={"reason": reason})
     hold = holds.release_hold(session, hold_id=hold_id, user=token.user, reason=reason, now=now_of(request))
     return back(f"/footage?camera={cameras.require(session, hold.camera_id).name}")
 
@@ -193,8 +206,11 @@ def request_form(
     end: Annotated[str, Form(max_length=32)],
 ) -> Response:
     """File a footage-access request."""
-    request.state.audit_action = "footage.request.file"
-    request.state.audit_detail = {"cameras": camera, "start": start, "end": end, "organisation": organisation}
+    audit_as(
+        request,
+        "footage.request.file",
+        detail={"cameras": camera, "start": start, "end": end, "organisation": organisation},
+    )
     filed = grants.file_request(
         session,
         user=token.user,
@@ -206,7 +222,7 @@ def request_form(
         settings=settings.footage,
         now=now_of(request),
     )
-    request.state.audit_target = f"footage_request:{filed.id}"
+    audit_as(request, target=f"footage_request:{filed.id}")
     return back("/footage/requests")
 
 
@@ -222,8 +238,12 @@ def decide_form(
 ) -> Response:
     """Approve or refuse a request."""
     approve = decision == "approve"
-    request.state.audit_action = "footage.request.approve" if approve else "footage.request.refuse"
-    request.state.audit_target, request.state.audit_detail = f"footage_request:{request_id}", {"note": note}
+    audit_as(
+        request,
+        "footage.request.approve" if approve else "footage.request.refuse",
+        f"footage_request:{request_id}",
+        detail={"note": note},
+    )
     grants.decide(
         session,
         request_id=request_id,
@@ -295,7 +315,7 @@ def play_form(
     grant: Annotated[int | None, Form(ge=1)] = None,
 ) -> Response:
     """Open a playback (audited; refusals too, with the reason)."""
-    request.state.audit_action, request.state.audit_target = "footage.playback", f"camera:{camera}"
+    audit_as(request, "footage.playback", f"camera:{camera}")
     with reasoned(request, {"start": start, "end": end, "grant": grant, "console": True}):
         opened = playback.open_playback(
             session,
@@ -323,7 +343,7 @@ def export_form(
     grant: Annotated[int | None, Form(ge=1)] = None,
 ) -> Response:
     """Start a sealed export; its page shows the progress (the ZIP is written after this answer)."""
-    request.state.audit_action, request.state.audit_target = "footage.export", f"cameras:{','.join(camera)}"
+    audit_as(request, "footage.export", f"cameras:{','.join(camera)}")
     with reasoned(request, {"start": start, "end": end, "grant": grant, "console": True}):
         created = exports.create_export(
             session,
@@ -336,7 +356,7 @@ def export_form(
             settings=settings,
             now=now_of(request),
         )
-    request.state.audit_detail = {**request.state.audit_detail, "export": created.id}
+    audit_as(request, more={"export": created.id})
     background.add_task(exports.run_export, get_context(request).session_factory, created.id, settings)
     return back(f"/footage/exports/{created.id}")
 

@@ -14,7 +14,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from access.roles import Role
 from api.console.routes import render
-from api.deps import ANY_USER, CurrentToken, CurrentUser, SessionDep, SettingsDep, get_context
+from api.deps import (
+    ANY_USER,
+    CurrentToken,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    audit_as,
+    now_of,
+)
 from api.policies import EQUIPMENT_KEEPERS, FAULT_DECIDERS, FAULT_STEP, FAULT_TECHS, MAINTENANCE_STAFF
 from maintenance import checks, faults
 from maintenance import equipment as equipment_service
@@ -65,8 +73,9 @@ def report_fault_form(
         severity=severity,
         user=user,
         description=description.strip(),
+        now=now_of(request),
     )
-    request.state.audit_action, request.state.audit_target = "fault.report", f"fault:{fault.id}"
+    audit_as(request, "fault.report", f"fault:{fault.id}")
     return _back(f"/faults/{fault.id}")
 
 
@@ -108,8 +117,7 @@ def _transition(
     assignee_id: int | None = None,
     duplicate_of_id: int | None = None,
 ) -> RedirectResponse:
-    request.state.audit_action, request.state.audit_target = f"fault.{action.value}", f"fault:{fault_id}"
-    request.state.audit_detail = {"note": note[:200]}
+    audit_as(request, f"fault.{action.value}", f"fault:{fault_id}", detail={"note": note[:200]})
     faults.transition(
         session,
         fault_id=fault_id,
@@ -119,6 +127,7 @@ def _transition(
         note=note.strip(),
         assignee_id=assignee_id,
         duplicate_of_id=duplicate_of_id,
+        now=now_of(request),
     )
     return _back(f"/faults/{fault_id}")
 
@@ -164,8 +173,8 @@ def fault_note_form(
     note: Annotated[str, Form(min_length=1, max_length=4000)],
 ) -> RedirectResponse:
     """Add a note."""
-    request.state.audit_action, request.state.audit_target = "fault.note", f"fault:{fault_id}"
-    faults.add_note(session, fault_id=fault_id, user=user, note=note.strip())
+    audit_as(request, "fault.note", f"fault:{fault_id}")
+    faults.add_note(session, fault_id=fault_id, user=user, note=note.strip(), now=now_of(request))
     return _back(f"/faults/{fault_id}")
 
 
@@ -179,7 +188,7 @@ def fault_photo_form(
     user: CurrentUser,
 ) -> RedirectResponse:
     """Upload a photo (JPEG or PNG within the size limit)."""
-    request.state.audit_action, request.state.audit_target = "fault.photo", f"fault:{fault_id}"
+    audit_as(request, "fault.photo", f"fault:{fault_id}")
     data = photo.file.read(settings.maintenance.max_photo_bytes + 1)
     faults.add_photo(
         session,
@@ -188,6 +197,7 @@ def fault_photo_form(
         data=data,
         filename=photo.filename or "",
         settings=settings.maintenance,
+        now=now_of(request),
     )
     return _back(f"/faults/{fault_id}")
 
@@ -225,8 +235,8 @@ def create_equipment_form(
     data = EquipmentCreate(
         name=name, kind=kind, location=location, model=model, serial=serial, interval_days=interval_days
     )
-    equipment = equipment_service.create(session, data=data)
-    request.state.audit_action, request.state.audit_target = "equipment.create", f"equipment:{equipment.id}"
+    equipment = equipment_service.create(session, data=data, now=now_of(request))
+    audit_as(request, "equipment.create", f"equipment:{equipment.id}")
     return _back("/maintenance/equipment")
 
 
@@ -236,7 +246,7 @@ def checks_page(
 ) -> HTMLResponse:
     """Due maintenance checks, earliest first, each with its checklist; overdue ones marked."""
     rows, total = checks.list_(session, limit=200, offset=0, state=CheckState.DUE)
-    now = get_context(request).clock.now()
+    now = now_of(request)
     overdue = {c.id for c in rows if checks.is_overdue(c, now=now, settings=settings.maintenance)}
     return render(request, "maintenance_checks.html", token=token, checks=rows, total=total, overdue=overdue)
 
@@ -258,6 +268,13 @@ def complete_check_form(
         CheckAnswer(item=str(row["item"]), ok=n in passed, note=(notes[n] if n < len(notes) else "")[:1000])
         for n, row in enumerate(check.checklist)
     ]
-    request.state.audit_action, request.state.audit_target = "check.complete", f"check:{check_id}"
-    checks.complete(session, check_id=check_id, user=user, answers=answers, note=note.strip())
+    audit_as(request, "check.complete", f"check:{check_id}")
+    checks.complete(
+        session,
+        check_id=check_id,
+        user=user,
+        answers=answers,
+        note=note.strip(),
+        now=now_of(request),
+    )
     return _back("/maintenance/checks")

@@ -14,8 +14,7 @@ from alerts.models import AlertState
 from alerts.schemas import AlertRead
 from api.console.i18n import translate
 from api.console.routes import language_of, render
-from api.console.shift_common import now_of
-from api.deps import IN_ROOM, CurrentToken, SessionDep, SettingsDep
+from api.deps import IN_ROOM, CurrentToken, SessionDep, SettingsDep, audit_as, now_of
 from devices.camera import ptz
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraRead
@@ -129,8 +128,11 @@ class SoundChange(BaseModel):
 @router.post("/alerts/sound", dependencies=[Depends(WATCHERS)], status_code=204)
 def set_alert_sound(request: Request, session: SessionDep, change: SoundChange) -> Response:
     """Muting the queue's sound (and turning it back on) is written to the audit log."""
-    request.state.audit_action = "alerts.sound_muted" if change.muted else "alerts.sound_unmuted"
-    request.state.audit_detail = {"muted": change.muted}
+    audit_as(
+        request,
+        "alerts.sound_muted" if change.muted else "alerts.sound_unmuted",
+        detail={"muted": change.muted},
+    )
     return Response(status_code=204)
 
 

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from access.roles import LEAD, ROOM
 from access.users.models import User
 from api.console.routes import render
-from api.console.shift_common import back, from_local_input, now_of
-from api.deps import PUBLIC, Allow, CurrentToken, SessionDep, SettingsDep
-from api.routes.shift_common import LEAD, ROOM, audit_as
+from api.console.shift_common import back, from_local_input
+from api.deps import PUBLIC, Allow, CurrentToken, SessionDep, SettingsDep, audit_as, now_of
 from core.errors import NotFound
 from shift_logs.incident import follow, supervise, transfer
 from shift_logs.incident.errors import ReportInvalid
@@ -33,7 +33,7 @@ Text = Annotated[str, Form(max_length=8000)]
 def report_context(session: Session, incident: Incident, viewer: User, now: dt.datetime) -> dict[str, Any]:
     """What the incident page shows for a report: steps, transfers, units, the forms the viewer may use."""
     assert incident.stage is not None
-    lead = viewer.has_any(frozenset(LEAD))
+    lead = viewer.has_any(LEAD)
     actions = [a for a in allowed_actions(incident.stage) if lead or a not in DECIDING]
     unit_names = {u.id: u.name for u in units.list_(session)}
     return {
@@ -149,7 +149,7 @@ def lookup(request: Request, session: SessionDep, code: str = "") -> Response:
 @router.get("/units", dependencies=[Depends(Allow(*ROOM))])
 def units_page(request: Request, session: SessionDep, token: CurrentToken) -> HTMLResponse:
     """The unit register."""
-    lead = token.user.has_any(frozenset(LEAD))
+    lead = token.user.has_any(LEAD)
     return render(request, "shift/units.html", token=token, units=units.list_(session), can_edit=lead)
 
 

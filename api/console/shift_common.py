@@ -8,15 +8,10 @@ import zoneinfo
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
-from api.deps import get_context
+from api.deps import get_context, now_of
 from core.errors import Invalid
 
-__all__ = ["back", "day_bounds", "from_local_input", "now_of", "site_zone"]
-
-
-def now_of(request: Request) -> dt.datetime:
-    """The app clock's time."""
-    return get_context(request).clock.now()
+__all__ = ["back", "day_bounds", "from_local_input", "site_zone"]
 
 
 def site_zone(request: Request) -> zoneinfo.ZoneInfo:

@@ -1,4 +1,5 @@
-"""Console pages of the shift logs: duty log, roster and presence, tasks (handovers etc. in shift_desk.py)."""
+"""Console pages of the shift logs: duty log, roster and presence, tasks (handovers in shift_desk.py,
+incidents in incidents.py, visitors in visitors.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from access.roles import Role
+from access.roles import LEAD, ROOM, STAFF, Role
 from access.users import service as users
-from api.console import report_follow, shift_desk
+from api.console import incidents, report_follow, shift_desk, visitors
 from api.console.routes import render
-from api.console.shift_common import back, day_bounds, from_local_input, now_of
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
-from api.routes.shift_common import LEAD, ROOM, STAFF, audit_as
+from api.console.shift_common import back, day_bounds, from_local_input
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as, now_of
 from core.errors import Invalid
 from shift_logs.duty_log import service as duty_log
 from shift_logs.duty_log.models import EntryKind
@@ -29,8 +29,10 @@ from shift_logs.task.models import TaskState
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-router.include_router(report_follow.router)  # before shift_desk: /incidents/lookup is not an id
+router.include_router(report_follow.router)  # before incidents: /incidents/lookup is not an id
 router.include_router(shift_desk.router)
+router.include_router(incidents.router)
+router.include_router(visitors.router)
 
 
 def _optional_id(value: str, field: str) -> int | None:
@@ -135,7 +137,7 @@ def roster_page(
 ) -> HTMLResponse:
     """The day's roster, who is on duty, leave requests, presence problems, and the leader's forms."""
     date, start, end = day_bounds(request, day)
-    leader = token.user.has_any(frozenset(LEAD))
+    leader = token.user.has_any(LEAD)
     people = users.list_(session, limit=500, offset=0)[0] if leader else []
     return render(
         request,
@@ -297,7 +299,7 @@ def tasks_page(request: Request, session: SessionDep, token: CurrentToken) -> HT
         assignee_id=user.id,
         post_ids={here.post_id} if here else set(),
     )
-    leader = user.has_any(frozenset(LEAD))
+    leader = user.has_any(LEAD)
     every = tasks.list_(session, limit=200, offset=0, state=TaskState.OPEN)[0] if leader else []
     people = users.list_(session, limit=500, offset=0)[0] if leader else []
     return render(

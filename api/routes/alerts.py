@@ -12,7 +12,17 @@ from access import tokens
 from alerts import service as alerts
 from alerts.models import AlertState
 from alerts.schemas import AlertClose, AlertDispatch, AlertRead
-from api.deps import ANY_USER, IN_ROOM, CurrentToken, CurrentUser, SessionDep, SettingsDep, get_context
+from api.deps import (
+    ANY_USER,
+    IN_ROOM,
+    CurrentToken,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    audit_as,
+    get_context,
+    now_of,
+)
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from api.stream import alert_events
@@ -98,8 +108,10 @@ def read_alert_snapshot(alert_id: RowId, session: SessionDep) -> Response:
 @router.post("/{alert_id}/acknowledge", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
 def acknowledge_alert(alert_id: RowId, request: Request, session: SessionDep, user: CurrentUser) -> AlertRead:
     """Acknowledge; 409 with who and when if someone else already did."""
-    request.state.audit_action, request.state.audit_target = "alert.acknowledge", f"alert:{alert_id}"
-    return AlertRead.model_validate(alerts.acknowledge(session, alert_id=alert_id, user=user))
+    audit_as(request, "alert.acknowledge", f"alert:{alert_id}")
+    return AlertRead.model_validate(
+        alerts.acknowledge(session, alert_id=alert_id, user=user, now=now_of(request))
+    )
 
 
 @router.post("/{alert_id}/close", dependencies=[Depends(WATCHERS)], response_model=AlertRead)
@@ -107,9 +119,15 @@ def close_alert(
     alert_id: RowId, body: AlertClose, request: Request, session: SessionDep, user: CurrentUser
 ) -> AlertRead:
     """Resolve, or mark as a false alarm."""
-    request.state.audit_action = "alert.false_alarm" if body.false_alarm else "alert.resolve"
-    request.state.audit_target = f"alert:{alert_id}"
-    alert = alerts.close(session, alert_id=alert_id, user=user, false_alarm=body.false_alarm, note=body.note)
+    audit_as(request, "alert.false_alarm" if body.false_alarm else "alert.resolve", f"alert:{alert_id}")
+    alert = alerts.close(
+        session,
+        alert_id=alert_id,
+        user=user,
+        false_alarm=body.false_alarm,
+        note=body.note,
+        now=now_of(request),
+    )
     return AlertRead.model_validate(alert)
 
 
@@ -123,8 +141,7 @@ def dispatch_alert(
     user: CurrentUser,
 ) -> AlertRead:
     """Send the alert to responders (patrol, security) over MQTT and webhooks."""
-    request.state.audit_action, request.state.audit_target = "alert.dispatch", f"alert:{alert_id}"
-    request.state.audit_detail = {"responders": body.responders}
+    audit_as(request, "alert.dispatch", f"alert:{alert_id}", detail={"responders": body.responders})
     alert = alerts.dispatch(
         session,
         alert_id=alert_id,
@@ -132,5 +149,6 @@ def dispatch_alert(
         responders=body.responders,
         note=body.note,
         settings=settings.alerts,
+        now=now_of(request),
     )
     return AlertRead.model_validate(alert)

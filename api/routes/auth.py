@@ -18,7 +18,7 @@ from access.users.schemas import (
     PasswordChange,
     UserRead,
 )
-from api.deps import ANY_USER, PUBLIC, CurrentToken, CurrentUser, SessionDep, SettingsDep
+from api.deps import ANY_USER, PUBLIC, CurrentToken, CurrentUser, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES, problem_response, status_for
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
 from core.errors import Throttled
@@ -94,14 +94,18 @@ def create_api_token(
         max_days=settings.auth.api_token_max_days,
         via=token,
     )
-    request.state.audit_action, request.state.audit_target = "token.create", f"user:{user.username}"
-    request.state.audit_detail = {
-        "after": {
-            "token_id": issued.token.id,
-            "name": issued.token.name,
-            "expires_at": issued.token.expires_at.isoformat(),
-        }
-    }
+    audit_as(
+        request,
+        "token.create",
+        f"user:{user.username}",
+        detail={
+            "after": {
+                "token_id": issued.token.id,
+                "name": issued.token.name,
+                "expires_at": issued.token.expires_at.isoformat(),
+            }
+        },
+    )
     return ApiTokenCreated(
         id=issued.token.id, name=issued.token.name, token=issued.secret, expires_at=issued.token.expires_at
     )
@@ -122,6 +126,10 @@ def list_api_tokens(
 def revoke_api_token(token_id: RowId, request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """Revoke one of your sessions or tokens (an admin: anyone's); it stops working at once."""
     token = tokens.revoke(session, caller=user, token_id=token_id)
-    request.state.audit_action, request.state.audit_target = "token.revoke", f"user:{token.user.username}"
-    request.state.audit_detail = {"before": {"token_id": token.id, "name": token.name, "kind": token.kind}}
+    audit_as(
+        request,
+        "token.revoke",
+        f"user:{token.user.username}",
+        detail={"before": {"token_id": token.id, "name": token.name, "kind": token.kind}},
+    )
     return Response(status_code=204)

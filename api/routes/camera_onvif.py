@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from access.roles import Role
-from api.deps import Allow, SessionDep, SettingsDep
+from api.deps import Allow, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Problem
 from devices.camera.onvif_add import create_from_onvif
@@ -25,9 +25,13 @@ def add_onvif_camera(
     body: CameraOnvifCreate, request: Request, session: SessionDep, settings: SettingsDep
 ) -> CameraRead:
     """Describe the ONVIF device at host:port and register it with its main and sub stream URLs."""
-    request.state.audit_action, request.state.audit_target = "camera.create", f"camera:{body.name}"
-    request.state.audit_detail = {"reason": body.reason, "onvif": f"{body.host}:{body.port}"}
+    audit_as(
+        request,
+        "camera.create",
+        f"camera:{body.name}",
+        detail={"reason": body.reason, "onvif": f"{body.host}:{body.port}"},
+    )
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     added = create_from_onvif(session, data=body, box=box, timeout=ONVIF_TIMEOUT_S)
-    request.state.audit_detail["device"] = added.device
+    audit_as(request, more={"device": added.device})
     return CameraRead.model_validate(added.camera)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from access.roles import Role
 from api import live_proxy
 from api.context import AppContext
-from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, get_context
+from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.notify import Notifier
 from api.schemas import Page, PageQuery
@@ -109,8 +109,7 @@ def create_camera(
     """Register a camera (admin; with a reason)."""
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     camera = cameras.create(session, data=body, box=box)
-    request.state.audit_action, request.state.audit_target = "camera.create", f"camera:{camera.name}"
-    request.state.audit_detail = {"reason": body.reason}
+    audit_as(request, "camera.create", f"camera:{camera.name}", detail={"reason": body.reason})
     return CameraRead.model_validate(camera)
 
 
@@ -128,15 +127,19 @@ def update_camera(
     box = CredentialBox(settings.auth.secret_key.get_secret_value())
     camera = cameras.require(session, camera_id)
     before = cameras.audit_view(camera)
-    changed = cameras.update(session, camera=camera, data=body, box=box)
+    changed = cameras.update(session, camera=camera, data=body, box=box, now=now_of(request))
     after = cameras.audit_view(camera)
-    request.state.audit_action, request.state.audit_target = "camera.update", f"camera:{camera.name}"
-    request.state.audit_detail = {
-        "reason": body.reason,
-        "changed": changed,
-        "before": {k: before[k] for k in changed},
-        "after": {k: after[k] for k in changed},
-    }
+    audit_as(
+        request,
+        "camera.update",
+        f"camera:{camera.name}",
+        detail={
+            "reason": body.reason,
+            "changed": changed,
+            "before": {k: before[k] for k in changed},
+            "after": {k: after[k] for k in changed},
+        },
+    )
     return CameraRead.model_validate(camera)
 
 

@@ -6,10 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
+from access.roles import LEAD, ROOM, STAFF, Role
+from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import LEAD, ROOM, STAFF, NowDep, audit_as
 from api.schemas import Page, PageQuery
 from core.types import RowId, UtcDateTime
 from db import checkpoints

@@ -7,10 +7,9 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
 
-from access.roles import ALL_ROLES, Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, actor_of
+from access.roles import ALL_ROLES, LEAD, ROOM, Role
+from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, actor_of, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
 from core.types import RowId, UtcDateTime
 from shift_logs.rules import service as compliance

@@ -8,7 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from access.roles import Role
-from api.deps import ANY_USER, IN_ROOM, Allow, CurrentUser, SessionDep, SettingsDep, get_context
+from api.deps import (
+    ANY_USER,
+    IN_ROOM,
+    Allow,
+    CurrentUser,
+    SessionDep,
+    SettingsDep,
+    audit_as,
+    now_of,
+)
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from core.types import RowId
@@ -51,14 +60,17 @@ def place_hold(
     body: HoldCreate, request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> HoldRead:
     """Keep a camera's range as evidence; 409 naming the hold it overlaps."""
-    request.state.audit_action = "footage.hold.place"
-    request.state.audit_detail = {
-        "camera": body.camera,
-        "start": body.start.isoformat(),
-        "end": body.end.isoformat(),
-        "incident": body.incident_ref,
-        "category": body.category.value,
-    }
+    audit_as(
+        request,
+        "footage.hold.place",
+        detail={
+            "camera": body.camera,
+            "start": body.start.isoformat(),
+            "end": body.end.isoformat(),
+            "incident": body.incident_ref,
+            "category": body.category.value,
+        },
+    )
     camera = cameras.require_by_name(session, body.camera)
     hold = holds.place_hold(
         session,
@@ -71,8 +83,9 @@ def place_hold(
         user=user,
         max_length=dt.timedelta(days=settings.footage.hold_max_days),
         long_reason=body.long_hold_reason,
+        now=now_of(request),
     )
-    request.state.audit_target = f"hold:{hold.id}"
+    audit_as(request, target=f"hold:{hold.id}")
     return HoldRead.model_validate(hold)
 
 
@@ -81,10 +94,9 @@ def release_hold(
     hold_id: RowId, body: HoldRelease, request: Request, session: SessionDep, user: CurrentUser
 ) -> HoldRead:
     """Release a hold: a supervisor other than the one who placed it."""
-    request.state.audit_action, request.state.audit_target = "footage.hold.release", f"hold:{hold_id}"
-    request.state.audit_detail = {"reason": body.reason}
+    audit_as(request, "footage.hold.release", f"hold:{hold_id}", detail={"reason": body.reason})
     return HoldRead.model_validate(
-        holds.release_hold(session, hold_id=hold_id, user=user, reason=body.reason)
+        holds.release_hold(session, hold_id=hold_id, user=user, reason=body.reason, now=now_of(request))
     )
 
 
@@ -93,13 +105,16 @@ def file_request(
     body: RequestCreate, request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> RequestRead:
     """Ask to look at recordings of some cameras in a range."""
-    request.state.audit_action = "footage.request.file"
-    request.state.audit_detail = {
-        "cameras": body.cameras,
-        "start": body.start.isoformat(),
-        "end": body.end.isoformat(),
-        "organisation": body.organisation,
-    }
+    audit_as(
+        request,
+        "footage.request.file",
+        detail={
+            "cameras": body.cameras,
+            "start": body.start.isoformat(),
+            "end": body.end.isoformat(),
+            "organisation": body.organisation,
+        },
+    )
     ids = [cameras.require_by_name(session, name).id for name in body.cameras]
     filed = grants.file_request(
         session,
@@ -110,8 +125,9 @@ def file_request(
         start=body.start,
         end=body.end,
         settings=settings.footage,
+        now=now_of(request),
     )
-    request.state.audit_target = f"footage_request:{filed.id}"
+    audit_as(request, target=f"footage_request:{filed.id}")
     return RequestRead.model_validate(filed)
 
 
@@ -130,7 +146,7 @@ def list_requests(
 @router.get("/grants", dependencies=[Depends(ANY_USER)], response_model=Page[RequestRead])
 def my_grants(request: Request, session: SessionDep, page: PageQuery, user: CurrentUser) -> Page[RequestRead]:
     """The caller's approved, unexpired grants."""
-    now = get_context(request).clock.now()
+    now = now_of(request)
     rows, total = grants.list_(
         session, limit=page.limit, offset=page.offset, requester_id=user.id, valid_at=now
     )
@@ -149,11 +165,20 @@ def _decide(
     *,
     approve: bool,
 ) -> RequestRead:
-    request.state.audit_action = "footage.request.approve" if approve else "footage.request.refuse"
-    request.state.audit_target = f"footage_request:{request_id}"
-    request.state.audit_detail = {"note": body.note}
+    audit_as(
+        request,
+        "footage.request.approve" if approve else "footage.request.refuse",
+        f"footage_request:{request_id}",
+        detail={"note": body.note},
+    )
     decided = grants.decide(
-        session, request_id=request_id, user=user, approve=approve, note=body.note, settings=settings.footage
+        session,
+        request_id=request_id,
+        user=user,
+        approve=approve,
+        note=body.note,
+        settings=settings.footage,
+        now=now_of(request),
     )
     return RequestRead.model_validate(decided)
 

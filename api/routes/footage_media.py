@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from access.audit import service as audit
-from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, actor_of, get_context
+from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, actor_of, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES, problem_response, status_for
 from core.errors import ControlroomError, Forbidden, NotFound
 from core.types import RowId, UtcDateTime
@@ -48,11 +48,11 @@ def refused(
 @contextmanager
 def reasoned(request: Request, detail: dict[str, Any]) -> Iterator[None]:
     """Name what was asked in the audit row; a refusal (written by the middleware) also gets its reason."""
-    request.state.audit_detail = detail
+    audit_as(request, detail=detail)
     try:
         yield
     except ControlroomError as exc:
-        request.state.audit_detail = {**detail, "reason": exc.message, "code": exc.code}
+        audit_as(request, detail={**detail, "reason": exc.message, "code": exc.code})
         raise
 
 
@@ -78,7 +78,7 @@ def search_spans(
             end=end,
             grant_id=grant,
             settings=settings,
-            now=get_context(request).clock.now(),
+            now=now_of(request),
         )
     except (Forbidden, NotFound) as exc:
         return refused(
@@ -105,7 +105,7 @@ def open_playback(
     body: PlaybackCreate, request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
 ) -> PlaybackRead:
     """Prepare a playback of exactly the range (privacy masks blanked); stream it from `url`."""
-    request.state.audit_action, request.state.audit_target = "footage.playback", f"camera:{body.camera}"
+    audit_as(request, "footage.playback", f"camera:{body.camera}")
     detail = {"start": body.start.isoformat(), "end": body.end.isoformat(), "grant": body.grant}
     with reasoned(request, detail):
         opened = playback.open_playback(
@@ -116,14 +116,16 @@ def open_playback(
             end=body.end,
             grant_id=body.grant,
             settings=settings,
-            now=get_context(request).clock.now(),
+            now=now_of(request),
         )
-    request.state.audit_detail = {
-        **request.state.audit_detail,
-        "playback": opened.id,
-        "masked": opened.masked,
-        "basis": "standing access" if opened.grant_id is None else f"grant {opened.grant_id}",
-    }
+    audit_as(
+        request,
+        more={
+            "playback": opened.id,
+            "masked": opened.masked,
+            "basis": "standing access" if opened.grant_id is None else f"grant {opened.grant_id}",
+        },
+    )
     read = PlaybackRead.model_validate(opened)
     read.url = f"/api/v1/footage/playbacks/{opened.id}/media"
     return read
@@ -139,7 +141,7 @@ def stream_playback(
 ) -> Response:
     """The prepared MP4 (fragmented; HTTP range requests) of the caller's own, unexpired playback."""
     path = playback.require_playback(
-        session, ticket=ticket, user=user, settings=settings, now=get_context(request).clock.now()
+        session, ticket=ticket, user=user, settings=settings, now=now_of(request)
     )
     return FileResponse(path, media_type="video/mp4", headers={"Cache-Control": "private, no-store"})
 
@@ -154,10 +156,7 @@ def create_export(
     user: CurrentUser,
 ) -> ExportRead:
     """Start a sealed export (ZIP + signed manifest); poll it for progress, then download it."""
-    request.state.audit_action, request.state.audit_target = (
-        "footage.export",
-        f"cameras:{','.join(body.cameras)}",
-    )
+    audit_as(request, "footage.export", f"cameras:{','.join(body.cameras)}")
     detail = {"start": body.start.isoformat(), "end": body.end.isoformat(), "grant": body.grant}
     with reasoned(request, {**detail, "format": body.format}):
         created = exports.create_export(
@@ -169,13 +168,15 @@ def create_export(
             grant_id=body.grant,
             fmt=body.format,
             settings=settings,
-            now=get_context(request).clock.now(),
+            now=now_of(request),
         )
-    request.state.audit_detail = {
-        **request.state.audit_detail,
-        "export": created.id,
-        "basis": "standing access" if created.grant_id is None else f"grant {created.grant_id}",
-    }
+    audit_as(
+        request,
+        more={
+            "export": created.id,
+            "basis": "standing access" if created.grant_id is None else f"grant {created.grant_id}",
+        },
+    )
     ctx = get_context(request)  # written after the response (the row is committed by then)
     background.add_task(exports.run_export, ctx.session_factory, created.id, ctx.settings)
     return ExportRead.model_validate(created)

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
+from access.roles import ROOM, STAFF, Role
+from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import ROOM, STAFF, NowDep, audit_as
 from api.schemas import Page, PageQuery
 from core.types import RowId
 from shift_logs.handover import service as handovers
@@ -99,7 +98,7 @@ def sign_handover(
     handover = signing.sign(
         session, handover_id=handover_id, signer=user, password=body.password, now=now, auth=settings.auth
     )
-    request.state.audit_detail = {"as": "outgoing", "content_hash": handover.content_hash}
+    audit_as(request, detail={"as": "outgoing", "content_hash": handover.content_hash})
     return _read(session, handover)
 
 
@@ -173,10 +172,13 @@ def reassign_handover(
         now=now,
         reason=body.reason,
     )
-    request.state.audit_detail = {
-        "from": previous.username,
-        "to": handover.incoming.username,
-        "reason": body.reason,
-        "state": str(handover.state),
-    }
+    audit_as(
+        request,
+        detail={
+            "from": previous.username,
+            "to": handover.incoming.username,
+            "reason": body.reason,
+            "state": str(handover.state),
+        },
+    )
     return _read(session, handover)

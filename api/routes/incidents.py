@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, actor_of
+from access.roles import ROOM
+from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, actor_of, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
 from shift_logs.incident import service as incidents
 from shift_logs.incident import supervise

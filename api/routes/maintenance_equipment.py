@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from api.deps import ANY_USER, CurrentUser, SessionDep
+from api.deps import ANY_USER, CurrentUser, SessionDep, audit_as, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.policies import EQUIPMENT_KEEPERS, FAULT_TECHS, MAINTENANCE_STAFF
 from api.schemas import Page, PageQuery
@@ -54,9 +54,13 @@ def list_equipment(
 )
 def create_equipment(body: EquipmentCreate, request: Request, session: SessionDep) -> EquipmentRead:
     """Register a piece of equipment (a camera links to its camera record)."""
-    equipment = equipment_service.create(session, data=body)
-    request.state.audit_action, request.state.audit_target = "equipment.create", f"equipment:{equipment.id}"
-    request.state.audit_detail = {"name": equipment.name, "kind": equipment.kind.value}
+    equipment = equipment_service.create(session, data=body, now=now_of(request))
+    audit_as(
+        request,
+        "equipment.create",
+        f"equipment:{equipment.id}",
+        detail={"name": equipment.name, "kind": equipment.kind.value},
+    )
     return EquipmentRead.model_validate(equipment)
 
 
@@ -65,8 +69,11 @@ def create_equipment(body: EquipmentCreate, request: Request, session: SessionDe
 )
 def register_camera_equipment(request: Request, session: SessionDep) -> list[EquipmentRead]:
     """Create an equipment entry for every camera that has none yet; return the new entries."""
-    request.state.audit_action = "equipment.register_cameras"
-    return [EquipmentRead.model_validate(e) for e in equipment_service.register_cameras(session)]
+    audit_as(request, "equipment.register_cameras")
+    return [
+        EquipmentRead.model_validate(e)
+        for e in equipment_service.register_cameras(session, now=now_of(request))
+    ]
 
 
 @router.get("/equipment/{equipment_id}", dependencies=[Depends(ANY_USER)], response_model=EquipmentRead)
@@ -82,8 +89,12 @@ def update_equipment(
     equipment_id: RowId, body: EquipmentUpdate, request: Request, session: SessionDep
 ) -> EquipmentRead:
     """Change a piece of equipment (only the fields given)."""
-    request.state.audit_action, request.state.audit_target = "equipment.update", f"equipment:{equipment_id}"
-    request.state.audit_detail = {"fields": sorted(body.model_fields_set)}
+    audit_as(
+        request,
+        "equipment.update",
+        f"equipment:{equipment_id}",
+        detail={"fields": sorted(body.model_fields_set)},
+    )
     return EquipmentRead.model_validate(
         equipment_service.update(session, equipment_id=equipment_id, data=body)
     )
@@ -110,7 +121,18 @@ def complete_check(
     check_id: RowId, body: CheckComplete, request: Request, session: SessionDep, user: CurrentUser
 ) -> CheckRead:
     """Record a check as done, with every checklist item answered."""
-    request.state.audit_action, request.state.audit_target = "check.complete", f"check:{check_id}"
-    request.state.audit_detail = {"failed": [a.item for a in body.answers if not a.ok]}
-    check = checks.complete(session, check_id=check_id, user=user, answers=body.answers, note=body.note)
+    audit_as(
+        request,
+        "check.complete",
+        f"check:{check_id}",
+        detail={"failed": [a.item for a in body.answers if not a.ok]},
+    )
+    check = checks.complete(
+        session,
+        check_id=check_id,
+        user=user,
+        answers=body.answers,
+        note=body.note,
+        now=now_of(request),
+    )
     return CheckRead.model_validate(check)

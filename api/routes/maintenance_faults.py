@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep
+from api.deps import ANY_USER, CurrentUser, SessionDep, SettingsDep, audit_as, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.policies import FAULT_STEP
 from api.schemas import Page, PageQuery
@@ -62,9 +62,14 @@ def report_fault(body: FaultCreate, request: Request, session: SessionDep, user:
         description=body.description,
         severity=body.severity,
         user=user,
+        now=now_of(request),
     )
-    request.state.audit_action, request.state.audit_target = "fault.report", f"fault:{fault.id}"
-    request.state.audit_detail = {"equipment_id": body.equipment_id, "severity": body.severity.value}
+    audit_as(
+        request,
+        "fault.report",
+        f"fault:{fault.id}",
+        detail={"equipment_id": body.equipment_id, "severity": body.severity.value},
+    )
     return FaultRead.model_validate(fault)
 
 
@@ -92,9 +97,8 @@ def _step(
     assignee_id: RowId | None = None,
     duplicate_of_id: RowId | None = None,
 ) -> FaultRead:
-    request.state.audit_action, request.state.audit_target = f"fault.{action.value}", f"fault:{fault_id}"
     extra = {k: v for k, v in (("assignee_id", assignee_id), ("duplicate_of_id", duplicate_of_id)) if v}
-    request.state.audit_detail = {"note": body.note[:200], **extra}
+    audit_as(request, f"fault.{action.value}", f"fault:{fault_id}", detail={"note": body.note[:200], **extra})
     fault = faults.transition(
         session,
         fault_id=fault_id,
@@ -104,6 +108,7 @@ def _step(
         note=body.note,
         assignee_id=assignee_id,
         duplicate_of_id=duplicate_of_id,
+        now=now_of(request),
     )
     return FaultRead.model_validate(fault)
 
@@ -227,9 +232,9 @@ def add_fault_note(
     fault_id: RowId, body: FaultNote, request: Request, session: SessionDep, user: CurrentUser
 ) -> FaultEventRead:
     """Add a note to the fault's history."""
-    request.state.audit_action, request.state.audit_target = "fault.note", f"fault:{fault_id}"
+    audit_as(request, "fault.note", f"fault:{fault_id}")
     return FaultEventRead.model_validate(
-        faults.add_note(session, fault_id=fault_id, user=user, note=body.note)
+        faults.add_note(session, fault_id=fault_id, user=user, note=body.note, now=now_of(request))
     )
 
 
@@ -245,7 +250,7 @@ def upload_fault_photo(
     user: CurrentUser,
 ) -> FaultPhotoRead:
     """Attach a photo (JPEG or PNG, size-limited; anything else is refused with 422)."""
-    request.state.audit_action, request.state.audit_target = "fault.photo", f"fault:{fault_id}"
+    audit_as(request, "fault.photo", f"fault:{fault_id}")
     data = photo.file.read(settings.maintenance.max_photo_bytes + 1)  # never more than the limit plus one
     row = faults.add_photo(
         session,
@@ -254,8 +259,9 @@ def upload_fault_photo(
         data=data,
         filename=photo.filename or "",
         settings=settings.maintenance,
+        now=now_of(request),
     )
-    request.state.audit_detail = {"photo_id": row.id, "bytes": row.size}
+    audit_as(request, detail={"photo_id": row.id, "bytes": row.size})
     return FaultPhotoRead.model_validate(row)
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
+from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, audit_as, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Problem
 from core.types import RowId
@@ -35,7 +35,7 @@ ONVIF_TIMEOUT_S = 10.0
 def _camera(camera_id: RowId, request: Request, session: SessionDep) -> Camera:
     """The camera of the path; it names the audit target of the request."""
     camera = cameras.require(session, camera_id)
-    request.state.audit_target = f"camera:{camera.name}"
+    audit_as(request, target=f"camera:{camera.name}")
     return camera
 
 
@@ -53,8 +53,7 @@ ConnectDep = Annotated[ptz.Connect, Depends(_connect)]
 
 def _audit(request: Request, audit_action: str, reason: str, **command: Any) -> None:
     """Name the audit row before the command runs, so a refused or failed command is audited too."""
-    request.state.audit_action = audit_action
-    request.state.audit_detail = {"reason": reason, "command": command}
+    audit_as(request, audit_action, detail={"reason": reason, "command": command})
 
 
 def _read(result: ptz.PtzResult) -> PtzCommandRead:
@@ -84,7 +83,13 @@ def move_camera(
     """Pan/tilt/zoom at the given velocities (-1..1) for `seconds`, then stop (with a reason; audited)."""
     _audit(request, "camera.ptz.move", body.reason, action="move", **body.model_dump(exclude={"reason"}))
     result = ptz.move(
-        session, camera=camera, roles=user.roles, data=body, settings=settings.camera_control, connect=connect
+        session,
+        camera=camera,
+        roles=user.roles,
+        data=body,
+        settings=settings.camera_control,
+        connect=connect,
+        now=now_of(request),
     )
     return _read(result)
 
@@ -102,7 +107,12 @@ def stop_camera(
     """Stop any PTZ movement (with a reason; audited)."""
     _audit(request, "camera.ptz.stop", body.reason, action="stop")
     result = ptz.stop(
-        session, camera=camera, roles=user.roles, settings=settings.camera_control, connect=connect
+        session,
+        camera=camera,
+        roles=user.roles,
+        settings=settings.camera_control,
+        connect=connect,
+        now=now_of(request),
     )
     return _read(result)
 
@@ -135,6 +145,7 @@ def goto_preset(
         preset=body.preset,
         settings=settings.camera_control,
         connect=connect,
+        now=now_of(request),
     )
     return _read(result)
 
@@ -169,7 +180,13 @@ def set_home_preset(
     """Set the home preset: an existing preset, or the current view (admin or supervisor; audited)."""
     _audit(request, "camera.ptz.set_home", body.reason, action="set_home", preset=body.preset)
     result = ptz.set_home(
-        session, camera=camera, preset=body.preset, settings=settings.camera_control, connect=connect
+        session,
+        camera=camera,
+        preset=body.preset,
+        settings=settings.camera_control,
+        connect=connect,
+        now=now_of(request),
     )
-    request.state.audit_detail["command"]["preset"] = result.command.preset  # the token the device gave
+    # the preset token the device gave
+    audit_as(request, more={"command": {"action": "set_home", "preset": result.command.preset}})
     return _read(result)

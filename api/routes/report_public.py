@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import PUBLIC, SessionDep, SettingsDep
+from api.deps import PUBLIC, NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import NowDep, audit_as
 from shift_logs.incident import supervise, transfer
 from shift_logs.incident.schemas import PublicStatusRead, ReportReply
 

@@ -11,9 +11,9 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
+from access.roles import LEAD, ROOM
+from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from shift_logs.incident import follow, supervise, transfer
 from shift_logs.incident import service as incidents
 from shift_logs.incident.models import Incident

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from access.roles import Role
+from access.roles import LEAD, ROOM, STAFF, Role
 from access.users import service as users
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
+from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import LEAD, ROOM, STAFF, NowDep, audit_as, page_of
+from api.routes.shift_common import page_of
 from api.schemas import Page, PageQuery
 from core.types import RowId, UtcDateTime
 from shift_logs.roster import flags, presence

@@ -1,39 +1,15 @@
-"""What the shift-log routes share: the clock, the audit label of a request, paging a short list."""
+"""What the shift-log routes share: paging a short list."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, Any, TypeVar
+from typing import TypeVar
 
-from fastapi import Depends, Request
-
-from access.roles import Role
-from api.deps import get_context
 from api.schemas import Page, PageParams
 
-__all__ = ["LEAD", "ROOM", "STAFF", "NowDep", "audit_as", "page_of"]
+__all__ = ["page_of"]
 
 T = TypeVar("T")
-
-ROOM = (Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)  # people who work in the room
-STAFF = (Role.OPERATOR, Role.SHIFT_LEADER)  # people who stand at a post
-LEAD = (Role.SHIFT_LEADER, Role.SUPERVISOR)
-
-
-async def _now(request: Request) -> dt.datetime:
-    return get_context(request).clock.now()
-
-
-NowDep = Annotated[dt.datetime, Depends(_now)]
-
-
-def audit_as(request: Request, action: str, target: str, detail: dict[str, Any] | None = None) -> None:
-    """Name the audit row of this state-changing request (written on success and on refusal)."""
-    request.state.audit_action = action
-    request.state.audit_target = target
-    if detail is not None:
-        request.state.audit_detail = detail
 
 
 def page_of(items: Sequence[T], page: PageParams) -> Page[T]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import Allow, CurrentUser, SessionDep
+from access.roles import LEAD, ROOM
+from api.deps import Allow, CurrentUser, NowDep, SessionDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from api.schemas import Page, PageQuery
 from core.types import RowId
 from shift_logs.roster import presence

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import Allow, SessionDep
+from access.roles import LEAD, ROOM
+from api.deps import Allow, NowDep, SessionDep, audit_as
 from api.errors import PROBLEM_RESPONSES
-from api.routes.shift_common import LEAD, ROOM, NowDep, audit_as
 from shift_logs.unit import service as units
 from shift_logs.unit.schemas import UnitCreate, UnitRead, UnitUpdate
 

@@ -8,7 +8,7 @@ from access.roles import Role
 from access.users import admin as accounts
 from access.users import service as users
 from access.users.schemas import UserCreate, UserRead, UserUpdate
-from api.deps import Allow, SessionDep, SettingsDep
+from api.deps import Allow, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
 from core.types import RowId
@@ -41,8 +41,7 @@ def create_user(body: UserCreate, request: Request, session: SessionDep, setting
         language=body.language,
         min_password_length=settings.auth.min_password_length,
     )
-    request.state.audit_action, request.state.audit_target = "user.create", f"user:{user.username}"
-    request.state.audit_detail = {"after": accounts.snapshot(user)}
+    audit_as(request, "user.create", f"user:{user.username}", detail={"after": accounts.snapshot(user)})
     return UserRead.model_validate(user)
 
 
@@ -69,9 +68,13 @@ def update_user(user_id: RowId, body: UserUpdate, request: Request, session: Ses
     )
     after = accounts.snapshot(user)
     changed = [key for key in after if after[key] != before[key]]
-    request.state.audit_action, request.state.audit_target = "user.update", f"user:{user.username}"
-    request.state.audit_detail = {
-        "before": {key: before[key] for key in changed},
-        "after": {key: after[key] for key in changed},
-    }
+    audit_as(
+        request,
+        "user.update",
+        f"user:{user.username}",
+        detail={
+            "before": {key: before[key] for key in changed},
+            "after": {key: after[key] for key in changed},
+        },
+    )
     return UserRead.model_validate(user)

@@ -20,7 +20,6 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from config.settings import CameraControlSettings
-from core.clock import utcnow
 from devices.camera.errors import NoOnvif, NoSuchPreset, PtzNotAllowed
 from devices.camera.models import Camera
 from devices.camera.schemas import PtzMove
@@ -194,7 +193,7 @@ def _note(session: Session, camera: Camera, command: PtzCommand, now: dt.datetim
     if _is_home(camera, command):
         camera.ptz_moved_at = None
     elif command.action is not PtzAction.STOP:
-        camera.ptz_moved_at = now or utcnow()
+        camera.ptz_moved_at = now
     session.flush()
 
 
@@ -206,7 +205,7 @@ def move(
     data: PtzMove,
     settings: CameraControlSettings,
     connect: Connect,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     pause: Callable[[float], None] = time.sleep,
 ) -> PtzResult:
     """Move at the given velocities for `data.seconds`, then stop; stamps the camera as moved."""
@@ -237,7 +236,7 @@ def stop(
     roles: Iterable[str],
     settings: CameraControlSettings,
     connect: Connect,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> PtzResult:
     """Stop any movement."""
     require_ptz_role(roles, settings)
@@ -266,7 +265,7 @@ def goto_preset(
     preset: str,
     settings: CameraControlSettings,
     connect: Connect,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> PtzResult:
     """Move to a preset (the home preset clears the moved stamp, any other sets it)."""
     require_ptz_role(roles, settings)
@@ -300,7 +299,7 @@ def set_home(
     preset: str | None,
     settings: CameraControlSettings,
     connect: Connect,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> PtzResult:
     """Make `preset` the camera's home (it must exist), or without one store the current view as home."""
     require_onvif(camera)
@@ -321,7 +320,7 @@ def set_home(
             command = PtzCommand(camera.name, PtzAction.SET_PRESET, preset=token, name=HOME_PRESET_NAME)
             camera.ptz_moved_at = None  # the camera is where home now is
     camera.home_preset = token
-    camera.updated_at = now or utcnow()
+    camera.updated_at = now
     session.flush()
     return _result(camera, command, settings)
 

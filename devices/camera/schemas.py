@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AfterValidator, BaseModel, Field, SecretStr, field_validator
 
 from config.cameras import RecordingConfig
 from config.detection import DetectConfig
+from core.schemas import ReadSchema, WriteSchema
 
 __all__ = [
     "CameraCreate",
@@ -52,11 +53,7 @@ StreamUrl = Annotated[SecretStr, AfterValidator(_stream_url)]
 Reason = Field(min_length=3, max_length=500, description="Why (required for every change; audited).")
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class CameraCreate(_In):
+class CameraCreate(WriteSchema):
     """A new camera."""
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -76,7 +73,7 @@ class CameraCreate(_In):
     reason: str = Reason
 
 
-class CameraOnvifCreate(_In):
+class CameraOnvifCreate(WriteSchema):
     """A new camera from its ONVIF address: the device fills in the stream URLs (and title, location)."""
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -92,7 +89,7 @@ class CameraOnvifCreate(_In):
     reason: str = Reason
 
 
-class CameraUpdate(_In):
+class CameraUpdate(WriteSchema):
     """Changes to a camera; absent fields stay. Every change needs a reason (R2, D3)."""
 
     title: str | None = Field(default=None, max_length=200)
@@ -130,10 +127,8 @@ class CameraUpdate(_In):
         return value
 
 
-class CameraRead(BaseModel):
+class CameraRead(ReadSchema):
     """A camera as shown to signed-in users (the URL with its password masked)."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str
@@ -161,10 +156,8 @@ class CameraRead(BaseModel):
     ptz_moved_at: dt.datetime | None
 
 
-class CameraHealthRead(BaseModel):
+class CameraHealthRead(ReadSchema):
     """A camera's health."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str
@@ -176,7 +169,7 @@ class CameraHealthRead(BaseModel):
     worker_id: str | None = Field(description="The worker reading the camera (its lease).")
 
 
-class PtzMove(_In):
+class PtzMove(WriteSchema):
     """A continuous PTZ move (velocities -1..1) for a short time, with the operator's reason."""
 
     pan: float = Field(default=0, ge=-1, le=1)
@@ -186,20 +179,20 @@ class PtzMove(_In):
     reason: str = Reason
 
 
-class PtzPreset(_In):
+class PtzPreset(WriteSchema):
     """Go to a preset, with the operator's reason."""
 
     preset: str = Field(min_length=1, max_length=64)
     reason: str = Reason
 
 
-class PtzReason(_In):
+class PtzReason(WriteSchema):
     """A PTZ command without parameters (stop, return home), with the operator's reason."""
 
     reason: str = Reason
 
 
-class PtzHome(_In):
+class PtzHome(WriteSchema):
     """Set the camera's home preset: an existing preset, or (without `preset`) the current view."""
 
     preset: str | None = Field(default=None, min_length=1, max_length=64)

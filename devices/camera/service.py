@@ -13,7 +13,6 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from config.cameras import CameraConfig
-from core.clock import utcnow
 from db import lookup
 from devices.camera.errors import CameraNameTaken, CameraNotFound
 from devices.camera.models import Camera
@@ -141,13 +140,13 @@ def update(
     camera: Camera,
     data: CameraUpdate,
     box: CredentialBox,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> list[str]:
     """Apply the given changes; return the names of the fields that changed (secrets by name only)."""
     values = {k: getattr(data, k) for k in data.model_fields_set if k != "reason"}
     changed = _apply(camera, values, box)
     if changed:
-        camera.updated_at = now or utcnow()
+        camera.updated_at = now
     session.flush()
     return changed
 
@@ -245,7 +244,7 @@ def claim(
     *,
     worker_id: str,
     lease: dt.timedelta,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     weight: float = 1.0,
     address: str = "",
 ) -> list[Camera]:
@@ -254,7 +253,6 @@ def claim(
 
     Race-free on PostgreSQL: free cameras are picked `FOR UPDATE SKIP LOCKED` and taken by a conditional
     update, so two workers never take the same camera and none takes more than its own share."""
-    now = now or utcnow()
     workers.heartbeat(session, worker_id=worker_id, now=now, address=address, weight=weight)
     weights = workers.live_weights(session, since=now - lease)
     mine = Camera.worker_id == worker_id

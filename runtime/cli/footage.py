@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from core.actor import Actor
+from core.clock import utcnow
 from runtime.cli.common import fail, load, open_database
 from runtime.cli.progress import progress
 
@@ -135,6 +136,7 @@ def footage_export(
             grant_id=grant,
             fmt=fmt,
             settings=settings,
+            now=utcnow(),
         )
         audit.record(
             session,

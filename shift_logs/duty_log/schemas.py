@@ -6,9 +6,9 @@ import datetime as dt
 
 from pydantic import Field, field_validator
 
+from core.schemas import ReadSchema, WriteSchema
 from core.types import RowId
 from shift_logs.duty_log.models import EntryKind
-from shift_logs.schemas import ReadSchema, WriteSchema
 
 __all__ = ["ChainReportRead", "DutyCorrectionCreate", "DutyEntryCreate", "DutyEntryRead", "DutyLogVerifyRead"]
 

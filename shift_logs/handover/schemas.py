@@ -7,9 +7,10 @@ from typing import Any
 
 from pydantic import Field
 
+from core.schemas import ReadSchema, WriteSchema
 from core.types import RowId
 from shift_logs.handover.models import HandoverState, Verdict
-from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
+from shift_logs.schemas import UserRef
 
 __all__ = [
     "ChecklistAnswer",

@@ -7,9 +7,10 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from core.schemas import ReadSchema, WriteSchema
 from shift_logs.incident.models import Channel, IncidentSource, IncidentState
 from shift_logs.incident.workflow import DueKind, Finding, ReportType, Stage
-from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
+from shift_logs.schemas import UserRef
 
 __all__ = [
     "IncidentClose",

@@ -8,9 +8,10 @@ from typing import Annotated
 from pydantic import Field
 
 from access.roles import Role
+from core.schemas import ReadSchema, WriteSchema
 from core.types import RowId, UtcDateTime
 from shift_logs.roster.models import FlagKind, LeaveState
-from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
+from shift_logs.schemas import UserRef
 
 __all__ = [
     "CheckInCreate",

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from core.clock import utcnow
 from db import lookup
 from devices.camera import service as camera_registry
 from shift_logs.roster import post_admin
@@ -159,7 +160,8 @@ def roster(
         )
     post_admin.check_role_allowed(post, user)
     facts = roster_facts(session, shift=shift, post=post, user=user, starts_at=start, ends_at=end)
-    duty_rules.check_action(session, facts, origin="roster")  # block refuses (409), warn is recorded
+    # block refuses (409), warn is recorded; roster() takes no time from its callers yet, so it reads the clock
+    duty_rules.check_action(session, facts, origin="roster", now=utcnow())
     entry = RosterEntry(shift_id=shift.id, post_id=post.id, user_id=user.id, starts_at=start, ends_at=end)
     session.add(entry)
     session.flush()

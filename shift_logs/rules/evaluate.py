@@ -1,17 +1,29 @@
 """The one evaluation of the operator duty rules: pure (rule set + facts + now -> violations), no database.
 
 Every place that checks a duty rule (roster edits, check-in, leave, handover, approvals, hold release,
-the live evaluation) builds one of the facts below and calls `evaluate`.
+the live evaluation) builds one of the facts (`facts.py`) and calls `evaluate`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
 
 from core.messages import Message
+from shift_logs.rules.facts import (
+    AlertFact,
+    ApprovalFacts,
+    CameraFact,
+    CheckInFacts,
+    EndedDuty,
+    Facts,
+    HandoverFacts,
+    LiveFacts,
+    PostWatch,
+    RosterFacts,
+    Slot,
+    Violation,
+)
 from shift_logs.rules.model import DutyRules, Severity
 
 __all__ = [
@@ -32,133 +44,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One broken rule: which, the clause, block or warn, who, a stable key (for de-duplication), why."""
-
-    rule_id: str
-    clause: str
-    severity: Severity
-    subject: str
-    key: str
-    message: str
-    post: str = ""
-    said: Message | None = None  # `message` as a catalogue key with parameters (core.messages)
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One roster entry: a person on a post for a window of a shift."""
-
-    user: str
-    post: str
-    shift_id: int
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RosterFacts:
-    """A roster edit: the new slot, that person's other slots, and the post's slots in the shift window."""
-
-    candidate: Slot
-    person_slots: Sequence[Slot]
-    post_slots: Sequence[Slot]
-    shift_starts_at: dt.datetime
-    shift_ends_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ApprovalFacts:
-    """Someone deciding on someone's business: a footage request, a leave, a handover, a hold release."""
-
-    kind: Literal["footage_request", "leave", "handover", "hold_release"]
-    requester_id: int
-    requester: str
-    decider_id: int
-    decider: str
-    ref: str
-    grant_hours: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CheckInFacts:
-    """Someone checking in now at a post for a duty that started at `starts_at`."""
-
-    post: str
-    user: str
-    roster_ref: str
-    starts_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class HandoverFacts:
-    """A handover started by `outgoing` at `now` for a duty ending at `ends_at`."""
-
-    post: str
-    outgoing: str
-    ends_at: dt.datetime
-    ref: str
-
-
-@dataclass(frozen=True, slots=True)
-class PostWatch:
-    """A rostered post now: who is rostered, who is checked in, watching since, last activity, handover."""
-
-    post: str
-    rostered: str
-    roster_ref: str
-    ends_at: dt.datetime
-    present: bool = False
-    watching_since: dt.datetime | None = None
-    last_activity: dt.datetime | None = None
-    covered_by_substitute: bool = False
-    handover_started: bool = False
-    starts_at: dt.datetime | None = None
-    post_staffed: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class EndedDuty:
-    """A duty that ended recently, and whether its outgoing operator has signed a handover since it began."""
-
-    post: str
-    rostered: str
-    roster_ref: str
-    ends_at: dt.datetime
-    handed_over: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AlertFact:
-    """An alert still waiting for an acknowledgement."""
-
-    alert_id: int
-    priority: str
-    first_seen: dt.datetime
-    camera: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CameraFact:
-    """A camera as the wall sees it."""
-
-    name: str
-    key: bool
-    ptz_moved_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LiveFacts:
-    """The room now, for the scheduled evaluation."""
-
-    posts: Sequence[PostWatch] = ()
-    alerts: Sequence[AlertFact] = ()
-    ended: Sequence[EndedDuty] = ()
-    cameras: Sequence[CameraFact] = field(default_factory=tuple)
-
-
-Facts = RosterFacts | ApprovalFacts | CheckInFacts | HandoverFacts | LiveFacts
 Check = Callable[[DutyRules, Facts, dt.datetime], Iterable[Violation]]
 
 
@@ -343,44 +228,45 @@ def _late_check_in(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Vio
         yield _v(rules, "min_staff", f.user, f"late:{f.roster_ref}", text, f.post, said)
 
 
-def _inactivity(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
-    if not isinstance(f, LiveFacts):
-        return
-    limit = dt.timedelta(minutes=rules.rules.inactivity.params.minutes)
-    for p in f.posts:
-        if p.present and not p.covered_by_substitute and p.last_activity and now - p.last_activity > limit:
-            text = f"no activity on post {p.post} by {p.rostered} since {p.last_activity:%H:%M} UTC"
-            said = Message(
-                "msg.rule.inactivity", {"post": p.post, "user": p.rostered, "since_at": _at(p.last_activity)}
-            )
-            yield _v(
-                rules, "inactivity", p.rostered, f"{p.roster_ref}:{_fmt(p.last_activity)}", text, p.post, said
-            )
+def _watch_check(
+    rule_id: str,
+    limit_of: Callable[[DutyRules], dt.timedelta],
+    since: Callable[[PostWatch], dt.datetime | None],
+    say: Callable[[PostWatch, dt.datetime], tuple[str, Message]],
+) -> Check:
+    """A live check: a post's present, uncovered operator is past the rule's limit since `since(post)`."""
+
+    def check(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
+        if not isinstance(f, LiveFacts):
+            return
+        limit = limit_of(rules)
+        for p in f.posts:
+            at = since(p)
+            if p.present and not p.covered_by_substitute and at is not None and now - at > limit:
+                text, said = say(p, at)
+                yield _v(rules, rule_id, p.rostered, f"{p.roster_ref}:{_fmt(at)}", text, p.post, said)
+
+    return check
 
 
-def _screen_break(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:
-    if not isinstance(f, LiveFacts):
-        return
-    after = dt.timedelta(minutes=rules.rules.screen_break.params.after_minutes)
-    for p in f.posts:
-        if p.present and not p.covered_by_substitute and p.watching_since and now - p.watching_since > after:
-            text = (
-                f"{p.rostered} has watched post {p.post} since {p.watching_since:%H:%M} UTC: a break with a "
-                "substitute covering is due"
-            )
-            said = Message(
-                "msg.rule.screen_break",
-                {"user": p.rostered, "post": p.post, "since_at": _at(p.watching_since)},
-            )
-            yield _v(
-                rules,
-                "screen_break",
-                p.rostered,
-                f"{p.roster_ref}:{_fmt(p.watching_since)}",
-                text,
-                p.post,
-                said,
-            )
+_inactivity = _watch_check(
+    "inactivity",
+    lambda r: dt.timedelta(minutes=r.rules.inactivity.params.minutes),
+    lambda p: p.last_activity,
+    lambda p, at: (
+        f"no activity on post {p.post} by {p.rostered} since {at:%H:%M} UTC",
+        Message("msg.rule.inactivity", {"post": p.post, "user": p.rostered, "since_at": _at(at)}),
+    ),
+)
+_screen_break = _watch_check(
+    "screen_break",
+    lambda r: dt.timedelta(minutes=r.rules.screen_break.params.after_minutes),
+    lambda p: p.watching_since,
+    lambda p, at: (
+        f"{p.rostered} has watched post {p.post} since {at:%H:%M} UTC: a break with a substitute covering is due",
+        Message("msg.rule.screen_break", {"user": p.rostered, "post": p.post, "since_at": _at(at)}),
+    ),
+)
 
 
 def _ack_targets(rules: DutyRules, f: Facts, now: dt.datetime) -> Iterable[Violation]:

@@ -11,7 +11,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
-from core.clock import utcnow
 from core.errors import ControlroomError
 from db import lookup
 from db.chain import append_entry
@@ -37,11 +36,10 @@ def check_action(
     facts: ev.Facts,
     *,
     origin: str = "action",
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     errors: Mapping[str, type[ControlroomError]] | None = None,
 ) -> list[ev.Violation]:
     """Evaluate the rules in force for an action: raise for `block`, record and return `warn` violations."""
-    now = now or utcnow()
     warns = store.enforce(session, facts, now=now, errors=errors)
     record(session, warns, origin=origin, now=now)
     return warns
@@ -99,16 +97,12 @@ def record(
     return added
 
 
-def resolve(
-    session: Session, *, violation_id: int, by: str, how: str, now: dt.datetime | None = None
-) -> Violation:
+def resolve(session: Session, *, violation_id: int, by: str, how: str, now: dt.datetime) -> Violation:
     """Resolve a violation (a new resolution row; the violation itself never changes)."""
     row = lookup.require(session, Violation, violation_id, error=ViolationNotFound, what="violation")
     if row.resolution is not None:
         raise ViolationResolved(f"violation {violation_id} was resolved already")
-    session.add(
-        ViolationResolution(violation_id=row.id, resolved_at=now or utcnow(), resolved_by=by, how=how)
-    )
+    session.add(ViolationResolution(violation_id=row.id, resolved_at=now, resolved_by=by, how=how))
     session.flush()
     session.refresh(row)
     return row
@@ -173,9 +167,7 @@ def needs_confirmation(session: Session, *, user: User) -> int | None:
     return None if session.scalar(done) is not None else head.version
 
 
-def confirm(
-    session: Session, *, user: User, version: int, now: dt.datetime | None = None
-) -> RulesConfirmation:
+def confirm(session: Session, *, user: User, version: int, now: dt.datetime) -> RulesConfirmation:
     """Record that `user` read and confirmed the version in force (once per version)."""
     head = store.current(session)
     if head is None or head.version != version:
@@ -188,7 +180,7 @@ def confirm(
     )
     if existing is not None:
         return existing
-    row = RulesConfirmation(user_id=user.id, version=version, confirmed_at=now or utcnow())
+    row = RulesConfirmation(user_id=user.id, version=version, confirmed_at=now)
     session.add(row)
     session.flush()
     return row

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from access.audit import service as audit
 from core.actor import Actor
-from core.clock import utcnow
 from core.errors import ConfigError, ControlroomError
 from core.messages import Message
 from db.transition import serialize
@@ -135,7 +134,7 @@ def change(
     roles: Iterable[str],
     allowed_roles: Iterable[str],
     reason: str,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> DutyRuleVersion:
     """Store an edited rule set as a new version (only by `allowed_roles`, with a reason); 422 names the field."""
     if not set(roles) & set(allowed_roles):
@@ -152,7 +151,7 @@ def change(
     head = current(session)
     if head is not None and head.digest == digest(rules):
         raise RuleEditInvalid("the rules are unchanged", field="rules")
-    return _append(session, rules, actor=actor, reason=reason.strip(), source="api", now=now or utcnow())
+    return _append(session, rules, actor=actor, reason=reason.strip(), source="api", now=now)
 
 
 def _last_from_file(session: Session) -> DutyRuleVersion | None:
@@ -160,9 +159,7 @@ def _last_from_file(session: Session) -> DutyRuleVersion | None:
     return session.scalars(stmt.order_by(DutyRuleVersion.version.desc()).limit(1)).first()
 
 
-def sync_from_file(
-    session: Session, rules: DutyRules, *, now: dt.datetime | None = None
-) -> DutyRuleVersion | None:
+def sync_from_file(session: Session, rules: DutyRules, *, now: dt.datetime) -> DutyRuleVersion | None:
     """Store the file's rules as a new version when the FILE changed; None when it did not.
 
     The database is the authority: the version in force is the newest row, whether it came from the file
@@ -182,7 +179,7 @@ def sync_from_file(
             return None
     reason = "rule file changed" if head is not None else "rule file at first start"
     actor = Actor.system("duty-rules-file")
-    return _append(session, rules, actor=actor, reason=reason, source="file", now=now or utcnow())
+    return _append(session, rules, actor=actor, reason=reason, source="file", now=now)
 
 
 def enforce(

@@ -6,8 +6,9 @@ import datetime as dt
 
 from pydantic import Field
 
+from core.schemas import ReadSchema, WriteSchema
 from core.types import RowId, UtcDateTime
-from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
+from shift_logs.schemas import UserRef
 from shift_logs.task.models import TaskState
 
 __all__ = ["TaskCancel", "TaskComplete", "TaskCreate", "TaskRead"]

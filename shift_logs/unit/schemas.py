@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from shift_logs.schemas import ReadSchema, WriteSchema
+from core.schemas import ReadSchema, WriteSchema
 
 __all__ = ["UnitCreate", "UnitRead", "UnitUpdate"]
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 from pydantic import Field
 
+from core.schemas import ReadSchema, WriteSchema
 from core.types import RowId
-from shift_logs.schemas import ReadSchema, UserRef, WriteSchema
+from shift_logs.schemas import UserRef
 from shift_logs.visitor.models import VisitState
 
 __all__ = ["VisitCreate", "VisitRead"]

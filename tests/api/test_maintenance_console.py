@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from access.roles import Role
+from core.clock import utcnow
 from maintenance import checks, faults
 from maintenance.models import Severity
 from tests.factories.maintenance import T0, make_equipment
@@ -20,7 +21,9 @@ def site(env):
         monitor = make_equipment(
             s, name="wall monitor 1", interval_days=1, now=T0, checklist=["dust", "colours"]
         )
-        fault = faults.report(s, equipment_id=monitor.id, title="flickers", severity=Severity.HIGH, user=None)
+        fault = faults.report(
+            s, equipment_id=monitor.id, title="flickers", severity=Severity.HIGH, user=None, now=utcnow()
+        )
         (check,) = checks.generate_due_checks(s, T0 + dt.timedelta(days=1))
         ids = {"equipment": monitor.id, "fault": fault.id, "check": check.id}
     csrf = env.login(tech.username)

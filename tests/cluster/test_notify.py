@@ -94,6 +94,7 @@ def test_alert_and_camera_changes_wake_the_streams_at_once() -> None:
                         score=1.0,
                         title="motion · gate",
                         settings=settings.alerts,
+                        now=utcnow(),
                     )
                 committed = time.monotonic()
                 at, data = _next(events, "alert", 5)

@@ -22,6 +22,7 @@ from config.alerting import AlertSettings, ResponderConfig
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.settings import AuthSettings
+from core.clock import utcnow
 from core.errors import InvalidTransition
 from db.session import make_engine, make_session_factory, session_scope
 from footage import grants, holds
@@ -130,6 +131,9 @@ def _alert_changes(engine: Engine, alert_id: int, action: str) -> int:
     return count(engine, stmt)
 
 
+NOW = utcnow()  # the dispatch racers act at one time
+
+
 def _alert_and_users(session: Session) -> tuple[int, list[User]]:
     alert = make_alert(session, make_camera(session))
     return alert.id, [make_user(session) for _ in range(N)]
@@ -137,7 +141,9 @@ def _alert_and_users(session: Session) -> tuple[int, list[User]]:
 
 def test_only_one_of_16_operators_acknowledges_an_alert(pg_engine: Engine) -> None:
     alert_id, users = setup(pg_engine, _alert_and_users)
-    outcome = race(pg_engine, lambda s, i: alerts.acknowledge(s, alert_id=alert_id, user=users[i]))
+    outcome = race(
+        pg_engine, lambda s, i: alerts.acknowledge(s, alert_id=alert_id, user=users[i], now=utcnow())
+    )
     assert_one_winner(outcome, "acknowledged")
     assert _alert_changes(pg_engine, alert_id, "acknowledged") == 1
 
@@ -147,7 +153,9 @@ def test_only_one_of_16_operators_closes_an_alert(pg_engine: Engine, false_alarm
     alert_id, users = setup(pg_engine, _alert_and_users)
     outcome = race(
         pg_engine,
-        lambda s, i: alerts.close(s, alert_id=alert_id, user=users[i], false_alarm=false_alarm, note="seen"),
+        lambda s, i: alerts.close(
+            s, alert_id=alert_id, user=users[i], false_alarm=false_alarm, note="seen", now=utcnow()
+        ),
     )
     assert_one_winner(outcome, state)
     assert _alert_changes(pg_engine, alert_id, state) == 1
@@ -160,7 +168,7 @@ def test_only_one_of_16_dispatches_of_an_alert_is_sent(pg_engine: Engine) -> Non
     outcome = race(
         pg_engine,
         lambda s, i: alerts.dispatch(
-            s, alert_id=alert_id, user=users[i], responders=["patrol"], note="go", settings=settings
+            s, alert_id=alert_id, user=users[i], responders=["patrol"], note="go", settings=settings, now=NOW
         ),
     )
     assert_one_winner(outcome, "dispatched to patrol")
@@ -313,7 +321,9 @@ def test_only_one_of_16_releases_of_an_evidence_hold_counts(pg_engine: Engine) -
     hold_id, supervisors = setup(pg_engine, build)
     outcome = race(
         pg_engine,
-        lambda s, i: holds.release_hold(s, hold_id=hold_id, user=supervisors[i], reason="case closed"),
+        lambda s, i: holds.release_hold(
+            s, hold_id=hold_id, user=supervisors[i], reason="case closed", now=utcnow()
+        ),
     )
     assert_one_winner(outcome, "released")
 
@@ -348,6 +358,7 @@ def test_only_one_of_16_steps_of_a_fault_counts(
             user=s.get(User, tech.id),
             settings=settings,
             assignee_id=tech.id if action is Action.ASSIGN else None,
+            now=utcnow(),
         ),
     )
     assert_one_winner(outcome, state)

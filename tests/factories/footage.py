@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from access.roles import Role
 from access.users.models import User
 from config.footage import FootageSettings
+from core.clock import utcnow
 from devices.camera.models import Camera
 from footage import grants, holds, segments
 from footage.models import AccessRequest, EvidenceHold, HoldCategory, Segment
@@ -63,6 +64,7 @@ def make_hold(
         incident_ref=incident_ref,
         category=HoldCategory.THEFT,
         user=user or make_user(session, roles=(Role.OPERATOR,)),
+        now=utcnow(),
     )
 
 

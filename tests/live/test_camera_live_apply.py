@@ -19,7 +19,7 @@ from config.cameras import CameraConfig
 from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
 from devices.credentials import CredentialBox
-from runtime.capture import shown_jpeg
+from runtime.pictures import shown_jpeg
 from runtime.worker import Worker
 from tests.conftest import make_settings
 from tests.support.app_env import Env

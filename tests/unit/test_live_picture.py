@@ -7,7 +7,7 @@ import numpy as np
 
 from config.detection import DetectConfig
 from monitor.frames import Frame
-from runtime.capture import shown_jpeg
+from runtime.pictures import shown_jpeg
 
 MASKED = DetectConfig.model_validate(
     {"privacy_masks": [{"name": "window", "polygon": [[0, 0], [320, 0], [320, 180], [0, 180]]}]}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from config.detection import DetectConfig
-from runtime.capture import CaptureRuntime, _Run
+from runtime.camera_run import CameraRun as _Run
+from runtime.capture import CaptureRuntime
 from tests.conftest import make_settings
 
 

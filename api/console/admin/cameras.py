@@ -16,7 +16,7 @@ from pydantic import Field, SecretStr
 from access.roles import Role
 from api.console.admin.schemas import OnvifAsk, StreamTest
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as
 from core.errors import Invalid
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraCreate, CameraRead
@@ -74,11 +74,15 @@ def add_camera(
         data["url"] = body.url.get_secret_value()
         data["sub_url"] = body.sub_url.get_secret_value() if body.sub_url else None
     camera = cameras.create(session, data=CameraCreate.model_validate(data), box=_box(settings))
-    request.state.audit_action, request.state.audit_target = "camera.create", f"camera:{camera.name}"
-    request.state.audit_detail = {
-        "reason": body.reason,
-        "after": {"url": camera.url_masked, "key": camera.key},
-    }
+    audit_as(
+        request,
+        "camera.create",
+        f"camera:{camera.name}",
+        detail={
+            "reason": body.reason,
+            "after": {"url": camera.url_masked, "key": camera.key},
+        },
+    )
     return CameraRead.model_validate(camera).model_dump(mode="json")
 
 

@@ -12,7 +12,7 @@ from pydantic import Field
 from access.roles import Role
 from api.console.admin.schemas import PostEdit
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep
+from api.deps import Allow, CurrentToken, SessionDep, audit_as
 from devices.camera import service as cameras
 from shift_logs.roster import post_admin
 from shift_logs.roster import service as roster
@@ -32,8 +32,7 @@ class PostAdd(PostCreate):
 
 
 def _audit(request: Request, action: str, post: Post, reason: str, **detail: Any) -> None:
-    request.state.audit_action, request.state.audit_target = action, f"post:{post.name}"
-    request.state.audit_detail = {"reason": reason, **detail}
+    audit_as(request, action, f"post:{post.name}", detail={"reason": reason, **detail})
 
 
 @router.get("/admin/posts")

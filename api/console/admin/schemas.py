@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from access.roles import Role
+from core.schemas import WriteSchema
 
 __all__ = ["OnvifAsk", "PostEdit", "Reason", "StreamTest", "UserAdd", "UserEdit"]
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Reason(_In):
+class Reason(WriteSchema):
     """Why (required for every administrative change; audited)."""
 
     reason: str = Field(min_length=3, max_length=500)
@@ -39,7 +36,7 @@ class UserEdit(Reason):
     disabled: bool | None = None
 
 
-class StreamTest(_In):
+class StreamTest(WriteSchema):
     """A stream to try before adding it (the same check as `controlroom camera test`)."""
 
     url: str = Field(min_length=1, max_length=2000)
@@ -64,7 +61,7 @@ class PostEdit(Reason):
     active: bool | None = None
 
 
-class OnvifAsk(_In):
+class OnvifAsk(WriteSchema):
     """An ONVIF device to describe, by address."""
 
     host: str = Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9_.:\[\]-]+$")

@@ -10,13 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from access import tokens
 from access.roles import Role
 from access.users import admin
 from access.users import service as users
 from access.users.models import User
 from api.console.admin.schemas import Reason, UserAdd, UserEdit
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
+from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as
 
 __all__ = ["router"]
 
@@ -28,8 +29,7 @@ def _row(user: User) -> dict[str, Any]:
 
 
 def _audit(request: Request, action: str, user: User, reason: str, **detail: Any) -> None:
-    request.state.audit_action, request.state.audit_target = action, f"user:{user.username}"
-    request.state.audit_detail = {"reason": reason, **detail}
+    audit_as(request, action, f"user:{user.username}", detail={"reason": reason, **detail})
 
 
 @router.get("/admin/users")
@@ -109,8 +109,8 @@ def reset_user_password(user_id: int, body: Reason, request: Request, session: S
 
 
 @router.get("/admin/users/{user_id}/tokens")
-def user_tokens(user_id: int, session: SessionDep) -> list[dict[str, Any]]:
-    """The user's live sessions and API tokens (never their secrets)."""
+def user_tokens(user_id: int, session: SessionDep, token: CurrentToken) -> list[dict[str, Any]]:
+    """The user's live sessions and API tokens (never their secrets): the service of GET /api/v1/auth/tokens."""
     user = users.require(session, user_id)
     return [
         {
@@ -121,16 +121,16 @@ def user_tokens(user_id: int, session: SessionDep) -> list[dict[str, Any]]:
             "expires_at": t.expires_at.isoformat(),
             "last_seen_at": t.last_seen_at.isoformat() if t.last_seen_at else None,
         }
-        for t in admin.list_tokens(session, user=user)
+        for t in tokens.list_live(session, caller=token.user, user_id=user.id)
     ]
 
 
 @router.post("/admin/users/{user_id}/tokens/{token_id}/revoke")
 def revoke_user_token(
-    user_id: int, token_id: int, body: Reason, request: Request, session: SessionDep
+    user_id: int, token_id: int, body: Reason, request: Request, session: SessionDep, token: CurrentToken
 ) -> dict[str, Any]:
-    """End one of the user's sessions or tokens."""
+    """End one of the user's sessions or tokens: the service of DELETE /api/v1/auth/tokens/{id}."""
     user = users.require(session, user_id)
-    token = admin.revoke_token(session, user=user, token_id=token_id)
-    _audit(request, "user.token_revoke", user, body.reason, token_id=token.id, kind=token.kind.value)
-    return {"id": token.id, "revoked": True}
+    ended = tokens.revoke(session, caller=token.user, token_id=token_id, owner_id=user.id)
+    _audit(request, "user.token_revoke", user, body.reason, token_id=ended.id, kind=ended.kind.value)
+    return {"id": ended.id, "revoked": True}

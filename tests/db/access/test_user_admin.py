@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
+from access import tokens
 from access.auth import issue_api_token
 from access.roles import Role
 from access.users import admin
+from access.users.errors import TokenNotFound
 from tests.factories.access import make_user
 
 NOW = dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
@@ -43,12 +45,13 @@ def test_reset_unlocks_and_ends_every_token_and_revoke_ends_one(session: Session
     olga.failed_logins, olga.locked_until = 5, NOW + dt.timedelta(hours=1)
     first = issue_api_token(session, user=olga, name="radio", days=30)
     second = issue_api_token(session, user=olga, name="export", days=30)
-    assert {t.name for t in admin.list_tokens(session, user=olga)} == {"radio", "export"}
-    admin.revoke_token(session, user=olga, token_id=first.token.id)
-    assert [t.name for t in admin.list_tokens(session, user=olga)] == ["export"]
+    boss = make_user(session, username="boss", roles=(Role.ADMIN,))
+    assert {t.name for t in tokens.list_live(session, caller=boss, user_id=olga.id)} == {"radio", "export"}
+    tokens.revoke(session, caller=boss, token_id=first.token.id, owner_id=olga.id)
+    assert [t.name for t in tokens.list_live(session, caller=boss, user_id=olga.id)] == ["export"]
     other = make_user(session, username="li")
-    with pytest.raises(admin.TokenNotFound):
-        admin.revoke_token(session, user=other, token_id=second.token.id)
+    with pytest.raises(TokenNotFound):
+        tokens.revoke(session, caller=boss, token_id=second.token.id, owner_id=other.id)
     password = admin.reset_password(session, user=olga)
     assert len(password) >= 16 and olga.locked_until is None and olga.failed_logins == 0
-    assert admin.list_tokens(session, user=olga) == []
+    assert tokens.list_live(session, caller=boss, user_id=olga.id) == []

@@ -13,6 +13,7 @@ from alerts import service as alerts
 from alerts.errors import AlertAlreadyHandled, AlertNotFound, UnknownResponder
 from alerts.models import AlertChange, AlertState, Priority
 from config.alerting import AlertSettings, ResponderConfig
+from core.clock import utcnow
 from db.outbox import Delivery, OutboxMessage
 from tests.factories.access import make_user
 from tests.factories.alerts import T0, make_alert, make_camera
@@ -58,7 +59,7 @@ def test_acknowledge_measures_the_time_and_refuses_a_second_operator(session: Se
 def test_unknown_alert_is_not_found(session: Session) -> None:
     user = make_user(session)
     with pytest.raises(AlertNotFound):
-        alerts.acknowledge(session, alert_id=10**9, user=user)
+        alerts.acknowledge(session, alert_id=10**9, user=user, now=utcnow())
 
 
 def test_false_alarm_closes_and_records_every_step(session: Session) -> None:
@@ -79,7 +80,13 @@ def test_dispatch_goes_to_mqtt_and_the_responders_webhook(session: Session) -> N
     alert = make_alert(session, cam, settings=settings)
     user = make_user(session)
     alerts.dispatch(
-        session, alert_id=alert.id, user=user, responders=["patrol"], note="gate 2", settings=settings
+        session,
+        alert_id=alert.id,
+        user=user,
+        responders=["patrol"],
+        note="gate 2",
+        settings=settings,
+        now=utcnow(),
     )
     assert alert.dispatched and alert.dispatched_to == ["patrol"]
     targets = session.scalars(
@@ -101,6 +108,7 @@ def test_dispatch_to_an_unknown_responder_names_the_field(session: Session) -> N
             responders=["patrol", "army"],
             note="",
             settings=SETTINGS,
+            now=utcnow(),
         )
     assert info.value.field == "body.responders[1]"
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from config.settings import CameraControlSettings
+from core.clock import utcnow
 from core.errors import Forbidden
 from db.session import SessionFactory, make_session_factory, session_scope
 from devices.camera import ptz
@@ -137,7 +138,13 @@ def test_a_move_stamps_the_camera_and_going_home_clears_the_stamp(session: Sessi
     )
     assert camera.ptz_moved_at == T0 + dt.timedelta(seconds=10) and other.return_home_at is not None
     home = ptz.goto_preset(
-        session, camera=camera, roles=OPERATOR, preset="tok-home", settings=POLICY, connect=connector(device)
+        session,
+        camera=camera,
+        roles=OPERATOR,
+        preset="tok-home",
+        settings=POLICY,
+        connect=connector(device),
+        now=utcnow(),
     )
     assert camera.ptz_moved_at is None and home.return_home_at is None
 
@@ -154,6 +161,7 @@ def test_refused_roles_and_cameras_without_onvif_never_reach_the_device(session:
             data=move,
             settings=POLICY,
             connect=connector(device),
+            now=utcnow(),
         )
     with pytest.raises(NoOnvif):
         ptz.move(
@@ -163,10 +171,13 @@ def test_refused_roles_and_cameras_without_onvif_never_reach_the_device(session:
             data=move,
             settings=POLICY,
             connect=connector(device),
+            now=utcnow(),
         )
     nobody = CameraControlSettings(ptz_roles=[])
     with pytest.raises(Forbidden, match="nobody"):
-        ptz.stop(session, camera=camera, roles=OPERATOR, settings=nobody, connect=connector(device))
+        ptz.stop(
+            session, camera=camera, roles=OPERATOR, settings=nobody, connect=connector(device), now=utcnow()
+        )
     assert device.calls == [] and camera.ptz_moved_at is None
 
 
@@ -174,16 +185,22 @@ def test_set_home_checks_the_preset_exists_or_saves_the_view_once(session: Sessi
     device = FakeDevice([Preset("tok-gate", "gate")])
     camera = _camera(session, moved=T0)
     with pytest.raises(NoSuchPreset, match=r"tok-gate \(gate\)"):
-        ptz.set_home(session, camera=camera, preset="nope", settings=POLICY, connect=connector(device))
+        ptz.set_home(
+            session, camera=camera, preset="nope", settings=POLICY, connect=connector(device), now=utcnow()
+        )
     ptz.set_home(
         session, camera=camera, preset="tok-gate", settings=POLICY, connect=connector(device), now=T0
     )
     assert camera.home_preset == "tok-gate" and camera.ptz_moved_at == T0, "choosing a preset moves nothing"
-    saved = ptz.set_home(session, camera=camera, preset=None, settings=POLICY, connect=connector(device))
+    saved = ptz.set_home(
+        session, camera=camera, preset=None, settings=POLICY, connect=connector(device), now=utcnow()
+    )
     assert saved.command.preset == "tok-new" and camera.home_preset == "tok-new"
     assert camera.ptz_moved_at is None, "the camera is where home now is"
     device.preset_list.append(Preset("tok-new", "home"))
-    ptz.set_home(session, camera=camera, preset=None, settings=POLICY, connect=connector(device))
+    ptz.set_home(
+        session, camera=camera, preset=None, settings=POLICY, connect=connector(device), now=utcnow()
+    )
     assert device.calls == [("set", "home", None), ("set", "home", "tok-new")], (
         "the own home preset is overwritten"
     )

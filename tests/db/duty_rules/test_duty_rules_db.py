@@ -17,6 +17,7 @@ from access.roles import Role
 from alerts import service as alerts
 from alerts.models import Alert, Priority
 from core.actor import Actor
+from core.clock import utcnow
 from db.chain import verify_chain
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
@@ -136,11 +137,18 @@ def test_a_contradictory_edit_is_refused_naming_the_field(session: Session) -> N
         store.change(
             session, content=_edit(screen_break={"after_minutes": 900}), actor=ADMIN, roles=["admin"],
             allowed_roles=["admin"], reason="x",
+            now=utcnow(),
         )  # fmt: skip
     assert caught.value.field == "rules.screen_break.params.after_minutes"
     with pytest.raises(RuleChangeForbidden):
         store.change(
-            session, content=_edit(), actor=ADMIN, roles=["operator"], allowed_roles=["admin"], reason="x"
+            session,
+            content=_edit(),
+            actor=ADMIN,
+            roles=["operator"],
+            allowed_roles=["admin"],
+            reason="x",
+            now=utcnow(),
         )
 
 
@@ -163,9 +171,9 @@ def test_an_operator_confirms_the_current_version_once(session: Session) -> None
     assert head is not None
     assert compliance.needs_confirmation(session, user=ann) == head.version
     with pytest.raises(NotCurrentVersion):
-        compliance.confirm(session, user=ann, version=head.version + 5)
+        compliance.confirm(session, user=ann, version=head.version + 5, now=utcnow())
     first = compliance.confirm(session, user=ann, version=head.version, now=T0)
-    assert compliance.confirm(session, user=ann, version=head.version).id == first.id
+    assert compliance.confirm(session, user=ann, version=head.version, now=utcnow()).id == first.id
     assert compliance.needs_confirmation(session, user=ann) is None
 
 

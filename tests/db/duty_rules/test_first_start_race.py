@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from core.clock import utcnow
 from db.session import make_engine, make_session_factory, session_scope
 from shift_logs.rules import store
 from shift_logs.rules.model import default_rules
@@ -33,7 +34,7 @@ def test_processes_starting_together_store_the_rule_file_once(own_pg_url: str) -
         gate.wait()
         try:
             with session_scope(factory) as session:
-                row = store.sync_from_file(session, rules)
+                row = store.sync_from_file(session, rules, now=utcnow())
                 if row is not None:
                     stored.append(row.version)
         except BaseException as exc:  # collected: a failed start is the finding

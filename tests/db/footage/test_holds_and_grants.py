@@ -8,6 +8,7 @@ import pytest
 
 from access.roles import Role
 from config.footage import FootageSettings
+from core.clock import utcnow
 from core.errors import Forbidden
 from footage import grants, holds, segments
 from footage.errors import (
@@ -60,21 +61,25 @@ def test_release_needs_a_supervisor_other_than_the_placer(session):
     hold = make_hold(session, camera, user=boss)
     leader = make_user(session, roles=(Role.SHIFT_LEADER,))
     with pytest.raises(Forbidden, match="supervisor"):
-        holds.release_hold(session, hold_id=hold.id, user=leader, reason="done")
+        holds.release_hold(session, hold_id=hold.id, user=leader, reason="done", now=utcnow())
     with pytest.raises(SamePerson):
-        holds.release_hold(session, hold_id=hold.id, user=boss, reason="done")
+        holds.release_hold(session, hold_id=hold.id, user=boss, reason="done", now=utcnow())
     other = make_user(session, roles=(Role.SUPERVISOR,))
     released = holds.release_hold(session, hold_id=hold.id, user=other, reason="case closed", now=T0)
     assert released.released_by == other.username and not released.active
     with pytest.raises(HoldAlreadyReleased):
-        holds.release_hold(session, hold_id=hold.id, user=other, reason="again")
+        holds.release_hold(session, hold_id=hold.id, user=other, reason="again", now=utcnow())
 
 
 def test_a_released_hold_no_longer_blocks_a_new_one(session):
     camera = make_camera(session)
     hold = make_hold(session, camera, minutes=10)
     holds.release_hold(
-        session, hold_id=hold.id, user=make_user(session, roles=(Role.SUPERVISOR,)), reason="x"
+        session,
+        hold_id=hold.id,
+        user=make_user(session, roles=(Role.SUPERVISOR,)),
+        reason="x",
+        now=utcnow(),
     )
     assert make_hold(session, camera, minutes=10).active
 
@@ -91,17 +96,26 @@ def test_requester_cannot_approve_their_own_request_and_decisions_are_final(sess
         start=T0,
         end=T0 + MIN,
         settings=SETTINGS,
+        now=utcnow(),
     )
     with pytest.raises(SamePerson):
-        grants.decide(session, request_id=request.id, user=leader, approve=True, settings=SETTINGS)
+        grants.decide(
+            session, request_id=request.id, user=leader, approve=True, settings=SETTINGS, now=utcnow()
+        )
     operator = make_user(session, roles=(Role.OPERATOR,))
     with pytest.raises(Forbidden, match="shift leader or supervisor"):
-        grants.decide(session, request_id=request.id, user=operator, approve=True, settings=SETTINGS)
+        grants.decide(
+            session, request_id=request.id, user=operator, approve=True, settings=SETTINGS, now=utcnow()
+        )
     boss = make_user(session, roles=(Role.SUPERVISOR,))
-    refused = grants.decide(session, request_id=request.id, user=boss, approve=False, settings=SETTINGS)
+    refused = grants.decide(
+        session, request_id=request.id, user=boss, approve=False, settings=SETTINGS, now=utcnow()
+    )
     assert refused.state is RequestState.REFUSED and refused.expires_at is None
     with pytest.raises(RequestAlreadyDecided):
-        grants.decide(session, request_id=request.id, user=boss, approve=True, settings=SETTINGS)
+        grants.decide(
+            session, request_id=request.id, user=boss, approve=True, settings=SETTINGS, now=utcnow()
+        )
 
 
 def test_grant_covers_exactly_its_cameras_and_range_until_it_expires(session):
@@ -140,7 +154,14 @@ def test_standing_access_role_needs_no_grant_but_others_do(session):
     cam = make_camera(session)
     boss = make_user(session, roles=(Role.SUPERVISOR,))
     basis = grants.authorize(
-        session, user=boss, camera_ids=[cam.id], start=T0, end=T0 + MIN, grant_id=None, settings=SETTINGS
+        session,
+        user=boss,
+        camera_ids=[cam.id],
+        start=T0,
+        end=T0 + MIN,
+        grant_id=None,
+        settings=SETTINGS,
+        now=utcnow(),
     )
     assert basis.standing and basis.describe() == "standing access"
 
@@ -157,6 +178,7 @@ def test_pending_request_is_not_a_grant(session):
         start=T0,
         end=T0 + MIN,
         settings=SETTINGS,
+        now=utcnow(),
     )
     with pytest.raises(GrantRefused, match="pending"):
         grants.authorize(
@@ -167,6 +189,7 @@ def test_pending_request_is_not_a_grant(session):
             end=T0 + MIN,
             grant_id=request.id,
             settings=SETTINGS,
+            now=utcnow(),
         )
 
 
@@ -183,6 +206,7 @@ def test_request_longer_than_allowed_is_refused(session):
             start=T0,
             end=T0 + dt.timedelta(days=30),
             settings=SETTINGS,
+            now=utcnow(),
         )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from alerts.models import Alert, Priority
 from config.alerting import AlertSettings
 from config.maintenance import MaintenanceSettings
+from core.clock import utcnow
 from maintenance import checks, deadlines, faults
 from maintenance.errors import CheckAlreadyDone, ChecklistMismatch
 from maintenance.lifecycle import Action
@@ -78,11 +79,11 @@ def test_completion_must_answer_the_whole_checklist_and_only_once(session):
     (check,) = checks.generate_due_checks(session, T0 + DAY, SETTINGS)
     for answers in ([CheckAnswer(item="a", ok=True)], [*_answers(check), CheckAnswer(item="c", ok=True)]):
         with pytest.raises(ChecklistMismatch):
-            checks.complete(session, check_id=check.id, user=tech, answers=answers)
+            checks.complete(session, check_id=check.id, user=tech, answers=answers, now=utcnow())
     assert check.state is CheckState.DUE
     checks.complete(session, check_id=check.id, user=tech, answers=_answers(check, ok=False), now=T0 + DAY)
     with pytest.raises(CheckAlreadyDone):
-        checks.complete(session, check_id=check.id, user=tech, answers=_answers(check))
+        checks.complete(session, check_id=check.id, user=tech, answers=_answers(check), now=utcnow())
 
 
 def test_overdue_check_is_flagged_once_after_the_grace_time(session):

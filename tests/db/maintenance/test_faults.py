@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from access.roles import Role
 from config.maintenance import MaintenanceSettings
+from core.clock import utcnow
 from maintenance import deadlines, faults
 from maintenance.errors import (
     FaultNotFound,
@@ -121,6 +122,7 @@ def test_faults_are_only_assigned_to_active_maintenance_users(session):
                 user=operator,
                 settings=STRICT,
                 assignee_id=assignee_id,
+                now=utcnow(),
             )
         assert err.value.field == "assignee_id"
     assert fault.state is FaultState.REPORTED and fault.assignee_id is None
@@ -137,6 +139,7 @@ def test_duplicate_points_at_another_fault_and_closes_this_one(session):
             user=leader,
             settings=STRICT,
             duplicate_of_id=copy.id,
+            now=utcnow(),
         )
     faults.transition(
         session,
@@ -145,6 +148,7 @@ def test_duplicate_points_at_another_fault_and_closes_this_one(session):
         user=leader,
         settings=STRICT,
         duplicate_of_id=original.id,
+        now=utcnow(),
     )
     assert (copy.state, copy.duplicate_of_id, copy.closed_by_id) == (
         FaultState.DUPLICATE,
@@ -155,9 +159,11 @@ def test_duplicate_points_at_another_fault_and_closes_this_one(session):
 
 def test_unknown_fault_and_unknown_equipment_are_not_found(session):
     with pytest.raises(FaultNotFound):
-        faults.transition(session, fault_id=424242, action=Action.START, user=None, settings=STRICT)
+        faults.transition(
+            session, fault_id=424242, action=Action.START, user=None, settings=STRICT, now=utcnow()
+        )
     with pytest.raises(Exception, match="no equipment with id 424242"):
-        faults.report(session, equipment_id=424242, title="x", severity=Severity.LOW, user=None)
+        faults.report(session, equipment_id=424242, title="x", severity=Severity.LOW, user=None, now=utcnow())
 
 
 def test_photo_is_stored_with_its_checked_type_and_size(session):
@@ -177,7 +183,9 @@ def test_refused_photo_leaves_no_row_and_no_history(session):
     small = MaintenanceSettings(max_photo_bytes=10_000)
     for data in (b"MZ\x90\x00 an executable", _jpeg() + bytes(20_000)):
         with pytest.raises(PhotoRefused):
-            faults.add_photo(session, fault_id=fault.id, user=tech, data=data, filename="x", settings=small)
+            faults.add_photo(
+                session, fault_id=fault.id, user=tech, data=data, filename="x", settings=small, now=utcnow()
+            )
     assert (
         session.scalar(select(func.count()).select_from(FaultPhoto).where(FaultPhoto.fault_id == fault.id))
         == 0

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from alerts import service as alerts
 from alerts.models import Priority
 from config.alerting import AlertSettings
+from core.clock import utcnow
 from shift_logs.handover import open_items
 from tests.factories.alerts import make_alert, make_camera
 from tests.factories.shift_logs import make_post
@@ -29,6 +30,7 @@ def test_alerts_belong_to_the_post_watching_their_camera(session: Session) -> No
         score=1.0,
         title="desk 1 unstaffed",
         settings=AlertSettings(),
+        now=utcnow(),
     ).alert
     refs = {
         item.ref: item.post_id
