@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, Field, SecretStr, field_validator
+from pydantic import AfterValidator, BaseModel, Field, SecretStr, computed_field, field_validator
 
 from config.cameras import RecordingConfig
 from config.detection import DetectConfig
 from core.schemas import ReadSchema, WriteSchema
+from devices.health import reason_message
 
 __all__ = [
     "CameraCreate",
@@ -167,6 +168,15 @@ class CameraHealthRead(ReadSchema):
     last_motion_at: dt.datetime | None
     decode_mode: str = Field(description="full, quiet (keyframes only: nothing moved for a while) or shed.")
     worker_id: str | None = Field(description="The worker reading the camera (its lease).")
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="`health_reason` as a message key with parameters (for the reader's language), or null "
+        "for a reason the stream itself gave (an error text, shown as it came)."
+    )
+    @property
+    def health_message(self) -> dict[str, Any] | None:
+        message = reason_message(self.health_reason)
+        return None if message is None else message.as_json()
 
 
 class PtzMove(WriteSchema):

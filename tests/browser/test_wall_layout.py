@@ -36,3 +36,27 @@ def test_every_layout_fits_and_tiles_never_show_a_broken_image(live: Live, brows
             )
             assert broken == 0
         context.close()
+
+
+def test_a_tile_explains_its_camera_health_in_the_readers_language(live: Live, browser: Browser) -> None:
+    with live.env.session() as s:
+        camera = make_camera(s, name="gate")
+        camera.health, camera.health_reason = "frozen", "frozen picture: identical frames for 12 s"
+        plain = make_camera(s, name="yard")  # a reason the stream itself gave stays as it came
+        plain.health, plain.health_reason = "offline", "Connection refused"
+    live.env.user(Role.OPERATOR, username="olga")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    live.login(page, "olga")
+    for lang, said in (
+        ("zh", "画面冻结：12 秒画面相同"),
+        ("en", "frozen picture: identical frames for 12 s"),
+    ):
+        page.goto(f"{live.url}/wall?lang={lang}")
+        expect(page.locator(f'.tile[data-camera="{camera.id}"] [data-health]')).to_have_attribute(
+            "title", said
+        )
+        expect(page.locator(f'.tile[data-camera="{plain.id}"] [data-health]')).to_have_attribute(
+            "title", "Connection refused"
+        )
+    context.close()

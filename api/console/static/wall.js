@@ -205,6 +205,16 @@
   tick();
   setInterval(tick, 1000);
 
+  // a system-written text in the reader's language (its catalogue entry with the parameters filled in),
+  // or the text as it came (a stream's own error text)
+  function said(message, english) {
+    const template = message && strings[message.key];
+    if (!template) return english;
+    return template.replace(/\{(\w+)\}/g, function (all, name) {
+      return name in message.params ? String(message.params[name]) : all;
+    });
+  }
+
   function show(cams) {
     cams.forEach(function (cam) {
       const tile = wall.querySelector('.tile[data-camera="' + cam.id + '"]');
@@ -212,7 +222,7 @@
       const badge = tile.querySelector("[data-health]");
       badge.className = "health health-" + cam.health;
       badge.textContent = strings["health." + cam.health] || cam.health;
-      badge.title = cam.health_reason || "";
+      badge.title = said(cam.health_message, cam.health_reason || "");
       const motion = tile.querySelector("[data-motion]");
       const recent = cam.last_motion_at && Date.now() - new Date(cam.last_motion_at).getTime() < 30000;
       motion.classList.toggle("active", Boolean(recent));
