@@ -1,4 +1,6 @@
-"""Search and playback under a grant (R7, R10): every call goes through `grants.authorize`; the API audits it.
+"""Search and playback under a grant (R7, R10): every call goes through `grants.authorize`. `search` is the one
+gate for every view of what was recorded (API and console) and writes its audit row itself; the routes audit
+refusals and playbacks.
 
 Opening a playback prepares one fragmented MP4 of exactly the asked range (masks blanked for masked cameras)
 and returns a short-lived ticket; the media URL then serves that file with HTTP range requests to its owner.
@@ -14,9 +16,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access.audit import service as audit
 from access.users.models import User
 from config.detection import DetectConfig, MaskConfig
 from config.settings import Settings
+from core.actor import Actor
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from footage import grants, segments
@@ -66,6 +70,7 @@ def sources(storage: Storage, rows: list[Segment]) -> list[SourceSegment]:
 def search(
     session: Session,
     *,
+    actor: Actor,
     user: User,
     camera_id: int,
     start: dt.datetime,
@@ -73,8 +78,10 @@ def search(
     grant_id: int | None,
     settings: Settings,
     now: dt.datetime,
+    via: str = "api",
 ) -> SearchResult:
-    """Recorded spans of one camera in [start, end), if the user's grant or role allows it."""
+    """Recorded spans of one camera in [start, end), if the user's grant or role allows it; the view is
+    written to the audit log (R10) in the caller's transaction. Raises GrantRefused (nothing shown)."""
     camera = cameras.require(session, camera_id)
     basis = grants.authorize(
         session,
@@ -86,7 +93,23 @@ def search(
         settings=settings.footage,
         now=now,
     )
-    return SearchResult(camera, segments.spans(session, camera_id=camera.id, start=start, end=end), basis)
+    found = segments.spans(session, camera_id=camera.id, start=start, end=end)
+    audit.record(
+        session,
+        actor=actor,
+        action="footage.search",
+        target=f"camera:{camera.name}",
+        detail={
+            "camera": camera.name,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "grant": grant_id,
+            "basis": basis.describe(),
+            "spans": len(found),
+            "via": via,
+        },
+    )
+    return SearchResult(camera, found, basis)
 
 
 def open_playback(

@@ -9,10 +9,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
-from access.audit import service as audit
-from alerts.models import Alert
+from alerts import service as alerts
 from api.console.routes import render
 from api.console.shift_common import back, day_bounds, from_local_input, site_zone
 from api.deps import (
@@ -30,7 +28,7 @@ from api.deps import (
 from api.routes.footage_media import reasoned
 from devices.camera import service as cameras
 from footage import export as exports
-from footage import grants, holds, playback, segments
+from footage import grants, holds, playback
 from footage.models import HoldCategory, RequestState
 
 __all__ = ["router"]
@@ -82,28 +80,24 @@ def timeline_page(
     may_search = grants.has_standing_access(token.user, settings.footage)
     if chosen is not None:
         hold_rows = holds.active_on(session, camera_id=chosen.id, start=start, end=end)
-        alert_rows = session.scalars(
-            select(Alert).where(
-                Alert.camera_id == chosen.id, Alert.first_seen < end, Alert.last_seen >= start
-            )
-        ).all()
+        alert_rows, _ = alerts.list_(
+            session, limit=1000, offset=0, camera=chosen.name, since=start, until=end
+        )
         alert_bars = [_bar(a.first_seen, a.last_seen, start, a.kind) for a in alert_rows]
-        if may_search:
-            found = segments.spans(session, camera_id=chosen.id, start=start, end=end)
-            spans = [_bar(s.start, s.end, start) for s in found]
-            audit.record(
+        if may_search:  # through the one footage gate, which checks the access again and audits the view
+            found = playback.search(
                 session,
                 actor=actor_of(request),
-                action="footage.search",
-                target=f"camera:{chosen.name}",
-                detail={
-                    "start": start.isoformat(),
-                    "end": end.isoformat(),
-                    "basis": "standing access",
-                    "spans": len(found),
-                    "console": True,
-                },
+                user=token.user,
+                camera_id=chosen.id,
+                start=start,
+                end=end,
+                grant_id=None,
+                settings=settings,
+                now=now_of(request),
+                via="console",
             )
+            spans = [_bar(s.start, s.end, start) for s in found.spans]
     return render(
         request,
         "footage_timeline.html",

@@ -72,6 +72,7 @@ def search_spans(
     try:
         found = playback.search(
             session,
+            actor=actor_of(request),
             user=user,
             camera_id=cameras.require_by_name(session, camera).id,
             start=start,
@@ -84,13 +85,6 @@ def search_spans(
         return refused(
             request, session, exc, action="footage.search", target=f"camera:{camera}", detail=detail
         )
-    audit.record(
-        session,
-        actor=actor_of(request),
-        action="footage.search",
-        target=f"camera:{camera}",
-        detail={**detail, "basis": found.basis.describe(), "spans": len(found.spans)},
-    )
     return SpansRead(
         camera=camera,
         start=start,

@@ -226,3 +226,22 @@ def test_masked_camera_is_re_encoded_with_the_mask_blanked(recorded):
         frame = next(container.decode(video=0)).to_ndarray(format="gray")
     assert frame[:170, :310].max() < 30, "the masked corner is black"
     assert frame[200:, 400:].mean() > 40, "the rest is picture"
+
+
+def test_the_console_timeline_shows_footage_only_through_the_one_gate_and_every_view_is_audited(recorded):
+    recorded.user(Role.OPERATOR, username="olga")
+    recorded.user(Role.SUPERVISOR, username="sue")
+    day = {"camera": "gate", "day": T0.date().isoformat()}
+    recorded.login("olga")  # no standing access: the timeline shows holds and alerts, no recordings
+    assert recorded.client.get("/footage", params=day).status_code == 200
+    assert audit_rows(recorded, "footage.search") == []
+    recorded.login("sue")  # the supervisor's standing access (R7): the view is searched and audited (R10)
+    assert recorded.client.get("/footage", params=day).status_code == 200
+    params = {"start": iso(T0), "end": iso(T0 + MIN)}
+    assert recorded.client.get("/api/v1/footage/cameras/gate/spans", params=params).status_code == 200
+    rows = audit_rows(recorded, "footage.search")
+    assert [(r.outcome, r.detail["via"], r.detail["basis"], r.detail["spans"]) for r in rows] == [
+        ("ok", "console", "standing access", 1),
+        ("ok", "api", "standing access", 1),
+    ]
+    assert {r.actor for r in rows} == {"sue"}

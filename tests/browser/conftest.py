@@ -66,3 +66,20 @@ def page(browser: Browser) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def tabs(browser: Browser, live: Live) -> Iterator[Callable[[str], Page]]:
+    """A signed-in tab per user, each with its own cookie jar (several people at once), at wall size."""
+    contexts = []
+
+    def open_as(username: str) -> Page:
+        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
+        contexts.append(context)
+        tab = context.new_page()
+        live.login(tab, username)
+        return tab
+
+    yield open_as
+    for context in contexts:
+        context.close()

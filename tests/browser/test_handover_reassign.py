@@ -5,11 +5,9 @@ that re-assigns after the incoming signature shows the 409 naming the state."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
 from access.roles import Role
 from core.clock import FixedClock
@@ -17,22 +15,6 @@ from shift_logs.handover import signing
 from tests.browser.conftest import Live
 from tests.factories.access import DEFAULT_PASSWORD
 from tests.factories.shift_logs import T0, make_crew, make_handover
-
-
-@pytest.fixture
-def tabs(browser: Browser, live: Live) -> Iterator[Any]:
-    contexts = []
-
-    def open_as(username: str) -> Page:
-        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-US")
-        contexts.append(context)
-        tab = context.new_page()
-        live.login(tab, username)
-        return tab
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_a_leader_reassigns_a_stuck_handover_in_the_console(live: Live, tabs: Any) -> None:

@@ -7,11 +7,9 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import make_url, select
 
 from access.roles import Role
@@ -42,23 +40,6 @@ class Api:
         response = self.env.client.get(f"/api/v1{path}", headers=self.headers)
         assert response.status_code == 200, response.text
         return response.json()
-
-
-@pytest.fixture
-def tabs(browser: Browser, live: Live) -> Iterator[Any]:
-    """A signed-in browser tab per user (separate cookie jars)."""
-    contexts = []
-
-    def open_as(username: str) -> Page:
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
-        contexts.append(context)
-        tab = context.new_page()
-        live.login(tab, username)
-        return tab
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def _name(env: Env, names: dict[str, str]) -> None:
