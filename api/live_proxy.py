@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from api.context import AppContext
 from devices.worker import service as workers
 
-__all__ = ["INTERNAL_HEADER", "RelayedStream", "open_stream", "snapshot", "worker_address"]
+__all__ = ["INTERNAL_HEADER", "Relay", "RelayedStream", "open_stream", "snapshot", "worker_address"]
 
 log = logging.getLogger(__name__)
 INTERNAL_HEADER = "X-Controlroom-Internal"
@@ -58,30 +58,20 @@ def snapshot(ctx: AppContext, address: str, camera_name: str, width: int | None)
     return response.content if response.status_code == 200 else None
 
 
-class RelayedStream(StreamingResponse):
-    """A worker's stream relayed to one viewer. The connection to the worker is closed when the relay ends,
-    whichever way it ends: the worker finished, the worker went away, or the viewer left (then Starlette
-    raises out of the send, and the iterator alone would hold the worker's socket until collected)."""
+class Relay:
+    """An open stream from a worker: its bytes, once, and the connection to close when they end."""
 
     def __init__(self, upstream: httpx.Response, client: httpx.Client) -> None:
         self._upstream, self._client = upstream, client
-        super().__init__(
-            self._chunks(),
-            media_type=upstream.headers.get("content-type", "application/octet-stream"),
-            headers={"Cache-Control": "no-store"},
-        )
+        self.media_type = upstream.headers.get("content-type", "application/octet-stream")
 
-    def _chunks(self) -> Iterator[bytes]:
+    def chunks(self) -> Iterator[bytes]:
+        """The worker's bytes as they come; the connection is closed when they end or the iterator is
+        closed (a relay inside a response of its own, such as the wall's multiplexed stream)."""
         try:
             yield from self._upstream.iter_raw()
         except (httpx.HTTPError, httpx.StreamError):
             return  # the worker went away or gave the camera up: the viewer reconnects
-
-    def chunks(self) -> Iterator[bytes]:
-        """The worker's bytes for a caller relaying them inside a response of its own (the wall's multiplexed
-        stream); the worker's connection is closed when they end or the iterator is closed."""
-        try:
-            yield from self._chunks()
         finally:
             self.close()
 
@@ -90,18 +80,28 @@ class RelayedStream(StreamingResponse):
         self._upstream.close()
         self._client.close()
 
+
+class RelayedStream(StreamingResponse):
+    """A relay as the whole response to one viewer. The worker's connection is closed whichever way the
+    response ends, also when the viewer leaves (then Starlette raises out of the send, and the iterator alone
+    would hold the worker's socket until collected)."""
+
+    def __init__(self, relay: Relay) -> None:
+        self._relay = relay
+        super().__init__(relay.chunks(), media_type=relay.media_type, headers={"Cache-Control": "no-store"})
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
         finally:
-            self.close()
+            self._relay.close()
 
 
 def open_stream(
     ctx: AppContext, address: str, camera_name: str, what: str, params: dict[str, str] | None = None
-) -> RelayedStream | None:
-    """Open `what` ("mjpeg" or "live.mp4") on the worker at `address` as the response to relay to the
-    viewer, or None when that worker does not serve it (any more)."""
+) -> Relay | None:
+    """Open `what` ("mjpeg" or "live.mp4") on the worker at `address`, or None when that worker does not
+    serve it (any more)."""
     client = httpx.Client(timeout=httpx.Timeout(10, read=30))
     request = client.build_request(
         "GET", _url(address, camera_name, what), params=params or {}, headers=_headers(ctx)
@@ -116,4 +116,4 @@ def open_stream(
         response.close()
         client.close()
         return None
-    return RelayedStream(response, client)
+    return Relay(response, client)

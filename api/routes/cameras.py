@@ -194,7 +194,7 @@ def stream_camera_mjpeg(
     relayed = live_proxy.open_stream(ctx, address, camera.name, "mjpeg", {"fps": str(fps)})
     if relayed is None:
         raise Unavailable(f"camera {camera.name!r} is not read by any worker right now")
-    return relayed
+    return live_proxy.RelayedStream(relayed)
 
 
 @router.get("/{camera_id}/live.mp4", dependencies=[Depends(WATCHERS)])
@@ -211,7 +211,7 @@ def stream_camera_live_mp4(camera_id: RowId, request: Request, session: SessionD
         relayed = live_proxy.open_stream(ctx, _reader(ctx, session, camera.name), camera.name, "live.mp4")
         if relayed is None:
             raise no_video
-        return relayed
+        return live_proxy.RelayedStream(relayed)
     chunks = ctx.live.live_fmp4(camera.name)
     if chunks is None:
         raise no_video
