@@ -108,6 +108,7 @@ def search(
             "spans": len(found),
             "via": via,
         },
+        now=now,
     )
     return SearchResult(camera, found, basis)
 

@@ -22,7 +22,7 @@ from config.alerting import AlertSettings, ResponderConfig
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.settings import AuthSettings
-from core.clock import utcnow
+from core.clock import SystemClock, utcnow
 from core.errors import InvalidTransition
 from db.session import make_engine, make_session_factory, session_scope
 from footage import grants, holds
@@ -384,7 +384,12 @@ def test_30_parallel_wrong_logins_are_checked_exactly_the_configured_count(pg_en
         barrier.wait()
         with session_scope(factory) as session:
             result = auth.attempt_login(
-                session, username=user.username, password="wrong!", auth=settings, address="10.9.9.9"
+                session,
+                username=user.username,
+                password="wrong!",
+                auth=settings,
+                address="10.9.9.9",
+                clock=SystemClock(),
             )
         assert result.error is not None
         with lock:

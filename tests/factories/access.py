@@ -11,6 +11,7 @@ from access import auth
 from access.passwords import hash_password
 from access.roles import Role
 from access.users.models import User, UserRole
+from core.clock import utcnow
 
 DEFAULT_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -44,4 +45,4 @@ def make_user(
 
 def make_api_token(session: Session, user: User, *, days: int = 1) -> str:
     """Issue a bearer token for `user` and return its secret."""
-    return auth.issue_api_token(session, user=user, name="test", days=days).secret
+    return auth.issue_api_token(session, user=user, name="test", days=days, now=utcnow()).secret
