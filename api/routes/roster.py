@@ -94,7 +94,7 @@ def list_roster(
 
 
 @router.post("/roster", response_model=RosterRead, status_code=201, dependencies=[Depends(Allow(*LEAD))])
-def create_roster_entry(body: RosterCreate, request: Request, session: SessionDep) -> RosterRead:
+def create_roster_entry(body: RosterCreate, request: Request, session: SessionDep, now: NowDep) -> RosterRead:
     """Put a person on a post for (part of) a shift; overlaps are refused."""
     audit_as(request, "roster.create", f"post:{body.post_id}", {"user_id": body.user_id})
     entry = roster.roster(
@@ -104,6 +104,7 @@ def create_roster_entry(body: RosterCreate, request: Request, session: SessionDe
         user=users.require(session, body.user_id),
         starts_at=body.starts_at,
         ends_at=body.ends_at,
+        now=now,
     )
     return RosterRead.model_validate(entry)
 

@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
-from core.clock import utcnow
 from db import lookup
 from devices.camera import service as camera_registry
 from shift_logs.roster import post_admin
@@ -142,6 +141,7 @@ def roster(
     user: User,
     starts_at: dt.datetime | None = None,
     ends_at: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> RosterEntry:
     """Put `user` on a post for a window of a shift (the whole shift by default); no overlaps."""
     shift, post = require_shift(session, shift_id), require_post(session, post_id)
@@ -160,8 +160,8 @@ def roster(
         )
     post_admin.check_role_allowed(post, user)
     facts = roster_facts(session, shift=shift, post=post, user=user, starts_at=start, ends_at=end)
-    # block refuses (409), warn is recorded; roster() takes no time from its callers yet, so it reads the clock
-    duty_rules.check_action(session, facts, origin="roster", now=utcnow())
+    # block refuses (409), warn is recorded
+    duty_rules.check_action(session, facts, origin="roster", now=now)
     entry = RosterEntry(shift_id=shift.id, post_id=post.id, user_id=user.id, starts_at=start, ends_at=end)
     session.add(entry)
     session.flush()
@@ -188,12 +188,14 @@ def remove_entry(session: Session, *, entry_id: int) -> None:
     session.flush()
 
 
-def change_entry_person(session: Session, *, entry_id: int, user: User) -> RosterEntry:
+def change_entry_person(session: Session, *, entry_id: int, user: User, now: dt.datetime) -> RosterEntry:
     """Give a roster entry's window to another person; overlaps and the duty rules are checked again."""
     entry = require_roster_entry(session, entry_id)
     shift_id, post_id, start, end = entry.shift_id, entry.post_id, entry.starts_at, entry.ends_at
     remove_entry(session, entry_id=entry_id)
-    return roster(session, shift_id=shift_id, post_id=post_id, user=user, starts_at=start, ends_at=end)
+    return roster(
+        session, shift_id=shift_id, post_id=post_id, user=user, starts_at=start, ends_at=end, now=now
+    )
 
 
 def require_roster_entry(session: Session, entry_id: int) -> RosterEntry:

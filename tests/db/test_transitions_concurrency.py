@@ -266,7 +266,7 @@ def _leave(session: Session) -> tuple[int, User, dt.datetime]:
     crew = make_crew(session, start=T0 + dt.timedelta(days=800 + _handover.n))  # type: ignore[attr-defined]
     _handover.n += 1  # type: ignore[attr-defined]
     helper, helper_post = make_user(session), make_post(session)
-    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper)
+    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper, now=utcnow())
     now = crew.first.starts_at
     check_in(session, crew.outgoing, crew.post, now)
     check_in(session, helper, helper_post, now)
