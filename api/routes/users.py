@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from access.roles import Role
 from access.users import admin as accounts
 from access.users import service as users
 from access.users.schemas import UserCreate, UserRead, UserUpdate
-from api.deps import Allow, NowDep, SessionDep, SettingsDep, audit_as
+from api.deps import NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
+from api.policies import ADMINS
 from api.schemas import Page, PageQuery
 from core.types import RowId
 
 router = APIRouter(
     prefix="/api/v1/users",
     tags=["users"],
-    dependencies=[Depends(Allow(Role.ADMIN))],
+    dependencies=[Depends(ADMINS)],
     responses=PROBLEM_RESPONSES,
 )
 

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from access.roles import Role
 from access.users.models import User
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
+from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.policies import OVERSEERS
 from config.settings import Settings
 from core.errors import ConfigError, Forbidden
 from shift_logs.rules import store
@@ -51,7 +51,7 @@ def _field(line: str) -> str | None:
     return line.split(":", 1)[0] if ":" in line else None
 
 
-@router.post("/compliance/rules/check", dependencies=[Depends(Allow(Role.ADMIN, Role.SUPERVISOR))])
+@router.post("/compliance/rules/check", dependencies=[Depends(OVERSEERS)])
 def check_rules(
     body: RulesDraft, session: SessionDep, user: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:

@@ -18,11 +18,12 @@ from access.users import service as users
 from access.users.models import User
 from api.console.admin.schemas import Reason, UserAdd, UserEdit
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, NowDep, SessionDep, SettingsDep, audit_as
+from api.deps import CurrentToken, NowDep, SessionDep, SettingsDep, audit_as
+from api.policies import ADMINS
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(Allow(Role.ADMIN))])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(ADMINS)])
 
 
 def _row(user: User, now: dt.datetime) -> dict[str, Any]:
