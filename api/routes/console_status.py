@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
 
 from api.deps import ANY_USER, CurrentUser, NowDep, SessionDep
+from core.schemas import ReadSchema
 from shift_logs.status import duty_status
 
 router = APIRouter(prefix="/api/v1/console", tags=["console"])
 
 
-class OnDutyRead(BaseModel):
+class OnDutyRead(ReadSchema):
     """One person on duty."""
 
     post: str
@@ -21,7 +21,7 @@ class OnDutyRead(BaseModel):
     since: dt.datetime
 
 
-class DutyStatusRead(BaseModel):
+class DutyStatusRead(ReadSchema):
     """The top bar's figures."""
 
     on_duty: list[OnDutyRead]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from access.users.models import User
@@ -19,6 +18,7 @@ from api.deps import CurrentUser, SessionDep, SettingsDep
 from api.policies import OVERSEERS
 from config.settings import Settings
 from core.errors import ConfigError, Forbidden
+from core.schemas import WriteSchema
 from shift_logs.rules import store
 from shift_logs.rules.model import parse_duty_rules
 
@@ -27,10 +27,8 @@ __all__ = ["can_edit", "editor_context", "router"]
 router = APIRouter(include_in_schema=False)
 
 
-class RulesDraft(BaseModel):
+class RulesDraft(WriteSchema):
     """The whole `rules` mapping, as in the YAML file."""
-
-    model_config = ConfigDict(extra="forbid")
 
     rules: dict[str, Any]
 
