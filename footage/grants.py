@@ -22,7 +22,7 @@ from footage.errors import GrantRefused, RequestAlreadyDecided, RequestNotFound,
 from footage.models import AccessRequest, RequestState
 from footage.ranges import check_range
 from shift_logs.rules import store as duty_rules
-from shift_logs.rules.evaluate import ApprovalFacts
+from shift_logs.rules.facts import ApprovalFacts
 
 __all__ = [
     "AccessBasis",

@@ -17,7 +17,7 @@ from footage.errors import BadRange, HoldAlreadyReleased, HoldNotFound, HoldOver
 from footage.models import EvidenceHold, HoldCategory
 from footage.ranges import check_range
 from shift_logs.rules import store as duty_rules
-from shift_logs.rules.evaluate import ApprovalFacts
+from shift_logs.rules.facts import ApprovalFacts
 
 __all__ = ["RELEASE_ROLES", "active_on", "list_", "place_hold", "release_hold", "require"]
 

@@ -23,8 +23,8 @@ from shift_logs.roster.errors import (
     UnknownCamera,
 )
 from shift_logs.roster.models import Post, Presence, PresenceFlag, RosterEntry, Shift
-from shift_logs.rules import evaluate as ev
 from shift_logs.rules import service as duty_rules
+from shift_logs.rules.facts import RosterFacts, Slot
 
 __all__ = [
     "create_post",
@@ -106,22 +106,22 @@ def list_shifts(
     return list(rows), total
 
 
-def _slot(e: RosterEntry) -> ev.Slot:
-    return ev.Slot(e.user.username, e.post.name, e.shift_id, e.starts_at, e.ends_at)
+def _slot(e: RosterEntry) -> Slot:
+    return Slot(e.user.username, e.post.name, e.shift_id, e.starts_at, e.ends_at)
 
 
 def roster_facts(
     session: Session, *, shift: Shift, post: Post, user: User, starts_at: dt.datetime, ends_at: dt.datetime,
     exclude_id: int | None = None,
-) -> ev.RosterFacts:  # fmt: skip
+) -> RosterFacts:  # fmt: skip
     """The facts of putting `user` on `post` for a window: their slots nearby and the post's slots."""
     horizon = dt.timedelta(hours=72)
     near = and_(RosterEntry.starts_at < ends_at + horizon, RosterEntry.ends_at > starts_at - horizon)
     person = select(RosterEntry).where(RosterEntry.user_id == user.id, near)
     on_post = select(RosterEntry).where(RosterEntry.post_id == post.id, RosterEntry.shift_id == shift.id)
     skip = (lambda e: e.id == exclude_id) if exclude_id is not None else (lambda e: False)
-    return ev.RosterFacts(
-        candidate=ev.Slot(user.username, post.name, shift.id, starts_at, ends_at),
+    return RosterFacts(
+        candidate=Slot(user.username, post.name, shift.id, starts_at, ends_at),
         person_slots=[_slot(e) for e in session.scalars(person) if not skip(e)],
         post_slots=[_slot(e) for e in session.scalars(on_post) if not skip(e)],
         shift_starts_at=shift.starts_at,
