@@ -383,14 +383,8 @@ def test_30_parallel_wrong_logins_are_checked_exactly_the_configured_count(pg_en
     def attempt() -> None:
         barrier.wait()
         with session_scope(factory) as session:
-            result = auth.attempt_login(
-                session,
-                username=user.username,
-                password="wrong!",
-                auth=settings,
-                address="10.9.9.9",
-                clock=SystemClock(),
-            )
+            wrong = {"username": user.username, "password": "wrong!", "address": "10.9.9.9"}
+            result = auth.attempt_login(session, **wrong, auth=settings, clock=SystemClock())
         assert result.error is not None
         with lock:
             codes.append(result.error.code)
