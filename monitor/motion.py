@@ -40,7 +40,7 @@ _RELATIVE_THRESHOLD = 0.04
 # Cell noise (RMS residual after the 3x3 average) rises slowly and falls fast, so a person
 # crossing a cell barely raises its threshold; it starts at a typical level.
 _NOISE_UP, _NOISE_DOWN, _NOISE_START = 0.04, 0.25, 2.0
-_SETTLE_FRAMES, _SETTLE_UP = 2, 0.3
+_SETTLE_FRAMES, _SETTLE_UP, _WARM_FRAMES = 2, 0.3, 4
 # A zone whose smallest object is shorter than this (analysis pixels) is refined at the finer resolution:
 # candidates are blobs over this share of the threshold, at most this many per frame, largest first.
 _FINE_BELOW, _WEAK, _MAX_CANDIDATES = 8.0, 0.5, 8
@@ -119,6 +119,7 @@ class MotionDetector:
         self._noise_floor = floor
         self._relit = False
         self._settling = 0
+        self._warming = 0
         self._noise = np.full((grid_h, grid_w), _NOISE_START, dtype=np.float32)
         self._noise_px = np.zeros(shape, dtype=np.float32)
         self._prev_fg = np.zeros(shape, dtype=np.uint8)
@@ -158,6 +159,7 @@ class MotionDetector:
         self._noise.fill(_NOISE_START)
         self._prev_fg.fill(0)
         self._settling = 0
+        self._warming = 0
 
     def detect(self, image: NDArray[np.uint8], fine: NDArray[np.uint8] | None = None) -> MotionResult:
         """Compare one analysis-resolution luma image with the background and update the background.
@@ -168,6 +170,7 @@ class MotionDetector:
         if not self._initialised:
             np.copyto(self._background, frame)
             self._initialised = True
+            self._warming = _WARM_FRAMES
             return self._empty(global_change=False)
         prediction = self._predict()
         self._settling = max(0, self._settling - 1)
@@ -251,7 +254,9 @@ class MotionDetector:
         cv2.multiply(self._diff, self._diff, dst=self._sq)
         cells = np.sqrt(cv2.resize(self._sq, (grid_w, grid_h), interpolation=cv2.INTER_AREA))
         np.maximum(cells, self._noise_floor, out=cells)
-        up = _SETTLE_UP if self._settling else _NOISE_UP
+        # A cell's noise is learnt fast on the first frames after a (re)start and after a light step.
+        up = _SETTLE_UP if self._settling or self._warming else _NOISE_UP
+        self._warming = max(0, self._warming - 1)
         rate = np.where(cells > self._noise, up, _NOISE_DOWN).astype(np.float32)
         self._noise += rate * (cells - self._noise)
         if self._settling:
@@ -340,7 +345,7 @@ class MotionDetector:
         per analysed frame at most), a lone noise, snowflake or compression speck does not."""
         m = max(w, h) // 2 + 1
         x0, y0 = max(0, x - m), max(0, y - m)
-        return cv2.countNonZero(self._prev_fg[y0 : y + h + m, x0 : x + w + m]) >= 0.5 * area
+        return cv2.countNonZero(self._prev_fg[y0 : y + h + m, x0 : x + w + m]) >= 0.3 * area
 
     def _update_background(self) -> None:
         """Learn the background where nothing moves; absorb what has stayed changed for too long."""
