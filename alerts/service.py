@@ -19,7 +19,7 @@ from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priorit
 from config.alerting import AlertSettings
 from core.actor import SYSTEM, Actor
 from core.messages import Message
-from db import lookup
+from db import lookup, paging
 from db.outbox import enqueue
 from db.transition import claim
 
@@ -309,10 +309,8 @@ def list_(
         stmt = stmt.where(Alert.last_seen >= since)
     if until:
         stmt = stmt.where(Alert.first_seen < until)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = (_OPEN_FIRST, _HIGH_FIRST, Alert.last_seen.desc(), Alert.id.desc())
-    rows = session.scalars(stmt.order_by(*order).limit(limit).offset(offset)).all()
-    return list(rows), total
+    return paging.page(session, stmt, order=order, limit=limit, offset=offset)
 
 
 def changes_after(session: Session, *, after: int, limit: int = 200) -> list[tuple[AlertChange, Alert]]:
