@@ -8,7 +8,7 @@ import asyncio
 import json
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import anyio
@@ -96,8 +96,18 @@ def _count_change_reads(engine: Engine) -> list[str]:
     return seen
 
 
-def _feed(engine: Engine, db_url: str, **kwargs: float) -> AlertFeed:
-    return AlertFeed(make_session_factory(engine), Notifier(db_url, fallback_s=5.0), **kwargs)  # type: ignore[arg-type]
+@pytest.fixture
+def make_feed(engine: Engine, db_url: str) -> Iterator[Callable[..., AlertFeed]]:
+    """Build feeds on the test's database; their listening connections are closed after the test."""
+    made: list[Notifier] = []
+
+    def build(**kwargs: float) -> AlertFeed:
+        made.append(Notifier(db_url, fallback_s=5.0))
+        return AlertFeed(make_session_factory(engine), made[-1], **kwargs)  # type: ignore[arg-type]
+
+    yield build
+    for notifier in made:
+        notifier.stop()
 
 
 def _head(engine: Engine) -> int:
@@ -107,10 +117,12 @@ def _head(engine: Engine) -> int:
         return alerts.last_change_id(s)
 
 
-def test_one_read_per_change_however_many_streams_listen(engine: Engine, db_url: str) -> None:
+def test_one_read_per_change_however_many_streams_listen(
+    engine: Engine, db_url: str, make_feed: Callable[..., AlertFeed]
+) -> None:
     subscribers, changes = 20, 6
     start = _head(engine)
-    feed = _feed(engine, db_url)
+    feed = make_feed()
     reads = _count_change_reads(engine)
 
     async def scenario() -> None:
@@ -125,9 +137,9 @@ def test_one_read_per_change_however_many_streams_listen(engine: Engine, db_url:
             await _until(lambda: all(r.alerts == raised for r in readers))
             during_reads, during_feed = len(reads) - before_reads, feed.reads - before_feed
             tg.cancel_scope.cancel()
-        # only the feed read the changes while they were delivered: once per wake-up, not once per stream
-        assert during_reads == during_feed
-        assert during_feed < subscribers
+        # only the feed read the changes while they were delivered (once per wake-up, however many streams
+        # listen); before, each of the 20 streams read on each wake-up
+        assert during_reads == during_feed >= 1
         assert sum(len(r.ids) for r in readers) == subscribers * changes
 
     asyncio.run(scenario())
@@ -135,9 +147,11 @@ def test_one_read_per_change_however_many_streams_listen(engine: Engine, db_url:
         assert feed.notifier is not None and feed.notifier.listening
 
 
-def test_a_stream_sees_only_what_its_audience_allows(engine: Engine, db_url: str) -> None:
+def test_a_stream_sees_only_what_its_audience_allows(
+    engine: Engine, make_feed: Callable[..., AlertFeed]
+) -> None:
     start = _head(engine)
-    feed = _feed(engine, db_url)
+    feed = make_feed()
 
     def post_a(e: AlertEvent) -> bool:  # an operator of post A: the cameras of post A
         return e.camera.startswith("post-a-")
@@ -164,10 +178,10 @@ def test_a_stream_sees_only_what_its_audience_allows(engine: Engine, db_url: str
 
 
 def test_a_slow_stream_is_dropped_without_holding_back_the_others_and_resumes(
-    engine: Engine, db_url: str
+    engine: Engine, make_feed: Callable[..., AlertFeed]
 ) -> None:
     start = _head(engine)
-    feed = _feed(engine, db_url, capacity=8)
+    feed = make_feed(capacity=8)
 
     async def scenario() -> None:
         fast = Reader(alert_events(feed, after=start))
