@@ -211,13 +211,18 @@ class MotionDetector:
             return zones
         # Weak change on this frame and the last (a speck of noise rarely stays; a person does).
         self._weak, self._prev_weak = self._prev_weak, self._weak
+        todo = [i for i in self._fine_zones if not zones[i].active]
+        if not todo:
+            # Every refined zone already has motion (its event is on): more boxes would change nothing.
+            self._weak.fill(0)
+            return zones
         cv2.scaleAdd(self._thr, _WEAK - 1.0, self._thr, dst=self._sq)  # the threshold times _WEAK
         cv2.compare(self._diff, self._sq, cv2.CMP_GT, dst=self._weak)
         cv2.dilate(self._prev_weak, self._kernel, dst=self._prev_weak)  # it may have moved a pixel
         candidates = self._zone_fg
         cv2.bitwise_and(self._weak, self._prev_weak, dst=candidates)
         out = list(zones)
-        for index in self._fine_zones:
+        for index in todo:
             zone, found = self.zones[index], out[index]
             # Masked pixels have a threshold no change reaches: only real zones need cutting out.
             if zone.name is not None:
