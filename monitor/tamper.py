@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -40,8 +41,11 @@ __all__ = ["TamperDetector", "TamperState"]
 # decoder's picture (an encoder re-quantising a frozen picture changes it by hundredths of a level on
 # average), a live one, even a static scene behind strong compression, changes by tenths at least.
 _STILL_LEVELS = 0.02
-# Share of repeated frames in the healthy picture above which `frozen` cannot be judged.
-_STILL_SHARE_MAX = 0.2
+# Share of repeated frames in the healthy picture above which `frozen` cannot be judged (a live,
+# noise-free static scene repeats most frames; a stream at a low bit rate repeats some).
+_STILL_SHARE_MAX = 0.6
+# A run of repeats is stuck once longer than this and than twice the healthy picture's longest run.
+_MIN_STUCK_S = 0.3
 _STILL_RATE = 0.02
 _VIEW_WIDTH = 80
 _SEARCH = (8, 5)  # view shifts searched (x, y), in view pixels: 10 % of the width either way
@@ -51,6 +55,7 @@ _SIM_RATE = 0.05
 _GRID = 8
 _MIN_TEXTURED_SHARE = 0.2
 _EPS = 1e-3
+_HIDDEN_SHARE = 0.7  # share of the textured cells a cover must hide when it leaves part of the picture
 # A frame whose mean change from the previous one exceeds this many times the scene's usual change (plus
 # a level) is checked at once; the usual change is followed on healthy frames.
 _JUMP_FACTOR = 2.0
@@ -73,6 +78,20 @@ class TamperState:
     frozen_score: float = 0.0
     learning: bool = True
     near: bool = False  # a measure is within reach of its threshold (checked at the full rate)
+
+
+class _Measure(NamedTuple):
+    """One frame's measures: uniformity; per cell the contrast, the mid-scale (1-2.5 px) detail and the
+    sharpness (fine, < 1 px, detail over the cell's contrast)."""
+
+    std: float
+    contrast: NDArray[np.float32]
+    mid: NDArray[np.float32]
+    sharp: NDArray[np.float32]
+
+    @property
+    def detail(self) -> float:
+        return float(self.mid.mean())
 
 
 class TamperDetector:
@@ -110,6 +129,10 @@ class TamperDetector:
         self._ref_detail = 0.0
         self._ref_sim = 1.0
         self._still_share = 0.0
+        self._still_since: float | None = None  # time of the frame a run of repeats started from
+        self._previous_ts = 0.0
+        self._healthy_run = 0.0  # the longest run of repeats of the healthy picture (seconds, decaying)
+        self._stuck, self._grace = False, 0
 
     def reset(self) -> None:
         """Forget the reference view (e.g. after an operator accepts a re-aimed camera)."""
@@ -123,7 +146,7 @@ class TamperDetector:
         """Measure one analysis-resolution luma image (taken at `ts` seconds) against the reference and learn
         when healthy."""
         change = cv2.norm(image, self._previous, cv2.NORM_L1) / self._pixels if self._seen else 0.0
-        frozen = self._frozen(image, change)
+        frozen = self._frozen(image, change, ts)
         elapsed = ts - self._last_ts
         hot = self._frames <= self._learn_frames or ts < self._hot_until
         due = not 0 <= elapsed < (self._interval if hot else self._idle_interval) - _EPS  # or time went back
@@ -149,59 +172,75 @@ class TamperDetector:
             state = self._variants[False]
         return state
 
-    def _frozen(self, image: NDArray[np.uint8], change: float) -> bool:
-        """True when this frame repeats the previous one in a scene whose healthy frames do not."""
+    def _frozen(self, image: NDArray[np.uint8], change: float, ts: float) -> bool:
+        """True when frames have repeated the previous one for longer than the healthy picture ever
+        repeats (a stream at a low bit rate repeats a frame now and then, a stuck one for seconds), in a
+        scene whose healthy frames mostly do not repeat. One fresh frame within a stuck run (a key frame
+        re-quantising the frozen picture) does not end it."""
         self._seen += 1
         still = self._seen > 1 and change <= _STILL_LEVELS
         np.copyto(self._previous, image)
+        previous_ts, self._previous_ts = self._previous_ts, ts
         if self._seen == 1:
             return False
+        ended = 0.0  # a run of repeats that ended on this frame (seconds)
+        if not still:
+            if self._still_since is not None:
+                ended = previous_ts - self._still_since
+            self._still_since = None
+        elif self._still_since is None:
+            self._still_since = previous_ts
+        run = ts - self._still_since if self._still_since is not None else 0.0
         learning = self._frames <= self._learn_frames
-        frozen = still and not learning and self._still_share < _STILL_SHARE_MAX
+        judged = not learning and self._still_share < _STILL_SHARE_MAX
+        long_run = run > max(_MIN_STUCK_S, 2.0 * self._healthy_run)
+        frozen = still and judged and (self._stuck or long_run)
+        if frozen:
+            self._stuck, self._grace = True, 1
+        elif not still:
+            self._stuck, self._grace = self._stuck and self._grace > 0, self._grace - 1
         if not frozen and not self._last.covered:
             rate = 1.0 / (self._seen - 1) if learning else _STILL_RATE
             self._still_share += rate * (float(still) - self._still_share)
+            ended = 0.0 if self._stuck else ended
+            self._healthy_run = max(ended, self._healthy_run * (1.0 - _STILL_RATE))
         return frozen
 
     def _check(self, image: NDArray[np.uint8], frozen: bool, elapsed: float) -> TamperState:
         """The covered, defocused and moved checks, learning while healthy (`elapsed` seconds since the
         last check scale the learning rates, which are per `check_hz` interval)."""
-        std, fine, mid, sharp, detail = self._measure(image)
+        m = self._measure(image)
         self._view_map()
         self._frames += 1
         if self._frames <= self._learn_frames:
             if self._frames > 1:  # how well healthy views match the reference: the scene's own level
                 sim0 = self._match()[0]
                 self._ref_sim += (sim0 - self._ref_sim) / (self._frames - 1)
-            self._learn(mid, sharp, detail, rate=1.0 / self._frames)
+            self._learn(m, rate=1.0 / self._frames)
             return TamperState(learning=True)
         steps = elapsed / self._interval
-        state = self._judge(std, fine, mid, sharp, detail, frozen, _scaled(_SIM_RATE, steps))
+        state = self._judge(m, frozen, _scaled(_SIM_RATE, steps))
         if not _tampered(state):
-            self._learn(mid, sharp, detail, rate=_scaled(self.params.reference_rate, steps))
+            self._learn(m, rate=_scaled(self.params.reference_rate, steps))
         return state
 
-    def _judge(
-        self,
-        std: float,
-        fine: NDArray[np.float32],
-        mid: NDArray[np.float32],
-        sharp: NDArray[np.float32],
-        detail: float,
-        frozen: bool,
-        sim_rate: float,
-    ) -> TamperState:
-        p = self.params
+    def _judge(self, m: _Measure, frozen: bool, sim_rate: float) -> TamperState:
+        p, std = self.params, m.std
         textured = self._ref_mid >= p.defocus_min_texture
-        has_texture = float(np.count_nonzero(textured)) >= _MIN_TEXTURED_SHARE * textured.size
+        count = np.count_nonzero(textured)
+        has_texture = float(count) >= _MIN_TEXTURED_SHARE * textured.size
+        hidden = 0.0  # share of the textured cells that turned uniform and lost their detail (a cover)
         if has_texture:
-            lost = _median(mid[textured] / self._ref_mid[textured])
+            kept = m.mid[textured] / self._ref_mid[textured]
+            lost = _median(kept)
+            gone = (kept < p.covered_edge_ratio) & (m.contrast[textured] < p.covered_max_std)
+            hidden = float(np.count_nonzero(gone)) / count
         else:
-            lost = detail / max(self._ref_detail, _EPS)
-        covered = std < p.covered_max_std and lost < p.covered_edge_ratio
-        near_covered = std < 2 * p.covered_max_std and lost < 2 * p.covered_edge_ratio
+            lost = m.detail / max(self._ref_detail, _EPS)
+        covered = (std < p.covered_max_std and lost < p.covered_edge_ratio) or hidden >= _HIDDEN_SHARE
+        near_covered = (std < 2 * p.covered_max_std and lost < 2 * p.covered_edge_ratio) or hidden >= 0.5
         if covered:
-            score = _clip01(1.0 - std / max(p.covered_max_std, _EPS))
+            score = max(hidden, _clip01(1.0 - std / max(p.covered_max_std, _EPS)))
             return TamperState(covered=True, covered_score=score, learning=False)
         sim0, peak, shifted = self._match()
         comparable = has_texture and self._ref_sim >= _MIN_VIEW_MATCH
@@ -214,7 +253,7 @@ class TamperDetector:
         )
         if comparable and not moved:
             self._ref_sim += sim_rate * (sim0 - self._ref_sim)
-        ratio = _median(sharp[textured] / self._ref_sharp[textured]) if has_texture else 1.0
+        ratio = _median(m.sharp[textured] / self._ref_sharp[textured]) if has_texture else 1.0
         defocused = not moved and has_texture and ratio < p.defocus_ratio
         return TamperState(
             defocused=defocused,
@@ -227,9 +266,7 @@ class TamperDetector:
             near=near_moved or (has_texture and ratio < (1.0 + p.defocus_ratio) / 2) or near_covered,
         )
 
-    def _measure(
-        self, image: NDArray[np.uint8]
-    ) -> tuple[float, NDArray[np.float32], NDArray[np.float32], NDArray[np.float32], float]:
+    def _measure(self, image: NDArray[np.uint8]) -> _Measure:
         """Uniformity; per cell the fine (< 1 px) and mid-scale (1-2.5 px) detail and the sharpness (fine
         detail over the cell's contrast); and the total mid-scale detail."""
         np.copyto(self._float, image, casting="unsafe")
@@ -247,7 +284,7 @@ class TamperDetector:
         contrast = np.sqrt(np.maximum(square - mean * mean, 0.0)) + 1.0
         f32 = np.float32
         sharp = np.asarray(fine / contrast, dtype=f32)
-        return float(std[0, 0]), np.asarray(fine, f32), np.asarray(mid, f32), sharp, float(mid.mean())
+        return _Measure(float(std[0, 0]), np.asarray(contrast, f32), np.asarray(mid, f32), sharp)
 
     def _view_map(self) -> None:
         """The view to compare: band-pass of the log image at `_VIEW_WIDTH` px (smooth light cancels)."""
@@ -266,17 +303,10 @@ class TamperDetector:
         _, peak, _, (x, y) = cv2.minMaxLoc(result)
         return float(result[sy, sx]), float(peak), (x, y) != (sx, sy)
 
-    def _learn(
-        self,
-        mid: NDArray[np.float32],
-        sharp: NDArray[np.float32],
-        detail: float,
-        *,
-        rate: float,
-    ) -> None:
-        cv2.accumulateWeighted(mid, self._ref_mid, rate)
-        cv2.accumulateWeighted(sharp, self._ref_sharp, rate)
-        self._ref_detail += rate * (detail - self._ref_detail)
+    def _learn(self, m: _Measure, *, rate: float) -> None:
+        cv2.accumulateWeighted(m.mid, self._ref_mid, rate)
+        cv2.accumulateWeighted(m.sharp, self._ref_sharp, rate)
+        self._ref_detail += rate * (m.detail - self._ref_detail)
         cv2.accumulateWeighted(self._view, self._ref_view, rate)
 
 

@@ -85,7 +85,16 @@ def _canonical(value: object) -> object:
 
 
 # Fields added after clips were first cached: at their default they leave a clip's key (and file) as it was.
-_LATE_FIELDS = ("cover_level", "cover_texture", "defocus_sigma", "moved_offset", "moved_away", "soft")
+_LATE_FIELDS = (
+    "cover_level",
+    "cover_texture",
+    "defocus_sigma",
+    "moved_offset",
+    "moved_away",
+    "soft",
+    "tamper_onset_s",
+    "cover_share",
+)
 
 
 def _key(obj: Scenario | VtestClip | TreeClip) -> str:

@@ -188,3 +188,37 @@ def test_slow_cover_without_a_jump_is_found_at_the_idle_cadence():
     events = [e for e in run(DetectConfig(), _clip(slow)) if e.kind != EventKind.MOTION]
     assert [e.kind for e in events] == [EventKind.COVERED]
     assert START + 1.0 <= events[0].start_ts <= START + 4.0
+
+
+def test_cover_over_most_of_the_picture_is_covered_not_moved():
+    # A hand over 80 % of the lens: the rest of the picture keeps the frame's spread of levels high, but
+    # most cells turned uniform and lost their detail.
+    def partial(frame, frames):
+        out = _covered(frame, frames)
+        edge = frame.shape[1] * 4 // 5
+        out[:, edge:] = frame[:, edge:]
+        return out
+
+    assert _tampered_kinds(_clip(partial)) == [EventKind.COVERED]
+
+
+def _repeating_now_and_then(frozen_from: float | None):
+    """A live stream at a low bit rate: every 4th frame repeats the one before; frozen from a time on."""
+    rng = np.random.default_rng(21)
+    base = scene(21)
+    frames = []
+    for i in range(round(LENGTH * FPS)):
+        t = i / FPS
+        stuck = frozen_from is not None and frozen_from <= t < END
+        frames.append(frames[-1] if frames and (stuck or i % 4 == 3) else finish(base, rng))
+    return frames
+
+
+def test_single_repeated_frames_of_a_live_stream_are_not_frozen():
+    assert _tampered_kinds(_repeating_now_and_then(None)) == []
+
+
+def test_stream_that_repeats_now_and_then_is_frozen_when_it_sticks():
+    events = [e for e in run(DetectConfig(), _repeating_now_and_then(START)) if e.kind != EventKind.MOTION]
+    assert [e.kind for e in events] == [EventKind.FROZEN]
+    assert START <= events[0].start_ts <= START + 1.0
