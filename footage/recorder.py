@@ -15,7 +15,6 @@ import errno
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -24,6 +23,7 @@ import av.video.stream
 
 from core.clock import utcnow
 from devices import demo_feed
+from footage.anchor import Anchor
 from footage.segments import SegmentWritten
 from footage.storage import Storage, hash_file
 from footage.writer import SegmentFile, SegmentWriter, probe, repair_part
@@ -140,18 +140,6 @@ def orphan_segments(
     return found
 
 
-@dataclass
-class _Anchor:
-    """Maps stream time to wall time: the wall time of one packet's pts."""
-
-    wall: dt.datetime
-    pts: int
-    time_base: Fraction
-
-    def at(self, pts: int) -> dt.datetime:
-        return self.wall + dt.timedelta(seconds=float((pts - self.pts) * self.time_base))
-
-
 class Recorder:
     """Records one camera; `start()`, `stop()`, `state`."""
 
@@ -177,6 +165,9 @@ class Recorder:
         self._fault: str | None = None
         self._writer: SegmentWriter | None = None
         self._resume_bytes = 0
+        self._anchor: Anchor | None = None
+        self._opened = (0, 0)  # the pts and anchor epoch the current segment was opened with
+        self._last_end: dt.datetime | None = None  # the end of the last segment written: the next is after
 
     # ---- lifecycle -----------------------------------------------------------------------------------
     def start(self) -> None:
@@ -260,22 +251,25 @@ class Recorder:
             self._lost(f"stream lost: {_reason(exc)}")
 
     def _pump(self, packets: Iterable[av.Packet[Any]], stream: av.video.stream.VideoStream) -> None:
-        """Copy packets into segments until stopped; raises when the stream fails or ends."""
-        anchor: _Anchor | None = None
+        """Copy packets into segments until stopped; raises when the stream fails or ends.
+
+        Segment times come from a minimum-delay anchor (`footage.anchor`): a burst of buffered packets
+        after connecting only moves it earlier, and the segment open meanwhile gets its start corrected
+        when it is closed."""
+        anchor = self._anchor = Anchor(stream.time_base or Fraction(1, 90000), reanchor_s=_REANCHOR_S)
         for packet in packets:
             if self._stop.is_set():
                 self._finish()
                 return
             if packet.dts is None or packet.pts is None or not packet.size:
                 continue
-            if anchor is None:
-                anchor = _Anchor(utcnow(), packet.pts, stream.time_base or Fraction(1, 90000))
+            anchor.observe(packet.pts, utcnow())
             if packet.is_keyframe and (self._writer is None or self._writer.duration_s >= self.segment_s):
                 if not self._finish():
                     self._stop.wait(1.0)
                     return
-                anchor = self._reanchor(anchor, packet.pts)
-                start = anchor.at(packet.pts)
+                self._opened = (packet.pts, anchor.epoch)
+                start = self._start_at(anchor, packet.pts)
                 self._writer = SegmentWriter(
                     self.storage.segment_path(self.camera_name, start), stream, start
                 )
@@ -284,26 +278,35 @@ class Recorder:
                 self._writer.mux(packet)
         raise EOFError("the stream ended")
 
-    def _reanchor(self, anchor: _Anchor, pts: int) -> _Anchor:
-        """Follow the wall clock when the camera's clock has drifted by more than a few seconds."""
-        now = utcnow()
-        if abs((anchor.at(pts) - now).total_seconds()) > _REANCHOR_S:
-            return _Anchor(now, pts, anchor.time_base)
-        return anchor
+    def _start_at(self, anchor: Anchor, pts: int) -> dt.datetime:
+        """The wall time of a segment's first packet, never before the end of the previous segment."""
+        start = anchor.at(pts)
+        return start if self._last_end is None else max(start, self._last_end)
+
+    def _corrected_start(self) -> dt.datetime | None:
+        """The start of the segment being closed by the anchor as it is now, when it moved since the
+        segment was opened (not across a re-anchor: those times are not comparable)."""
+        anchor, (pts, epoch) = self._anchor, self._opened
+        if anchor is None or anchor.epoch != epoch:
+            return None
+        return self._start_at(anchor, pts)
 
     def _finish(self) -> bool:
         """Close the current segment and report it; False when the disk was too full to finish it."""
         writer, self._writer = self._writer, None
         if writer is None:
             return True
+        start = self._corrected_start()
+        path = None if start is None else self.storage.segment_path(self.camera_name, start)
         try:
-            done = writer.close()
+            done = writer.close(start=start, path=path)
         except OSError as exc:
             self._resume_bytes = max(2 * writer.bytes_written, 1_000_000)
             writer.abort()
             self._enter_fault("storage_full", f"cannot finish a segment: {exc.strerror}")
             return False
         if done is not None:
+            self._last_end = done.end
             self.segments_written += 1
             self.sink.segment_written(written_segment(self.camera_id, self.storage, done))
             self._recovered()

@@ -137,18 +137,21 @@ class SegmentWriter:
         """Seconds of video written so far."""
         return float((self._last_pts - self._first_pts + self._step) * self.time_base)
 
-    def close(self) -> SegmentFile | None:
-        """Finish the file and rename it into place; None when it holds no frame (then it is removed)."""
+    def close(self, *, start: dt.datetime | None = None, path: Path | None = None) -> SegmentFile | None:
+        """Finish the file and rename it into place; None when it holds no frame (then it is removed).
+        `start` and `path` correct the segment's start time and final name (known better by now)."""
         self._out.close()
         self._file.close()
         if self.frames == 0:
             self.part_path.unlink(missing_ok=True)
             return None
-        self.part_path.rename(self.final_path)
+        start, final = start or self.start, path or self.final_path
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self.part_path.rename(final)
         return SegmentFile(
-            path=self.final_path,
-            start=self.start,
-            end=self.start + dt.timedelta(seconds=max(self.duration_s, 0.001)),
+            path=final,
+            start=start,
+            end=start + dt.timedelta(seconds=max(self.duration_s, 0.001)),
             size=self._file.size,
             sha256=self._file.digest.hexdigest(),
             frames=self.frames,

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from config.detection import MotionParams
 from monitor.events import Box
+from monitor.refine import FineCheck
 from monitor.zones import MASKED_THRESHOLD, ZoneMap
 
 __all__ = ["MotionDetector", "MotionResult", "ZoneMotion", "noise_factor", "noise_floor"]
@@ -39,7 +40,10 @@ _RELATIVE_THRESHOLD = 0.04
 # Cell noise (RMS residual after the 3x3 average) rises slowly and falls fast, so a person
 # crossing a cell barely raises its threshold; it starts at a typical level.
 _NOISE_UP, _NOISE_DOWN, _NOISE_START = 0.04, 0.25, 2.0
-_SETTLE_FRAMES, _SETTLE_UP = 2, 0.3
+_SETTLE_FRAMES, _SETTLE_UP, _WARM_FRAMES = 2, 0.3, 4
+# A zone whose smallest object is shorter than this (analysis pixels) is refined at the finer resolution:
+# candidates are blobs over this share of the threshold, at most this many per frame, largest first.
+_FINE_BELOW, _WEAK, _MAX_CANDIDATES = 8.0, 0.5, 8
 _EPS = 1e-3
 
 
@@ -85,6 +89,7 @@ class MotionDetector:
         zones: list[ZoneMap],
         shape: tuple[int, int],
         valid: NDArray[np.uint8] | None = None,
+        fine_shape: tuple[int, int] | None = None,
     ) -> None:
         self.params = params
         self.zones = zones
@@ -114,6 +119,7 @@ class MotionDetector:
         self._noise_floor = floor
         self._relit = False
         self._settling = 0
+        self._warming = 0
         self._noise = np.full((grid_h, grid_w), _NOISE_START, dtype=np.float32)
         self._noise_px = np.zeros(shape, dtype=np.float32)
         self._prev_fg = np.zeros(shape, dtype=np.uint8)
@@ -132,21 +138,39 @@ class MotionDetector:
         self._fg_age = np.zeros(shape, dtype=np.uint8)
         self._ones = np.ones(shape, dtype=np.uint8)
         self._initialised = False
+        # Zones whose smallest object is too small for this resolution, refined on the finer frame.
+        self._fine_zones = [i for i, z in enumerate(zones) if z.min_size < _FINE_BELOW]
+        self._fine: FineCheck | None = None
+        if fine_shape is not None and fine_shape[1] >= 2 * w and self._fine_zones:
+            self._fine = FineCheck(fine_shape, shape, params.background_rate)
+        self._fine_frame: NDArray[np.uint8] | None = None
+        self._weak = np.zeros(shape, dtype=np.uint8)
+
+    @property
+    def refines(self) -> bool:
+        """True when some zone's small objects are confirmed on a finer frame (pass it to `detect`)."""
+        return self._fine is not None
 
     def reset(self) -> None:
         """Forget the background; the next frame becomes the new background."""
         self._initialised = False
+        if self._fine is not None:
+            self._fine.reset()
         self._noise.fill(_NOISE_START)
         self._prev_fg.fill(0)
         self._settling = 0
+        self._warming = 0
 
-    def detect(self, image: NDArray[np.uint8]) -> MotionResult:
-        """Compare one analysis-resolution luma image with the background and update the background."""
+    def detect(self, image: NDArray[np.uint8], fine: NDArray[np.uint8] | None = None) -> MotionResult:
+        """Compare one analysis-resolution luma image with the background and update the background.
+        `fine` is the same picture at the finer resolution given at construction (`refines`), if any."""
+        self._fine_frame = fine if self._fine is not None else None
         frame = self._frame
         np.copyto(frame, image, casting="unsafe")
         if not self._initialised:
             np.copyto(self._background, frame)
             self._initialised = True
+            self._warming = _WARM_FRAMES
             return self._empty(global_change=False)
         prediction = self._predict()
         self._settling = max(0, self._settling - 1)
@@ -167,14 +191,61 @@ class MotionDetector:
         if changed > self.params.global_change_ratio:
             np.copyto(self._background, frame)
             self._prev_fg.fill(0)
+            self._learn_fine(fine, reset=True)
             return self._empty(global_change=True, changed=changed)
         if not self._settling:
             self._follow_noise()
         cv2.morphologyEx(self._fg, cv2.MORPH_CLOSE, self._kernel, dst=self._fg_open)
         zones = tuple(self._zone_motion(zone) for zone in self.zones)
+        if fine is not None and not self._settling:
+            zones = self._refine(zones, fine)
         np.copyto(self._prev_fg, self._fg_open)
         self._update_background()
+        self._learn_fine(fine, reset=self._relit)
         return MotionResult(zones, changed, global_change=False)
+
+    def _refine(self, zones: tuple[ZoneMotion, ...], fine: NDArray[np.uint8]) -> tuple[ZoneMotion, ...]:
+        """Add the small objects the finer frame confirms among the weak blobs of the refined zones."""
+        if self._fine is None:
+            return zones
+        np.multiply(self._thr, _WEAK, out=self._sq)
+        cv2.compare(self._diff, self._sq, cv2.CMP_GT, dst=self._weak)
+        out = list(zones)
+        for index in self._fine_zones:
+            zone, found = self.zones[index], out[index]
+            cv2.bitwise_and(self._weak, zone.mask, dst=self._zone_fg)
+            contours, _ = cv2.findContours(self._zone_fg, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            rects = sorted((cv2.boundingRect(c) for c in contours), key=lambda r: -r[2] * r[3])
+            boxes, moving = list(found.boxes), found.changed_ratio * zone.area_px
+            for x, y, w, h in rects[:_MAX_CANDIDATES]:
+                side = max(w, h)
+                if not 0.5 * zone.min_size <= side <= 3 * zone.min_size:
+                    continue  # a speck, or an object the analysis resolution sees well enough
+                m = round(zone.min_size)
+                if any(_overlaps(b, x - m, y - m, w + 2 * m, h + 2 * m) for b in found.boxes):
+                    continue
+                box = self._fine.confirm(
+                    fine, Box(x, y, w, h), self._gain, zone.min_size * self._fine.scale[1]
+                )
+                if box is None:
+                    continue
+                area = float(box.w * box.h)
+                persists = self._persists(box.x, box.y, box.w, box.h, area)
+                self._fg_open[box.y : box.y + box.h, box.x : box.x + box.w] = 255
+                if persists:
+                    boxes.append(box)
+                    moving += area
+            out[index] = ZoneMotion(zone.name, tuple(boxes), moving / max(1, zone.area_px))
+        return tuple(out)
+
+    def _learn_fine(self, fine: NDArray[np.uint8] | None, *, reset: bool) -> None:
+        """Learn the finer frame where nothing moves; after a global change or a light step (which re-lit
+        only the analysis background) start it again from this frame."""
+        if self._fine is None or fine is None:
+            return
+        if reset:
+            self._fine.reset()
+        self._fine.learn(fine, self._bg_mask)
 
     def _follow_noise(self) -> None:
         """Update each cell's noise level from this frame's residual and spread it over the pixels."""
@@ -183,7 +254,9 @@ class MotionDetector:
         cv2.multiply(self._diff, self._diff, dst=self._sq)
         cells = np.sqrt(cv2.resize(self._sq, (grid_w, grid_h), interpolation=cv2.INTER_AREA))
         np.maximum(cells, self._noise_floor, out=cells)
-        up = _SETTLE_UP if self._settling else _NOISE_UP
+        # A cell's noise is learnt fast on the first frames after a (re)start and after a light step.
+        up = _SETTLE_UP if self._settling or self._warming else _NOISE_UP
+        self._warming = max(0, self._warming - 1)
         rate = np.where(cells > self._noise, up, _NOISE_DOWN).astype(np.float32)
         self._noise += rate * (cells - self._noise)
         if self._settling:
@@ -272,7 +345,7 @@ class MotionDetector:
         per analysed frame at most), a lone noise, snowflake or compression speck does not."""
         m = max(w, h) // 2 + 1
         x0, y0 = max(0, x - m), max(0, y - m)
-        return cv2.countNonZero(self._prev_fg[y0 : y + h + m, x0 : x + w + m]) >= 0.5 * area
+        return cv2.countNonZero(self._prev_fg[y0 : y + h + m, x0 : x + w + m]) >= 0.3 * area
 
     def _update_background(self) -> None:
         """Learn the background where nothing moves; absorb what has stayed changed for too long."""
@@ -286,6 +359,8 @@ class MotionDetector:
         if cv2.countNonZero(self._bg_mask):
             stale = self._bg_mask > 0
             self._background[stale] = self._frame[stale]
+            if self._fine is not None and self._fine_frame is not None:
+                self._fine.absorb(self._fine_frame, stale)
             self._fg_age[stale] = 0
             self._fg_open[stale] = 0
         cv2.bitwise_not(self._fg_open, dst=self._bg_mask)
@@ -293,6 +368,10 @@ class MotionDetector:
 
     def _empty(self, *, global_change: bool, changed: float = 0.0) -> MotionResult:
         return MotionResult(tuple(ZoneMotion(z.name, (), 0.0) for z in self.zones), changed, global_change)
+
+
+def _overlaps(box: Box, x: int, y: int, w: int, h: int) -> bool:
+    return box.x < x + w and x < box.x + box.w and box.y < y + h and y < box.y + box.h
 
 
 def _median(values: NDArray[np.float32]) -> float:

@@ -47,8 +47,17 @@ class Detector:
         self._stride = max(1, frame_shape[1] // (2 * self.shape[1]))
         self._scale = (frame_shape[1] / self.shape[1], frame_shape[0] / self.shape[0])
         zones = build_zone_maps(config, frame_shape, self.shape)
+        # The decimated picture (about twice the analysis size) the downscale passes through anyway: small
+        # objects are confirmed on it.
+        fine_shape = (
+            len(range(0, frame_shape[0], self._stride)),
+            len(range(0, frame_shape[1], self._stride)),
+        )
         self.motion = MotionDetector(
-            config.motion, zones, self.shape, valid_mask(config, frame_shape, self.shape)
+            config.motion, zones, self.shape, valid_mask(config, frame_shape, self.shape), fine_shape
+        )
+        self._fine = (
+            np.zeros(fine_shape, dtype=np.uint8) if self.motion.refines and self._stride > 1 else None
         )
         self.tamper = TamperDetector(config.tamper, self.shape, config.fps)
         self._next_id = 1
@@ -71,7 +80,7 @@ class Detector:
             self.motion.reset()
             result = None
         else:
-            result = self.motion.detect(small)
+            result = self.motion.detect(small, self._fine_frame(frame.image))
         moving = result is not None and any(zone.active for zone in result.zones)
         self.activity = tampered or suspect or state.defocused or moving
         self._track_motion(frame, result, events)
@@ -96,11 +105,21 @@ class Detector:
         if self.shape == self.frame_shape:
             np.copyto(self._small, image)
         else:
-            # Decimate large frames to about twice the analysis size first (a strided view, no copy),
-            # then area-average: most of INTER_AREA's noise reduction at a fraction of its cost.
+            # Decimate large frames to about twice the analysis size first (a strided view; kept as the
+            # finer frame when small objects are refined), then area-average: most of INTER_AREA's noise
+            # reduction at a fraction of its cost.
             view = image[:: self._stride, :: self._stride] if self._stride > 1 else image
+            if self._fine is not None:
+                np.copyto(self._fine, view)
+                view = self._fine
             cv2.resize(view, (self.shape[1], self.shape[0]), dst=self._small, interpolation=cv2.INTER_AREA)
         return self._small
+
+    def _fine_frame(self, image: NDArray[np.uint8]) -> NDArray[np.uint8] | None:
+        """The finer frame of the last downscale, when the motion detector refines small objects."""
+        if not self.motion.refines:
+            return None
+        return self._fine if self._fine is not None else image
 
     def _track_tamper(self, frame: Frame, state: TamperState, events: list[MonitorEvent]) -> None:
         verdicts = {

@@ -24,9 +24,6 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from access.roles import Role
 from tests.support.app_env import Env
-from tests.support.own_pg import own_pg_url
-
-__all__ = ["own_pg_url"]  # the fixture, imported for pytest
 
 pytestmark = pytest.mark.slow
 
@@ -116,11 +113,4 @@ def _report(name: str, counts: Counter[str]) -> None:
 def test_fuzz_the_whole_api_on_sqlite(env: Env) -> None:
     counts = fuzz(env)
     _report("sqlite", counts)
-    assert counts["5xx"] == 0 and counts["requests"] > 100
-
-
-@pytest.mark.postgres
-def test_fuzz_the_whole_api_on_postgresql(make_env: Callable[..., Env], own_pg_url: str) -> None:
-    counts = fuzz(make_env(own_pg_url))
-    _report("postgresql", counts)
     assert counts["5xx"] == 0 and counts["requests"] > 100

@@ -2,11 +2,13 @@
 server: fair shares, `kill -9` of a worker, its cameras read again by the others within lease_s + 5 s, no
 alert lost or doubled between the outbox and Mosquitto, the duty and audit chains intact, and a tile and an
 SSE stream on either API process working through the failover, and recording going on with the new owner
-in new segments."""
+in new segments, the hand-over a gap in the footage index as long as the failover, never overlapping."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import itertools
 import json
 import logging
 import queue
@@ -32,6 +34,7 @@ from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
+from footage import segments as footage_segments
 from footage.models import Segment
 from runtime.migrate import upgrade
 from shift_logs.duty_log import service as duty_log
@@ -186,16 +189,17 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
             victims = {n for n, w in _holders(engine).items() if w == "w3"}
             watched = sorted(victims)[0]
             with session_scope(make_session_factory(engine)) as s:  # recorded: followed across the hand-over
-                cameras.require_by_name(s, watched).recording = {"mode": "continuous"}
+                for name in victims:
+                    cameras.require_by_name(s, name).recording = {"mode": "continuous"}
             sse = [Sse(f"{base}/api/v1/alerts/stream", headers) for base in api]
             for listener in sse:
                 listener.start()
             with httpx.Client(headers=headers, timeout=10) as http:
                 for base in api:  # a tile of a camera w3 reads, through either API process
                     _wait(lambda b=base: _tile(http, b, ids[watched]), 60, f"tile via {base}")
-                _wait(lambda: _segments(engine, ids[watched]) > 0, 30, "w3 recording")
-                before = _segments(engine, ids[watched])
-                killed_at = time.monotonic()
+                _wait(lambda: all(_segments(engine, ids[n]) for n in victims), 60, "w3 recording")
+                before = {n: _segments(engine, ids[n]) for n in victims}
+                killed_at, killed_wall = time.monotonic(), utcnow()
                 cluster.kill("w3")
                 claimed = _wait(lambda: _taken_over(engine, victims), 30, "leases taken over")
                 assert claimed <= LEASE_S + 3, f"the others took the cameras over only after {claimed:.1f} s"
@@ -219,8 +223,12 @@ def test_three_workers_share_fail_over_and_lose_or_double_nothing(server: RtspSe
                 for i, base in enumerate(api):  # both API processes write to the chains at once
                     entry = {"post_id": post_id, "kind": "observation", "text": f"failover seen via {i}"}
                     assert http.post(f"{base}/api/v1/duty-log", json=entry).status_code == 201
-            # the new owner records the camera in new segments
-            _wait(lambda: _segments(engine, ids[watched]) > before, 30, "recording resumed")
+            # the new owners record the cameras in new segments; the hand-over is a gap in the footage index
+            _wait(
+                lambda: all(_segments(engine, ids[n]) > before[n] for n in victims), 60, "recording resumed"
+            )
+            for name in sorted(victims):
+                _check_recording_across(engine, ids[name], killed_wall, bound_s=2 * (LEASE_S + 5))
             _wait(lambda: _undelivered(engine) == 0, 20, "outbox sent")
             received: list[str] = []
             _wait(
@@ -278,6 +286,37 @@ def _read_elsewhere(
 def _segments(engine: Engine, camera_id: int) -> int:
     with session_scope(make_session_factory(engine)) as s:
         return len(s.scalars(select(Segment.id).where(Segment.camera_id == camera_id)).all())
+
+
+def _check_recording_across(engine: Engine, camera_id: int, killed: dt.datetime, *, bound_s: float) -> None:
+    """The segments before the kill (old owner) and after it (new owner) do not overlap, each lasts what it
+    holds, and the hand-over is a gap that contains the kill, as long as the failover: the old owner loses
+    the segment it was writing (2 s, plus a 1 s GOP) and the row it had not yet committed, the new one starts
+    within the failover bound, and the timeline shows the gap, never recorded time."""
+    with session_scope(make_session_factory(engine)) as s:
+        segs = s.scalars(select(Segment).where(Segment.camera_id == camera_id).order_by(Segment.start)).all()
+        rows = [(g.start, g.end, g.frames) for g in segs]
+        spans = footage_segments.spans(
+            s, camera_id=camera_id, start=rows[0][0], end=rows[-1][1] + dt.timedelta(seconds=1)
+        )
+    slack = dt.timedelta(seconds=0.5)  # the old owner may finish a segment while the kill is under way
+    before = [r for r in rows if r[1] <= killed + slack]
+    after = [r for r in rows if r[0] >= killed]
+    assert before and after and len(before) + len(after) == len(rows), (killed, rows)
+    for (_, end, _), (start, _, _) in itertools.pairwise(rows):
+        assert start >= end, f"segments overlap: {rows}"
+    for start, end, frames in rows:  # times follow the frames (10 fps clip): no shifted segment times
+        assert abs((end - start).total_seconds() - frames / 10) <= 0.5, (start, end, frames)
+    lost_s = (killed - before[-1][1]).total_seconds()
+    resumed_s = (after[0][0] - killed).total_seconds()
+    log.info(
+        f"camera {camera_id}: recording until {lost_s:.1f} s before the kill, again {resumed_s:.1f} s after"
+    )
+    assert lost_s <= 2 + 1 + 3, f"the old owner's last segment ended {lost_s:.1f} s before the kill: {rows}"
+    assert 1.0 <= resumed_s <= bound_s, (
+        f"the new owner recorded again {resumed_s:.1f} s after the kill: {rows}"
+    )
+    assert any(a.end <= killed + slack and b.start >= killed for a, b in itertools.pairwise(spans)), spans
 
 
 def _undelivered(engine: Engine) -> int:

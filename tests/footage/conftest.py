@@ -3,6 +3,7 @@ storage, and a size-capped (tmpfs) folder for the disk-full tests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from core.clock import utcnow
 from footage.segments import SegmentWritten
 from tests.devices.conftest import clip, own_rtsp_server, rtsp_available, rtsp_server
 from tests.support.peers import missing_peer
@@ -23,6 +25,7 @@ class CollectingSink:
 
     def __init__(self) -> None:
         self.written: list[SegmentWritten] = []
+        self.written_at: list[dt.datetime] = []  # when each segment was reported
         self.faults: list[tuple[int, str, str]] = []
         self.recoveries: list[tuple[int, str]] = []
         self.changed = threading.Condition()
@@ -30,6 +33,7 @@ class CollectingSink:
     def segment_written(self, written: SegmentWritten) -> None:
         with self.changed:
             self.written.append(written)
+            self.written_at.append(utcnow())
             self.changed.notify_all()
 
     def fault(self, camera_id: int, kind: str, message: str) -> None:

@@ -12,6 +12,7 @@ import av
 import pytest
 
 from config.footage import FootageSettings
+from core.clock import utcnow
 from footage.recorder import Recorder, orphan_segments, repair_camera_folder
 from footage.storage import Storage, hash_file
 from footage.writer import probe
@@ -60,6 +61,30 @@ def test_segments_start_on_keyframes_carry_their_sha256_and_follow_each_other(rt
     for a, b in itertools.pairwise(full):
         assert abs((b.start - a.end).total_seconds()) < 0.1
     assert not storage.part_files()
+
+
+def test_segment_times_follow_the_pictures_despite_the_burst_read_while_connecting(
+    rtsp_server, sink, tmp_path
+):
+    """FFmpeg reads about a second of the stream ahead while probing it and hands those packets over at
+    once: stamped by their arrival, every segment came out about that much late, ending after it had been
+    written. With the minimum-delay anchor no segment ends after it was written, none starts before the
+    recorder connected, and the first (open during the burst) is corrected and still followed seamlessly."""
+    storage = storage_at(tmp_path / "footage")
+    rec = recorder(storage, sink, rtsp_server.url("cam"))
+    started = utcnow()
+    rec.start()
+    try:
+        assert sink.wait(lambda s: len(s.written) >= 3, timeout=30), sink.faults
+    finally:
+        rec.stop()
+    rounding = dt.timedelta(milliseconds=2)
+    for written, at in zip(sink.written, sink.written_at, strict=True):
+        assert written.end <= at + rounding, f"{written.path} ends {written.end - at} after it was written"
+        assert written.start >= started, f"{written.path} starts before the recorder was started"
+        assert storage.segment_path("cam", written.start) == storage.absolute(written.path), "named by start"
+    for a, b in itertools.pairwise(sink.written):
+        assert dt.timedelta(0) <= b.start - a.end < dt.timedelta(seconds=0.1)
 
 
 def test_a_reconnect_leaves_a_gap_in_the_index_and_no_corrupt_file(own_rtsp_server, sink, tmp_path):

@@ -73,17 +73,20 @@ def test_slow_consumer_drops_oldest_and_never_slows_another_camera():
     release = threading.Event()
 
     def slow(frame):
-        release.wait(2)
+        release.wait(60)
         slow_seen.append(frame.index)
+
+    def slow_status():
+        return next(s for s in sup.status() if s.camera_id == "slow")
 
     sup.add("slow", demo("slow"), consumer=slow)
     sup.add("fast", demo("fast"), consumer=lambda f: fast_seen.append(f.index))
     sup.start()
     try:
         assert wait_for(lambda: len(fast_seen) >= 30)
-        status = {s.camera_id: s for s in sup.status()}
-        assert status["slow"].dropped > 0
-        assert status["slow"].frames >= 30, "reading goes on while the consumer is stuck"
+        assert wait_for(lambda: slow_status().frames >= 30), "reading goes on while the consumer is stuck"
+        assert slow_seen == [], "the consumer is still stuck on its first frame"
+        assert slow_status().dropped > 0
         release.set()
         assert wait_for(lambda: len(slow_seen) >= 2)
         assert slow_seen[1] > slow_seen[0] + 1, "the oldest frames were dropped"
