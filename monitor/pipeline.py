@@ -65,7 +65,9 @@ class Detector:
         """Analyse one frame; return (and send to the sink) the events that started or ended on it."""
         small = self._downscale(frame.image)
         events: list[MonitorEvent] = []
-        state = self.tamper.check(small) if self.config.tamper.enabled else TamperState(learning=False)
+        state = (
+            self.tamper.check(small, frame.ts) if self.config.tamper.enabled else TamperState(learning=False)
+        )
         self._track_tamper(frame, state, events)
         # No motion inside an active tamper of this camera: one cause, one event.
         tampered = any(t.active for t in self._tamper_trackers.values())

@@ -81,7 +81,7 @@ def stream_alerts(
 
     def alive() -> bool:
         with session_scope(factory) as session:
-            return tokens.is_live(session, token_id=token_id)
+            return tokens.is_live(session, token_id=token_id, now=ctx.clock.now())
 
     return StreamingResponse(
         alert_events(factory, after=start, alive=alive, notifier=ctx.notifier, ends_at=ends_at),
