@@ -19,7 +19,7 @@ from access.users import service as users
 from access.users.errors import LoginRefused, LoginThrottled
 from access.users.models import AuthToken, TokenKind, User
 from config.settings import AuthSettings
-from core.clock import utcnow
+from core.clock import Clock
 from core.errors import ControlroomError, Forbidden, Invalid, Unauthenticated
 
 __all__ = [
@@ -70,13 +70,14 @@ def attempt_login(
     password: str,
     auth: AuthSettings,
     address: str = "",
-    now: dt.datetime | None = None,
+    clock: Clock,
 ) -> LoginAttempt:
     """Check a user name and password under the sign-in throttle (`access.signin.throttle`). Unknown names,
     disabled accounts and wrong passwords get one answer and cost one password hash each; so does a
-    throttled name whether it exists or not."""
+    throttled name whether it exists or not. Takes the edge's clock, not a time, because the time is read
+    after the address lock: parallel attempts must not judge by a time before the last one's failure."""
     throttle.lock_address(session, address)
-    now = now or utcnow()  # read after the lock: parallel attempts must not judge by a time before the last
+    now = clock.now()
     wait = throttle.wait_s(session, username=username, address=address, auth=auth, now=now)
     if wait > 0:
         refused = LoginThrottled(
@@ -86,7 +87,9 @@ def attempt_login(
     user = users.get_by_username(session, username)
     matches = verify_password(user.password_hash if user is not None else _DUMMY_HASH, password)
     if user is None or user.disabled or not matches:
-        throttle.record_failure(session, username=username, address=address)  # back-off from now
+        throttle.record_failure(
+            session, username=username, address=address, now=clock.now()
+        )  # back-off from now, after the hash
         return LoginAttempt(None, LoginRefused("wrong user name or password"), username)
     user.failed_logins = 0
     user.locked_until = None
@@ -104,7 +107,7 @@ def reauthenticate(
     password: str,
     auth: AuthSettings,
     refused: Callable[[], ControlroomError],
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> None:
     """Check a signed-in user's password again (password change, signatures). A wrong one raises
     `refused()` marked as a failed sign-in, which the HTTP layer counts after the rollback; after too many,
@@ -139,11 +142,8 @@ def _issue(
     return IssuedToken(secret=secret, token=token)
 
 
-def issue_session(
-    session: Session, *, user: User, auth: AuthSettings, now: dt.datetime | None = None
-) -> IssuedToken:
+def issue_session(session: Session, *, user: User, auth: AuthSettings, now: dt.datetime) -> IssuedToken:
     """Start a console session for `user` (the secret goes into an HTTP-only cookie)."""
-    now = now or utcnow()
     lifetime = dt.timedelta(minutes=auth.session_minutes)
     return _issue(session, user=user, kind=TokenKind.SESSION, lifetime=lifetime, name="console", now=now)
 
@@ -156,7 +156,7 @@ def issue_api_token(
     days: int,
     max_days: int | None = None,
     via: AuthToken | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> IssuedToken:
     """Create a bearer token for an integration; the secret is shown once.
 
@@ -166,17 +166,15 @@ def issue_api_token(
         raise Forbidden("a bearer token cannot create tokens; sign in to the console to create one")
     if max_days is not None and days > max_days:
         raise Invalid(f"a token may live at most {max_days} days", field="body.days")
-    now = now or utcnow()
     return _issue(
         session, user=user, kind=TokenKind.API, lifetime=dt.timedelta(days=days), name=name, now=now
     )
 
 
 def resolve_token(
-    session: Session, *, secret: str, kind: TokenKind, auth: AuthSettings, now: dt.datetime | None = None
+    session: Session, *, secret: str, kind: TokenKind, auth: AuthSettings, now: dt.datetime
 ) -> AuthToken | None:
     """Return the live token for `secret` (not expired, revoked, idle too long, or of a disabled user)."""
-    now = now or utcnow()
     # one round trip for the token, its user and the user's roles (every authenticated request does this)
     token = (
         session.scalars(
@@ -215,9 +213,9 @@ def _touch(session: Session, token: AuthToken, now: dt.datetime) -> None:
     set_committed_value(token, "last_seen_at", now)  # this request's view, without an UPDATE by the ORM
 
 
-def revoke(session: Session, *, token: AuthToken, now: dt.datetime | None = None) -> None:
+def revoke(session: Session, *, token: AuthToken, now: dt.datetime) -> None:
     """End one session or token."""
-    token.revoked_at = now or utcnow()
+    token.revoked_at = now
     session.flush()
 
 
@@ -229,6 +227,7 @@ def change_password(
     new: str,
     auth: AuthSettings,
     keep_token_id: int | None = None,
+    now: dt.datetime,
 ) -> User:
     """Change the user's password after checking the current one (throttled); end their other sessions."""
     reauthenticate(
@@ -237,10 +236,11 @@ def change_password(
         password=current,
         auth=auth,
         refused=lambda: LoginRefused("the current password is wrong"),
+        now=now,
     )
     users.check_password_rules(new, min_length=auth.min_password_length, username=user.username)
     user.password_hash = hash_password(new)
-    user.password_changed_at = utcnow()
-    users.revoke_tokens(session, user=user, keep_id=keep_token_id)
+    user.password_changed_at = now
+    users.revoke_tokens(session, user=user, keep_id=keep_token_id, now=now)
     session.flush()
     return user

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from access.roles import Role
 from access.users.errors import TokenNotFound
 from access.users.models import AuthToken, TokenKind, User
-from core.clock import utcnow
 from core.errors import Forbidden
 
 __all__ = ["is_live", "list_live", "revoke"]
@@ -27,27 +26,24 @@ def list_live(
     caller: User,
     user_id: int,
     kind: TokenKind | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> list[AuthToken]:
     """The live (not revoked, not expired) sessions and tokens of `user_id`, newest first."""
     _may_manage(caller, user_id)
     stmt = select(AuthToken).where(
-        AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None), AuthToken.expires_at > (now or utcnow())
+        AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None), AuthToken.expires_at > now
     )
     if kind is not None:
         stmt = stmt.where(AuthToken.kind == kind)
     return list(session.scalars(stmt.order_by(AuthToken.id.desc())))
 
 
-def is_live(session: Session, *, token_id: int, now: dt.datetime | None = None) -> bool:
+def is_live(session: Session, *, token_id: int, now: dt.datetime) -> bool:
     """True while the session or token is neither revoked nor expired and its user is enabled (long-lived
     streams ask this, so they end with the session: logout, expiry, revocation, a disabled account)."""
     token = session.get(AuthToken, token_id)
     return (
-        token is not None
-        and token.revoked_at is None
-        and token.expires_at > (now or utcnow())
-        and not token.user.disabled
+        token is not None and token.revoked_at is None and token.expires_at > now and not token.user.disabled
     )
 
 
@@ -57,7 +53,7 @@ def revoke(
     caller: User,
     token_id: int,
     owner_id: int | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> AuthToken:
     """End one session or token of the caller (or anyone's, for an admin); another user's token is
     reported as not found to non-admins, so ids reveal nothing. With `owner_id` (the admin console's page of
@@ -70,6 +66,6 @@ def revoke(
     ):
         raise TokenNotFound(f"no token with id {token_id}")
     if token.revoked_at is None:
-        token.revoked_at = now or utcnow()
+        token.revoked_at = now
         session.flush()
     return token

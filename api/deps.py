@@ -133,6 +133,7 @@ def get_session(request: Request) -> Iterator[Session]:
                 target=getattr(request.state, "audit_target", None) or request.url.path,
                 outcome=getattr(request.state, "audit_outcome", "ok"),
                 detail=getattr(request.state, "audit_detail", None),
+                now=now_of(request),
             )
             recorded = True
     if recorded:
@@ -145,14 +146,18 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 def _token_from(request: Request, session: Session, settings: Settings) -> AuthToken:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        token = auth.resolve_token(session, secret=header[7:].strip(), kind=TokenKind.API, auth=settings.auth)
+        token = auth.resolve_token(
+            session, secret=header[7:].strip(), kind=TokenKind.API, auth=settings.auth, now=now_of(request)
+        )
         if token is None:
             raise Unauthenticated("the bearer token is invalid, expired or revoked")
         return token
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise Unauthenticated("sign in first")
-    token = auth.resolve_token(session, secret=cookie, kind=TokenKind.SESSION, auth=settings.auth)
+    token = auth.resolve_token(
+        session, secret=cookie, kind=TokenKind.SESSION, auth=settings.auth, now=now_of(request)
+    )
     if token is None:
         raise Unauthenticated("your session has ended; sign in again")
     if request.method in UNSAFE_METHODS:

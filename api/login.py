@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from access import auth
 from access.users.errors import LoginThrottled
 from access.users.models import AuthToken
-from api.deps import SESSION_COOKIE, audit_as
+from api.deps import SESSION_COOKIE, audit_as, get_context, now_of
 from config.settings import Settings
 
 __all__ = ["clear_session_cookie", "set_session_cookie", "sign_in", "sign_out"]
@@ -20,7 +20,12 @@ def sign_in(
     """Check the credentials; on success start a session. The attempt is audited either way."""
     address = request.client.host if request.client else ""
     attempt = auth.attempt_login(
-        session, username=username, password=password, auth=settings.auth, address=address
+        session,
+        username=username,
+        password=password,
+        auth=settings.auth,
+        address=address,
+        clock=get_context(request).clock,
     )
     audit_as(request, "auth.login", f"user:{username[:64]}")
     if isinstance(attempt.error, LoginThrottled):  # unchecked: noise anyone can make, not chained
@@ -32,7 +37,7 @@ def sign_in(
         return attempt, None
     request.state.user = attempt.user
     request.state.user_ref = (attempt.user.id, attempt.user.username)
-    return attempt, auth.issue_session(session, user=attempt.user, auth=settings.auth)
+    return attempt, auth.issue_session(session, user=attempt.user, auth=settings.auth, now=now_of(request))
 
 
 def set_session_cookie(response: Response, issued: auth.IssuedToken, settings: Settings) -> None:
@@ -56,4 +61,4 @@ def clear_session_cookie(response: Response) -> None:
 def sign_out(request: Request, session: Session, token: AuthToken) -> None:
     """End the caller's session (audited as auth.logout)."""
     audit_as(request, "auth.logout")
-    auth.revoke(session, token=token)
+    auth.revoke(session, token=token, now=now_of(request))

@@ -146,6 +146,7 @@ class RequestMiddleware:
                     target=state.get("audit_target") or scope["path"],
                     outcome=outcome,
                     detail={"status": status, **(state.get("audit_detail") or {})},
+                    now=self.ctx.clock.now(),
                 )
         except Exception:
             log.exception("could not write the audit row of a %s request", outcome)

@@ -7,6 +7,8 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, Field
 
+from core.schemas import ReadSchema
+
 __all__ = ["FieldError", "Page", "PageParams", "Problem"]
 
 T = TypeVar("T")
@@ -31,14 +33,14 @@ class PageParams(BaseModel):
 PageQuery = Annotated[PageParams, Query()]
 
 
-class FieldError(BaseModel):
+class FieldError(ReadSchema):
     """One invalid input field."""
 
     field: str = Field(description="Where: body.name, query.limit, path.user_id ...")
     message: str
 
 
-class Problem(BaseModel):
+class Problem(ReadSchema):
     """The error body of every failed request (RFC 9457 problem details, plus `code` and `errors`)."""
 
     type: str

@@ -39,6 +39,7 @@ from access.users import service as users  # noqa: E402
 from api.app import create_app  # noqa: E402
 from bench.settings import bench_settings  # noqa: E402
 from config.cameras import CameraConfig  # noqa: E402
+from core.clock import utcnow  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
 from devices.camera import service as cameras  # noqa: E402
 from devices.credentials import CredentialBox  # noqa: E402
@@ -144,9 +145,9 @@ def main() -> None:
             cams = [CameraConfig(name=n, url=f"demo://{n}", detect={"fps": 5}) for n in names]  # type: ignore[arg-type]
             cameras.import_config(s, cameras=cams, box=box)
             user = users.create(
-                s, username="bench", password=secrets.token_urlsafe(12), roles=(Role.OPERATOR,)
+                s, username="bench", password=secrets.token_urlsafe(12), roles=(Role.OPERATOR,), now=utcnow()
             )
-            token = auth.issue_api_token(s, user=user, name="bench", days=1).secret
+            token = auth.issue_api_token(s, user=user, name="bench", days=1, now=utcnow()).secret
         app = create_app(settings, engine=engine)
         received: dict[str, list[float]] = {}
         stop = threading.Event()

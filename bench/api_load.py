@@ -138,9 +138,9 @@ def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int],
             s.flush()
             post = roster.create_post(s, name=f"desk {i}")
             posts.append(post.id)
-            roster.roster(s, shift_id=shift.id, post_id=post.id, user=user)
+            roster.roster(s, shift_id=shift.id, post_id=post.id, user=user, now=now)
             presence.check_in(s, user=user, post_id=post.id, now=now)  # entries are written at one's own post
-            tokens.append(auth.issue_api_token(s, user=user, name="bench", days=1).secret)
+            tokens.append(auth.issue_api_token(s, user=user, name="bench", days=1, now=now).secret)
         ids = []
         for i in range(backlog):
             alert = alerts.raise_alert(

@@ -162,8 +162,11 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
 
 def _bearer(session: Session, username: str) -> dict[str, str]:
     """A fresh operator and a bearer token for it."""
-    user = users.create(session, username=username, password="a long bench password", roles=(Role.OPERATOR,))
-    token = issue_api_token(session, user=user, name="bench", days=1)
+    now = utcnow()
+    user = users.create(
+        session, username=username, password="a long bench password", roles=(Role.OPERATOR,), now=now
+    )
+    token = issue_api_token(session, user=user, name="bench", days=1, now=now)
     return {"Authorization": f"Bearer {token.secret}"}
 
 

@@ -243,7 +243,7 @@ def measure_purge(n: int) -> None:
         plan = plan_retention(segments, holds, policies, use, dt.datetime.now(dt.UTC))
         planned = time.monotonic() - t0
         t0 = time.monotonic()
-        report = run_retention(factory, settings)
+        report = run_retention(factory, settings, dt.datetime.now(dt.UTC))
         job = time.monotonic() - t0
         with factory() as s:
             left = s.scalar(select(func.count()).select_from(Segment))

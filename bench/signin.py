@@ -34,6 +34,7 @@ from access.signin.models import LoginFailure  # noqa: E402
 from access.users import service as users  # noqa: E402
 from bench.settings import bench_settings  # noqa: E402
 from config.settings import AuthSettings  # noqa: E402
+from core.clock import SystemClock  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
 from runtime.migrate import upgrade  # noqa: E402
 
@@ -45,7 +46,7 @@ def _fill(engine: Engine, failures: int) -> None:
         for i in range(failures)
     ]
     with session_scope(make_session_factory(engine)) as s:
-        users.create(s, username="olga", password="a long password", roles=(Role.OPERATOR,))
+        users.create(s, username="olga", password="a long password", roles=(Role.OPERATOR,), now=now)
         if rows:
             s.execute(insert(LoginFailure), rows)
 
@@ -63,7 +64,12 @@ def _run(engine: Engine, attempts: int) -> tuple[float, float]:
         started = time.perf_counter()
         with session_scope(factory) as s:
             attempt = auth.attempt_login(
-                s, username="olga", password="wrong password", auth=policy, address=f"192.0.2.{i % 200}"
+                s,
+                username="olga",
+                password="wrong password",
+                auth=policy,
+                address=f"192.0.2.{i % 200}",
+                clock=SystemClock(),
             )
             assert attempt.user is None
         full.append(time.perf_counter() - started)

@@ -38,6 +38,7 @@ from access.users import service as users  # noqa: E402
 from api.app import create_app  # noqa: E402
 from bench.settings import bench_settings  # noqa: E402
 from config.cameras import CameraConfig  # noqa: E402
+from core.clock import utcnow  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
 from devices.camera import service as cameras  # noqa: E402
 from devices.credentials import CredentialBox  # noqa: E402
@@ -147,7 +148,7 @@ def main() -> None:
                 for i in range(args.cameras)
             ]
             cameras.import_config(s, cameras=cams, box=box)
-            users.create(s, username="bench", password=password, roles=(Role.OPERATOR,))
+            users.create(s, username="bench", password=password, roles=(Role.OPERATOR,), now=utcnow())
         app = create_app(settings, engine=engine)
         worker = Worker(settings, factory)
         app.state.ctx.live = worker.capture

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
+
+from core.schemas import StrictSchema
 
 __all__ = ["AlertSettings", "DeliverySettings", "MqttSettings", "ResponderConfig"]
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ResponderConfig(_Section):
+class ResponderConfig(StrictSchema):
     """Someone an alert can be dispatched to (R3, D4): patrol, security, police liaison..."""
 
     name: str = Field(
@@ -24,7 +22,7 @@ class ResponderConfig(_Section):
     webhook_url: str | None = Field(default=None, max_length=1000, description="Also POST dispatches here.")
 
 
-class AlertSettings(_Section):
+class AlertSettings(StrictSchema):
     """The alert queue: de-duplication, acknowledgement targets, escalation, responders."""
 
     cooldown_s: float = Field(default=60, ge=0, le=3600, description="Repeats within this update one alert.")
@@ -48,7 +46,7 @@ class AlertSettings(_Section):
         return self
 
 
-class MqttSettings(_Section):
+class MqttSettings(StrictSchema):
     """The MQTT broker events are published to (optional)."""
 
     enabled: bool = Field(default=False, description="Publish alert events and dispatches to MQTT.")
@@ -60,7 +58,7 @@ class MqttSettings(_Section):
     timeout_s: float = Field(default=5, gt=0, le=60, description="Connect/publish timeout.")
 
 
-class DeliverySettings(_Section):
+class DeliverySettings(StrictSchema):
     """Retries of outbound deliveries."""
 
     interval_s: float = Field(default=1, gt=0, le=60, description="How often pending deliveries are sent.")

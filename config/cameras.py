@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from config.detection import DetectConfig
+from core.schemas import StrictSchema
 
 __all__ = ["CameraConfig", "OnvifConfig", "RecordingConfig"]
 
 
-class OnvifConfig(BaseModel):
+class OnvifConfig(StrictSchema):
     """How to reach the camera's ONVIF services (optional)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     host: str = Field(min_length=1, max_length=255, description="ONVIF host name or address.")
     port: int = Field(default=80, ge=1, le=65535, description="ONVIF HTTP port.")
@@ -22,10 +21,8 @@ class OnvifConfig(BaseModel):
     password: SecretStr = Field(default=SecretStr(""), description="ONVIF password (stored encrypted).")
 
 
-class RecordingConfig(BaseModel):
+class RecordingConfig(StrictSchema):
     """Per-camera recording policy."""
-
-    model_config = ConfigDict(extra="forbid")
 
     mode: str = Field(
         default="off", pattern="^(off|continuous|events)$", description="off, continuous, events."
@@ -35,10 +32,8 @@ class RecordingConfig(BaseModel):
     post_roll_s: float = Field(default=10.0, ge=0, le=600, description="Seconds kept after an event.")
 
 
-class CameraConfig(BaseModel):
+class CameraConfig(StrictSchema):
     """One camera: where its streams are and how it is watched."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(
         min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", description="Unique short name."

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from core.schemas import StrictSchema
 
 __all__ = ["DetectConfig", "MaskConfig", "MotionParams", "Point", "TamperParams", "ZoneConfig"]
 
@@ -16,10 +18,8 @@ Coordinate = Annotated[float, Field(ge=0, le=100_000, description="Pixel coordin
 Point = tuple[Coordinate, Coordinate]
 
 
-class ZoneConfig(BaseModel):
+class ZoneConfig(StrictSchema):
     """A watched area: motion inside it raises events named after it."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(
         min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", description="Zone name used in events."
@@ -45,10 +45,8 @@ class ZoneConfig(BaseModel):
     )
 
 
-class MaskConfig(BaseModel):
+class MaskConfig(StrictSchema):
     """An area ignored by detection (exclusion mask) or also blanked in views (privacy mask)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(default="", max_length=64, description="Optional label for the mask.")
     polygon: list[Point] = Field(
@@ -56,10 +54,8 @@ class MaskConfig(BaseModel):
     )
 
 
-class MotionParams(BaseModel):
+class MotionParams(StrictSchema):
     """Background model, thresholds and event timing for motion detection."""
-
-    model_config = ConfigDict(extra="forbid")
 
     sensitivity: int = Field(
         default=50, ge=1, le=100, description="Sensitivity of the whole frame when no zones are defined."
@@ -97,14 +93,19 @@ class MotionParams(BaseModel):
     )
 
 
-class TamperParams(BaseModel):
+class TamperParams(StrictSchema):
     """Thresholds and hold times for covered, defocused, moved and frozen pictures."""
-
-    model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(default=True, description="Check the picture for tampering and faults.")
     check_hz: float = Field(
         default=2.5, gt=0, le=60, description="How often per second covered, defocused and moved are checked."
+    )
+    idle_check_hz: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often per second a healthy, quiet picture is checked; a sudden change of the whole "
+        "picture is checked at once, and `check_hz` applies while a check is near a threshold.",
     )
     learn_s: float = Field(default=2.0, ge=0, le=600, description="Seconds to learn the reference view.")
     covered_max_std: float = Field(
@@ -144,14 +145,12 @@ class TamperParams(BaseModel):
     frozen_s: float = Field(default=3.0, ge=0, le=600, description="Seconds of identical frames = frozen.")
     clear_s: float = Field(default=1.0, ge=0, le=600, description="Seconds back to normal before it ends.")
     reference_rate: float = Field(
-        default=0.01, gt=0, le=1, description="Per-frame learning rate of the reference view."
+        default=0.01, gt=0, le=1, description="Learning rate of the reference view per `check_hz` interval."
     )
 
 
-class DetectConfig(BaseModel):
+class DetectConfig(StrictSchema):
     """Everything the detection core needs for one camera."""
-
-    model_config = ConfigDict(extra="forbid")
 
     fps: float = Field(default=5.0, gt=0, le=60, description="Analysis frame rate (frames per second).")
     analysis_width: int = Field(

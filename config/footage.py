@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from core.schemas import StrictSchema
 
 __all__ = ["FootageSettings"]
 
 
-class FootageSettings(BaseModel):
+class FootageSettings(StrictSchema):
     """Recording by stream copy, retention with a high-water mark, access under grants (R7, R8, R10)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     storage_dir: Path | None = Field(
         default=None, description="Folder for segment files; empty means <data_dir>/footage."

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from core.schemas import StrictSchema
 
 __all__ = ["SEVERITIES", "MaintenanceSettings", "SeverityName"]
 
@@ -36,10 +38,8 @@ _AUTO_SEVERITY: dict[str, SeverityName] = {
 }
 
 
-class MaintenanceSettings(BaseModel):
+class MaintenanceSettings(StrictSchema):
     """Equipment faults and maintenance checks."""
-
-    model_config = ConfigDict(extra="forbid")
 
     assign_within_min: dict[SeverityName, float] = Field(
         default_factory=lambda: dict(_ASSIGN_MIN),

@@ -7,7 +7,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from config.alerting import AlertSettings, DeliverySettings, MqttSettings
@@ -15,6 +15,7 @@ from config.cameras import CameraConfig
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.reports import ReportSettings
+from core.schemas import StrictSchema
 
 __all__ = [
     "DEFAULT_RULES_FILE",
@@ -58,10 +59,8 @@ DEFAULT_RULES_FILE = Path(__file__).with_name("duty_rules.yaml")
 ChangeRole = Literal["admin", "supervisor"]
 
 
-class DutyRulesSettings(BaseModel):
+class DutyRulesSettings(StrictSchema):
     """Where the rule file is and who may change the rules (the rules themselves: `shift_logs.rules.model`)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     file: Path | None = Field(default=None, description="Rule file; empty = the packaged default.")
     change_roles: list[ChangeRole] = Field(
@@ -69,11 +68,7 @@ class DutyRulesSettings(BaseModel):
     )
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DatabaseSettings(_Section):
+class DatabaseSettings(StrictSchema):
     """Where the data lives: SQLite (embedded default) or PostgreSQL."""
 
     url: SecretStr = Field(
@@ -94,7 +89,7 @@ class DatabaseSettings(_Section):
         return value
 
 
-class AuthSettings(_Section):
+class AuthSettings(StrictSchema):
     """Logins, sessions, tokens and lockout."""
 
     secret_key: SecretStr = Field(
@@ -144,7 +139,7 @@ class AuthSettings(_Section):
         return self
 
 
-class SiteSettings(_Section):
+class SiteSettings(StrictSchema):
     """The control room itself."""
 
     name: str = Field(
@@ -163,7 +158,7 @@ class SiteSettings(_Section):
         return value
 
 
-class LoggingSettings(_Section):
+class LoggingSettings(StrictSchema):
     """Structured JSON logs."""
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
@@ -172,7 +167,7 @@ class LoggingSettings(_Section):
     json_format: bool = Field(default=True, alias="json", description="JSON lines (true) or plain text.")
 
 
-class WorkerSettings(_Section):
+class WorkerSettings(StrictSchema):
     """The capture worker: reads cameras, runs detection, raises alerts. Ownership is leased in the database,
     so several workers (on several machines, on PostgreSQL) share the cameras and take over from each other."""
 
@@ -220,7 +215,7 @@ class WorkerSettings(_Section):
         return self
 
 
-class LimitsSettings(_Section):
+class LimitsSettings(StrictSchema):
     """Bounds on what one request may ask for: body size (answered 413 before the body is read)."""
 
     max_body_bytes: int = Field(
@@ -234,7 +229,7 @@ class LimitsSettings(_Section):
     )
 
 
-class CameraControlSettings(_Section):
+class CameraControlSettings(StrictSchema):
     """Who may move cameras and change their settings (R2, D3)."""
 
     ptz_roles: list[str] = Field(
@@ -246,7 +241,7 @@ class CameraControlSettings(_Section):
     )
 
 
-class MetricsSettings(_Section):
+class MetricsSettings(StrictSchema):
     """Who may scrape `/metrics` (it names every camera and which are offline): a bearer token, or an address
     in the allow-list."""
 
@@ -270,7 +265,7 @@ class MetricsSettings(_Section):
         return value
 
 
-class ChainSettings(_Section):
+class ChainSettings(StrictSchema):
     """Signed checkpoints of the audit and duty-log chains (proof of authorship, README "Security")."""
 
     checkpoint_every_entries: int = Field(

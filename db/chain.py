@@ -78,9 +78,9 @@ class ChainedMixin:
 E = TypeVar("E", bound=ChainedMixin)
 
 
-def _lock_head(session: Session, chain: str) -> ChainHead:
+def _lock_head(session: Session, chain: str, now: dt.datetime) -> ChainHead:
     dialect = session.get_bind().dialect.name
-    values = {"chain": chain, "seq": 0, "hash": GENESIS, "updated_at": utcnow()}
+    values = {"chain": chain, "seq": 0, "hash": GENESIS, "updated_at": now}
     if dialect == "postgresql":
         session.execute(pg_insert(ChainHead).values(**values).on_conflict_do_nothing())
     else:
@@ -89,13 +89,13 @@ def _lock_head(session: Session, chain: str) -> ChainHead:
     return session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
 
 
-def append_entry(session: Session, entry: E, *, chain: str, now: dt.datetime | None = None) -> E:
+def append_entry(session: Session, entry: E, *, chain: str, now: dt.datetime) -> E:
     """Number, hash and store `entry` as the next link of `chain` (in the caller's transaction; never commits)."""
     entry.chain = chain
-    entry.created_at = now or utcnow()
+    entry.created_at = now
     if session.get_bind().dialect.name == "postgresql":
         return _append_in_one_statement(session, entry, chain)
-    head = _lock_head(session, chain)
+    head = _lock_head(session, chain, now)
     entry.seq = head.seq + 1
     entry.prev_hash = head.hash
     entry.hash = link_hash(head.hash, entry.seq, entry.chain_content())

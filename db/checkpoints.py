@@ -28,7 +28,6 @@ from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from config.settings import Settings
-from core.clock import utcnow
 from core.hashchain import ChainBreak, canonical
 from db.base import Base
 from db.chain import ChainedMixin, ChainHead
@@ -128,12 +127,11 @@ def sign_due(
     key: Ed25519PrivateKey,
     every_entries: int,
     every: dt.timedelta,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     force: bool = False,
 ) -> list[SignedHead]:
     """Sign the head of every chain that grew by `every_entries` or was last signed `every` ago (all that
     grew, with `force`); store the checkpoints and return them for publishing."""
-    now = now or utcnow()
     made = []
     kid = key_id(key.public_key())
     for head in session.scalars(select(ChainHead).order_by(ChainHead.chain)):

@@ -68,10 +68,9 @@ def enqueue(
     topic: str,
     payload: dict[str, Any],
     targets: Sequence[str],
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> OutboxMessage:
     """Add a message for each target in the caller's transaction; it is sent after the commit."""
-    now = now or utcnow()
     message = OutboxMessage(topic=topic, payload=payload, created_at=now)
     message.deliveries = [Delivery(target=target, next_attempt_at=now) for target in dict.fromkeys(targets)]
     session.add(message)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.roles import Role
+from access.roles import LEAD, Role
 from access.users.models import User
 from config.footage import FootageSettings
 from core.errors import Forbidden
@@ -22,10 +22,9 @@ from footage.errors import GrantRefused, RequestAlreadyDecided, RequestNotFound,
 from footage.models import AccessRequest, RequestState
 from footage.ranges import check_range
 from shift_logs.rules import store as duty_rules
-from shift_logs.rules.evaluate import ApprovalFacts
+from shift_logs.rules.facts import ApprovalFacts
 
 __all__ = [
-    "DECIDE_ROLES",
     "AccessBasis",
     "authorize",
     "decide",
@@ -36,7 +35,6 @@ __all__ = [
     "require_visible",
 ]
 
-DECIDE_ROLES = frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})
 # R7: only the supervisor may look up footage without an application; `footage.standing_access_roles`
 # can narrow this (to nobody), never widen it.
 STANDING_ACCESS_ROLES = frozenset({Role.SUPERVISOR})
@@ -65,7 +63,7 @@ def require_visible(session: Session, request_id: int, *, user: User) -> AccessR
     """The request with `request_id` if `user` filed it or may approve it (a shift leader or supervisor);
     to anyone else it does not exist (its cameras and range are nobody else's business, R10)."""
     request = require(session, request_id)
-    if request.requester_id != user.id and not user.has_any(DECIDE_ROLES):
+    if request.requester_id != user.id and not user.has_any(LEAD):
         raise RequestNotFound(f"no footage-access request with id {request_id}")
     return request
 
@@ -111,7 +109,7 @@ def decide(
     now: dt.datetime,
 ) -> AccessRequest:
     """Approve (creating the grant, valid for `grant_validity_hours`) or refuse a pending request."""
-    if not user.has_any(DECIDE_ROLES):
+    if not user.has_any(LEAD):
         raise Forbidden("deciding a footage-access request needs a shift leader or supervisor")
     request = claim(
         session,

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.roles import Role
+from access.roles import ROOM, Role
 from access.users.models import User
 from core.errors import Forbidden
 from db import lookup
@@ -17,11 +17,10 @@ from footage.errors import BadRange, HoldAlreadyReleased, HoldNotFound, HoldOver
 from footage.models import EvidenceHold, HoldCategory
 from footage.ranges import check_range
 from shift_logs.rules import store as duty_rules
-from shift_logs.rules.evaluate import ApprovalFacts
+from shift_logs.rules.facts import ApprovalFacts
 
-__all__ = ["PLACE_ROLES", "RELEASE_ROLES", "active_on", "list_", "place_hold", "release_hold", "require"]
+__all__ = ["RELEASE_ROLES", "active_on", "list_", "place_hold", "release_hold", "require"]
 
-PLACE_ROLES = frozenset({Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR})
 RELEASE_ROLES = frozenset({Role.SUPERVISOR})
 
 
@@ -65,7 +64,7 @@ def place_hold(
     """Keep a camera's time range as evidence; refuses a range that overlaps an active hold.
 
     A range longer than `max_length` is kept only for a supervisor who gives `long_reason` (it is noted)."""
-    if not user.has_any(PLACE_ROLES):
+    if not user.has_any(ROOM):
         raise Forbidden("placing an evidence hold needs an operator, shift leader or supervisor")
     check_range(start, end)
     if max_length is not None and end - start > max_length:

@@ -16,7 +16,6 @@ from alerts.models import Alert, Priority
 from config.cameras import RecordingConfig
 from config.settings import Settings
 from core.actor import Actor
-from core.clock import utcnow
 from db.session import SessionFactory, session_scope
 from devices.camera.models import Camera
 from footage.models import EvidenceHold, Playback, Segment
@@ -154,14 +153,13 @@ def raise_storage_alert(
 def run_retention(
     factory: SessionFactory,
     settings: Settings,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     *,
     dry_run: bool = False,
     progress: Callable[[float], None] | None = None,
 ) -> RetentionReport:
     """Apply retention once: age and size per camera, events-only pruning, the high-water mark; holds win.
     `progress(fraction)` as the planned segments are removed (1.0 when done)."""
-    now = now or utcnow()
     storage = Storage.of(settings)
     with session_scope(factory) as session:
         segments, holds = _load(session)

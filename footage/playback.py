@@ -67,6 +67,32 @@ def sources(storage: Storage, rows: list[Segment]) -> list[SourceSegment]:
     return out
 
 
+def _authorize(
+    session: Session,
+    *,
+    user: User,
+    camera_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    grant_id: int | None,
+    settings: Settings,
+    now: dt.datetime,
+) -> tuple[Camera, AccessBasis]:
+    """The camera and what lets `user` see its range (a grant or standing access); GrantRefused if nothing."""
+    camera = cameras.require(session, camera_id)
+    basis = grants.authorize(
+        session,
+        user=user,
+        camera_ids=[camera.id],
+        start=start,
+        end=end,
+        grant_id=grant_id,
+        settings=settings.footage,
+        now=now,
+    )
+    return camera, basis
+
+
 def search(
     session: Session,
     *,
@@ -82,15 +108,14 @@ def search(
 ) -> SearchResult:
     """Recorded spans of one camera in [start, end), if the user's grant or role allows it; the view is
     written to the audit log (R10) in the caller's transaction. Raises GrantRefused (nothing shown)."""
-    camera = cameras.require(session, camera_id)
-    basis = grants.authorize(
+    camera, basis = _authorize(
         session,
         user=user,
-        camera_ids=[camera.id],
+        camera_id=camera_id,
         start=start,
         end=end,
         grant_id=grant_id,
-        settings=settings.footage,
+        settings=settings,
         now=now,
     )
     found = segments.spans(session, camera_id=camera.id, start=start, end=end)
@@ -108,6 +133,7 @@ def search(
             "spans": len(found),
             "via": via,
         },
+        now=now,
     )
     return SearchResult(camera, found, basis)
 
@@ -125,15 +151,14 @@ def open_playback(
 ) -> Playback:
     """Authorize, cut the range into one MP4 and return the ticket that streams it."""
     check_range(start, end, max_length=dt.timedelta(minutes=settings.footage.playback_max_minutes))
-    camera = cameras.require(session, camera_id)
-    basis = grants.authorize(
+    camera, basis = _authorize(
         session,
         user=user,
-        camera_ids=[camera.id],
+        camera_id=camera_id,
         start=start,
         end=end,
         grant_id=grant_id,
-        settings=settings.footage,
+        settings=settings,
         now=now,
     )
     storage = Storage.of(settings)

@@ -146,9 +146,13 @@ class FootageRuntime:
         """Recording runs again (logged by the recorder)."""
 
     # ---- retention -----------------------------------------------------------------------------------
-    def retention(self, now: dt.datetime | None = None) -> RetentionReport:
+    def retention(self, now: dt.datetime) -> RetentionReport:
         """Run the retention job once."""
-        return run_retention(self.factory, self.settings, now or self.clock.now())
+        return run_retention(self.factory, self.settings, now)
+
+    def scheduled_retention(self) -> None:
+        """The scheduled retention job: the time is read once, here."""
+        self.retention(self.clock.now())
 
     # ---- the writer thread ---------------------------------------------------------------------------
     def _submit(self, job: Job) -> None:
@@ -174,7 +178,7 @@ def attach(worker: WorkerLike) -> FootageRuntime:
         coalesce=True,
     )
     worker.scheduler.add_job(
-        runtime.retention,
+        runtime.scheduled_retention,
         "interval",
         seconds=worker.settings.footage.retention_interval_s,
         id="footage-retention",

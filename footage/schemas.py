@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from core.schemas import ReadSchema, WriteSchema
 from core.types import RowId, UtcDateTime
@@ -109,7 +109,7 @@ class SpanRead(ReadSchema):
     size: int
 
 
-class SpansRead(BaseModel):
+class SpansRead(ReadSchema):
     """What was recorded of a camera in a range."""
 
     camera: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from core.schemas import ReadSchema, StrictSchema
 
 __all__ = [
     "Change",
@@ -26,11 +26,7 @@ Unit = Literal["count", "seconds", "minutes", "share"]
 Number = int | float
 
 
-class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Change(_Shape):
+class Change(StrictSchema):
     """Current minus previous, and in percent of previous; `note` is `new` (zero base) or `n/a`."""
 
     absolute: Number | None
@@ -38,7 +34,7 @@ class Change(_Shape):
     note: Literal["", "new", "n/a"] = ""
 
 
-class Figure(_Shape):
+class Figure(StrictSchema):
     """One figure of a section with the previous period's value."""
 
     key: str
@@ -48,7 +44,7 @@ class Figure(_Shape):
     change: Change
 
 
-class Row(_Shape):
+class Row(StrictSchema):
     """One row of a breakdown table (e.g. one camera)."""
 
     label: str
@@ -57,7 +53,7 @@ class Row(_Shape):
     change: Change
 
 
-class Table(_Shape):
+class Table(StrictSchema):
     """A breakdown: counts by camera, kind, outcome, channel ..."""
 
     key: str
@@ -65,7 +61,7 @@ class Table(_Shape):
     rows: list[Row]
 
 
-class Series(_Shape):
+class Series(StrictSchema):
     """Data of one chart: labels along the x axis, one or more named value lists."""
 
     key: str
@@ -73,7 +69,7 @@ class Series(_Shape):
     values: dict[str, list[Number]]
 
 
-class SectionData(_Shape):
+class SectionData(StrictSchema):
     """One section; `scoped` is False when the section's data cannot be narrowed to the chosen scope."""
 
     name: str
@@ -83,7 +79,7 @@ class SectionData(_Shape):
     series: list[Series]
 
 
-class ReportData(_Shape):
+class ReportData(StrictSchema):
     """A whole report for a period and scope."""
 
     period_kind: str
@@ -106,10 +102,8 @@ class ReportData(_Shape):
         raise KeyError(name)
 
 
-class StoredReportRead(_Shape):
+class StoredReportRead(ReadSchema):
     """A stored report without its figures."""
-
-    model_config = ConfigDict(extra="forbid", from_attributes=True)
 
     id: int
     period_kind: str

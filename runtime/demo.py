@@ -83,7 +83,7 @@ def ensure_demo_shift(session: Session, *, now: dt.datetime) -> str:
         for name, _title, _cams, who in _POSTS:
             person = users.get_by_username(session, who)
             if person is not None:
-                roster.roster(session, shift_id=shift.id, post_id=posts[name].id, user=person)
+                roster.roster(session, shift_id=shift.id, post_id=posts[name].id, user=person, now=now)
     except ControlroomError as exc:
         return f"shift created, roster left to the leader: {exc.message}"
     return f"shift 'demo' until {shift.ends_at:%H:%M} UTC: operator on desk-1, operator2 on desk-2"

@@ -38,11 +38,13 @@ def make_person_clip(
     size: tuple[int, int] = (640, 360),
     seed: int = 7,
     gop: int | None = None,
+    crf: int = 26,
 ) -> Path:
     """An H.264 MP4: `enter_at` seconds of an empty scene, then a dark figure walks across (made once); a
-    keyframe every `gop` frames (default: every second)."""
+    keyframe every `gop` frames (default: every second). At the default `crf` 26 the encoder drops most of
+    the sensor noise, so a static scene's frames repeat; a lower `crf` keeps it, as a camera's stream does."""
     w, h = size
-    suffix = f"-g{gop}" if gop else ""
+    suffix = (f"-g{gop}" if gop else "") + (f"-q{crf}" if crf != 26 else "")
     path = MEDIA / f"{name}-{w}x{h}-{fps}-{seconds}s-{enter_at}-{seed}{suffix}.mp4"
     if path.exists():
         return path
@@ -53,7 +55,7 @@ def make_person_clip(
     with av.open(str(tmp), "w") as out:
         stream = out.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
-        stream.options = {"g": str(gop or fps), "bf": "0", "preset": "veryfast", "crf": "26"}
+        stream.options = {"g": str(gop or fps), "bf": "0", "preset": "veryfast", "crf": str(crf)}
         for i in range(int(seconds * fps)):
             t = i / fps
             y = bg.astype(np.int16) + rng.normal(0, 3, size=bg.shape).astype(np.int16)

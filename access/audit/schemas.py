@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel
-
 from core.schemas import ReadSchema
 
 __all__ = ["AuditRead", "AuditVerifyRead"]
@@ -27,7 +25,7 @@ class AuditRead(ReadSchema):
     hash: str
 
 
-class AuditVerifyRead(BaseModel):
+class AuditVerifyRead(ReadSchema):
     """The result of verifying the chain."""
 
     ok: bool

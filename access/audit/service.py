@@ -42,7 +42,7 @@ def record(
     target: str = "",
     outcome: str = "ok",
     detail: dict[str, Any] | None = None,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> AuditEntry:
     """Append one audit entry in the caller's transaction."""
     entry = AuditEntry(

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from access.signin.models import LoginFailure
 from config.settings import AuthSettings
-from core.clock import utcnow
 from db.transition import serialize
 
 __all__ = ["clear", "lock_address", "reauth_wait_s", "record_failure", "wait_s"]
@@ -76,26 +75,21 @@ def _account_wait(
     return max(0.0, _backoff_s(int(count), auth) - (now - last).total_seconds())
 
 
-def wait_s(
-    session: Session, *, username: str, address: str, auth: AuthSettings, now: dt.datetime | None = None
-) -> float:
+def wait_s(session: Session, *, username: str, address: str, auth: AuthSettings, now: dt.datetime) -> float:
     """Seconds before this address may try this name again (0: now)."""
-    now = now or utcnow()
     return max(
         _address_wait(session, address, auth, now), _account_wait(session, username, address, auth, now)
     )
 
 
-def reauth_wait_s(
-    session: Session, *, username: str, auth: AuthSettings, now: dt.datetime | None = None
-) -> float:
+def reauth_wait_s(session: Session, *, username: str, auth: AuthSettings, now: dt.datetime) -> float:
     """Seconds before a signed-in user may re-enter their password (failures from any address count)."""
-    return _account_wait(session, username, None, auth, now or utcnow())
+    return _account_wait(session, username, None, auth, now)
 
 
-def record_failure(session: Session, *, username: str, address: str, now: dt.datetime | None = None) -> None:
+def record_failure(session: Session, *, username: str, address: str, now: dt.datetime) -> None:
     """Count one failed password check."""
-    session.add(LoginFailure(username=_key(username), address=address[:64], at=now or utcnow()))
+    session.add(LoginFailure(username=_key(username), address=address[:64], at=now))
     session.flush()
 
 

@@ -17,7 +17,6 @@ from access.users import service as users
 from access.users.errors import LastAdmin, TokenNotFound
 from access.users.models import User, UserRole
 from access.users.service import check_admin_remains
-from core.clock import utcnow
 
 __all__ = [
     "LastAdmin",
@@ -39,14 +38,14 @@ def one_time_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def snapshot(user: User) -> dict[str, Any]:
+def snapshot(user: User, *, now: dt.datetime) -> dict[str, Any]:
     """The audited state of a user (before/after of a change): never the password hash."""
     return {
         "display_name": user.display_name,
         "roles": sorted(r.value for r in user.roles),
         "language": user.language,
         "disabled": user.disabled,
-        "locked": user.locked_until is not None and user.locked_until > utcnow(),
+        "locked": user.locked_until is not None and user.locked_until > now,
     }
 
 
@@ -58,7 +57,7 @@ def search(
     state: UserState = "all",
     limit: int = 200,
     offset: int = 0,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> tuple[list[User], int]:
     """Users by name matching `text` (name or display name), holding `role`, in `state`; and the total."""
     stmt = select(User)
@@ -72,7 +71,7 @@ def search(
     elif state == "disabled":
         stmt = stmt.where(User.disabled.is_(True))
     elif state == "locked":
-        stmt = stmt.where(User.locked_until.is_not(None), User.locked_until > (now or utcnow()))
+        stmt = stmt.where(User.locked_until.is_not(None), User.locked_until > now)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(User.username).limit(limit).offset(offset)).all()
     return list(rows), total
@@ -87,11 +86,11 @@ def unlock(session: Session, *, user: User) -> User:
     return user
 
 
-def reset_password(session: Session, *, user: User, now: dt.datetime | None = None) -> str:
+def reset_password(session: Session, *, user: User, now: dt.datetime) -> str:
     """Give `user` a new one-time password (returned once), unlock them and end their sessions and tokens."""
     password = one_time_password()
     user.password_hash = hash_password(password)
-    user.password_changed_at = now or utcnow()
+    user.password_changed_at = now
     unlock(session, user=user)
     users.revoke_tokens(session, user=user, now=now)
     session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from access.roles import Role
 from core.schemas import ReadSchema, WriteSchema
@@ -46,7 +46,7 @@ class UserRead(ReadSchema):
     created_at: dt.datetime
 
 
-class LoginResult(BaseModel):
+class LoginResult(ReadSchema):
     """The signed-in user and the CSRF token to send with state-changing requests."""
 
     user: UserRead
@@ -87,7 +87,7 @@ class ApiTokenCreate(WriteSchema):
     days: int = Field(default=90, ge=1, le=3650)
 
 
-class ApiTokenCreated(BaseModel):
+class ApiTokenCreated(ReadSchema):
     """The token secret, shown once."""
 
     id: int

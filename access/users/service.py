@@ -13,7 +13,6 @@ from access.passwords import hash_password
 from access.roles import Role
 from access.users.errors import LastAdmin, UsernameTaken, UserNotFound, WeakPassword
 from access.users.models import AuthToken, User, UserRole
-from core.clock import utcnow
 from db import lookup
 
 __all__ = [
@@ -87,6 +86,7 @@ def create(
     display_name: str = "",
     language: str = "en",
     min_password_length: int = 10,
+    now: dt.datetime,
 ) -> User:
     """Create a user with a hashed password and the given roles."""
     if get_by_username(session, username) is not None:
@@ -97,7 +97,7 @@ def create(
         display_name=display_name or username,
         password_hash=hash_password(password),
         language=language,
-        password_changed_at=utcnow(),
+        password_changed_at=now,
     )
     user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
     session.add(user)
@@ -146,14 +146,12 @@ def set_roles(session: Session, *, user: User, roles: Iterable[Role]) -> User:
     return user
 
 
-def revoke_tokens(
-    session: Session, *, user: User, now: dt.datetime | None = None, keep_id: int | None = None
-) -> int:
+def revoke_tokens(session: Session, *, user: User, now: dt.datetime, keep_id: int | None = None) -> int:
     """End every live session and token of `user` (except `keep_id`); return how many."""
     stmt = (
         sql_update(AuthToken)
         .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
-        .values(revoked_at=now or utcnow())
+        .values(revoked_at=now)
     )
     if keep_id is not None:
         stmt = stmt.where(AuthToken.id != keep_id)
@@ -161,12 +159,12 @@ def revoke_tokens(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def set_disabled(session: Session, *, user: User, disabled: bool) -> User:
+def set_disabled(session: Session, *, user: User, disabled: bool, now: dt.datetime) -> User:
     """Disable (ending all sessions; never the last enabled admin) or re-enable a user."""
     check_admin_remains(session, user=user, disabled=disabled)
     user.disabled = disabled
     if disabled:
-        revoke_tokens(session, user=user)
+        revoke_tokens(session, user=user, now=now)
     else:
         user.failed_logins = 0
         user.locked_until = None
@@ -189,6 +187,7 @@ def update(
     roles: Iterable[Role] | None = None,
     disabled: bool | None = None,
     language: str | None = None,
+    now: dt.datetime,
 ) -> User:
     """Apply the given changes to `user`; None leaves a field as it is."""
     if display_name is not None:
@@ -196,7 +195,7 @@ def update(
     if roles is not None:
         set_roles(session, user=user, roles=roles)
     if disabled is not None and disabled != user.disabled:
-        set_disabled(session, user=user, disabled=disabled)
+        set_disabled(session, user=user, disabled=disabled, now=now)
     if language is not None:
         user.language = language
     session.flush()

@@ -7,18 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from access.roles import Role
 from api.console.admin.rules import editor_context
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep
+from api.deps import CurrentToken, SessionDep, SettingsDep
+from api.policies import ROOM_OR_ADMIN
 from shift_logs.rules import service as rules
 from shift_logs.rules import store
 
 router = APIRouter(include_in_schema=False)
-READERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR, Role.ADMIN)
 
 
-@router.get("/compliance", dependencies=[Depends(READERS)])
+@router.get("/compliance", dependencies=[Depends(ROOM_OR_ADMIN)])
 def compliance_page(
     request: Request,
     token: CurrentToken,

@@ -25,6 +25,7 @@ from api.deps import (
     get_context,
     now_of,
 )
+from api.policies import LEADS
 from api.routes.footage_media import reasoned
 from devices.camera import service as cameras
 from footage import export as exports
@@ -172,7 +173,7 @@ def release_form(
 @router.get("/footage/requests", dependencies=[Depends(ANY_USER)])
 def requests_page(request: Request, session: SessionDep, token: CurrentToken) -> HTMLResponse:
     """File a request; shift leaders and supervisors also see everyone's and decide them."""
-    decider = token.user.has_any(grants.DECIDE_ROLES)
+    decider = token.user.has_any(LEADS.roles)
     rows = grants.list_(session, limit=200, offset=0, requester_id=None if decider else token.user.id)[0]
     names = {c.id: c.name for c in cameras.list_(session, limit=500, offset=0)[0]}
     return render(
@@ -220,7 +221,7 @@ def request_form(
     return back("/footage/requests")
 
 
-@router.post("/footage/requests/{request_id}/{decision}", dependencies=[Depends(Allow(*grants.DECIDE_ROLES))])
+@router.post("/footage/requests/{request_id}/{decision}", dependencies=[Depends(LEADS)])
 def decide_form(
     request_id: int,
     decision: Literal["approve", "refuse"],

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict
 
 from alerts import service as alerts
 from alerts.models import AlertState
@@ -15,6 +14,7 @@ from alerts.schemas import AlertRead
 from api.console.i18n import translate
 from api.console.routes import language_of, render
 from api.deps import IN_ROOM, CurrentToken, SessionDep, SettingsDep, audit_as, now_of
+from core.schemas import WriteSchema
 from devices.camera import ptz
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraRead
@@ -117,10 +117,8 @@ def alerts_page(
     )
 
 
-class SoundChange(BaseModel):
+class SoundChange(WriteSchema):
     """The queue's sound switched off or on."""
-
-    model_config = ConfigDict(extra="forbid")
 
     muted: bool
 

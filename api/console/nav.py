@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from access.roles import ALL_ROLES, Role
 from access.users.models import User
-from api.policies import IN_ROOM, REPORT_READERS
+from api.policies import ADMINS, FAULT_TECHS, IN_ROOM, POST_ADMINS, REPORT_READERS, ROOM_OR_ADMIN
 
 __all__ = ["NAV", "NavItem", "nav_for"]
 
@@ -26,19 +26,19 @@ NAV: list[NavItem] = [
     NavItem("/alerts", "nav.alerts", IN_ROOM.roles),
     NavItem("/reports", "nav.reports", REPORT_READERS.roles),
     NavItem("/faults", "nav.faults", ALL_ROLES),
-    NavItem("/compliance", "nav.compliance", ALL_ROLES - {Role.MAINTENANCE}),
-    NavItem("/maintenance", "nav.maintenance", frozenset({Role.MAINTENANCE})),
-    NavItem("/duty-log", "shift.nav.duty_log", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
-    NavItem("/handovers", "shift.nav.handovers", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
-    NavItem("/roster", "shift.nav.roster", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
-    NavItem("/tasks", "shift.nav.tasks", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
-    NavItem("/incidents", "shift.nav.incidents", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
-    NavItem("/visitors", "shift.nav.visitors", ALL_ROLES - {Role.MAINTENANCE, Role.ADMIN}),
+    NavItem("/compliance", "nav.compliance", ROOM_OR_ADMIN.roles),
+    NavItem("/maintenance", "nav.maintenance", FAULT_TECHS.roles),
+    NavItem("/duty-log", "shift.nav.duty_log", IN_ROOM.roles),
+    NavItem("/handovers", "shift.nav.handovers", IN_ROOM.roles),
+    NavItem("/roster", "shift.nav.roster", IN_ROOM.roles),
+    NavItem("/tasks", "shift.nav.tasks", IN_ROOM.roles),
+    NavItem("/incidents", "shift.nav.incidents", IN_ROOM.roles),
+    NavItem("/visitors", "shift.nav.visitors", IN_ROOM.roles),
     NavItem("/footage", "footage.nav", IN_ROOM.roles),
     NavItem("/footage/requests", "footage.nav.access", frozenset({Role.MAINTENANCE, Role.ADMIN})),
-    NavItem("/admin/users", "admin.nav.users", frozenset({Role.ADMIN})),
-    NavItem("/admin/cameras", "admin.nav.cameras", frozenset({Role.ADMIN})),
-    NavItem("/admin/posts", "admin.nav.posts", frozenset({Role.ADMIN, Role.SHIFT_LEADER})),
+    NavItem("/admin/users", "admin.nav.users", ADMINS.roles),
+    NavItem("/admin/cameras", "admin.nav.cameras", ADMINS.roles),
+    NavItem("/admin/posts", "admin.nav.posts", POST_ADMINS.roles),
 ]
 
 

@@ -246,7 +246,9 @@ def roster_add(
 ) -> Response:
     """Put a person on a post for a shift."""
     audit_as(request, "roster.create", f"post:{post_id}", {"user_id": user_id})
-    roster.roster(session, shift_id=shift_id, post_id=post_id, user=users.require(session, user_id))
+    roster.roster(
+        session, shift_id=shift_id, post_id=post_id, user=users.require(session, user_id), now=now_of(request)
+    )
     return back("/roster")
 
 
@@ -264,7 +266,9 @@ def roster_change_person(
 ) -> Response:
     """Give an entry to another person (overlaps and duty rules checked again)."""
     audit_as(request, "roster.change_person", f"roster:{entry_id}", {"user_id": user_id})
-    roster.change_entry_person(session, entry_id=entry_id, user=users.require(session, user_id))
+    roster.change_entry_person(
+        session, entry_id=entry_id, user=users.require(session, user_id), now=now_of(request)
+    )
     return back("/roster")
 
 

@@ -81,7 +81,7 @@ def stream_alerts(
 
     def alive() -> bool:
         with session_scope(factory) as session:
-            return tokens.is_live(session, token_id=token_id)
+            return tokens.is_live(session, token_id=token_id, now=ctx.clock.now())
 
     if ctx.alert_feed is None:
         ctx.alert_feed = AlertFeed(factory, ctx.notifier)

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query
 
 from access.audit import service as audit
 from access.audit.schemas import AuditRead, AuditVerifyRead
-from access.roles import Role
-from api.deps import Allow, SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep
 from api.errors import PROBLEM_RESPONSES
+from api.policies import OVERSEERS
 from api.schemas import Page, PageQuery
 from core.types import UtcDateTime
 from db import checkpoints
@@ -18,7 +18,7 @@ from db import checkpoints
 router = APIRouter(
     prefix="/api/v1/audit",
     tags=["audit"],
-    dependencies=[Depends(Allow(Role.ADMIN, Role.SUPERVISOR))],
+    dependencies=[Depends(OVERSEERS)],
     responses=PROBLEM_RESPONSES,
 )
 

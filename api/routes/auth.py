@@ -18,7 +18,7 @@ from access.users.schemas import (
     PasswordChange,
     UserRead,
 )
-from api.deps import ANY_USER, PUBLIC, CurrentToken, CurrentUser, SessionDep, SettingsDep, audit_as
+from api.deps import ANY_USER, PUBLIC, CurrentToken, CurrentUser, NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES, problem_response, status_for
 from api.login import clear_session_cookie, set_session_cookie, sign_in, sign_out
 from core.errors import Throttled
@@ -66,7 +66,7 @@ def read_me(user: CurrentUser) -> UserRead:
 
 @router.post("/password", dependencies=[Depends(ANY_USER)], status_code=204)
 def change_password(
-    body: PasswordChange, session: SessionDep, settings: SettingsDep, token: CurrentToken
+    body: PasswordChange, session: SessionDep, settings: SettingsDep, token: CurrentToken, now: NowDep
 ) -> Response:
     """Change your password; your other sessions end."""
     auth.change_password(
@@ -76,13 +76,19 @@ def change_password(
         new=body.new_password,
         auth=settings.auth,
         keep_token_id=token.id,
+        now=now,
     )
     return Response(status_code=204)
 
 
 @router.post("/tokens", dependencies=[Depends(ANY_USER)], response_model=ApiTokenCreated, status_code=201)
 def create_api_token(
-    body: ApiTokenCreate, request: Request, session: SessionDep, settings: SettingsDep, token: CurrentToken
+    body: ApiTokenCreate,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: CurrentToken,
+    now: NowDep,
 ) -> ApiTokenCreated:
     """Create a bearer token for an integration (signed in, not with a token); the secret is shown only now."""
     user = token.user
@@ -93,6 +99,7 @@ def create_api_token(
         days=body.days,
         max_days=settings.auth.api_token_max_days,
         via=token,
+        now=now,
     )
     audit_as(
         request,
@@ -115,17 +122,20 @@ def create_api_token(
 def list_api_tokens(
     user: CurrentUser,
     session: SessionDep,
+    now: NowDep,
     user_id: Annotated[int | None, Query(ge=1, description="Another user's (admin only).")] = None,
 ) -> list[ApiTokenRead]:
     """Your live sessions and API tokens (an admin may ask for another user's), newest first."""
-    rows = tokens.list_live(session, caller=user, user_id=user_id or user.id)
+    rows = tokens.list_live(session, caller=user, user_id=user_id or user.id, now=now)
     return [ApiTokenRead.model_validate(t) for t in rows]
 
 
 @router.delete("/tokens/{token_id}", dependencies=[Depends(ANY_USER)], status_code=204)
-def revoke_api_token(token_id: RowId, request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def revoke_api_token(
+    token_id: RowId, request: Request, user: CurrentUser, session: SessionDep, now: NowDep
+) -> Response:
     """Revoke one of your sessions or tokens (an admin: anyone's); it stops working at once."""
-    token = tokens.revoke(session, caller=user, token_id=token_id)
+    token = tokens.revoke(session, caller=user, token_id=token_id, now=now)
     audit_as(
         request,
         "token.revoke",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from access.roles import Role
-from api.deps import Allow, SessionDep, SettingsDep, audit_as
+from api.deps import SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
+from api.policies import ADMINS
 from api.schemas import Problem
 from devices.camera.onvif_add import create_from_onvif
 from devices.camera.schemas import CameraOnvifCreate, CameraRead
@@ -20,7 +20,7 @@ router = APIRouter(
 ONVIF_TIMEOUT_S = 10.0
 
 
-@router.post("/onvif", dependencies=[Depends(Allow(Role.ADMIN))], response_model=CameraRead, status_code=201)
+@router.post("/onvif", dependencies=[Depends(ADMINS)], response_model=CameraRead, status_code=201)
 def add_onvif_camera(
     body: CameraOnvifCreate, request: Request, session: SessionDep, settings: SettingsDep
 ) -> CameraRead:

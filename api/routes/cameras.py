@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from access.roles import Role
 from api import live_proxy
 from api.context import AppContext
-from api.deps import ANY_USER, IN_ROOM, Allow, SessionDep, SettingsDep, audit_as, get_context, now_of
+from api.deps import ANY_USER, IN_ROOM, SessionDep, SettingsDep, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.notify import Notifier
+from api.policies import ADMINS
 from api.schemas import Page, PageQuery
 from api.stream import MJPEG_BOUNDARY, WALL_MAX_CAMERAS, camera_events, mjpeg_frames, mux_live
 from core.errors import Conflict, NotFound, Unavailable
@@ -25,7 +25,6 @@ from devices.camera.schemas import CameraCreate, CameraHealthRead, CameraRead, C
 from devices.credentials import CredentialBox
 
 router = APIRouter(prefix="/api/v1/cameras", tags=["cameras"], responses=PROBLEM_RESPONSES)
-ADMINS = Allow(Role.ADMIN)
 WATCHERS = IN_ROOM
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
 
-from api.deps import ANY_USER, CurrentUser, SessionDep
-from core.clock import utcnow
+from api.deps import ANY_USER, CurrentUser, NowDep, SessionDep
+from core.schemas import ReadSchema
 from shift_logs.status import duty_status
 
 router = APIRouter(prefix="/api/v1/console", tags=["console"])
 
 
-class OnDutyRead(BaseModel):
+class OnDutyRead(ReadSchema):
     """One person on duty."""
 
     post: str
@@ -22,7 +21,7 @@ class OnDutyRead(BaseModel):
     since: dt.datetime
 
 
-class DutyStatusRead(BaseModel):
+class DutyStatusRead(ReadSchema):
     """The top bar's figures."""
 
     on_duty: list[OnDutyRead]
@@ -36,6 +35,6 @@ class DutyStatusRead(BaseModel):
 
 
 @router.get("/status", dependencies=[Depends(ANY_USER)], response_model=DutyStatusRead)
-def read_duty_status(session: SessionDep, user: CurrentUser) -> DutyStatusRead:
+def read_duty_status(session: SessionDep, user: CurrentUser, now: NowDep) -> DutyStatusRead:
     """Who is on duty where, my check-in, open tasks, faults and alerts, time to my handover."""
-    return DutyStatusRead.model_validate(duty_status(session, user=user, now=utcnow()), from_attributes=True)
+    return DutyStatusRead.model_validate(duty_status(session, user=user, now=now), from_attributes=True)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from access.roles import ALL_ROLES, LEAD, ROOM, Role
 from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, actor_of, audit_as
 from api.errors import PROBLEM_RESPONSES
+from api.policies import OVERSEERS
 from api.schemas import Page, PageQuery
 from core.types import RowId, UtcDateTime
 from shift_logs.rules import service as compliance
@@ -42,7 +43,7 @@ def list_versions(session: SessionDep, page: PageQuery) -> Page[VersionRead]:
     return Page[VersionRead](items=items, total=len(rows), limit=page.limit, offset=page.offset)
 
 
-@router.put("", response_model=VersionRead, dependencies=[Depends(Allow(Role.ADMIN, Role.SUPERVISOR))])
+@router.put("", response_model=VersionRead, dependencies=[Depends(OVERSEERS)])
 def change_rules(
     body: RulesChange,
     request: Request,

@@ -19,6 +19,7 @@ from api.deps import (
     now_of,
 )
 from api.errors import PROBLEM_RESPONSES
+from api.policies import LEADS
 from api.schemas import Page, PageQuery
 from core.types import RowId
 from devices.camera import service as cameras
@@ -29,7 +30,6 @@ from footage.schemas import Decision, HoldCreate, HoldRead, HoldRelease, Request
 router = APIRouter(prefix="/api/v1/footage", tags=["footage"], responses=PROBLEM_RESPONSES)
 PLACERS = IN_ROOM
 RELEASERS = Allow(Role.SUPERVISOR)
-DECIDERS = Allow(Role.SHIFT_LEADER, Role.SUPERVISOR)
 
 
 @router.get("/holds", dependencies=[Depends(PLACERS)], response_model=Page[HoldRead])
@@ -136,7 +136,7 @@ def list_requests(
     session: SessionDep, page: PageQuery, user: CurrentUser, state: RequestState | None = None
 ) -> Page[RequestRead]:
     """Requests: all of them for shift leaders and supervisors, one's own for everyone else."""
-    mine = None if user.has_any(grants.DECIDE_ROLES) else user.id
+    mine = None if user.has_any(LEADS.roles) else user.id
     rows, total = grants.list_(session, limit=page.limit, offset=page.offset, requester_id=mine, state=state)
     return Page[RequestRead](
         items=[RequestRead.model_validate(r) for r in rows], total=total, limit=page.limit, offset=page.offset
@@ -183,7 +183,7 @@ def _decide(
     return RequestRead.model_validate(decided)
 
 
-@router.post("/requests/{request_id}/approve", dependencies=[Depends(DECIDERS)], response_model=RequestRead)
+@router.post("/requests/{request_id}/approve", dependencies=[Depends(LEADS)], response_model=RequestRead)
 def approve_request(
     request_id: RowId,
     body: Decision,
@@ -196,7 +196,7 @@ def approve_request(
     return _decide(request_id, body, request, session, settings, user, approve=True)
 
 
-@router.post("/requests/{request_id}/refuse", dependencies=[Depends(DECIDERS)], response_model=RequestRead)
+@router.post("/requests/{request_id}/refuse", dependencies=[Depends(LEADS)], response_model=RequestRead)
 def refuse_request(
     request_id: RowId,
     body: Decision,

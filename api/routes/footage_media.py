@@ -41,6 +41,7 @@ def refused(
         target=target,
         outcome="refused",
         detail={**detail, "reason": exc.message, "code": exc.code},
+        now=now_of(request),
     )
     return problem_response(status_for(exc), exc.code, exc.message)
 
@@ -198,6 +199,7 @@ def download_export(
         action="footage.export.download",
         target=f"export:{export_id}",
         detail={"sha256": export.sha256, "size": export.size},
+        now=now_of(request),
     )
     return FileResponse(path, media_type="application/zip", filename=f"controlroom-export-{export_id}.zip")
 

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from access.roles import Role
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep, audit_as, now_of
+from api.deps import CurrentUser, SessionDep, SettingsDep, audit_as, now_of
 from api.errors import PROBLEM_RESPONSES
+from api.policies import OVERSEERS, ROOM_OR_ADMIN
 from api.schemas import Problem
 from core.types import RowId
 from devices.camera import ptz
@@ -27,8 +27,6 @@ router = APIRouter(
     tags=["ptz"],
     responses={**PROBLEM_RESPONSES, 503: {"model": Problem, "description": "The camera cannot be reached"}},
 )
-PTZ_USERS = Allow(Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR, Role.ADMIN)
-HOME_SETTERS = Allow(Role.ADMIN, Role.SUPERVISOR)
 ONVIF_TIMEOUT_S = 10.0
 
 
@@ -70,7 +68,7 @@ def _read(result: ptz.PtzResult) -> PtzCommandRead:
     )
 
 
-@router.post("/move", dependencies=[Depends(PTZ_USERS)], response_model=PtzCommandRead)
+@router.post("/move", dependencies=[Depends(ROOM_OR_ADMIN)], response_model=PtzCommandRead)
 def move_camera(
     body: PtzMove,
     request: Request,
@@ -94,7 +92,7 @@ def move_camera(
     return _read(result)
 
 
-@router.post("/stop", dependencies=[Depends(PTZ_USERS)], response_model=PtzCommandRead)
+@router.post("/stop", dependencies=[Depends(ROOM_OR_ADMIN)], response_model=PtzCommandRead)
 def stop_camera(
     body: PtzReason,
     request: Request,
@@ -117,7 +115,7 @@ def stop_camera(
     return _read(result)
 
 
-@router.get("/presets", dependencies=[Depends(PTZ_USERS)], response_model=list[PtzPresetRead])
+@router.get("/presets", dependencies=[Depends(ROOM_OR_ADMIN)], response_model=list[PtzPresetRead])
 def list_presets(
     settings: SettingsDep, user: CurrentUser, camera: CameraDep, connect: ConnectDep
 ) -> list[PtzPresetRead]:
@@ -126,7 +124,7 @@ def list_presets(
     return [PtzPresetRead(token=p.token, name=p.name, home=p.token == camera.home_preset) for p in found]
 
 
-@router.post("/preset", dependencies=[Depends(PTZ_USERS)], response_model=PtzCommandRead)
+@router.post("/preset", dependencies=[Depends(ROOM_OR_ADMIN)], response_model=PtzCommandRead)
 def goto_preset(
     body: PtzPreset,
     request: Request,
@@ -150,7 +148,7 @@ def goto_preset(
     return _read(result)
 
 
-@router.post("/return-home", dependencies=[Depends(PTZ_USERS)], response_model=PtzCommandRead)
+@router.post("/return-home", dependencies=[Depends(ROOM_OR_ADMIN)], response_model=PtzCommandRead)
 def return_camera_home(
     body: PtzReason,
     request: Request,
@@ -168,7 +166,7 @@ def return_camera_home(
     return _read(result)
 
 
-@router.post("/home", dependencies=[Depends(HOME_SETTERS)], response_model=PtzCommandRead)
+@router.post("/home", dependencies=[Depends(OVERSEERS)], response_model=PtzCommandRead)
 def set_home_preset(
     body: PtzHome,
     request: Request,

@@ -10,6 +10,7 @@ from access.roles import LEAD, ROOM, STAFF, Role
 from access.users import service as users
 from api.deps import Allow, CurrentUser, NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
+from api.policies import OVERSEERS, ROOM_OR_ADMIN
 from api.routes.shift_common import page_of
 from api.schemas import Page, PageQuery
 from core.types import RowId, UtcDateTime
@@ -34,7 +35,7 @@ from shift_logs.rules.live import evaluate_live
 router = APIRouter(prefix="/api/v1", tags=["roster"], responses=PROBLEM_RESPONSES)
 
 
-@router.get("/posts", response_model=Page[PostRead], dependencies=[Depends(Allow(*ROOM, Role.ADMIN))])
+@router.get("/posts", response_model=Page[PostRead], dependencies=[Depends(ROOM_OR_ADMIN)])
 def list_posts(session: SessionDep, page: PageQuery) -> Page[PostRead]:
     """The room's posts."""
     return page_of([PostRead.model_validate(p) for p in roster.list_posts(session)], page)
@@ -44,7 +45,7 @@ def list_posts(session: SessionDep, page: PageQuery) -> Page[PostRead]:
     "/posts",
     response_model=PostRead,
     status_code=201,
-    dependencies=[Depends(Allow(Role.ADMIN, Role.SUPERVISOR))],
+    dependencies=[Depends(OVERSEERS)],
 )
 def create_post(body: PostCreate, request: Request, session: SessionDep) -> PostRead:
     """Create a post with its handover checklist."""
@@ -94,7 +95,7 @@ def list_roster(
 
 
 @router.post("/roster", response_model=RosterRead, status_code=201, dependencies=[Depends(Allow(*LEAD))])
-def create_roster_entry(body: RosterCreate, request: Request, session: SessionDep) -> RosterRead:
+def create_roster_entry(body: RosterCreate, request: Request, session: SessionDep, now: NowDep) -> RosterRead:
     """Put a person on a post for (part of) a shift; overlaps are refused."""
     audit_as(request, "roster.create", f"post:{body.post_id}", {"user_id": body.user_id})
     entry = roster.roster(
@@ -104,6 +105,7 @@ def create_roster_entry(body: RosterCreate, request: Request, session: SessionDe
         user=users.require(session, body.user_id),
         starts_at=body.starts_at,
         ends_at=body.ends_at,
+        now=now,
     )
     return RosterRead.model_validate(entry)
 

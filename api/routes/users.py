@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 
-from access.roles import Role
 from access.users import admin as accounts
 from access.users import service as users
 from access.users.schemas import UserCreate, UserRead, UserUpdate
-from api.deps import Allow, SessionDep, SettingsDep, audit_as
+from api.deps import NowDep, SessionDep, SettingsDep, audit_as
 from api.errors import PROBLEM_RESPONSES
+from api.policies import ADMINS
 from api.schemas import Page, PageQuery
 from core.types import RowId
 
 router = APIRouter(
     prefix="/api/v1/users",
     tags=["users"],
-    dependencies=[Depends(Allow(Role.ADMIN))],
+    dependencies=[Depends(ADMINS)],
     responses=PROBLEM_RESPONSES,
 )
 
@@ -30,7 +30,9 @@ def list_users(session: SessionDep, page: PageQuery) -> Page[UserRead]:
 
 
 @router.post("", response_model=UserRead, status_code=201)
-def create_user(body: UserCreate, request: Request, session: SessionDep, settings: SettingsDep) -> UserRead:
+def create_user(
+    body: UserCreate, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> UserRead:
     """Create a user (audited with the account's name, roles and language)."""
     user = users.create(
         session,
@@ -40,8 +42,11 @@ def create_user(body: UserCreate, request: Request, session: SessionDep, setting
         display_name=body.display_name,
         language=body.language,
         min_password_length=settings.auth.min_password_length,
+        now=now,
     )
-    audit_as(request, "user.create", f"user:{user.username}", detail={"after": accounts.snapshot(user)})
+    audit_as(
+        request, "user.create", f"user:{user.username}", detail={"after": accounts.snapshot(user, now=now)}
+    )
     return UserRead.model_validate(user)
 
 
@@ -52,11 +57,13 @@ def read_user(user_id: RowId, session: SessionDep) -> UserRead:
 
 
 @router.patch("/{user_id}", response_model=UserRead)
-def update_user(user_id: RowId, body: UserUpdate, request: Request, session: SessionDep) -> UserRead:
+def update_user(
+    user_id: RowId, body: UserUpdate, request: Request, session: SessionDep, now: NowDep
+) -> UserRead:
     """Change a user's name, roles, language, or disable them (which ends their sessions); audited with
     the fields before and after; 409 when it would leave no enabled admin."""
     user = users.require(session, user_id)
-    before = accounts.snapshot(user)
+    before = accounts.snapshot(user, now=now)
     accounts.check_admin_remains(session, user=user, roles=body.roles, disabled=body.disabled)
     user = users.update(
         session,
@@ -65,8 +72,9 @@ def update_user(user_id: RowId, body: UserUpdate, request: Request, session: Ses
         roles=body.roles,
         disabled=body.disabled,
         language=body.language,
+        now=now,
     )
-    after = accounts.snapshot(user)
+    after = accounts.snapshot(user, now=now)
     changed = [key for key in after if after[key] != before[key]]
     audit_as(
         request,

@@ -33,26 +33,17 @@ def open_source(
     `encode` makes a demo:// camera encode H.264 as well (live passthrough and recording, `devices.demo_feed`).
     """
     scheme = scheme_of(url_or_spec)
-    if scheme in ("rtsp", "rtsps"):
-        return RtspSource(
-            url_or_spec,
-            camera_id=camera_id,
-            fps=fps,
-            user=user,
-            password=password,
-            open_timeout=open_timeout,
-            read_timeout=read_timeout,
-        )
-    if scheme in ("http", "https"):
-        return MjpegSource(
-            url_or_spec,
-            camera_id=camera_id,
-            fps=fps,
-            user=user,
-            password=password,
-            open_timeout=open_timeout,
-            read_timeout=read_timeout,
-        )
+    for network in (RtspSource, MjpegSource):
+        if scheme in network.SCHEMES:
+            return network(
+                url_or_spec,
+                camera_id=camera_id,
+                fps=fps,
+                user=user,
+                password=password,
+                open_timeout=open_timeout,
+                read_timeout=read_timeout,
+            )
     if scheme == "demo":
         return SyntheticSource.from_url(
             url_or_spec, camera_id=camera_id, realtime=realtime is not False, encode=encode

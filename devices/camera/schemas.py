@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, Field, SecretStr, computed_field, field_validator
+from pydantic import AfterValidator, Field, SecretStr, computed_field, field_validator
 
 from config.cameras import RecordingConfig
 from config.detection import DetectConfig
@@ -209,7 +209,7 @@ class PtzHome(WriteSchema):
     reason: str = Reason
 
 
-class PtzPresetRead(BaseModel):
+class PtzPresetRead(ReadSchema):
     """A preset of a camera."""
 
     token: str
@@ -217,7 +217,7 @@ class PtzPresetRead(BaseModel):
     home: bool
 
 
-class PtzCommandRead(BaseModel):
+class PtzCommandRead(ReadSchema):
     """A PTZ command that the camera carried out, and when the camera will return home by itself."""
 
     camera_id: int

@@ -65,6 +65,7 @@ def user_add(
     settings = load()
     database = open_database(settings)
     secret = _read_password(password, settings.auth.min_password_length)
+    now = utcnow()
     with database.session() as session:
         user = users.create(
             session,
@@ -74,13 +75,15 @@ def user_add(
             display_name=display_name,
             language=language,
             min_password_length=settings.auth.min_password_length,
+            now=now,
         )
         audit.record(
             session,
             actor=Actor.system("cli"),
             action="users.create",
             target=f"user:{user.id}",
-            detail={"after": accounts.snapshot(user)},
+            detail={"after": accounts.snapshot(user, now=now)},
+            now=now,
         )
         typer.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(sorted(user.roles))}")
 
@@ -105,9 +108,10 @@ def _set_disabled(username: str, disabled: bool) -> None:
     database = open_database(load())
     with database.session() as session:
         user = users.require_by_username(session, username)
-        users.set_disabled(session, user=user, disabled=disabled)
+        now = utcnow()
+        users.set_disabled(session, user=user, disabled=disabled, now=now)
         action = "users.disable" if disabled else "users.enable"
-        audit.record(session, actor=Actor.system("cli"), action=action, target=f"user:{user.id}")
+        audit.record(session, actor=Actor.system("cli"), action=action, target=f"user:{user.id}", now=now)
     typer.echo(f"{username}: {'disabled; all sessions ended' if disabled else 'enabled'}")
 
 
@@ -137,6 +141,7 @@ def user_set_roles(username: Annotated[str, typer.Argument(help="Login name.")],
             action="users.set_roles",
             target=f"user:{user.id}",
             detail={"before": {"roles": before}, "after": {"roles": sorted(user.roles)}},
+            now=utcnow(),
         )
         typer.echo(f"{username}: roles now {', '.join(sorted(user.roles))}")
 

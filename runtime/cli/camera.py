@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from core.actor import Actor
+from core.clock import utcnow
 from devices.errors import DeviceError
 from devices.urls import mask_url
 from runtime.cli.common import fail, load, open_database
@@ -196,6 +197,7 @@ def _create(
         action="camera.create",
         target=f"camera:{camera.name}",
         detail={"reason": data.reason, **detail},
+        now=utcnow(),
     )
     return camera, detail
 

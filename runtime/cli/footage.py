@@ -77,7 +77,7 @@ def footage_retention(
     database = open_database(settings)
     label = "retention (dry run)" if dry_run else "retention: removing old footage"
     with progress(label, 1.0, quiet=as_json) as advance:
-        report = run_retention(database.factory, settings, dry_run=dry_run, progress=advance)
+        report = run_retention(database.factory, settings, utcnow(), dry_run=dry_run, progress=advance)
     if as_json:
         body = {
             **dataclasses.asdict(report),
@@ -144,6 +144,7 @@ def footage_export(
             action="footage.export",
             target=f"cameras:{','.join(cameras)}",
             detail={"export": created.id, "grant": grant},
+            now=utcnow(),
         )
         export_id = created.id
     with progress(f"export {', '.join(cameras)}", 1.0, quiet=as_json) as advance:

@@ -10,6 +10,7 @@ import typer
 from access.audit import service as audit
 from config.settings import secret_key_problem
 from core.actor import Actor
+from core.clock import utcnow
 from devices.camera import service as cameras
 from devices.credentials import CredentialBox
 from runtime.cli.common import fail, load, open_database
@@ -55,6 +56,7 @@ def rotate(
             actor=Actor.system("cli"),
             action="secrets.rotate",
             detail={"cameras_resealed": count},
+            now=utcnow(),
         )
     typer.echo(f"re-sealed the credentials of {count} cameras; now set the new auth.secret_key and restart")
 

@@ -70,6 +70,7 @@ def _import_cameras(settings: Settings, database: Database) -> None:
                 actor=Actor.system("config"),
                 action="camera.import",
                 detail={"created": report.created, "differs": report.differs},
+                now=utcnow(),
             )
     if report.created:
         typer.echo(f"cameras from the config: {', '.join(report.created)}")
@@ -264,7 +265,9 @@ def _demo_users(database: Database, data_dir: Path) -> dict[str, str]:
     with database.session() as session:
         for username, name, roles in DEMO_USERS:
             password = secrets.token_urlsafe(9)
-            users.create(session, username=username, password=password, roles=roles, display_name=name)
+            users.create(
+                session, username=username, password=password, roles=roles, display_name=name, now=utcnow()
+            )
             credentials[username] = password
     path.write_text(json.dumps(credentials, indent=2), encoding="utf-8")
     path.chmod(0o600)

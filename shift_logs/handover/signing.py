@@ -45,7 +45,9 @@ from shift_logs.task import service as tasks
 __all__ = ["REASSIGNABLE", "accept", "countersign", "reassign", "sign"]
 
 
-def _reauthenticate(session: Session, user: User, password: str, auth: AuthSettings | None) -> None:
+def _reauthenticate(
+    session: Session, user: User, password: str, auth: AuthSettings | None, now: dt.datetime
+) -> None:
     """A wrong password counts toward the sign-in throttle; too many refuse the signature unchecked."""
     auth_check.reauthenticate(
         session,
@@ -53,6 +55,7 @@ def _reauthenticate(session: Session, user: User, password: str, auth: AuthSetti
         password=password,
         auth=auth or AuthSettings(),
         refused=lambda: BadSignature("the password does not match: signature refused", field="password"),
+        now=now,
     )
 
 
@@ -121,7 +124,7 @@ def sign(
         raise ChecklistIncomplete(
             f"answer every checklist item first: {', '.join(missing)}", field="checklist"
         )
-    _reauthenticate(session, signer, password, auth)
+    _reauthenticate(session, signer, password, auth, now)
     refresh_items(session, handover)
     head = duty_log.head(session, post_id=handover.post_id)
     handover.log_head_seq = head.seq if head else 0
@@ -174,7 +177,7 @@ def accept(
         raise ReservationsRequired("write down at least one reservation", field="reservations")
     if verdict is Verdict.ACCEPT and notes:
         raise ReservationsRequired("reservations need the verdict 'reservations'", field="verdict")
-    _reauthenticate(session, signer, password, auth)
+    _reauthenticate(session, signer, password, auth, now)
     handover.verdict, handover.reservations = verdict, notes
     handover.incoming_signed_at, handover.state = now, HandoverState.ACCEPTED
     for note in notes:
@@ -218,7 +221,7 @@ def countersign(
         raise WrongSigner(
             "the countersignature belongs to a shift leader who neither handed over nor took over"
         )
-    _reauthenticate(session, leader, password, auth)
+    _reauthenticate(session, leader, password, auth, now)
     handover.leader_id, handover.countersigned_at = leader.id, now
     handover.state = HandoverState.COUNTERSIGNED
     _log(

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.audit import service as audit
-from access.roles import Role
+from access.roles import LEAD
 from access.users.models import User
 from alerts.models import Alert
 from config.alerting import AlertSettings
@@ -34,7 +34,6 @@ from shift_logs.incident.models import Channel, Incident, IncidentSource, Incide
 from shift_logs.incident.workflow import FINAL_STAGES, Action, DueKind, ReportType, Stage
 
 __all__ = [
-    "REPORTER_ROLES",
     "IncidentView",
     "acknowledge",
     "close",
@@ -50,7 +49,6 @@ __all__ = [
     "view",
 ]
 
-REPORTER_ROLES = frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})
 RESPONDER_TARGETS = ("mqtt",)
 
 
@@ -235,7 +233,7 @@ class IncidentView:
 def view(session: Session, *, incident_id: int, viewer: User, actor: Actor, now: dt.datetime) -> IncidentView:
     """One incident for `viewer`; showing a reporter's identity is written to the audit log."""
     incident = require(session, incident_id)
-    visible = viewer.has_any(REPORTER_ROLES) and incident.source is IncidentSource.REPORT
+    visible = viewer.has_any(LEAD) and incident.source is IncidentSource.REPORT
     if visible:
         audit.record(
             session, actor=actor, action="incident.reporter.view", target=f"incident:{incident.id}", now=now

@@ -17,7 +17,7 @@ from shift_logs.incident.errors import IncidentNotFound
 from shift_logs.incident.models import Incident
 from shift_logs.incident.workflow import FINAL_STAGES, Finding
 from shift_logs.rules import service as compliance
-from shift_logs.rules.evaluate import Violation
+from shift_logs.rules.facts import Violation
 from shift_logs.rules.model import Severity
 from shift_logs.unit.models import Unit
 

@@ -32,6 +32,7 @@ from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Post, P
 from shift_logs.rules import evaluate as ev
 from shift_logs.rules import service as duty_rules
 from shift_logs.rules import store as rule_versions
+from shift_logs.rules.facts import ApprovalFacts, CheckInFacts
 
 __all__ = [
     "EARLY_CHECKIN",
@@ -95,7 +96,7 @@ def check_in(
                 f"read and confirm duty rules version {pending} before checking in", field="rules_version"
             )
         duty_rules.confirm(session, user=user, version=pending, now=now)
-    arrival = ev.CheckInFacts(post.name, user.username, f"roster:{entry.id}", entry.starts_at)
+    arrival = CheckInFacts(post.name, user.username, f"roster:{entry.id}", entry.starts_at)
     late_found = ev.evaluate(rule_versions.in_force(session, now), arrival, now)  # recorded, never refused:
     duty_rules.record(session, late_found, origin="check-in", now=now)  # late is better than absent
     late = bool(late_found)
@@ -212,7 +213,7 @@ def _decide(session: Session, *, leave_id: int, leader: User, now: dt.datetime) 
         missing=lambda: LeaveNotFound(f"no leave request with id {leave_id}"),
         refuse=lambda r, state: LeaveNotPending(f"leave request {r.id} is {state}, not requested"),
     )
-    facts = ev.ApprovalFacts(
+    facts = ApprovalFacts(
         "leave", leave.requester_id, leave.requester.username, leader.id, leader.username, f"{leave.id}"
     )  # nobody decides their own leave (separation of duties)
     duty_rules.check_action(session, facts, now=now, errors={"separation_of_duties": SelfApproval})

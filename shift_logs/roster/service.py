@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
-from core.clock import utcnow
 from db import lookup
 from devices.camera import service as camera_registry
 from shift_logs.roster import post_admin
@@ -24,8 +23,8 @@ from shift_logs.roster.errors import (
     UnknownCamera,
 )
 from shift_logs.roster.models import Post, Presence, PresenceFlag, RosterEntry, Shift
-from shift_logs.rules import evaluate as ev
 from shift_logs.rules import service as duty_rules
+from shift_logs.rules.facts import RosterFacts, Slot
 
 __all__ = [
     "create_post",
@@ -107,22 +106,22 @@ def list_shifts(
     return list(rows), total
 
 
-def _slot(e: RosterEntry) -> ev.Slot:
-    return ev.Slot(e.user.username, e.post.name, e.shift_id, e.starts_at, e.ends_at)
+def _slot(e: RosterEntry) -> Slot:
+    return Slot(e.user.username, e.post.name, e.shift_id, e.starts_at, e.ends_at)
 
 
 def roster_facts(
     session: Session, *, shift: Shift, post: Post, user: User, starts_at: dt.datetime, ends_at: dt.datetime,
     exclude_id: int | None = None,
-) -> ev.RosterFacts:  # fmt: skip
+) -> RosterFacts:  # fmt: skip
     """The facts of putting `user` on `post` for a window: their slots nearby and the post's slots."""
     horizon = dt.timedelta(hours=72)
     near = and_(RosterEntry.starts_at < ends_at + horizon, RosterEntry.ends_at > starts_at - horizon)
     person = select(RosterEntry).where(RosterEntry.user_id == user.id, near)
     on_post = select(RosterEntry).where(RosterEntry.post_id == post.id, RosterEntry.shift_id == shift.id)
     skip = (lambda e: e.id == exclude_id) if exclude_id is not None else (lambda e: False)
-    return ev.RosterFacts(
-        candidate=ev.Slot(user.username, post.name, shift.id, starts_at, ends_at),
+    return RosterFacts(
+        candidate=Slot(user.username, post.name, shift.id, starts_at, ends_at),
         person_slots=[_slot(e) for e in session.scalars(person) if not skip(e)],
         post_slots=[_slot(e) for e in session.scalars(on_post) if not skip(e)],
         shift_starts_at=shift.starts_at,
@@ -142,6 +141,7 @@ def roster(
     user: User,
     starts_at: dt.datetime | None = None,
     ends_at: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> RosterEntry:
     """Put `user` on a post for a window of a shift (the whole shift by default); no overlaps."""
     shift, post = require_shift(session, shift_id), require_post(session, post_id)
@@ -160,8 +160,8 @@ def roster(
         )
     post_admin.check_role_allowed(post, user)
     facts = roster_facts(session, shift=shift, post=post, user=user, starts_at=start, ends_at=end)
-    # block refuses (409), warn is recorded; roster() takes no time from its callers yet, so it reads the clock
-    duty_rules.check_action(session, facts, origin="roster", now=utcnow())
+    # block refuses (409), warn is recorded
+    duty_rules.check_action(session, facts, origin="roster", now=now)
     entry = RosterEntry(shift_id=shift.id, post_id=post.id, user_id=user.id, starts_at=start, ends_at=end)
     session.add(entry)
     session.flush()
@@ -188,12 +188,14 @@ def remove_entry(session: Session, *, entry_id: int) -> None:
     session.flush()
 
 
-def change_entry_person(session: Session, *, entry_id: int, user: User) -> RosterEntry:
+def change_entry_person(session: Session, *, entry_id: int, user: User, now: dt.datetime) -> RosterEntry:
     """Give a roster entry's window to another person; overlaps and the duty rules are checked again."""
     entry = require_roster_entry(session, entry_id)
     shift_id, post_id, start, end = entry.shift_id, entry.post_id, entry.starts_at, entry.ends_at
     remove_entry(session, entry_id=entry_id)
-    return roster(session, shift_id=shift_id, post_id=post_id, user=user, starts_at=start, ends_at=end)
+    return roster(
+        session, shift_id=shift_id, post_id=post_id, user=user, starts_at=start, ends_at=end, now=now
+    )
 
 
 def require_roster_entry(session: Session, entry_id: int) -> RosterEntry:

@@ -11,11 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from core.messages import Message
 from shift_logs.rules.facts import (
-    AlertFact,
     ApprovalFacts,
-    CameraFact,
     CheckInFacts,
-    EndedDuty,
     Facts,
     HandoverFacts,
     LiveFacts,
@@ -26,22 +23,7 @@ from shift_logs.rules.facts import (
 )
 from shift_logs.rules.model import DutyRules, Severity
 
-__all__ = [
-    "AlertFact",
-    "ApprovalFacts",
-    "CameraFact",
-    "CheckInFacts",
-    "EndedDuty",
-    "Facts",
-    "HandoverFacts",
-    "LiveFacts",
-    "PostWatch",
-    "RosterFacts",
-    "Slot",
-    "Violation",
-    "blocking",
-    "evaluate",
-]
+__all__ = ["blocking", "evaluate"]
 
 
 Check = Callable[[DutyRules, Facts, dt.datetime], Iterable[Violation]]

@@ -30,6 +30,7 @@ from shift_logs.roster import flags
 from shift_logs.roster.models import FlagKind, LeaveRequest, LeaveState, Presence, RosterEntry, Shift
 from shift_logs.rules import evaluate as ev
 from shift_logs.rules import service, store
+from shift_logs.rules.facts import AlertFact, CameraFact, EndedDuty, LiveFacts, PostWatch, Violation
 from shift_logs.rules.model import DutyRules, Severity, alert_settings_from, load_duty_rules
 from shift_logs.rules.models import DutyRuleVersion
 
@@ -51,7 +52,7 @@ def sync_rule_file(session: Session, settings: Settings, *, now: dt.datetime) ->
     return store.sync_from_file(session, rules, now=now)
 
 
-def _post_watch(session: Session, entry: RosterEntry, now: dt.datetime) -> ev.PostWatch:
+def _post_watch(session: Session, entry: RosterEntry, now: dt.datetime) -> PostWatch:
     presence = session.scalars(
         select(Presence).where(
             Presence.roster_id == entry.id,
@@ -85,7 +86,7 @@ def _post_watch(session: Session, entry: RosterEntry, now: dt.datetime) -> ev.Po
         .where(Presence.post_id == entry.post_id, Presence.checked_out_at.is_(None))
         .limit(1)
     )
-    return ev.PostWatch(
+    return PostWatch(
         post=entry.post.name,
         rostered=entry.user.username,
         roster_ref=f"roster:{entry.id}",
@@ -100,7 +101,7 @@ def _post_watch(session: Session, entry: RosterEntry, now: dt.datetime) -> ev.Po
     )
 
 
-def _ended(session: Session, now: dt.datetime) -> list[ev.EndedDuty]:
+def _ended(session: Session, now: dt.datetime) -> list[EndedDuty]:
     signed = exists().where(
         Handover.post_id == RosterEntry.post_id,
         Handover.outgoing_id == RosterEntry.user_id,
@@ -111,22 +112,22 @@ def _ended(session: Session, now: dt.datetime) -> list[ev.EndedDuty]:
         RosterEntry.ends_at <= now, RosterEntry.ends_at > now - HANDOVER_LOOKBACK
     )
     return [
-        ev.EndedDuty(e.post.name, e.user.username, f"roster:{e.id}", e.ends_at, bool(done))
+        EndedDuty(e.post.name, e.user.username, f"roster:{e.id}", e.ends_at, bool(done))
         for e, done in session.execute(stmt.order_by(RosterEntry.id))
     ]
 
 
-def live_facts(session: Session, now: dt.datetime) -> ev.LiveFacts:
+def live_facts(session: Session, now: dt.datetime) -> LiveFacts:
     """The running roster entries, the unacknowledged alerts and the cameras, as facts."""
     running = session.scalars(
         select(RosterEntry).where(RosterEntry.starts_at <= now, RosterEntry.ends_at > now)
     )
     waiting = session.scalars(select(Alert).where(Alert.state == AlertState.NEW, Alert.kind != ALERT_KIND))
-    return ev.LiveFacts(
+    return LiveFacts(
         posts=[_post_watch(session, entry, now) for entry in running],
         ended=_ended(session, now),
-        alerts=[ev.AlertFact(a.id, a.priority.value, a.first_seen, a.camera_name) for a in waiting],
-        cameras=[ev.CameraFact(c.name, c.key, c.ptz_moved_at) for c in session.scalars(select(Camera))],
+        alerts=[AlertFact(a.id, a.priority.value, a.first_seen, a.camera_name) for a in waiting],
+        cameras=[CameraFact(c.name, c.key, c.ptz_moved_at) for c in session.scalars(select(Camera))],
     )
 
 
@@ -140,7 +141,7 @@ def _leader(session: Session, now: dt.datetime) -> list[str]:
 
 
 def _alert_leader(
-    session: Session, v: ev.Violation, rules: DutyRules, settings: Settings, now: dt.datetime
+    session: Session, v: Violation, rules: DutyRules, settings: Settings, now: dt.datetime
 ) -> None:
     leaders = _leader(session, now)
     raised = alerts.raise_alert(
@@ -164,7 +165,7 @@ def _alert_leader(
         raised.alert.escalated_at, raised.alert.escalated_to = now, leaders
 
 
-def _flag_kind(v: ev.Violation) -> FlagKind | None:
+def _flag_kind(v: Violation) -> FlagKind | None:
     if v.rule_id == "min_staff":
         return FlagKind.UNSTAFFED
     if v.rule_id == "inactivity":
@@ -174,7 +175,7 @@ def _flag_kind(v: ev.Violation) -> FlagKind | None:
     return None
 
 
-def _file_flag(session: Session, v: ev.Violation, now: dt.datetime) -> None:
+def _file_flag(session: Session, v: Violation, now: dt.datetime) -> None:
     """File a presence flag (counted by the reports) for an unstaffed post, inactivity or a late handover."""
     kind, found = _flag_kind(v), _ROSTER_REF.search(v.key)
     entry = session.get(RosterEntry, int(found.group(1))) if found else None
@@ -182,7 +183,7 @@ def _file_flag(session: Session, v: ev.Violation, now: dt.datetime) -> None:
         flags.raise_flag(session, entry=entry, kind=kind, detail=v.message, now=now, message=v.said)
 
 
-def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> list[ev.Violation]:
+def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> list[Violation]:
     """Evaluate the room now; record new violations, alert the shift leader on duty, resolve ended ones."""
     sync_rule_file(session, settings, now=now)
     rules = store.in_force(session)

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from config.alerting import AlertSettings
 from config.settings import DEFAULT_RULES_FILE
 from core.errors import ConfigError
+from core.schemas import StrictSchema
 
 __all__ = [
     "DEFAULT_RULES_FILE",
@@ -42,8 +43,10 @@ class Severity(enum.StrEnum):
     WARN = "warn"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(StrictSchema):
+    """The rule file's models, also frozen: a rule set in force is never changed in place."""
+
+    model_config = ConfigDict(frozen=True)
 
 
 class _Rule(_Strict):

@@ -5,16 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from core.schemas import ReadSchema, WriteSchema
 
 __all__ = ["ConfirmIn", "RulesChange", "RulesRead", "VersionRead", "ViolationRead", "ViolationResolve"]
 
 
-class _Schema(BaseModel):
-    model_config = ConfigDict(from_attributes=True, extra="forbid")
-
-
-class VersionRead(_Schema):
+class VersionRead(ReadSchema):
     """One stored version of the rules."""
 
     version: int
@@ -26,7 +24,7 @@ class VersionRead(_Schema):
     created_at: dt.datetime
 
 
-class RulesRead(_Schema):
+class RulesRead(ReadSchema):
     """The rules in force at a moment. `version` is the same integer as everywhere else (a check-in's
     `rules_version`, a violation's `rules_version`, `POST /confirm`); null only before any version is stored
     (the packaged default); the other fields describe that version."""
@@ -48,26 +46,26 @@ class RulesRead(_Schema):
         return cls.model_validate({**{k: getattr(row, k) for k in fields}, "rules": rules})
 
 
-class RulesChange(_Schema):
+class RulesChange(WriteSchema):
     """A new rule set (the whole `rules` mapping, as in the YAML file) and why."""
 
     rules: dict[str, Any]
     reason: str = Field(min_length=1, max_length=1000)
 
 
-class ViolationResolve(_Schema):
+class ViolationResolve(WriteSchema):
     """How a violation was resolved."""
 
     how: str = Field(min_length=1, max_length=1000)
 
 
-class ConfirmIn(_Schema):
+class ConfirmIn(WriteSchema):
     """The version the operator read and confirms."""
 
     version: int = Field(ge=1)
 
 
-class ViolationRead(_Schema):
+class ViolationRead(ReadSchema):
     """A recorded violation with its resolution, if any."""
 
     id: int

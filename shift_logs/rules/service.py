@@ -1,6 +1,6 @@
 """The compliance record (append-only) and the one call each shift action makes into the duty rules.
 
-The actions build their own facts (`shift_logs.rules.evaluate`), so this package never imports them."""
+The actions build their own facts (`shift_logs.rules.facts`), so this package never imports them."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from access.users.models import User
 from core.errors import ControlroomError
 from db import lookup
 from db.chain import append_entry
-from shift_logs.rules import evaluate as ev
+from shift_logs.rules import facts as fact
 from shift_logs.rules import store
 from shift_logs.rules.errors import NotCurrentVersion, ViolationNotFound, ViolationResolved
 from shift_logs.rules.models import VIOLATION_CHAIN, RulesConfirmation, Violation, ViolationResolution
@@ -33,12 +33,12 @@ __all__ = [
 
 def check_action(
     session: Session,
-    facts: ev.Facts,
+    facts: fact.Facts,
     *,
     origin: str = "action",
     now: dt.datetime,
     errors: Mapping[str, type[ControlroomError]] | None = None,
-) -> list[ev.Violation]:
+) -> list[fact.Violation]:
     """Evaluate the rules in force for an action: raise for `block`, record and return `warn` violations."""
     warns = store.enforce(session, facts, now=now, errors=errors)
     record(session, warns, origin=origin, now=now)
@@ -48,13 +48,13 @@ def check_action(
 def check_handover(
     session: Session, *, post: str, outgoing: User, incoming: User, ends_at: dt.datetime, now: dt.datetime,
     error: type[ControlroomError],
-) -> list[ev.Violation]:  # fmt: skip
+) -> list[fact.Violation]:  # fmt: skip
     """Before a handover of the post named `post` starts: the incoming is not the outgoing (block); it starts
     early enough (lead)."""
     ref = f"handover {post} {ends_at:%Y-%m-%d %H:%M}"
-    same = ev.ApprovalFacts("handover", outgoing.id, outgoing.username, incoming.id, incoming.username, ref)
+    same = fact.ApprovalFacts("handover", outgoing.id, outgoing.username, incoming.id, incoming.username, ref)
     check_action(session, same, now=now, errors={"separation_of_duties": error})
-    lead = ev.HandoverFacts(post, outgoing.username, ends_at, f"{post}:{ends_at:%Y-%m-%d %H:%M}")
+    lead = fact.HandoverFacts(post, outgoing.username, ends_at, f"{post}:{ends_at:%Y-%m-%d %H:%M}")
     return check_action(session, lead, now=now)
 
 
@@ -70,7 +70,7 @@ def _open_keys(session: Session, keys: Sequence[str]) -> set[str]:
 
 
 def record(
-    session: Session, violations: Sequence[ev.Violation], *, origin: str, now: dt.datetime
+    session: Session, violations: Sequence[fact.Violation], *, origin: str, now: dt.datetime
 ) -> list[Violation]:
     """Append each violation not already open under the same key; return the rows added."""
     already = _open_keys(session, [v.key for v in violations])

@@ -17,7 +17,8 @@ from core.errors import ConfigError, ControlroomError
 from core.messages import Message
 from db.transition import serialize
 from shift_logs.rules.errors import DutyRuleBroken, RuleChangeForbidden, RuleEditInvalid
-from shift_logs.rules.evaluate import Facts, Violation, blocking, evaluate
+from shift_logs.rules.evaluate import blocking, evaluate
+from shift_logs.rules.facts import Facts, Violation
 from shift_logs.rules.model import DutyRules, default_rules, parse_duty_rules
 from shift_logs.rules.models import DutyRuleVersion
 

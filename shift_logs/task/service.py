@@ -7,15 +7,13 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from access.roles import Role
+from access.roles import LEAD
 from access.users.models import User
 from db import lookup
 from shift_logs.task.errors import NoTaskTarget, TaskClosed, TaskNotFound, TaskNotYours
 from shift_logs.task.models import Task, TaskState
 
-__all__ = ["LEADERS", "assign", "cancel", "complete", "list_", "open_for", "require"]
-
-LEADERS = frozenset({Role.SHIFT_LEADER, Role.SUPERVISOR})
+__all__ = ["assign", "cancel", "complete", "list_", "open_for", "require"]
 
 
 def assign(
@@ -60,7 +58,7 @@ def require(session: Session, task_id: int) -> Task:
 
 
 def _may_complete(task: Task, user: User, post_ids: set[int]) -> bool:
-    if user.has_any(LEADERS) or task.assignee_id == user.id:
+    if user.has_any(LEAD) or task.assignee_id == user.id:
         return True
     return task.assignee_id is None and (task.post_id is None or task.post_id in post_ids)
 

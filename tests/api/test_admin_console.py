@@ -11,6 +11,7 @@ from access.audit import service as audit
 from access.roles import Role
 from access.users import service as users
 from config.cameras import CameraConfig
+from core.clock import utcnow
 from devices.camera import service as cameras
 from devices.credentials import CredentialBox
 from shift_logs.roster import service as roster
@@ -107,7 +108,7 @@ def test_a_post_allows_only_its_roles_and_shift_leaders_edit_posts(env: Env) -> 
     sam = env.user(Role.SUPERVISOR, username="sam")
     with env.session() as s, pytest.raises(WrongRoleForPost):
         shift = make_shift(s, starts_at=dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC))
-        roster.roster(s, shift_id=shift.id, post_id=post_id, user=s.merge(sam))
+        roster.roster(s, shift_id=shift.id, post_id=post_id, user=s.merge(sam), now=utcnow())
     edit = {"roles": [], "cameras": ["nope"], **WHY}
     refused = env.client.patch(f"/admin/posts/{post_id}", json=edit, headers=env.token(leader))
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "cameras[0]"

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from access.roles import Role
+from core.clock import utcnow
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.rules.errors import DutyRuleBroken
@@ -33,9 +34,9 @@ def test_roster_rules_violations_and_a_confirmed_rule_change(live: Live, page: P
         post = make_post(s, name="desk-1")
         day = make_shift(s, starts_at=start, hours=12, leader=leader)
         night = make_shift(s, starts_at=start + 12 * H, hours=12)
-        roster.roster(s, shift_id=day.id, post_id=post.id, user=olga)
+        roster.roster(s, shift_id=day.id, post_id=post.id, user=olga, now=utcnow())
         with pytest.raises(DutyRuleBroken) as refused:
-            roster.roster(s, shift_id=night.id, post_id=post.id, user=olga)
+            roster.roster(s, shift_id=night.id, post_id=post.id, user=olga, now=utcnow())
         assert refused.value.detail["rule_id"] in {"max_continuous_duty", "min_rest"}
         presence.check_in(s, user=olga, post_id=post.id, now=start)
         found = evaluate_live(s, now, live.env.settings)

@@ -17,6 +17,7 @@ from alerts import service as alerts
 from alerts.models import Priority
 from api.console.i18n import translations
 from config.alerting import AlertSettings
+from core.clock import utcnow
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from maintenance import auto as maintenance_auto
@@ -108,7 +109,9 @@ def seed_system_texts(live: Live, now: dt.datetime) -> tuple[list[str], list[str
             rules_version=version.version if version is not None else None,
         )
         empty = make_post(s, name="desk-empty")
-        roster.roster(s, shift_id=crew.first.id, post_id=empty.id, user=make_user(s, username="absent"))
+        roster.roster(
+            s, shift_id=crew.first.id, post_id=empty.id, user=make_user(s, username="absent"), now=utcnow()
+        )
         make_report(s, opened_by=crew.outgoing, now=now, post_id=crew.post.id)
         evaluate_live(s, now, settings)
         handover = make_handover(s, crew, now=now)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from access.roles import Role
+from core.clock import utcnow
 from tests.browser.conftest import Live
 
 
@@ -75,7 +76,7 @@ def test_a_leader_gives_a_roster_entry_to_another_person_and_removes_one(live: L
     with live.env.session() as s:
         shift = make_shift(s, starts_at=start, leader=s.merge(leader))
         desk1 = make_post(s, name="desk-1")
-        first = roster.roster(s, shift_id=shift.id, post_id=desk1.id, user=s.merge(olga)).id
+        first = roster.roster(s, shift_id=shift.id, post_id=desk1.id, user=s.merge(olga), now=utcnow()).id
     live.login(page, "li")
     page.goto(f"{live.url}/roster?day={start.date().isoformat()}")
     row = page.locator("tr", has=page.locator(f'form[action="/roster/entries/{first}/person"]'))

@@ -19,7 +19,7 @@ def test_add_correct_and_filter_in_chinese(live: Live, page: Page) -> None:
         post = make_post(s, name="desk-a")
         shift = make_shift(s, starts_at=utcnow() - dt.timedelta(hours=1))
         roster.roster(
-            s, shift_id=shift.id, post_id=post.id, user=s.merge(olga)
+            s, shift_id=shift.id, post_id=post.id, user=s.merge(olga), now=utcnow()
         )  # R4: writers are on the post
     live.login(page, "olga")
     page.goto(f"{live.url}/duty-log?lang=zh")

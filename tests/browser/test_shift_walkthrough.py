@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from access.roles import Role
 from access.users.models import User
+from core.clock import utcnow
 from db.session import make_session_factory
 from devices.adapters.factory import open_source
 from devices.camera.models import Camera
@@ -117,9 +118,9 @@ def floor(make_env: Any, tmp_path: Any) -> Iterator[tuple[Live, dict[str, Any]]]
             ends_at=day.ends_at + dt.timedelta(hours=12),
             leader=leader,
         )
-        roster.roster(s, shift_id=day.id, post_id=a.id, user=s.merge(users["olga"]))
-        roster.roster(s, shift_id=day.id, post_id=b.id, user=s.merge(users["hu"]))
-        roster.roster(s, shift_id=night.id, post_id=a.id, user=s.merge(users["ivan"]))
+        roster.roster(s, shift_id=day.id, post_id=a.id, user=s.merge(users["olga"]), now=utcnow())
+        roster.roster(s, shift_id=day.id, post_id=b.id, user=s.merge(users["hu"]), now=utcnow())
+        roster.roster(s, shift_id=night.id, post_id=a.id, user=s.merge(users["ivan"]), now=utcnow())
         ids.update(desk_a=a.id, desk_b=b.id, hu=users["hu"].id)
     with env.session() as s:  # (last: merging the detached users above would put their old names back)
         for user in s.scalars(select(User).where(User.username.in_(list(PEOPLE)))):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.clock import utcnow
 from shift_logs.roster import presence
 from shift_logs.roster import service as roster
 from shift_logs.rules import service as duty_rules
@@ -33,7 +34,7 @@ def test_the_wall_stays_signed_in_and_other_pages_sign_out(idle_live: Live, page
         post = make_post(s, name="desk")
         shift = make_shift(s, starts_at=now - dt.timedelta(minutes=1))
         user = s.merge(olga)
-        roster.roster(s, shift_id=shift.id, post_id=post.id, user=user)
+        roster.roster(s, shift_id=shift.id, post_id=post.id, user=user, now=utcnow())
         pending = duty_rules.needs_confirmation(s, user=user)
         presence.check_in(s, user=user, post_id=post.id, now=now, rules_version=pending)
     assert live.env.settings.auth.session_minutes >= 12 * 60  # covers the longest shift

@@ -34,13 +34,17 @@ def test_a_second_request_of_the_token_does_not_wait_for_the_first(pg_engine: En
     settings = AuthSettings()
     first = factory()
     try:
-        held = auth.resolve_token(first, secret=secret, kind=TokenKind.API, auth=settings)
+        held = auth.resolve_token(first, secret=secret, kind=TokenKind.API, auth=settings, now=utcnow())
         assert held is not None  # the first request touched the token and keeps its transaction open
         answers: list[AuthToken | None] = []
 
         def second() -> None:
             with session_scope(factory) as session:
-                answers.append(auth.resolve_token(session, secret=secret, kind=TokenKind.API, auth=settings))
+                answers.append(
+                    auth.resolve_token(
+                        session, secret=secret, kind=TokenKind.API, auth=settings, now=utcnow()
+                    )
+                )
 
         thread = threading.Thread(target=second, daemon=True)
         thread.start()

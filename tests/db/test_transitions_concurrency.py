@@ -22,7 +22,7 @@ from config.alerting import AlertSettings, ResponderConfig
 from config.footage import FootageSettings
 from config.maintenance import MaintenanceSettings
 from config.settings import AuthSettings
-from core.clock import utcnow
+from core.clock import SystemClock, utcnow
 from core.errors import InvalidTransition
 from db.session import make_engine, make_session_factory, session_scope
 from footage import grants, holds
@@ -266,7 +266,7 @@ def _leave(session: Session) -> tuple[int, User, dt.datetime]:
     crew = make_crew(session, start=T0 + dt.timedelta(days=800 + _handover.n))  # type: ignore[attr-defined]
     _handover.n += 1  # type: ignore[attr-defined]
     helper, helper_post = make_user(session), make_post(session)
-    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper)
+    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper, now=utcnow())
     now = crew.first.starts_at
     check_in(session, crew.outgoing, crew.post, now)
     check_in(session, helper, helper_post, now)
@@ -383,9 +383,8 @@ def test_30_parallel_wrong_logins_are_checked_exactly_the_configured_count(pg_en
     def attempt() -> None:
         barrier.wait()
         with session_scope(factory) as session:
-            result = auth.attempt_login(
-                session, username=user.username, password="wrong!", auth=settings, address="10.9.9.9"
-            )
+            wrong = {"username": user.username, "password": "wrong!", "address": "10.9.9.9"}
+            result = auth.attempt_login(session, **wrong, auth=settings, clock=SystemClock())
         assert result.error is not None
         with lock:
             codes.append(result.error.code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from functools import cache
 
@@ -11,6 +12,7 @@ from access import auth
 from access.passwords import hash_password
 from access.roles import Role
 from access.users.models import User, UserRole
+from core.clock import utcnow
 
 DEFAULT_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -42,6 +44,6 @@ def make_user(
     return user
 
 
-def make_api_token(session: Session, user: User, *, days: int = 1) -> str:
-    """Issue a bearer token for `user` and return its secret."""
-    return auth.issue_api_token(session, user=user, name="test", days=days).secret
+def make_api_token(session: Session, user: User, *, days: int = 1, now: dt.datetime | None = None) -> str:
+    """Issue a bearer token for `user` (at `now`, by default the real time) and return its secret."""
+    return auth.issue_api_token(session, user=user, name="test", days=days, now=now or utcnow()).secret

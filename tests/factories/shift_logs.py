@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from access.roles import Role
 from access.users.models import User
+from core.clock import utcnow
 from shift_logs.handover import service as handovers
 from shift_logs.handover.models import Handover
 from shift_logs.incident import service as incidents
@@ -74,8 +75,8 @@ def make_crew(
     incoming = make_user(session, username=f"in{n}")
     first = make_shift(session, starts_at=start, leader=leader)
     second = make_shift(session, starts_at=first.ends_at, leader=leader)
-    out_entry = roster.roster(session, shift_id=first.id, post_id=post.id, user=outgoing)
-    in_entry = roster.roster(session, shift_id=second.id, post_id=post.id, user=incoming)
+    out_entry = roster.roster(session, shift_id=first.id, post_id=post.id, user=outgoing, now=utcnow())
+    in_entry = roster.roster(session, shift_id=second.id, post_id=post.id, user=incoming, now=utcnow())
     return Crew(post, first, second, outgoing, incoming, leader, out_entry, in_entry)
 
 

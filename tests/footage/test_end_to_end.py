@@ -18,6 +18,7 @@ from access.audit import service as audit
 from access.audit.models import AuditEntry
 from access.roles import Role
 from alerts.models import Alert
+from core.clock import utcnow
 from db.session import make_session_factory
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
@@ -107,7 +108,7 @@ def test_record_hold_purge_grant_play_export_verify(make_env, rtsp_server, cappe
     # fill the storage past its high-water mark: unheld footage goes, oldest first; held footage stays
     total = shutil.disk_usage(capped_dir).total
     _fill_to(capped_dir, int(total * 0.61))
-    report = run_retention(make_session_factory(env.engine), env.settings)
+    report = run_retention(make_session_factory(env.engine), env.settings, utcnow())
     assert report.removed.get("high_water", 0) >= 1 and report.fault is None, report.summary()
     left = {s.id for s in _segments(env)}
     assert held_ids <= left
@@ -118,7 +119,7 @@ def test_record_hold_purge_grant_play_export_verify(make_env, rtsp_server, cappe
 
     # fill it so far that only held footage is left: a fault and an alert instead of deleting held footage
     _fill_to(capped_dir, int(total * 0.9))
-    report = run_retention(make_session_factory(env.engine), env.settings)
+    report = run_retention(make_session_factory(env.engine), env.settings, utcnow())
     assert report.fault and "held" in report.fault
     assert {s.id for s in _segments(env)} == held_ids
     with env.session() as s:

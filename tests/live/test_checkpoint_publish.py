@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from access.audit import service as audit
 from core.actor import Actor
+from core.clock import utcnow
 from core.hashchain import GENESIS, link_hash
 from db.checkpoints import read_file
 from db.session import make_engine, make_session_factory, session_scope
@@ -38,7 +39,7 @@ def test_checkpoints_go_to_the_file_and_to_retained_mqtt_and_verify_names_a_rewr
     factory = make_session_factory(engine)
     with session_scope(factory) as s:
         for i in range(5):
-            audit.record(s, actor=Actor.system(), action="user.update", target=f"user:{i}")
+            audit.record(s, actor=Actor.system(), action="user.update", target=f"user:{i}", now=utcnow())
     worker = Worker(settings, factory)
     worker.checkpoint()
     worker.deliver()

@@ -34,7 +34,7 @@ def test_a_restart_between_escalating_and_sending_neither_repeats_nor_loses_anyt
         engine = make_engine(settings.database)
         factory = make_session_factory(engine)
         with session_scope(factory) as s:
-            users.create(s, username="li", password="a long password", roles=(Role.SHIFT_LEADER,))
+            users.create(s, username="li", password="a long password", roles=(Role.SHIFT_LEADER,), now=T0)
             alert_id = make_alert(s, make_camera(s, name="gate"), priority=Priority.HIGH, now=T0).id
         late = FixedClock(T0 + dt.timedelta(seconds=45))
 

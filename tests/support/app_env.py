@@ -35,9 +35,9 @@ class Env:
             return make_user(s, username=username, roles=roles or (Role.OPERATOR,), password=password)
 
     def token(self, user: User) -> dict[str, str]:
-        """Authorization header with a fresh bearer token for `user`."""
+        """Authorization header with a fresh bearer token for `user`, issued at the app clock's time."""
         with self.session() as s:
-            secret = make_api_token(s, s.merge(user))
+            secret = make_api_token(s, s.merge(user), now=self.app.state.ctx.clock.now())
         return {"Authorization": f"Bearer {secret}"}
 
     def login(self, username: str, password: str = DEFAULT_PASSWORD) -> str:

@@ -7,6 +7,7 @@ import sys
 from access.audit import service as audit
 from config.settings import DatabaseSettings
 from core.actor import Actor
+from core.clock import utcnow
 from db.session import make_engine, make_session_factory, session_scope
 
 
@@ -17,7 +18,7 @@ def append_many(url: str, writer: int, count: int) -> None:
     actor = Actor(id=None, name=f"writer{writer}")
     for i in range(count):
         with session_scope(factory) as session:
-            audit.record(session, actor=actor, action="test.concurrent", target=f"{writer}:{i}")
+            audit.record(session, actor=actor, action="test.concurrent", target=f"{writer}:{i}", now=utcnow())
     engine.dispose()
 
 

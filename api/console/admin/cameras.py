@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import Field, SecretStr
 
-from access.roles import Role
 from api.console.admin.schemas import OnvifAsk, StreamTest
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as
+from api.deps import CurrentToken, SessionDep, SettingsDep, audit_as
+from api.policies import ADMINS
 from core.errors import Invalid
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraCreate, CameraRead
@@ -29,7 +29,7 @@ from devices.urls import scheme_of, with_credentials
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(Allow(Role.ADMIN))])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(ADMINS)])
 TESTABLE = frozenset({"rtsp", "rtsps", "http", "https", "demo"})
 DEVICE_TIMEOUT_S = 8.0
 

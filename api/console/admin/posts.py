@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import Field
 
-from access.roles import Role
+from access.roles import ROOM, Role
 from api.console.admin.schemas import PostEdit
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, audit_as
+from api.deps import CurrentToken, SessionDep, audit_as
+from api.policies import POST_ADMINS
 from devices.camera import service as cameras
 from shift_logs.roster import post_admin
 from shift_logs.roster import service as roster
@@ -21,8 +22,7 @@ from shift_logs.roster.schemas import PostCreate, PostRead
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(Allow(Role.ADMIN, Role.SHIFT_LEADER))])
-POST_ROLES = (Role.OPERATOR, Role.SHIFT_LEADER, Role.SUPERVISOR)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(POST_ADMINS)])
 
 
 class PostAdd(PostCreate):
@@ -47,7 +47,7 @@ def posts_page(request: Request, token: CurrentToken, session: SessionDep) -> HT
         posts=posts,
         payload=[PostRead.model_validate(p).model_dump(mode="json") for p in posts],
         camera_names=[c.name for c in rows],
-        roles=POST_ROLES,
+        roles=[role for role in Role if role in ROOM],
     )
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from access.roles import Role
 from access.users.models import User
-from api.deps import Allow, CurrentUser, SessionDep, SettingsDep
+from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.policies import OVERSEERS
 from config.settings import Settings
 from core.errors import ConfigError, Forbidden
+from core.schemas import WriteSchema
 from shift_logs.rules import store
 from shift_logs.rules.model import parse_duty_rules
 
@@ -27,10 +27,8 @@ __all__ = ["can_edit", "editor_context", "router"]
 router = APIRouter(include_in_schema=False)
 
 
-class RulesDraft(BaseModel):
+class RulesDraft(WriteSchema):
     """The whole `rules` mapping, as in the YAML file."""
-
-    model_config = ConfigDict(extra="forbid")
 
     rules: dict[str, Any]
 
@@ -51,7 +49,7 @@ def _field(line: str) -> str | None:
     return line.split(":", 1)[0] if ":" in line else None
 
 
-@router.post("/compliance/rules/check", dependencies=[Depends(Allow(Role.ADMIN, Role.SUPERVISOR))])
+@router.post("/compliance/rules/check", dependencies=[Depends(OVERSEERS)])
 def check_rules(
     body: RulesDraft, session: SessionDep, user: CurrentUser, settings: SettingsDep
 ) -> dict[str, Any]:

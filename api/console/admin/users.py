@@ -5,6 +5,7 @@ before and after, in the request's transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,15 +18,16 @@ from access.users import service as users
 from access.users.models import User
 from api.console.admin.schemas import Reason, UserAdd, UserEdit
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, audit_as
+from api.deps import CurrentToken, NowDep, SessionDep, SettingsDep, audit_as
+from api.policies import ADMINS
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(Allow(Role.ADMIN))])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(ADMINS)])
 
 
-def _row(user: User) -> dict[str, Any]:
-    return {"id": user.id, "username": user.username, **admin.snapshot(user)}
+def _row(user: User, now: dt.datetime) -> dict[str, Any]:
+    return {"id": user.id, "username": user.username, **admin.snapshot(user, now=now)}
 
 
 def _audit(request: Request, action: str, user: User, reason: str, **detail: Any) -> None:
@@ -37,17 +39,18 @@ def users_page(
     request: Request,
     token: CurrentToken,
     session: SessionDep,
+    now: NowDep,
     q: Annotated[str, Query(max_length=64)] = "",
     role: Role | None = None,
     state: Annotated[str, Query(pattern="^(all|enabled|disabled|locked)$")] = "all",
 ) -> HTMLResponse:
     """Users with filters, the add form and the edit panel."""
-    rows, total = admin.search(session, text=q.strip(), role=role, state=state)  # type: ignore[arg-type]
+    rows, total = admin.search(session, text=q.strip(), role=role, state=state, now=now)  # type: ignore[arg-type]
     return render(
         request,
         "admin/users.html",
         token=token,
-        users=[_row(u) for u in rows],
+        users=[_row(u, now) for u in rows],
         total=total,
         roles=list(Role),
         filters={"q": q, "role": role.value if role else "", "state": state},
@@ -55,7 +58,9 @@ def users_page(
 
 
 @router.post("/admin/users", status_code=201)
-def add_user(body: UserAdd, request: Request, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+def add_user(
+    body: UserAdd, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> dict[str, Any]:
     """Create a user with a one-time password, returned once."""
     password = admin.one_time_password()
     user = users.create(
@@ -66,16 +71,19 @@ def add_user(body: UserAdd, request: Request, session: SessionDep, settings: Set
         display_name=body.display_name,
         language=body.language,
         min_password_length=settings.auth.min_password_length,
+        now=now,
     )
-    _audit(request, "user.create", user, body.reason, before=None, after=admin.snapshot(user))
-    return {**_row(user), "password": password}
+    _audit(request, "user.create", user, body.reason, before=None, after=admin.snapshot(user, now=now))
+    return {**_row(user, now), "password": password}
 
 
 @router.patch("/admin/users/{user_id}")
-def edit_user(user_id: int, body: UserEdit, request: Request, session: SessionDep) -> dict[str, Any]:
+def edit_user(
+    user_id: int, body: UserEdit, request: Request, session: SessionDep, now: NowDep
+) -> dict[str, Any]:
     """Change roles, language, name or the disabled flag; the last enabled admin stays."""
     user = users.require(session, user_id)
-    before = admin.snapshot(user)
+    before = admin.snapshot(user, now=now)
     admin.check_admin_remains(session, user=user, roles=body.roles, disabled=body.disabled)
     users.update(
         session,
@@ -84,32 +92,37 @@ def edit_user(user_id: int, body: UserEdit, request: Request, session: SessionDe
         roles=body.roles,
         disabled=body.disabled,
         language=body.language,
+        now=now,
     )
-    _audit(request, "user.update", user, body.reason, before=before, after=admin.snapshot(user))
-    return _row(user)
+    _audit(request, "user.update", user, body.reason, before=before, after=admin.snapshot(user, now=now))
+    return _row(user, now)
 
 
 @router.post("/admin/users/{user_id}/unlock")
-def unlock_user(user_id: int, body: Reason, request: Request, session: SessionDep) -> dict[str, Any]:
+def unlock_user(
+    user_id: int, body: Reason, request: Request, session: SessionDep, now: NowDep
+) -> dict[str, Any]:
     """Clear a sign-in lock."""
     user = users.require(session, user_id)
-    before = admin.snapshot(user)
+    before = admin.snapshot(user, now=now)
     admin.unlock(session, user=user)
-    _audit(request, "user.unlock", user, body.reason, before=before, after=admin.snapshot(user))
-    return _row(user)
+    _audit(request, "user.unlock", user, body.reason, before=before, after=admin.snapshot(user, now=now))
+    return _row(user, now)
 
 
 @router.post("/admin/users/{user_id}/password")
-def reset_user_password(user_id: int, body: Reason, request: Request, session: SessionDep) -> dict[str, Any]:
+def reset_user_password(
+    user_id: int, body: Reason, request: Request, session: SessionDep, now: NowDep
+) -> dict[str, Any]:
     """A new one-time password (shown once); the user's sessions and tokens end."""
     user = users.require(session, user_id)
-    password = admin.reset_password(session, user=user)
+    password = admin.reset_password(session, user=user, now=now)
     _audit(request, "user.password_reset", user, body.reason, sessions_ended=True)
-    return {**_row(user), "password": password}
+    return {**_row(user, now), "password": password}
 
 
 @router.get("/admin/users/{user_id}/tokens")
-def user_tokens(user_id: int, session: SessionDep, token: CurrentToken) -> list[dict[str, Any]]:
+def user_tokens(user_id: int, session: SessionDep, token: CurrentToken, now: NowDep) -> list[dict[str, Any]]:
     """The user's live sessions and API tokens (never their secrets): the service of GET /api/v1/auth/tokens."""
     user = users.require(session, user_id)
     return [
@@ -121,16 +134,22 @@ def user_tokens(user_id: int, session: SessionDep, token: CurrentToken) -> list[
             "expires_at": t.expires_at.isoformat(),
             "last_seen_at": t.last_seen_at.isoformat() if t.last_seen_at else None,
         }
-        for t in tokens.list_live(session, caller=token.user, user_id=user.id)
+        for t in tokens.list_live(session, caller=token.user, user_id=user.id, now=now)
     ]
 
 
 @router.post("/admin/users/{user_id}/tokens/{token_id}/revoke")
 def revoke_user_token(
-    user_id: int, token_id: int, body: Reason, request: Request, session: SessionDep, token: CurrentToken
+    user_id: int,
+    token_id: int,
+    body: Reason,
+    request: Request,
+    session: SessionDep,
+    token: CurrentToken,
+    now: NowDep,
 ) -> dict[str, Any]:
     """End one of the user's sessions or tokens: the service of DELETE /api/v1/auth/tokens/{id}."""
     user = users.require(session, user_id)
-    ended = tokens.revoke(session, caller=token.user, token_id=token_id, owner_id=user.id)
+    ended = tokens.revoke(session, caller=token.user, token_id=token_id, owner_id=user.id, now=now)
     _audit(request, "user.token_revoke", user, body.reason, token_id=ended.id, kind=ended.kind.value)
     return {"id": ended.id, "revoked": True}

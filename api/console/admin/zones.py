@@ -14,13 +14,13 @@ import numpy as np
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict
 
-from access.roles import Role
 from api.console.routes import render
-from api.deps import Allow, CurrentToken, SessionDep, SettingsDep, get_context
+from api.deps import CurrentToken, SessionDep, SettingsDep, get_context
+from api.policies import ADMINS
 from config.detection import DetectConfig
 from core.errors import NotFound
+from core.schemas import WriteSchema
 from devices.adapters.base import encode_jpeg
 from devices.camera import service as cameras
 from devices.camera.models import Camera
@@ -32,16 +32,14 @@ from monitor.zones import blank_privacy, privacy_mask
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(Allow(Role.ADMIN))])
+router = APIRouter(include_in_schema=False, dependencies=[Depends(ADMINS)])
 PREVIEW_FRAMES = 8
 PREVIEW_GAP_S = 0.25
 GRAB_TIMEOUT_S = 8.0
 
 
-class PreviewIn(BaseModel):
+class PreviewIn(WriteSchema):
     """The draft detection settings to preview."""
-
-    model_config = ConfigDict(extra="forbid")
 
     detect: DetectConfig
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -17,12 +18,18 @@ from db.chain import append_only_ddl
 from db.session import make_session_factory, session_scope
 
 ACTOR = Actor(id=None, name="tester", client="127.0.0.1", request_id="r1")
+NOW = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
 
 
 def _append(session: Session, n: int) -> list[AuditEntry]:
     return [
         audit.record(
-            session, actor=ACTOR, action="test.action", target=f"thing:{i}", detail={"i": i, "名": "值"}
+            session,
+            actor=ACTOR,
+            action="test.action",
+            target=f"thing:{i}",
+            detail={"i": i, "名": "值"},
+            now=NOW,
         )
         for i in range(n)
     ]
@@ -106,7 +113,7 @@ def test_reordered_rows_are_reported(session: Session) -> None:
 
 def test_list_pages_newest_first_and_filters(session: Session) -> None:
     _append(session, 3)
-    audit.record(session, actor=ACTOR, action="auth.login", target="user:1")
+    audit.record(session, actor=ACTOR, action="auth.login", target="user:1", now=NOW)
     rows, total = audit.list_(session, limit=2, offset=0, action="test.")
     assert total >= 3 and len(rows) == 2
     assert rows[0].seq > rows[1].seq

@@ -52,13 +52,13 @@ def _rewrite(session: Session, model: type[ChainedMixin], chain: str, seq: int, 
 
 def test_an_audit_rewrite_with_every_hash_recomputed_is_named_by_the_checkpoint(session: Session) -> None:
     for i in range(6):
-        audit.record(session, actor=ACTOR, action="user.update", target=f"user:{i}", detail={"i": i})
+        audit.record(session, actor=ACTOR, action="user.update", target=f"user:{i}", detail={"i": i}, now=T0)
     [signed] = [
         h
-        for h in sign_due(session, key=KEY, every_entries=1000, every=HOUR, force=True)
+        for h in sign_due(session, key=KEY, every_entries=1000, every=HOUR, now=T0, force=True)
         if h.chain == AUDIT_CHAIN
     ]
-    audit.record(session, actor=ACTOR, action="after.checkpoint")
+    audit.record(session, actor=ACTOR, action="after.checkpoint", now=T0)
     assert audit.verify(session, key=KEY.public_key()).ok
 
     _rewrite(session, AuditEntry, AUDIT_CHAIN, signed.seq - 3, target="user:someone-else")
@@ -89,7 +89,7 @@ def test_a_duty_log_rewrite_is_named_by_the_checkpoint(session: Session) -> None
     post = make_post(session)
     for i in range(4):
         duty_log.append(session, post_id=post.id, kind=EntryKind.CALL, text=f"call {i}", author=None, now=T0)
-    made = sign_due(session, key=KEY, every_entries=1000, every=HOUR, force=True)
+    made = sign_due(session, key=KEY, every_entries=1000, every=HOUR, now=T0, force=True)
     assert any(isinstance(h, SignedHead) and h.chain == chain_name(post.id) for h in made)
     _rewrite(session, DutyEntry, chain_name(post.id), 2, text="nothing happened")
     [report] = [r for r in duty_log.verify_all(session) if r.chain == chain_name(post.id)]
@@ -102,9 +102,9 @@ def test_a_duty_log_rewrite_is_named_by_the_checkpoint(session: Session) -> None
 
 def test_checkpoints_are_due_every_n_entries_and_every_hour(session: Session) -> None:
     now = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
-    audit.record(session, actor=ACTOR, action="x")
+    audit.record(session, actor=ACTOR, action="x", now=now)
     sign_due(session, key=KEY, every_entries=3, every=HOUR, now=now, force=True)
-    audit.record(session, actor=ACTOR, action="x")
+    audit.record(session, actor=ACTOR, action="x", now=now)
 
     def due(at: dt.datetime) -> bool:
         return any(
@@ -113,8 +113,8 @@ def test_checkpoints_are_due_every_n_entries_and_every_hour(session: Session) ->
 
     assert not due(now + dt.timedelta(minutes=5))
     for _ in range(2):
-        audit.record(session, actor=ACTOR, action="x")
+        audit.record(session, actor=ACTOR, action="x", now=now)
     assert due(now + dt.timedelta(minutes=6))  # three entries since the last checkpoint
-    audit.record(session, actor=ACTOR, action="x")
+    audit.record(session, actor=ACTOR, action="x", now=now)
     assert not due(now + dt.timedelta(minutes=30))
     assert due(now + dt.timedelta(minutes=67))  # an hour since the last one

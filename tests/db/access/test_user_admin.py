@@ -22,9 +22,9 @@ def test_search_by_text_role_and_state(session: Session) -> None:
     make_user(session, username="Oleg", roles=(Role.SHIFT_LEADER,), disabled=True)
     locked = make_user(session, username="li", roles=(Role.OPERATOR,))
     locked.locked_until = NOW + dt.timedelta(minutes=5)
-    assert [u.username for u in admin.search(session, text="OL")[0]] == ["Oleg", "olga"]
-    assert [u.username for u in admin.search(session, role=Role.OPERATOR)[0]] == ["li", "olga"]
-    assert [u.username for u in admin.search(session, state="disabled")[0]] == ["Oleg"]
+    assert [u.username for u in admin.search(session, text="OL", now=NOW)[0]] == ["Oleg", "olga"]
+    assert [u.username for u in admin.search(session, role=Role.OPERATOR, now=NOW)[0]] == ["li", "olga"]
+    assert [u.username for u in admin.search(session, state="disabled", now=NOW)[0]] == ["Oleg"]
     assert [u.username for u in admin.search(session, state="locked", now=NOW)[0]] == ["li"]
 
 
@@ -43,15 +43,18 @@ def test_the_last_enabled_admin_stays(session: Session) -> None:
 def test_reset_unlocks_and_ends_every_token_and_revoke_ends_one(session: Session) -> None:
     olga = make_user(session, username="olga")
     olga.failed_logins, olga.locked_until = 5, NOW + dt.timedelta(hours=1)
-    first = issue_api_token(session, user=olga, name="radio", days=30)
-    second = issue_api_token(session, user=olga, name="export", days=30)
+    first = issue_api_token(session, user=olga, name="radio", days=30, now=NOW)
+    second = issue_api_token(session, user=olga, name="export", days=30, now=NOW)
     boss = make_user(session, username="boss", roles=(Role.ADMIN,))
-    assert {t.name for t in tokens.list_live(session, caller=boss, user_id=olga.id)} == {"radio", "export"}
-    tokens.revoke(session, caller=boss, token_id=first.token.id, owner_id=olga.id)
-    assert [t.name for t in tokens.list_live(session, caller=boss, user_id=olga.id)] == ["export"]
+    assert {t.name for t in tokens.list_live(session, caller=boss, user_id=olga.id, now=NOW)} == {
+        "radio",
+        "export",
+    }
+    tokens.revoke(session, caller=boss, token_id=first.token.id, owner_id=olga.id, now=NOW)
+    assert [t.name for t in tokens.list_live(session, caller=boss, user_id=olga.id, now=NOW)] == ["export"]
     other = make_user(session, username="li")
     with pytest.raises(TokenNotFound):
-        tokens.revoke(session, caller=boss, token_id=second.token.id, owner_id=other.id)
-    password = admin.reset_password(session, user=olga)
+        tokens.revoke(session, caller=boss, token_id=second.token.id, owner_id=other.id, now=NOW)
+    password = admin.reset_password(session, user=olga, now=NOW)
     assert len(password) >= 16 and olga.locked_until is None and olga.failed_logins == 0
-    assert tokens.list_live(session, caller=boss, user_id=olga.id) == []
+    assert tokens.list_live(session, caller=boss, user_id=olga.id, now=NOW) == []

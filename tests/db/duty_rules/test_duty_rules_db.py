@@ -55,12 +55,16 @@ def test_a_roster_breaking_a_block_rule_is_refused_and_a_warn_rule_is_flagged(se
     post, ann = make_post(session), make_user(session, username="ann_r")
     day = make_shift(session, starts_at=T0, hours=12)
     night = make_shift(session, starts_at=T0 + 12 * H, hours=12)
-    entry = roster.roster(session, shift_id=day.id, post_id=post.id, user=ann, ends_at=T0 + 8 * H)
+    entry = roster.roster(
+        session, shift_id=day.id, post_id=post.id, user=ann, ends_at=T0 + 8 * H, now=utcnow()
+    )
     assert entry.id
     flagged, _ = compliance.list_(session, limit=10, offset=0, rule_id="min_staff")
     assert flagged and "16:00-20:00" in flagged[0].message and flagged[0].severity == "warn"
     with pytest.raises(DutyRuleBroken) as refused:
-        roster.roster(session, shift_id=night.id, post_id=post.id, user=ann, starts_at=T0 + 12 * H)
+        roster.roster(
+            session, shift_id=night.id, post_id=post.id, user=ann, starts_at=T0 + 12 * H, now=utcnow()
+        )
     assert refused.value.detail["rule_id"] in {"max_continuous_duty", "min_rest"}
     assert "rule min_rest" in refused.value.message or "rule max_continuous_duty" in refused.value.message
 
@@ -70,7 +74,7 @@ def _staffed(session: Session) -> tuple[object, object]:
     ann = make_user(session, username="ann_live")
     post = make_post(session, name="live-desk")
     shift = make_shift(session, starts_at=T0, hours=12, leader=leader)
-    roster.roster(session, shift_id=shift.id, post_id=post.id, user=ann)
+    roster.roster(session, shift_id=shift.id, post_id=post.id, user=ann, now=utcnow())
     presence.check_in(session, user=ann, post_id=post.id, now=T0)
     return ann, post
 
@@ -112,7 +116,7 @@ def test_an_unstaffed_post_is_a_violation_while_nobody_checks_in(session: Sessio
     settings = make_settings("sqlite://")
     post, ann = make_post(session), make_user(session, username="ann_gone")
     shift = make_shift(session, starts_at=T0, hours=12)
-    roster.roster(session, shift_id=shift.id, post_id=post.id, user=ann)
+    roster.roster(session, shift_id=shift.id, post_id=post.id, user=ann, now=utcnow())
     assert evaluate_live(session, T0 + M, settings) == []  # within min_staff.grace_minutes
     assert [v.rule_id for v in evaluate_live(session, T0 + 11 * M, settings)] == ["min_staff"]
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from reports.service import build_report
 from shift_logs.rules import service as compliance
-from shift_logs.rules.evaluate import Violation
+from shift_logs.rules.facts import Violation
 from shift_logs.rules.model import Severity
 from tests.conftest import make_settings
 

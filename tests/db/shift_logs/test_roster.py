@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.models import AlertChange
+from core.clock import utcnow
 from db.outbox import OutboxMessage
 from shift_logs.roster import flags as presence_flags
 from shift_logs.roster import presence
@@ -35,9 +36,13 @@ def test_overlapping_roster_entries_are_refused_for_a_person_and_for_a_post(sess
     crew = make_crew(session)
     other_post = make_post(session)
     with pytest.raises(RosterOverlap):
-        roster.roster(session, shift_id=crew.first.id, post_id=other_post.id, user=crew.outgoing)
+        roster.roster(
+            session, shift_id=crew.first.id, post_id=other_post.id, user=crew.outgoing, now=utcnow()
+        )
     with pytest.raises(RosterOverlap):
-        roster.roster(session, shift_id=crew.first.id, post_id=crew.post.id, user=make_user(session))
+        roster.roster(
+            session, shift_id=crew.first.id, post_id=crew.post.id, user=make_user(session), now=utcnow()
+        )
     with pytest.raises(InvalidWindow):
         roster.roster(
             session,
@@ -46,6 +51,7 @@ def test_overlapping_roster_entries_are_refused_for_a_person_and_for_a_post(sess
             user=make_user(session),
             starts_at=T0 + 5 * MIN,
             ends_at=T0,
+            now=utcnow(),
         )
     with pytest.raises(InvalidWindow):
         make_shift(session, hours=0)
@@ -72,7 +78,7 @@ def test_leave_needs_a_substitute_on_duty_and_a_leader_and_routes_the_post(sessi
     crew = make_crew(session)
     helper_post = make_post(session)
     helper = make_user(session)
-    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper)
+    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper, now=utcnow())
     presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0)
     with pytest.raises(SubstituteNotOnDuty):
         presence.request_leave(session, user=crew.outgoing, substitute=helper, reason="toilet", now=T0 + MIN)
@@ -100,7 +106,7 @@ def test_alerts_route_to_the_post_carrier_then_to_the_substitute_during_a_leave_
     crew.post.cameras = ["gate"]
     helper_post = make_post(session, cameras=("lobby",))
     helper = make_user(session)
-    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper)
+    roster.roster(session, shift_id=crew.first.id, post_id=helper_post.id, user=helper, now=utcnow())
     early = make_alert(session, gate, now=T0)
     assert early.routed_to is None
     presence.check_in(session, user=crew.outgoing, post_id=crew.post.id, now=T0)

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from shift_logs.rules.evaluate import (
+from shift_logs.rules.evaluate import blocking, evaluate
+from shift_logs.rules.facts import (
     AlertFact,
     ApprovalFacts,
     CameraFact,
@@ -15,8 +16,6 @@ from shift_logs.rules.evaluate import (
     PostWatch,
     RosterFacts,
     Slot,
-    blocking,
-    evaluate,
 )
 from shift_logs.rules.model import DutyRules, Severity, default_rules
 
