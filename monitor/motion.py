@@ -221,6 +221,8 @@ class MotionDetector:
         cv2.dilate(self._prev_weak, self._kernel, dst=self._prev_weak)  # it may have moved a pixel
         candidates = self._zone_fg
         cv2.bitwise_and(self._weak, self._prev_weak, dst=candidates)
+        if not cv2.countNonZero(candidates):
+            return zones  # the usual quiet frame
         out = list(zones)
         for index in todo:
             zone, found = self.zones[index], out[index]
