@@ -100,6 +100,13 @@ class TamperParams(StrictSchema):
     check_hz: float = Field(
         default=2.5, gt=0, le=60, description="How often per second covered, defocused and moved are checked."
     )
+    idle_check_hz: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often per second a healthy, quiet picture is checked; a sudden change of the whole "
+        "picture is checked at once, and `check_hz` applies while a check is near a threshold.",
+    )
     learn_s: float = Field(default=2.0, ge=0, le=600, description="Seconds to learn the reference view.")
     covered_max_std: float = Field(
         default=12.0, ge=0, le=128, description="Luma standard deviation below which a picture is uniform."
@@ -138,7 +145,7 @@ class TamperParams(StrictSchema):
     frozen_s: float = Field(default=3.0, ge=0, le=600, description="Seconds of identical frames = frozen.")
     clear_s: float = Field(default=1.0, ge=0, le=600, description="Seconds back to normal before it ends.")
     reference_rate: float = Field(
-        default=0.01, gt=0, le=1, description="Per-frame learning rate of the reference view."
+        default=0.01, gt=0, le=1, description="Learning rate of the reference view per `check_hz` interval."
     )
 
 

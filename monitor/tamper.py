@@ -15,12 +15,19 @@ measured per cell (a coarse grid) and judged by the median over the cells with t
   is not covered, in a scene whose healthy frames do not repeat: a noise-free static scene whose frames
   repeat while live cannot tell stuck from still ("unknown", never `frozen`).
 The checks report per-frame conditions; the pipeline turns them into events with hold times.
+
+Cadence: a healthy, quiet picture is checked at `idle_check_hz`; the full `check_hz` applies while the
+reference is learnt, while any check was tampered or close to a threshold in the last `_HOT_S` seconds, and
+a check runs at once when a frame jumps from the previous one far beyond the scene's usual frame-to-frame
+change (a cover, a re-aim, a blur or a light step changes the whole picture at once). Learning rates are
+per `check_hz` interval, scaled by the time between checks, so the reference follows the scene alike.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -34,8 +41,11 @@ __all__ = ["TamperDetector", "TamperState"]
 # decoder's picture (an encoder re-quantising a frozen picture changes it by hundredths of a level on
 # average), a live one, even a static scene behind strong compression, changes by tenths at least.
 _STILL_LEVELS = 0.02
-# Share of repeated frames in the healthy picture above which `frozen` cannot be judged.
-_STILL_SHARE_MAX = 0.2
+# Share of repeated frames in the healthy picture above which `frozen` cannot be judged (a live,
+# noise-free static scene repeats most frames; a stream at a low bit rate repeats some).
+_STILL_SHARE_MAX = 0.6
+# A run of repeats is stuck once longer than this and than twice the healthy picture's longest run.
+_MIN_STUCK_S = 0.3
 _STILL_RATE = 0.02
 _VIEW_WIDTH = 80
 _SEARCH = (8, 5)  # view shifts searched (x, y), in view pixels: 10 % of the width either way
@@ -45,6 +55,13 @@ _SIM_RATE = 0.05
 _GRID = 8
 _MIN_TEXTURED_SHARE = 0.2
 _EPS = 1e-3
+_HIDDEN_SHARE = 0.7  # share of the textured cells a cover must hide when it leaves part of the picture
+# A frame whose mean change from the previous one exceeds this many times the scene's usual change (plus
+# a level) is checked at once; the usual change is followed on healthy frames.
+_JUMP_FACTOR = 2.0
+_JUMP_LEVELS = 1.0
+_CHANGE_RATE = 0.05
+_HOT_S = 3.0  # seconds of full-rate checks after a check that was tampered or near a threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +77,21 @@ class TamperState:
     moved_score: float = 0.0
     frozen_score: float = 0.0
     learning: bool = True
+    near: bool = False  # a measure is within reach of its threshold (checked at the full rate)
+
+
+class _Measure(NamedTuple):
+    """One frame's measures: uniformity; per cell the contrast, the mid-scale (1-2.5 px) detail and the
+    sharpness (fine, < 1 px, detail over the cell's contrast)."""
+
+    std: float
+    contrast: NDArray[np.float32]
+    mid: NDArray[np.float32]
+    sharp: NDArray[np.float32]
+
+    @property
+    def detail(self) -> float:
+        return float(self.mid.mean())
 
 
 class TamperDetector:
@@ -69,11 +101,15 @@ class TamperDetector:
         self.params = params
         self.shape = shape
         h, w = shape
-        self._every = max(1, round(fps / params.check_hz))
-        self._learn_frames = max(1, math.ceil(params.learn_s * fps / self._every))
+        every = max(1, round(fps / params.check_hz))
+        self._interval = every / fps  # seconds between checks at `check_hz`
+        self._idle_interval = max(self._interval, 1.0 / params.idle_check_hz)
+        self._learn_frames = max(1, math.ceil(params.learn_s * fps / every))
         self._frames = 0
-        self._tick = 0
         self._seen = 0
+        self._last_ts = -math.inf  # time of the last check
+        self._hot_until = -math.inf  # full-rate checks until then
+        self._change = 0.0  # the scene's usual mean change between frames (levels)
         self._pixels = h * w
         self._last = TamperState()
         self._float = np.zeros(shape, dtype=np.float32)
@@ -93,78 +129,118 @@ class TamperDetector:
         self._ref_detail = 0.0
         self._ref_sim = 1.0
         self._still_share = 0.0
+        self._still_since: float | None = None  # time of the frame a run of repeats started from
+        self._previous_ts = 0.0
+        self._healthy_run = 0.0  # the longest run of repeats of the healthy picture (seconds, decaying)
+        self._stuck, self._grace = False, 0
 
     def reset(self) -> None:
         """Forget the reference view (e.g. after an operator accepts a re-aimed camera)."""
         self._frames = 0
         self._seen = 0
+        self._last_ts = -math.inf
         self._last = TamperState()
+        self._variants = (self._last, self._last)
 
-    def check(self, image: NDArray[np.uint8]) -> TamperState:
-        """Measure one analysis-resolution luma image against the reference and learn when healthy."""
-        frozen = self._frozen(image)
-        self._tick += 1
-        if self._tick < self._every and self._frames > 0:
-            state = replace(self._last, frozen=frozen, frozen_score=float(frozen))
+    def check(self, image: NDArray[np.uint8], ts: float) -> TamperState:
+        """Measure one analysis-resolution luma image (taken at `ts` seconds) against the reference and learn
+        when healthy."""
+        change = cv2.norm(image, self._previous, cv2.NORM_L1) / self._pixels if self._seen else 0.0
+        frozen = self._frozen(image, change, ts)
+        elapsed = ts - self._last_ts
+        hot = self._frames <= self._learn_frames or ts < self._hot_until
+        due = not 0 <= elapsed < (self._interval if hot else self._idle_interval) - _EPS  # or time went back
+        jump = not hot and change > _JUMP_FACTOR * self._change + _JUMP_LEVELS
+        if due or jump or self._frames == 0:
+            state = self._check(image, frozen, elapsed)
+            self._last_ts = ts
+            if state.learning or _tampered(state) or state.near:
+                self._hot_until = ts + _HOT_S
+            self._last = state
+            self._variants = (
+                replace(state, frozen=False, frozen_score=0.0),
+                replace(state, frozen=True, frozen_score=1.0),
+            )
         else:
-            self._tick = 0
-            self._last = state = self._check(image, frozen)
+            state = self._variants[frozen]
+        if self._frames <= self._learn_frames:
+            self._change += (change - self._change) / max(1, self._seen - 1)
+        elif not (jump or _tampered(state)):
+            self._change += _CHANGE_RATE * (change - self._change)
         if state.covered and state.frozen:
             # A covered lens often decodes to identical frames too: one cause, reported as `covered` only.
-            state = replace(state, frozen=False, frozen_score=0.0)
+            state = self._variants[False]
         return state
 
-    def _frozen(self, image: NDArray[np.uint8]) -> bool:
-        """True when this frame repeats the previous one in a scene whose healthy frames do not."""
+    def _frozen(self, image: NDArray[np.uint8], change: float, ts: float) -> bool:
+        """True when frames have repeated the previous one for longer than the healthy picture ever
+        repeats (a stream at a low bit rate repeats a frame now and then, a stuck one for seconds), in a
+        scene whose healthy frames mostly do not repeat. One fresh frame within a stuck run (a key frame
+        re-quantising the frozen picture) does not end it."""
         self._seen += 1
-        still = (
-            self._seen > 1 and cv2.norm(image, self._previous, cv2.NORM_L1) <= _STILL_LEVELS * self._pixels
-        )
+        still = self._seen > 1 and change <= _STILL_LEVELS
         np.copyto(self._previous, image)
+        previous_ts, self._previous_ts = self._previous_ts, ts
         if self._seen == 1:
             return False
+        ended = 0.0  # a run of repeats that ended on this frame (seconds)
+        if not still:
+            if self._still_since is not None:
+                ended = previous_ts - self._still_since
+            self._still_since = None
+        elif self._still_since is None:
+            self._still_since = previous_ts
+        run = ts - self._still_since if self._still_since is not None else 0.0
         learning = self._frames <= self._learn_frames
-        frozen = still and not learning and self._still_share < _STILL_SHARE_MAX
+        judged = not learning and self._still_share < _STILL_SHARE_MAX
+        long_run = run > max(_MIN_STUCK_S, 2.0 * self._healthy_run)
+        frozen = still and judged and (self._stuck or long_run)
+        if frozen:
+            self._stuck, self._grace = True, 1
+        elif not still:
+            self._stuck, self._grace = self._stuck and self._grace > 0, self._grace - 1
         if not frozen and not self._last.covered:
             rate = 1.0 / (self._seen - 1) if learning else _STILL_RATE
             self._still_share += rate * (float(still) - self._still_share)
+            ended = 0.0 if self._stuck else ended
+            self._healthy_run = max(ended, self._healthy_run * (1.0 - _STILL_RATE))
         return frozen
 
-    def _check(self, image: NDArray[np.uint8], frozen: bool) -> TamperState:
-        """The covered, defocused and moved checks (run at `check_hz`), learning while healthy."""
-        std, fine, mid, sharp, detail = self._measure(image)
+    def _check(self, image: NDArray[np.uint8], frozen: bool, elapsed: float) -> TamperState:
+        """The covered, defocused and moved checks, learning while healthy (`elapsed` seconds since the
+        last check scale the learning rates, which are per `check_hz` interval)."""
+        m = self._measure(image)
         self._view_map()
         self._frames += 1
         if self._frames <= self._learn_frames:
             if self._frames > 1:  # how well healthy views match the reference: the scene's own level
                 sim0 = self._match()[0]
                 self._ref_sim += (sim0 - self._ref_sim) / (self._frames - 1)
-            self._learn(mid, sharp, detail, rate=1.0 / self._frames)
+            self._learn(m, rate=1.0 / self._frames)
             return TamperState(learning=True)
-        state = self._judge(std, fine, mid, sharp, detail, frozen)
-        if not (state.covered or state.defocused or state.moved or state.frozen):
-            self._learn(mid, sharp, detail, rate=self.params.reference_rate)
+        steps = elapsed / self._interval
+        state = self._judge(m, frozen, _scaled(_SIM_RATE, steps))
+        if not _tampered(state):
+            self._learn(m, rate=_scaled(self.params.reference_rate, steps))
         return state
 
-    def _judge(
-        self,
-        std: float,
-        fine: NDArray[np.float32],
-        mid: NDArray[np.float32],
-        sharp: NDArray[np.float32],
-        detail: float,
-        frozen: bool,
-    ) -> TamperState:
-        p = self.params
+    def _judge(self, m: _Measure, frozen: bool, sim_rate: float) -> TamperState:
+        p, std = self.params, m.std
         textured = self._ref_mid >= p.defocus_min_texture
-        has_texture = float(np.count_nonzero(textured)) >= _MIN_TEXTURED_SHARE * textured.size
+        count = np.count_nonzero(textured)
+        has_texture = float(count) >= _MIN_TEXTURED_SHARE * textured.size
+        hidden = 0.0  # share of the textured cells that turned uniform and lost their detail (a cover)
         if has_texture:
-            lost = float(np.median(mid[textured] / self._ref_mid[textured]))
+            kept = m.mid[textured] / self._ref_mid[textured]
+            lost = _median(kept)
+            gone = (kept < p.covered_edge_ratio) & (m.contrast[textured] < p.covered_max_std)
+            hidden = float(np.count_nonzero(gone)) / count
         else:
-            lost = detail / max(self._ref_detail, _EPS)
-        covered = std < p.covered_max_std and lost < p.covered_edge_ratio
+            lost = m.detail / max(self._ref_detail, _EPS)
+        covered = (std < p.covered_max_std and lost < p.covered_edge_ratio) or hidden >= _HIDDEN_SHARE
+        near_covered = (std < 2 * p.covered_max_std and lost < 2 * p.covered_edge_ratio) or hidden >= 0.5
         if covered:
-            score = _clip01(1.0 - std / max(p.covered_max_std, _EPS))
+            score = max(hidden, _clip01(1.0 - std / max(p.covered_max_std, _EPS)))
             return TamperState(covered=True, covered_score=score, learning=False)
         sim0, peak, shifted = self._match()
         comparable = has_texture and self._ref_sim >= _MIN_VIEW_MATCH
@@ -172,9 +248,12 @@ class TamperDetector:
         lost_view = relative < p.moved_similarity and peak < p.moved_similarity * self._ref_sim
         moved_by_shift = shifted and peak - sim0 >= _SHIFT_GAIN and peak >= 0.5 * self._ref_sim
         moved = comparable and (lost_view or moved_by_shift)
+        near_moved = comparable and (
+            relative < (1.0 + p.moved_similarity) / 2 or (shifted and peak - sim0 >= _SHIFT_GAIN / 2)
+        )
         if comparable and not moved:
-            self._ref_sim += _SIM_RATE * (sim0 - self._ref_sim)
-        ratio = float(np.median(sharp[textured] / self._ref_sharp[textured])) if has_texture else 1.0
+            self._ref_sim += sim_rate * (sim0 - self._ref_sim)
+        ratio = _median(m.sharp[textured] / self._ref_sharp[textured]) if has_texture else 1.0
         defocused = not moved and has_texture and ratio < p.defocus_ratio
         return TamperState(
             defocused=defocused,
@@ -184,11 +263,10 @@ class TamperDetector:
             moved_score=_clip01(1.0 - relative) if moved else 0.0,
             frozen_score=float(frozen),
             learning=False,
+            near=near_moved or (has_texture and ratio < (1.0 + p.defocus_ratio) / 2) or near_covered,
         )
 
-    def _measure(
-        self, image: NDArray[np.uint8]
-    ) -> tuple[float, NDArray[np.float32], NDArray[np.float32], NDArray[np.float32], float]:
+    def _measure(self, image: NDArray[np.uint8]) -> _Measure:
         """Uniformity; per cell the fine (< 1 px) and mid-scale (1-2.5 px) detail and the sharpness (fine
         detail over the cell's contrast); and the total mid-scale detail."""
         np.copyto(self._float, image, casting="unsafe")
@@ -206,7 +284,7 @@ class TamperDetector:
         contrast = np.sqrt(np.maximum(square - mean * mean, 0.0)) + 1.0
         f32 = np.float32
         sharp = np.asarray(fine / contrast, dtype=f32)
-        return float(std[0, 0]), np.asarray(fine, f32), np.asarray(mid, f32), sharp, float(mid.mean())
+        return _Measure(float(std[0, 0]), np.asarray(contrast, f32), np.asarray(mid, f32), sharp)
 
     def _view_map(self) -> None:
         """The view to compare: band-pass of the log image at `_VIEW_WIDTH` px (smooth light cancels)."""
@@ -225,18 +303,27 @@ class TamperDetector:
         _, peak, _, (x, y) = cv2.minMaxLoc(result)
         return float(result[sy, sx]), float(peak), (x, y) != (sx, sy)
 
-    def _learn(
-        self,
-        mid: NDArray[np.float32],
-        sharp: NDArray[np.float32],
-        detail: float,
-        *,
-        rate: float,
-    ) -> None:
-        cv2.accumulateWeighted(mid, self._ref_mid, rate)
-        cv2.accumulateWeighted(sharp, self._ref_sharp, rate)
-        self._ref_detail += rate * (detail - self._ref_detail)
+    def _learn(self, m: _Measure, *, rate: float) -> None:
+        cv2.accumulateWeighted(m.mid, self._ref_mid, rate)
+        cv2.accumulateWeighted(m.sharp, self._ref_sharp, rate)
+        self._ref_detail += rate * (m.detail - self._ref_detail)
         cv2.accumulateWeighted(self._view, self._ref_view, rate)
+
+
+def _tampered(state: TamperState) -> bool:
+    return state.covered or state.defocused or state.moved or state.frozen
+
+
+def _scaled(rate: float, steps: float) -> float:
+    """A per-step learning rate applied over `steps` steps at once."""
+    return float(1.0 - (1.0 - rate) ** min(steps, 1e3))
+
+
+def _median(values: NDArray[np.floating]) -> float:
+    """`np.median` of a few values, without its overhead (it costs more than the rest of a check)."""
+    ordered = np.sort(values)
+    half = ordered.size // 2
+    return float(ordered[half]) if ordered.size % 2 else float(0.5 * (ordered[half - 1] + ordered[half]))
 
 
 def _clip01(value: float) -> float:

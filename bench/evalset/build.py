@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,7 @@ def encode_gray(
     frames: Iterable[NDArray[np.uint8]], path: Path, fps: float, crf: int = 26, bit_rate: int | None = None
 ) -> None:
     """Encode luma frames as H.264 (yuv420p, 2 s GOP) into an .mp4 file, at a CRF or a bit rate."""
-    tmp = path.with_suffix(".part.mp4")
+    tmp = path.with_suffix(f".{os.getpid()}.part.mp4")  # per process: sessions share the cache
     with av.open(str(tmp), "w") as container:
         stream = container.add_stream("libx264", rate=round(fps))
         stream.pix_fmt = "yuv420p"
@@ -84,7 +85,16 @@ def _canonical(value: object) -> object:
 
 
 # Fields added after clips were first cached: at their default they leave a clip's key (and file) as it was.
-_LATE_FIELDS = ("cover_level", "cover_texture", "defocus_sigma", "moved_offset", "moved_away", "soft")
+_LATE_FIELDS = (
+    "cover_level",
+    "cover_texture",
+    "defocus_sigma",
+    "moved_offset",
+    "moved_away",
+    "soft",
+    "tamper_onset_s",
+    "cover_share",
+)
 
 
 def _key(obj: Scenario | VtestClip | TreeClip) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bench.evalset.render import Walker
@@ -233,6 +234,32 @@ def _tamper_variety(split: str, seed: int, background: str) -> list[Scenario]:
             light_steps=((6, 1.7), (14, 1.0)),
             ceiling=235,
         ),
+        *_tamper_conditions(make, seed + 16),
+    ]
+
+
+def _tamper_conditions(make: Callable[..., Scenario], seed: int) -> list[Scenario]:
+    """The second round of tamper variety (2026-12-03, both splits): slow and partial covers, mild and slow
+    defocus, and every kind on a noisy night sensor (noise 7), at a low bit rate (150 kbit/s: blocking) and
+    in a dim scene; frozen on a still scene; and noisy and dim scenes where no tamper may be reported."""
+    noisy, low, dim = {"noise": 7.0}, {"bit_rate": 150_000}, {"dusk": (0.42, 0.38)}
+    return [
+        make("covered_slow", seed, 22, tamper=(("covered", 6, 17),), cover_level=60, tamper_onset_s=3.0),
+        make("covered_partial", seed + 1, 22, tamper=(("covered", 6, 16),), cover_level=35, cover_share=0.8),
+        make("covered_noisy", seed + 2, 22, tamper=(("covered", 6, 16),), cover_level=30, **noisy),
+        make("covered_low_bitrate", seed + 3, 22, tamper=(("covered", 6, 16),), cover_level=90, **low),
+        make("covered_dim", seed + 4, 22, tamper=(("covered", 7, 17),), cover_level=18, **dim),
+        make("defocused_mild", seed + 5, 22, tamper=(("defocused", 6, 17),), defocus_sigma=2.5),
+        make("defocused_slow", seed + 6, 24, tamper=(("defocused", 6, 19),), tamper_onset_s=4.0),
+        make("defocused_noisy", seed + 7, 22, tamper=(("defocused", 6, 17),), defocus_sigma=3.0, **noisy),
+        make("defocused_low_bitrate", seed + 8, 22, tamper=(("defocused", 6, 17),), **low),
+        make("moved_noisy", seed + 9, 22, tamper=(("moved", 6, 16),), moved_offset=(30, 15), **noisy),
+        make("moved_low_bitrate", seed + 10, 22, tamper=(("moved", 6, 16),), moved_offset=(40, -20), **low),
+        make("moved_dim", seed + 11, 22, tamper=(("moved", 7, 17),), moved_offset=(50, 10), **dim),
+        make("frozen_still", seed + 12, 22, tamper=(("frozen", 7, 16),)),
+        make("frozen_low_bitrate", seed + 13, 22, tamper=(("frozen", 7, 16),), **low),
+        make("noisy_only", seed + 14, 20, **noisy),
+        make("dim_only", seed + 15, 20, **dim),
     ]
 
 

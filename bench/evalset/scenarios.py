@@ -74,6 +74,10 @@ class Scenario:
     defocus_sigma: float = 4.0
     moved_offset: tuple[int, int] = (45, 20)
     moved_away: bool = False
+    # Seconds a cover takes to close (or a defocus to reach its blur): a hand or a bag put on slowly, a
+    # focus ring turned slowly; and the share of the width a cover hides (from the left; 1 = all of it).
+    tamper_onset_s: float = 0.5
+    cover_share: float = 1.0
 
     def detect_config(self) -> dict[str, object]:
         """The `detect` settings (zones, masks) the clip is analysed with."""
@@ -178,7 +182,7 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
         if s.ceiling < 255:
             np.clip(frame, int(low), int(s.ceiling), out=frame)
         # A static cover (a bag over the camera) decodes to identical frames once it is fully on.
-        stuck = "frozen" in tamper or tamper.get("covered_static", 0.0) > 0.6
+        stuck = "frozen" in tamper or tamper.get("covered_static", 0.0) > s.tamper_onset_s + 0.1
         if stuck and previous is not None:
             frame = previous
         previous = frame
@@ -213,12 +217,17 @@ def _tampered(
     texture: NDArray[np.float32],
 ) -> NDArray[np.float32]:
     if "defocused" in tamper:
-        sigma = s.defocus_sigma * min(1.0, tamper["defocused"] / 0.5 + 0.1)
+        sigma = s.defocus_sigma * min(1.0, tamper["defocused"] / s.tamper_onset_s + 0.1)
         img = cv2.GaussianBlur(img, (0, 0), sigma)
     for kind in ("covered", "covered_static"):
         if kind in tamper:
-            amount = min(1.0, tamper[kind] / 0.5)
-            img = render.cover(img, rng, s.cover_level, amount) + amount * texture
+            amount = min(1.0, tamper[kind] / s.tamper_onset_s)
+            covered = render.cover(img, rng, s.cover_level, amount) + amount * texture
+            if s.cover_share < 1.0:  # a soft-edged cover over the left part of the picture
+                w = img.shape[1]
+                edge = np.clip((s.cover_share * w - np.arange(w, dtype=np.float32)) / (0.04 * w), 0.0, 1.0)
+                covered = img + edge[None, :] * (covered - img)
+            img = covered.astype(np.float32)
     if "covered_bright" in tamper:
         img = render.cover(img, rng, 200.0, min(1.0, tamper["covered_bright"] / 0.5))
     return img
@@ -266,6 +275,6 @@ def tamper_truth(s: Scenario) -> list[Interval]:
     out = []
     for kind, t0, t1 in s.tamper:
         name = "covered" if kind.startswith("covered") else kind
-        onset = t0 + 0.5 if name == "covered" else t0
+        onset = t0 + s.tamper_onset_s if name == "covered" else t0
         out.append(Interval(name, onset, min(t1, s.duration) - 1.0 / s.fps, None))
     return out

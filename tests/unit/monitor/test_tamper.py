@@ -165,3 +165,60 @@ def test_plain_scene_with_a_moving_ball_never_raises_moved():
         cv2.circle(img, (20 + 7 * i, 180 + round(40 * np.sin(i / 5))), 25, 200, -1)
         frames.append(finish(img, rng))
     assert EventKind.MOVED not in _tampered_kinds(frames)
+
+
+# Cadence: a healthy, quiet picture is checked seldom, a sudden change of the whole picture at once.
+
+
+@pytest.mark.parametrize(("kind", "tamper"), [(EventKind.COVERED, _covered), (EventKind.MOVED, _moved)])
+def test_sudden_tampering_is_checked_at_once_between_idle_checks(kind, tamper):
+    # One idle check every 20 s: the frame that jumps from the previous one is checked on arrival.
+    config = DetectConfig(tamper={"idle_check_hz": 0.05})
+    events = [e for e in run(config, _clip(tamper)) if e.kind != EventKind.MOTION]
+    assert [e.kind for e in events] == [kind]
+    assert START - 0.1 <= events[0].start_ts <= START + 0.1
+
+
+def test_slow_cover_without_a_jump_is_found_at_the_idle_cadence():
+    # A hand closing over the lens in 3 s: no frame jumps, the idle checks (1 a second) find it.
+    def slow(frame, frames):
+        a = min(1.0, (len(frames) / FPS - START) / 3.0)
+        return np.clip((1 - a) * frame + a * _covered(frame, frames), 0, 255).astype(np.uint8)
+
+    events = [e for e in run(DetectConfig(), _clip(slow)) if e.kind != EventKind.MOTION]
+    assert [e.kind for e in events] == [EventKind.COVERED]
+    assert START + 1.0 <= events[0].start_ts <= START + 4.0
+
+
+def test_cover_over_most_of_the_picture_is_covered_not_moved():
+    # A hand over 80 % of the lens: the rest of the picture keeps the frame's spread of levels high, but
+    # most cells turned uniform and lost their detail.
+    def partial(frame, frames):
+        out = _covered(frame, frames)
+        edge = frame.shape[1] * 4 // 5
+        out[:, edge:] = frame[:, edge:]
+        return out
+
+    assert _tampered_kinds(_clip(partial)) == [EventKind.COVERED]
+
+
+def _repeating_now_and_then(frozen_from: float | None):
+    """A live stream at a low bit rate: every 4th frame repeats the one before; frozen from a time on."""
+    rng = np.random.default_rng(21)
+    base = scene(21)
+    frames = []
+    for i in range(round(LENGTH * FPS)):
+        t = i / FPS
+        stuck = frozen_from is not None and frozen_from <= t < END
+        frames.append(frames[-1] if frames and (stuck or i % 4 == 3) else finish(base, rng))
+    return frames
+
+
+def test_single_repeated_frames_of_a_live_stream_are_not_frozen():
+    assert _tampered_kinds(_repeating_now_and_then(None)) == []
+
+
+def test_stream_that_repeats_now_and_then_is_frozen_when_it_sticks():
+    events = [e for e in run(DetectConfig(), _repeating_now_and_then(START)) if e.kind != EventKind.MOTION]
+    assert [e.kind for e in events] == [EventKind.FROZEN]
+    assert START <= events[0].start_ts <= START + 1.0
