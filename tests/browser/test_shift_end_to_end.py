@@ -152,6 +152,7 @@ def test_a_whole_shift_through_api_and_console_then_tampering_is_caught(live: Li
 
     # end of the day shift: olga drafts and signs the handover in the console
     clock.advance(dt.timedelta(hours=11, minutes=45))
+    live.login(olga_tab, "olga")  # the clock jumped 11 hours: her idle session has expired
     olga_tab.goto(f"{url}/handovers")
     olga_tab.get_by_role("button", name="Start the handover").click()
     olga_tab.wait_for_url(f"{url}/handovers/*")
@@ -184,6 +185,7 @@ def test_a_whole_shift_through_api_and_console_then_tampering_is_caught(live: Li
     ivan_tab.get_by_label("Your password (signature)").fill(DEFAULT_PASSWORD)
     ivan_tab.get_by_role("button", name="Sign as incoming").click()
     expect(ivan_tab.locator(".badge.state-accepted")).to_be_visible()
+    live.login(lena_tab, "lena")
     lena_tab.goto(f"{url}/handovers/{handover_id}")
     lena_tab.get_by_label("Your password (signature)").fill(DEFAULT_PASSWORD)
     lena_tab.get_by_role("button", name="Countersign").click()
