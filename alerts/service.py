@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.roles import Role
@@ -19,7 +19,7 @@ from alerts.models import Alert, AlertChange, AlertSnapshot, AlertState, Priorit
 from config.alerting import AlertSettings
 from core.actor import SYSTEM, Actor
 from core.messages import Message
-from db import lookup
+from db import lookup, paging
 from db.outbox import enqueue
 from db.transition import claim
 
@@ -252,14 +252,26 @@ def default_leaders(session: Session, now: dt.datetime) -> list[str]:
 
 
 def escalate_overdue(
-    session: Session, *, settings: AlertSettings, leaders: Sequence[str], now: dt.datetime
+    session: Session,
+    *,
+    settings: AlertSettings,
+    leaders: Sequence[str],
+    now: dt.datetime,
+    limit: int | None = None,
 ) -> list[Alert]:
-    """Escalate every new alert past its acknowledgement target to the shift leaders on duty (R3)."""
+    """Escalate the new alerts past their acknowledgement target (oldest first, at most `limit`) to the shift
+    leaders on duty (R3). The alerts stay locked until the caller commits: a caller with a backlog escalates
+    it in batches, so that an acknowledgement never waits behind thousands of escalations."""
     targets = _targets(settings)
-    oldest = now - dt.timedelta(seconds=min(targets.values()))
+    due = [
+        (Alert.priority == priority) & (Alert.first_seen <= now - dt.timedelta(seconds=target_s))
+        for priority, target_s in targets.items()
+    ]
     candidates = session.scalars(
         select(Alert)
-        .where(Alert.state == AlertState.NEW, Alert.escalated_at.is_(None), Alert.first_seen <= oldest)
+        .where(Alert.state == AlertState.NEW, Alert.escalated_at.is_(None), or_(*due))
+        .order_by(Alert.first_seen, Alert.id)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     escalated = []
@@ -309,10 +321,8 @@ def list_(
         stmt = stmt.where(Alert.last_seen >= since)
     if until:
         stmt = stmt.where(Alert.first_seen < until)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = (_OPEN_FIRST, _HIGH_FIRST, Alert.last_seen.desc(), Alert.id.desc())
-    rows = session.scalars(stmt.order_by(*order).limit(limit).offset(offset)).all()
-    return list(rows), total
+    return paging.page(session, stmt, order=order, limit=limit, offset=offset)
 
 
 def changes_after(session: Session, *, after: int, limit: int = 200) -> list[tuple[AlertChange, Alert]]:

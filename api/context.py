@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from sqlalchemy import Engine
@@ -13,6 +13,9 @@ from api.notify import Notifier
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import SessionFactory
+
+if TYPE_CHECKING:
+    from api.alert_feed import AlertFeed
 
 __all__ = ["AppContext", "HttpMetrics", "LiveView"]
 
@@ -76,3 +79,6 @@ class AppContext:
     metrics: HttpMetrics = field(default_factory=HttpMetrics.create)
     live: LiveView | None = None
     notifier: Notifier | None = None  # wakes the SSE streams (LISTEN on PostgreSQL, a timer on SQLite)
+    alert_feed: AlertFeed | None = (
+        None  # the one reader of alert changes for every SSE stream (made at first use)
+    )

@@ -1,10 +1,5 @@
-"""Server-Sent Events of alert changes (resumable with Last-Event-ID) and of camera states; MJPEG.
-
-The changes live in the database (`alert_changes`), so any API process serves any console and a console
-that reconnects gets everything it missed. Ids can commit out of order under concurrent writers; the
-cursor therefore only moves over contiguous ids and waits briefly for a gap to fill. On PostgreSQL the
-streams sleep until the database notifies them (`api.notify`); the catch-up read stays the truth.
-"""
+"""Server-Sent Events of camera states (the alert stream is `api.alert_feed`), MJPEG, and the wall's
+multiplexed live video."""
 
 from __future__ import annotations
 
@@ -18,10 +13,8 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import anyio
 
-from alerts import service as alerts
-from alerts.schemas import AlertRead
 from api.context import LiveView
-from api.notify import ALERTS, CAMERAS, SESSIONS, Notifier
+from api.notify import CAMERAS, Notifier
 from db.session import SessionFactory, session_scope
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraHealthRead
@@ -29,9 +22,6 @@ from devices.camera.schemas import CameraHealthRead
 __all__ = [
     "MJPEG_BOUNDARY",
     "WALL_MAX_CAMERAS",
-    "AlertCursor",
-    "SessionWatch",
-    "alert_events",
     "camera_events",
     "mjpeg_frames",
     "mux_live",
@@ -40,152 +30,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MJPEG_BOUNDARY = "controlroomframe"
-
-GAP_WAIT_S = 5.0
-
-
-class AlertCursor:
-    """Tracks what was sent: the highest contiguous id, and ids above it already sent."""
-
-    def __init__(self, after: int) -> None:
-        self.after = after
-        self._sent: set[int] = set()
-        self._gap_since: float | None = None
-
-    @property
-    def waiting(self) -> bool:
-        """True while ids above a gap were sent (the gap may still fill)."""
-        return bool(self._sent)
-
-    def fresh(self, ids: list[int]) -> list[int]:
-        """The ids not yet sent."""
-        return [i for i in ids if i not in self._sent]
-
-    def mark(self, ids: list[int], now: float) -> None:
-        """Record sent ids and move the cursor over what is contiguous (or over a gap that stayed empty)."""
-        self._sent.update(ids)
-        while self.after + 1 in self._sent:
-            self.after += 1
-            self._sent.discard(self.after)
-        if self._sent and self._gap_since is None:
-            self._gap_since = now
-        elif not self._sent:
-            self._gap_since = None
-        if self._gap_since is not None and now - self._gap_since > GAP_WAIT_S:
-            self.after = min(self._sent) if self._sent else self.after
-            self._sent.discard(self.after)
-            self._gap_since = None
-
-
-def _fetch(factory: SessionFactory, after: int) -> list[tuple[int, str]]:
-    with session_scope(factory) as session:
-        out = []
-        for change, alert in alerts.changes_after(session, after=after):
-            body = {
-                "action": change.action,
-                "actor": change.actor,
-                "alert": AlertRead.model_validate(alert).model_dump(mode="json"),
-            }
-            out.append((change.id, json.dumps(body, ensure_ascii=False)))
-        return out
-
-
-class SessionWatch:
-    """When a stream checks that its session or token still lives: when the database notifies that a session
-    ended or a user was disabled, when it expires (`ends_at`, monotonic), and otherwise every `fallback_s`;
-    without a listening connection (SQLite, or the connection is lost) every `every_s`."""
-
-    def __init__(
-        self,
-        alive: Callable[[], bool],
-        notifier: Notifier | None,
-        *,
-        every_s: float,
-        fallback_s: float,
-        ends_at: float | None,
-    ) -> None:
-        self.alive, self.notifier = alive, notifier
-        self.every_s, self.fallback_s, self.ends_at = every_s, fallback_s, ends_at
-        self.seen = self._generation()
-        self.last = time.monotonic()
-
-    def _generation(self) -> int:
-        return self.notifier.generation(SESSIONS) if self.notifier is not None else 0
-
-    def _period(self) -> float:
-        listening = self.notifier is not None and self.notifier.listening
-        return self.fallback_s if listening else self.every_s
-
-    async def ended(self) -> bool:
-        """Check the session if a check is due; True when it has ended."""
-        now = time.monotonic()
-        expired = self.ends_at is not None and now >= self.ends_at
-        if not (self._generation() != self.seen or expired or now - self.last >= self._period()):
-            return False
-        self.seen, self.last = self._generation(), now
-        if not await anyio.to_thread.run_sync(self.alive):
-            return True
-        if expired:  # still live by the database's clock: look again shortly
-            self.ends_at = now + self.every_s
-        return False
-
-    def wait_s(self) -> float:
-        """Seconds until the next check is due at the latest."""
-        due = self.last + self._period()
-        if self.ends_at is not None:
-            due = min(due, self.ends_at)
-        return max(due - time.monotonic(), 0.0)
-
-
-async def alert_events(
-    factory: SessionFactory,
-    *,
-    after: int,
-    notifier: Notifier | None = None,
-    poll_s: float = 0.15,
-    heartbeat_s: float = 15.0,
-    alive: Callable[[], bool] | None = None,
-    alive_every_s: float = 2.0,
-    alive_fallback_s: float = 60.0,
-    ends_at: float | None = None,
-) -> AsyncIterator[bytes]:
-    """Yield SSE frames of alert changes after `after` until the client goes away, or until `alive()` says
-    the caller's session or token has ended (then an `ended` event; see `SessionWatch` for when it is
-    asked); woken by the database's notifications where there are any, else every `poll_s`."""
-    cursor = AlertCursor(after)
-    last_beat = time.monotonic()
-    watch = (
-        None
-        if alive is None
-        else SessionWatch(
-            alive, notifier, every_s=alive_every_s, fallback_s=alive_fallback_s, ends_at=ends_at
-        )
-    )
-    yield b"retry: 2000\n\n"
-    while True:
-        if watch is not None and await watch.ended():
-            yield b"event: ended\ndata: your session has ended; sign in again\n\n"
-            return
-        seen = notifier.generation(ALERTS) if notifier else 0
-        rows = await anyio.to_thread.run_sync(_fetch, factory, cursor.after)
-        fresh = cursor.fresh([i for i, _ in rows])
-        for change_id, data in rows:
-            if change_id in fresh:
-                yield f"id: {change_id}\nevent: alert\ndata: {data}\n\n".encode()
-        cursor.mark(fresh, time.monotonic())
-        if time.monotonic() - last_beat > heartbeat_s:
-            last_beat = time.monotonic()
-            yield b": keep-alive\n\n"
-        if notifier is None:
-            await anyio.sleep(poll_s)
-            continue
-        # a gap in the ids may be an uncommitted change: look again soon rather than on the fallback
-        wait_s = poll_s * 4 if cursor.waiting else heartbeat_s
-        channels = {ALERTS: seen}
-        if watch is not None:  # a session that ends wakes the stream as well
-            channels[SESSIONS] = watch.seen
-            wait_s = min(wait_s, watch.wait_s())
-        await notifier.wait_any(channels, within_s=wait_s, poll_s=poll_s)
 
 
 def _camera_states(factory: SessionFactory) -> str:

@@ -1,8 +1,8 @@
 """API load benchmark on PostgreSQL against a served instance: a closed-loop saturation run and a run of
 operator consoles with think time.
 
-    .venv/bin/python -m bench.api_load [--model both|closed|consoles] [--seconds 60] [--processes 1]
-                                       [--clients 50] [--consoles 50] [--think 1.0] [--pg URL]
+    .venv/bin/python -m bench.api_load [--model both|closed|consoles|sequential] [--seconds 60] [--processes 1]
+                                       [--clients 50] [--consoles 50] [--think 1.0] [--requests 200] [--pg URL]
 
 A throw-away database is created on the server of `--pg` (default postgresql+psycopg://postgres@127.0.0.1:5432/test),
 migrated, and seeded with operators (each checked in at a post of their own) and a backlog of new alerts. The
@@ -26,7 +26,8 @@ CPU seconds the server processes used (from /proc, all of `serve`'s processes; p
 and the CPU this client used, and the load average. Then the checks over both runs: every acknowledgement
 answered 200 is stored with that operator, every duty-log append answered 201 is stored, exactly one
 acknowledgement per alert, and both hash chains (the duty log and the audit log) verify. Goals (issue 16):
-0 errors, p95 <= 50 ms for reads and <= 100 ms for writes. PostgreSQL's own CPU is not counted. A benchmark: it
+0 errors, p95 <= 50 ms for reads and <= 100 ms for writes. `--model sequential` instead sends `--requests`
+requests of each route one at a time from one client and prints the server CPU per request of each route. PostgreSQL's own CPU is not counted. A benchmark: it
 prints, it never fails on the numbers.
 """
 
@@ -63,7 +64,7 @@ from access.roles import Role  # noqa: E402
 from access.users.models import User, UserRole  # noqa: E402
 from alerts import service as alerts  # noqa: E402
 from alerts.models import Alert, AlertChange, AlertState, Priority  # noqa: E402
-from bench.api_load_clients import READS, Stats, _run_clients, _run_consoles  # noqa: E402
+from bench.api_load_clients import READS, Stats, _run_clients, _run_consoles, _run_sequential  # noqa: E402
 from config.alerting import AlertSettings  # noqa: E402
 from config.settings import DatabaseSettings  # noqa: E402
 from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
@@ -92,15 +93,21 @@ def _clean_env() -> None:
         del os.environ[key]
 
 
-def _start_server(url: str, port: int, processes: int, workdir: Path) -> subprocess.Popen[bytes]:
+def _start_server(
+    url: str, port: int, processes: int, workdir: Path, *, quiet: bool = False
+) -> subprocess.Popen[bytes]:
     """`controlroom serve` as a deployment runs it (capture worker off), from a config file written here
-    and with every CONTROLROOM_* variable removed from its environment."""
+    and with every CONTROLROOM_* variable removed from its environment. `quiet`: the backlog is not
+    escalated during the run (acknowledgement targets of an hour), so that no background job's CPU is
+    counted to the routes measured one at a time."""
     config = workdir / "bench.yaml"
     values = {
         **_settings_overrides(url),
         "auth": {"secret_key": secrets.token_urlsafe(32)},
         "data_dir": str(workdir / "data"),
     }
+    if quiet:
+        values["alerts"] = {"ack_target_high_s": 3600, "ack_target_normal_s": 3600}
     config.write_text(yaml.safe_dump(values), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
     cmd = [sys.executable, "-m", "runtime.cli", "--config", str(config), "serve", "--port", str(port)]
@@ -248,8 +255,35 @@ def _merge(into: Stats, other: Stats) -> None:
     into.sse_events += other.sse_events
 
 
-def main() -> None:
-    """Create the database, serve, load, verify, drop."""
+def _sequential(
+    base: str, pid: int, token: str, post_id: int, alert_ids: list[int], per_route: int, total: Stats
+) -> None:
+    print(f"\n== sequential: one client, {per_route} requests per route, one at a time")
+    stats, cpu_ms = asyncio.run(
+        _run_sequential(base, token, post_id, alert_ids, per_route, lambda: _cpu_s(pid))
+    )
+    for route, ms in cpu_ms.items():
+        lat = sorted(stats.ms[route])
+        print(
+            f"  {route:40s} server CPU {ms:5.1f} ms/request; latency p50 {_percentile(lat, 0.5):6.1f} ms, "
+            f"errors {stats.errors.get(route, 0)}"
+        )
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    _merge(total, stats)
+
+
+def _await_health(base: str, server: subprocess.Popen[bytes], workdir: Path) -> None:
+    for _ in range(1800):
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        if server.poll() is not None:
+            tail = (workdir / "serve.log").read_text(errors="replace")[-1500:]
+            raise SystemExit(f"controlroom serve exited with {server.returncode}:\n{tail}")
+        time.sleep(0.1)
+
+
+def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -258,14 +292,25 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="Mean think time of a console, seconds.")
     parser.add_argument("--seconds", type=float, default=60, help="Length of each run.")
     parser.add_argument(
-        "--model", choices=["closed", "consoles", "both"], default="both", help="Which load model(s) to run."
+        "--model",
+        choices=["closed", "consoles", "both", "sequential"],
+        default="both",
+        help="Which load model(s) to run; `sequential`: server CPU per request of each route, one at a time.",
+    )
+    parser.add_argument(
+        "--requests", type=int, default=200, help="Requests per route of `--model sequential`."
     )
     parser.add_argument("--processes", type=int, default=1, help="`controlroom serve --processes N`.")
     parser.add_argument("--backlog", type=int, default=3000, help="New alerts seeded for acknowledgement.")
     parser.add_argument(
         "--pg", default=PG_ADMIN, help="A PostgreSQL server URL (a database is created on it)."
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Create the database, serve, load, verify, drop."""
+    args = _args()
     _clean_env()
     name = f"cr_bench_{uuid.uuid4().hex[:8]}"
     admin = make_url(args.pg).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -277,16 +322,9 @@ def main() -> None:
         tokens, posts, alert_ids, head = _seed(url, operators=10, backlog=args.backlog)
         port = free_port()
         workdir = Path(tempfile.mkdtemp(prefix="cr_bench_"))
-        server = _start_server(url, port, args.processes, workdir)
+        server = _start_server(url, port, args.processes, workdir, quiet=args.model == "sequential")
         base = f"http://127.0.0.1:{port}"
-        for _ in range(1800):
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            if server.poll() is not None:
-                tail = (workdir / "serve.log").read_text(errors="replace")[-1500:]
-                raise SystemExit(f"controlroom serve exited with {server.returncode}:\n{tail}")
-            time.sleep(0.1)
+        _await_health(base, server, workdir)
         time.sleep(2)  # let the other API processes finish starting
         print(
             f"controlroom serve --processes {args.processes} at {base} (PostgreSQL, database {name}); "
@@ -295,6 +333,8 @@ def main() -> None:
         total = Stats()
         half = len(alert_ids) // 2 if args.model == "both" else len(alert_ids)
         runs = []
+        if args.model == "sequential":
+            _sequential(base, server.pid, tokens[0], posts[0], alert_ids, args.requests, total)
         if args.model in ("closed", "both"):
             runs.append(("closed loop", alert_ids[:half]))
         if args.model in ("consoles", "both"):

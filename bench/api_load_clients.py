@@ -9,6 +9,7 @@ import random
 import ssl
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 import httpx
 
@@ -276,3 +277,50 @@ async def _run_consoles(
     for client in opened:
         await client.aclose()
     return stats
+
+
+async def _run_sequential(
+    base: str, token: str, post_id: int, alert_ids: list[int], per_route: int, cpu: Callable[[], float]
+) -> tuple[Stats, dict[str, float]]:
+    """One client, one request at a time, `per_route` of each hot route in turn (and `/healthz`): the server
+    CPU per request of each route (`cpu()` reads the CPU seconds of all the server's processes), without
+    queueing or SSE work. Returns the stats and the CPU milliseconds per request of each route."""
+    stats = Stats()
+    per_request: dict[str, float] = {}
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(verify=_TLS, base_url=base, headers=headers, timeout=30) as client:
+        await client.get("/healthz")  # the connection is open before the first measured request
+        ids = list(alert_ids)
+        for route in (
+            *READS,
+            "POST /api/v1/duty-log",
+            "POST /api/v1/alerts/{id}/acknowledge",
+            "GET /healthz",
+        ):
+            cpu0 = cpu()
+            for i in range(per_route):
+                started = time.perf_counter()
+                if route == "GET /api/v1/alerts":
+                    r = await client.get("/api/v1/alerts", params={"state": "new", "limit": 50})
+                    ok = r.status_code == 200
+                elif route == "GET /api/v1/duty-log":
+                    r = await client.get("/api/v1/duty-log", params={"post_id": post_id, "limit": 50})
+                    ok = r.status_code == 200
+                elif route == "POST /api/v1/duty-log":
+                    body = {"post_id": post_id, "kind": "observation", "text": f"sequential entry {i}"}
+                    r = await client.post("/api/v1/duty-log", json=body)
+                    ok = r.status_code == 201
+                    if ok:
+                        stats.appended.append(int(r.json()["id"]))
+                elif route == "GET /healthz":
+                    r = await client.get("/healthz")
+                    ok = r.status_code == 200
+                else:
+                    alert_id = ids.pop()
+                    r = await client.post(f"/api/v1/alerts/{alert_id}/acknowledge")
+                    ok = _note_ack(stats, route, alert_id, r.status_code, "op0") and r.status_code == 200
+                stats.add(route, started)
+                if not ok:
+                    stats.error(route, f"{r.status_code} {r.text[:100]}")
+            per_request[route] = (cpu() - cpu0) / per_route * 1000
+    return stats, per_request

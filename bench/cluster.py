@@ -94,15 +94,15 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
     if not notify:
         app.state.ctx.notifier = None
     reads = Counter[str]()
-    import api.stream as stream_module
+    import api.alert_feed as feed_module
 
-    fetch = stream_module._fetch
+    fetch = feed_module.read_changes
 
     def counted(f: object, after: int) -> object:
         reads["n"] += 1
         return fetch(f, after)  # type: ignore[arg-type]
 
-    stream_module._fetch = counted  # type: ignore[assignment]
+    feed_module.read_changes = counted  # type: ignore[assignment]
     is_live = tokens.is_live
 
     def counted_session(session: Session, **kwargs: object) -> bool:
@@ -154,7 +154,7 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
             committed[alert_id] = time.monotonic()
             time.sleep(0.15)
         thread.join(10)
-    stream_module._fetch = fetch  # type: ignore[assignment]
+    feed_module.read_changes = fetch  # type: ignore[assignment]
     tokens.is_live = is_live  # type: ignore[assignment]
     engine.dispose()
     return [received[i] - committed[i] for i in committed if i in received], idle_reads_per_min

@@ -145,6 +145,7 @@ class MotionDetector:
             self._fine = FineCheck(fine_shape, shape, params.background_rate)
         self._fine_frame: NDArray[np.uint8] | None = None
         self._weak = np.zeros(shape, dtype=np.uint8)
+        self._prev_weak = np.zeros(shape, dtype=np.uint8)
 
     @property
     def refines(self) -> bool:
@@ -208,19 +209,36 @@ class MotionDetector:
         """Add the small objects the finer frame confirms among the weak blobs of the refined zones."""
         if self._fine is None:
             return zones
-        np.multiply(self._thr, _WEAK, out=self._sq)
+        # Weak change on this frame and the last (a speck of noise rarely stays; a person does).
+        self._weak, self._prev_weak = self._prev_weak, self._weak
+        todo = [i for i in self._fine_zones if not zones[i].active]
+        if not todo:
+            # Every refined zone already has motion (its event is on): more boxes would change nothing.
+            self._weak.fill(0)
+            return zones
+        cv2.scaleAdd(self._thr, _WEAK - 1.0, self._thr, dst=self._sq)  # the threshold times _WEAK
         cv2.compare(self._diff, self._sq, cv2.CMP_GT, dst=self._weak)
+        cv2.dilate(self._prev_weak, self._kernel, dst=self._prev_weak)  # it may have moved a pixel
+        candidates = self._zone_fg
+        cv2.bitwise_and(self._weak, self._prev_weak, dst=candidates)
+        if not cv2.countNonZero(candidates):
+            return zones  # the usual quiet frame
         out = list(zones)
-        for index in self._fine_zones:
+        for index in todo:
             zone, found = self.zones[index], out[index]
-            cv2.bitwise_and(self._weak, zone.mask, dst=self._zone_fg)
-            contours, _ = cv2.findContours(self._zone_fg, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-            rects = sorted((cv2.boundingRect(c) for c in contours), key=lambda r: -r[2] * r[3])
+            # Masked pixels have a threshold no change reaches: only real zones need cutting out.
+            if zone.name is not None:
+                cv2.bitwise_and(self._weak, self._prev_weak, dst=candidates)
+                cv2.bitwise_and(candidates, zone.mask, dst=candidates)
+            contours, _ = cv2.findContours(candidates, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            low, high = 0.5 * zone.min_size, 3 * zone.min_size
+            # Specks (one point: a single pixel) and objects the analysis resolution sees well enough are
+            # left out.
+            rects = [cv2.boundingRect(c) for c in contours if len(c) > 1]
+            rects = [r for r in rects if low <= max(r[2], r[3]) <= high]
+            rects.sort(key=lambda r: -r[2] * r[3])
             boxes, moving = list(found.boxes), found.changed_ratio * zone.area_px
             for x, y, w, h in rects[:_MAX_CANDIDATES]:
-                side = max(w, h)
-                if not 0.5 * zone.min_size <= side <= 3 * zone.min_size:
-                    continue  # a speck, or an object the analysis resolution sees well enough
                 m = round(zone.min_size)
                 if any(_overlaps(b, x - m, y - m, w + 2 * m, h + 2 * m) for b in found.boxes):
                     continue

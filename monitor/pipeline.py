@@ -14,7 +14,7 @@ from monitor.events import Box, EventKind, EventTracker, MonitorEvent
 from monitor.frames import Frame
 from monitor.motion import MotionDetector, MotionResult
 from monitor.tamper import TamperDetector, TamperState
-from monitor.zones import analysis_shape, build_zone_maps, valid_mask
+from monitor.zones import analysis_shape, build_zone_maps, decimation, valid_mask
 
 __all__ = ["Detector", "EventSink"]
 
@@ -44,15 +44,11 @@ class Detector:
         self.sink = sink
         self.shape = analysis_shape(frame_shape, config.analysis_width)
         self._small = np.zeros(self.shape, dtype=np.uint8)
-        self._stride = max(1, frame_shape[1] // (2 * self.shape[1]))
+        self._stride, fine_shape = decimation(frame_shape, self.shape)
         self._scale = (frame_shape[1] / self.shape[1], frame_shape[0] / self.shape[0])
         zones = build_zone_maps(config, frame_shape, self.shape)
         # The decimated picture (about twice the analysis size) the downscale passes through anyway: small
         # objects are confirmed on it.
-        fine_shape = (
-            len(range(0, frame_shape[0], self._stride)),
-            len(range(0, frame_shape[1], self._stride)),
-        )
         self.motion = MotionDetector(
             config.motion, zones, self.shape, valid_mask(config, frame_shape, self.shape), fine_shape
         )

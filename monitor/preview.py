@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from config.detection import DetectConfig
 from monitor.motion import MotionDetector
-from monitor.zones import analysis_shape, build_zone_maps, valid_mask
+from monitor.zones import analysis_shape, build_zone_maps, decimation, valid_mask
 
 __all__ = ["PreviewBox", "motion_preview"]
 
@@ -38,7 +38,9 @@ def motion_preview(frames: Sequence[NDArray[np.uint8]], config: DetectConfig) ->
     frame_shape = (int(frames[0].shape[0]), int(frames[0].shape[1]))
     shape = analysis_shape(frame_shape, config.analysis_width)
     zones = build_zone_maps(config, frame_shape, shape)
-    detector = MotionDetector(config.motion, zones, shape, valid_mask(config, frame_shape, shape))
+    # The pipeline's finer frame (every `stride`-th pixel), on which small distant objects are confirmed.
+    stride, fine_shape = decimation(frame_shape, shape)
+    detector = MotionDetector(config.motion, zones, shape, valid_mask(config, frame_shape, shape), fine_shape)
     sx, sy = frame_shape[1] / shape[1], frame_shape[0] / shape[0]
     boxes: list[PreviewBox] = []
     for image in frames:
@@ -49,7 +51,8 @@ def motion_preview(frames: Sequence[NDArray[np.uint8]], config: DetectConfig) ->
             if shape == frame_shape
             else cv2.resize(image, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
         )
-        result = detector.detect(np.ascontiguousarray(small, dtype=np.uint8))
+        fine = np.ascontiguousarray(image[::stride, ::stride], dtype=np.uint8) if detector.refines else None
+        result = detector.detect(np.ascontiguousarray(small, dtype=np.uint8), fine)
         for zone in result.zones:
             boxes += [
                 PreviewBox(zone.zone, round(b.x * sx), round(b.y * sy), round(b.w * sx), round(b.h * sy))

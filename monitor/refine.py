@@ -27,7 +27,7 @@ _K_SIGMA, _RELATIVE, _SIGMA_FLOOR = 5.0, 0.03, 0.8
 _MARGIN = 1.0
 # The finer background is learnt every this many frames (at the rate that many frames would add up to):
 # stretching the analysis foreground mask to the finer size costs more than everything else here.
-_LEARN_EVERY = 4
+_LEARN_EVERY = 8
 # A confirmed blob fills at least this share of the square of the smallest object's size.
 _MIN_FILL = 0.15
 

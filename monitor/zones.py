@@ -16,6 +16,7 @@ __all__ = [
     "analysis_shape",
     "blank_privacy",
     "build_zone_maps",
+    "decimation",
     "privacy_mask",
     "rasterise",
     "threshold_for",
@@ -49,6 +50,13 @@ def analysis_shape(frame_shape: tuple[int, int], width: int) -> tuple[int, int]:
     if src_w <= width:
         return src_h, src_w
     return max(1, round(src_h * width / src_w)), width
+
+
+def decimation(frame_shape: tuple[int, int], shape: tuple[int, int]) -> tuple[int, tuple[int, int]]:
+    """The stride that decimates a source of `frame_shape` to about twice the analysis `shape`, and the
+    (height, width) of the decimated picture (the finer frame small objects are confirmed on)."""
+    stride = max(1, frame_shape[1] // (2 * shape[1]))
+    return stride, (len(range(0, frame_shape[0], stride)), len(range(0, frame_shape[1], stride)))
 
 
 def rasterise(

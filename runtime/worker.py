@@ -38,6 +38,9 @@ __all__ = ["Worker"]
 
 log = logging.getLogger(__name__)
 TAKEOVER_MARGIN_S = 0.05  # past the lease's end, so that the claim finds it expired
+ESCALATE_BATCH = (
+    100  # overdue alerts escalated per transaction (each batch holds their row locks until its commit)
+)
 
 
 class Worker:
@@ -59,7 +62,12 @@ class Worker:
         self._syncing = threading.Lock()
 
     def escalate(self) -> None:
-        """Escalate overdue alerts to the shift leaders (targets from the duty rules in force)."""
+        """Escalate overdue alerts to the shift leaders (targets from the duty rules in force), a batch per
+        transaction so that the alerts are not locked for long."""
+        while self._escalate_batch() == ESCALATE_BATCH:
+            pass
+
+    def _escalate_batch(self) -> int:
         with session_scope(self.factory) as session:
             ruled = alert_settings_from(duty_rules.in_force(session), self.settings.alerts)
             configured = self.settings.alerts
@@ -71,9 +79,12 @@ class Worker:
             )
             now = self.clock.now()
             leaders = roster.leaders_on_duty(session, now=now) or alerts.default_leaders(session, now)
-            done = alerts.escalate_overdue(session, settings=targets, leaders=leaders, now=self.clock.now())
+            done = alerts.escalate_overdue(
+                session, settings=targets, leaders=leaders, now=self.clock.now(), limit=ESCALATE_BATCH
+            )
         if done:
             log.info("escalated %d alert(s) to %s", len(done), ", ".join(leaders) or "nobody on duty")
+        return len(done)
 
     def check_duty_rules(self) -> None:
         """Evaluate the duty rules live: breaks, unstaffed posts, inactivity, handovers, acknowledgements."""

@@ -12,6 +12,7 @@ from access import tokens
 from alerts import service as alerts
 from alerts.models import AlertState
 from alerts.schemas import AlertClose, AlertDispatch, AlertRead
+from api.alert_feed import AlertFeed, alert_events
 from api.deps import (
     ANY_USER,
     IN_ROOM,
@@ -25,7 +26,6 @@ from api.deps import (
 )
 from api.errors import PROBLEM_RESPONSES
 from api.schemas import Page, PageQuery
-from api.stream import alert_events
 from core.errors import NotFound
 from core.types import INT32_MAX, RowId, UtcDateTime
 from db.session import session_scope
@@ -83,8 +83,10 @@ def stream_alerts(
         with session_scope(factory) as session:
             return tokens.is_live(session, token_id=token_id, now=ctx.clock.now())
 
+    if ctx.alert_feed is None:
+        ctx.alert_feed = AlertFeed(factory, ctx.notifier)
     return StreamingResponse(
-        alert_events(factory, after=start, alive=alive, notifier=ctx.notifier, ends_at=ends_at),
+        alert_events(ctx.alert_feed, after=start, alive=alive, ends_at=ends_at),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

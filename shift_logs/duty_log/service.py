@@ -14,7 +14,7 @@ from access.users.models import User
 from core.actor import SYSTEM
 from core.hashchain import ChainBreak
 from core.messages import Message
-from db import lookup
+from db import lookup, paging
 from db.chain import ChainHead, append_entry, head_of, verify_chain
 from db.checkpoints import SignedHead, verify_checkpoints
 from shift_logs.duty_log import scope
@@ -122,10 +122,8 @@ def list_(
         stmt = stmt.where(DutyEntry.created_at < until)
     if text:
         stmt = stmt.where(DutyEntry.text.contains(text, autoescape=True))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     order = (DutyEntry.created_at.desc(), DutyEntry.id.desc())
-    rows = session.scalars(stmt.order_by(*order).limit(limit).offset(offset)).all()
-    return list(rows), total
+    return paging.page(session, stmt, order=order, limit=limit, offset=offset)
 
 
 def head(session: Session, *, post_id: int) -> ChainHead | None:

@@ -67,8 +67,10 @@ def _step(tab: Page, action: str, stage: str, **fields: str) -> None:
     expect(tab.locator("#stage")).to_have_text(stage)
 
 
-def _at(site: Live, moment: dt.datetime) -> None:
+def _at(site: Live, moment: dt.datetime, tab: Page, username: str) -> None:
+    """Days later by the site's clock: the session of the day before has expired, so `username` signs in again."""
     site.env.app.state.ctx.clock = FixedClock(moment)
+    site.login(tab, username)
 
 
 def test_a_report_from_phone_to_review_in_the_console(site: Live, tabs: Any) -> None:
@@ -96,14 +98,14 @@ def test_a_report_from_phone_to_review_in_the_console(site: Live, tabs: Any) -> 
     expect(olga.locator("#reporter")).to_contain_text("withheld")
     report_url, code = olga.url, olga.locator("#ref-code").inner_text()
 
-    _at(site, START + dt.timedelta(days=1))
+    _at(site, START + dt.timedelta(days=1), lena, "lena")
     lena.goto(report_url)
     expect(lena.locator("#reporter")).to_contain_text("Wang Fang")
     _step(lena, "accept", "Accepted", decision="Accepted in writing; result promised within 60 days.")
     _step(lena, "transfer", "Transferred", note="Please check the gate records.", link_days="10")
     link = lena.locator("#reply-link code").inner_text()
 
-    _at(site, START + dt.timedelta(days=7))  # the unit's 5 days have passed
+    _at(site, START + dt.timedelta(days=7), olga, "olga")  # the unit's 5 days have passed
     with site.env.session() as s:
         assert len(incidents.flag_overdue(s, now=START + dt.timedelta(days=7))) == 1
     olga.goto(report_url)
@@ -118,7 +120,7 @@ def test_a_report_from_phone_to_review_in_the_console(site: Live, tabs: Any) -> 
     unit.locator("#reply-form button").click()
     expect(unit.locator("#reply-done")).to_be_visible()
 
-    _at(site, START + dt.timedelta(days=9))
+    _at(site, START + dt.timedelta(days=9), lena, "lena")
     lena.goto(report_url)
     expect(lena.locator("#stage")).to_have_text("Unit replied")
     _step(
@@ -126,13 +128,13 @@ def test_a_report_from_phone_to_review_in_the_console(site: Live, tabs: Any) -> 
         summary="The guard did not take the bicycle.",
         clarification="Guard Li cleared in writing and at the team meeting on 13 Nov.",
     )  # fmt: skip
-    _at(site, START + dt.timedelta(days=10))
+    _at(site, START + dt.timedelta(days=10), olga, "olga")
     olga.goto(report_url)
     _step(olga, "answer", "Answered", via="phone", note="Told the reporter the result.")
-    _at(site, START + dt.timedelta(days=14))
+    _at(site, START + dt.timedelta(days=14), olga, "olga")
     olga.goto(report_url)
     _step(olga, "visit", "Under review", satisfied="no", note="Reporter insists.")
-    _at(site, START + dt.timedelta(days=16))
+    _at(site, START + dt.timedelta(days=16), lena, "lena")
     lena.goto(report_url)
     _step(lena, "review", "Closed", result="Review upheld the finding; reporter informed.")
     actions = lena.locator("#timeline ol li").evaluate_all("items => items.map(i => i.dataset.action)")

@@ -124,6 +124,17 @@ def test_escalation_waits_for_the_priority_target(session: Session) -> None:
     assert alerts.escalate_overdue(session, settings=SETTINGS, leaders=["li"], now=_at(60)) == [normal]
 
 
+def test_a_backlog_is_escalated_oldest_first_in_batches(session: Session) -> None:
+    cam = make_camera(session)
+    backlog = [make_alert(session, cam, zone=f"z{i}", now=_at(i)) for i in range(5)]
+    not_due = make_alert(session, cam, zone="late", now=_at(100))  # normal: past the high target only
+    now = _at(130)
+    first = alerts.escalate_overdue(session, settings=SETTINGS, leaders=["li"], now=now, limit=2)
+    rest = alerts.escalate_overdue(session, settings=SETTINGS, leaders=["li"], now=now, limit=10)
+    assert first == backlog[:2] and rest == backlog[2:]
+    assert not_due.escalated_at is None
+
+
 def test_an_acknowledged_alert_is_never_escalated(session: Session) -> None:
     cam = make_camera(session)
     alert = make_alert(session, cam, now=T0)

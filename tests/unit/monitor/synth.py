@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -55,3 +57,44 @@ def walk(
 ) -> list[float | None]:
     """Person x position per frame (None before `start`)."""
     return [None if i / fps < start else x0 + speed * (i / fps - start) for i in range(round(seconds * fps))]
+
+
+def slim_person(shape: tuple[int, int], x: float, y: float, h: float) -> NDArray[np.bool_]:
+    """Mask of a slim walking person as the evaluation set draws one: a torso ellipse 0.24 h wide, legs and
+    arms a few pixels thick (a 30 px person is 7 px wide at the torso, 2 px at the legs)."""
+    mask = np.zeros(shape, dtype=np.uint8)
+    leg, arm = max(2, int(0.08 * h)), max(1, int(0.05 * h))
+    for sign in (1, -1):
+        cv2.line(mask, (round(x), round(y - 0.5 * h)), (round(x + sign * 0.14 * h), round(y)), 255, leg)
+        cv2.line(
+            mask, (round(x), round(y - 0.8 * h)), (round(x - sign * 0.1 * h), round(y - 0.45 * h)), 255, arm
+        )
+    axes = (max(2, int(0.12 * h)), max(3, int(0.18 * h)))
+    cv2.ellipse(mask, (round(x), round(y - 0.66 * h)), axes, 0, 0, 360, 255, -1)
+    cv2.circle(mask, (round(x), round(y - 0.9 * h)), max(2, int(0.075 * h)), 255, -1)
+    return mask > 0
+
+
+def hd_walk(
+    height: float | None,
+    *,
+    contrast: float = 30,
+    gain: Callable[[float], float] = lambda t: 1.0,
+    ceiling: float = 255.0,
+    seconds: float = 8,
+    fps: float = 5.0,
+) -> list[NDArray[np.uint8]]:
+    """A slim person `height` px tall crossing a 1080p scene from t = 2 s (None: empty scene)."""
+    base = cv2.resize(scene(12), (1920, 1080), interpolation=cv2.INTER_LINEAR)
+    rng = np.random.default_rng(5)
+    low = 16.0 if ceiling < 255 else 0.0
+    frames = []
+    for i in range(round(seconds * fps)):
+        t = i / fps
+        img = base.copy()
+        if height is not None and t >= 2:
+            inside = slim_person(base.shape, 600 + 30 * (t - 2), 700, height)
+            img[inside] = img[inside].mean() + contrast
+        lit = img * gain(t) + rng.normal(0, 2.5, img.shape)
+        frames.append(np.clip(lit, low, ceiling).astype(np.uint8))
+    return frames

@@ -10,7 +10,7 @@ import pytest
 
 from config.detection import DetectConfig
 from monitor.events import EventKind
-from tests.unit.monitor.synth import H, W, run, scene
+from tests.unit.monitor.synth import H, W, hd_walk, run, scene
 
 FPS = 5.0
 
@@ -76,41 +76,8 @@ def test_small_person_30_px_tall_at_1080p_is_detected_and_noise_is_not():
     assert events[0].start_ts <= 3.0
 
 
-def _thin_silhouette(shape, x, y, h):
-    """Mask of a slim walking person as the evaluation set draws one: a torso ellipse 0.24 h wide, legs and
-    arms a few pixels thick (a 30 px person is 7 px wide at the torso, 2 px at the legs)."""
-    mask = np.zeros(shape, dtype=np.uint8)
-    leg, arm = max(2, int(0.08 * h)), max(1, int(0.05 * h))
-    for sign in (1, -1):
-        cv2.line(mask, (round(x), round(y - 0.5 * h)), (round(x + sign * 0.14 * h), round(y)), 255, leg)
-        cv2.line(
-            mask, (round(x), round(y - 0.8 * h)), (round(x - sign * 0.1 * h), round(y - 0.45 * h)), 255, arm
-        )
-    axes = (max(2, int(0.12 * h)), max(3, int(0.18 * h)))
-    cv2.ellipse(mask, (round(x), round(y - 0.66 * h)), axes, 0, 0, 360, 255, -1)
-    cv2.circle(mask, (round(x), round(y - 0.9 * h)), max(2, int(0.075 * h)), 255, -1)
-    return mask > 0
-
-
-def _hd_walk(height, *, contrast=30, gain=lambda t: 1.0, ceiling=255.0, seconds=8):
-    """A slim person `height` px tall crossing a 1080p scene from t = 2 s (None: empty scene)."""
-    base = cv2.resize(scene(12), (1920, 1080), interpolation=cv2.INTER_LINEAR)
-    rng = np.random.default_rng(5)
-    low = 16.0 if ceiling < 255 else 0.0
-    frames = []
-    for i in range(round(seconds * FPS)):
-        t = i / FPS
-        img = base.copy()
-        if height is not None and t >= 2:
-            inside = _thin_silhouette(base.shape, 600 + 30 * (t - 2), 700, height)
-            img[inside] = img[inside].mean() + contrast
-        lit = img * gain(t) + rng.normal(0, 2.5, img.shape)
-        frames.append(np.clip(lit, low, ceiling).astype(np.uint8))
-    return frames
-
-
 def test_slim_person_30_px_tall_at_1080p_is_confirmed_at_the_finer_resolution():
-    events = run(DetectConfig(), _hd_walk(30))
+    events = run(DetectConfig(), hd_walk(30))
     assert [e.kind for e in events] == [EventKind.MOTION]
     assert 2.0 <= events[0].start_ts <= 3.0
     (box,) = events[0].boxes
@@ -118,15 +85,15 @@ def test_slim_person_30_px_tall_at_1080p_is_confirmed_at_the_finer_resolution():
 
 
 def test_slim_person_20_px_tall_is_below_the_default_minimum_size_of_24_source_px():
-    assert run(DetectConfig(), _hd_walk(20)) == []
+    assert run(DetectConfig(), hd_walk(20)) == []
     # The minimum is in source pixels: lowered for the zone, the same person counts.
     zone = {"name": "z", "polygon": [[0, 0], [1920, 0], [1920, 1080], [0, 1080]], "min_size_px": 16}
-    assert len(run(DetectConfig(zones=[zone]), _hd_walk(20))) == 1
+    assert len(run(DetectConfig(zones=[zone]), hd_walk(20))) == 1
 
 
 @pytest.mark.parametrize("ceiling", [255.0, 235.0])
 def test_clipped_light_step_at_1080p_raises_nothing_with_the_finer_check(ceiling):
-    frames = _hd_walk(None, gain=lambda t: 1.9 if 3 <= t < 6 else 1.0, ceiling=ceiling, seconds=10)
+    frames = hd_walk(None, gain=lambda t: 1.9 if 3 <= t < 6 else 1.0, ceiling=ceiling, seconds=10)
     assert np.count_nonzero(frames[20] >= ceiling) > 0.1 * frames[20].size
     assert run(DetectConfig(), frames) == []
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from config.detection import DetectConfig
 from monitor.preview import motion_preview
-from tests.unit.monitor.synth import H, W, finish, person, scene
+from tests.unit.monitor.synth import H, W, finish, hd_walk, person, scene
 
 
 def _walk(xs: list[float]) -> list[np.ndarray]:
@@ -46,3 +46,10 @@ def test_a_minimum_size_larger_than_the_person_drops_them() -> None:
     big = DetectConfig.model_validate({"motion": {"min_area": 0.2}})
     assert motion_preview(FRAMES, big) == []
     assert motion_preview([], DetectConfig()) == []
+
+
+def test_a_slim_person_30_px_tall_at_1080p_is_boxed_as_the_pipeline_finds_it() -> None:
+    frames = hd_walk(30, seconds=4)[4:20]  # the walk starts at 2 s (frame 10)
+    boxes = motion_preview(frames, DetectConfig())
+    assert boxes
+    assert all(560 <= b.x <= 720 and 640 <= b.y + b.h <= 720 for b in boxes)

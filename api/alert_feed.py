@@ -1,0 +1,349 @@
+"""One reader of alert changes per API process, fanned out to every SSE stream of that process.
+
+On a wake-up (a database notification on PostgreSQL, a timer on SQLite) the feed reads the new changes once,
+encodes each as an SSE frame once, and hands the frames to every subscribed stream; a stream keeps what its
+subscriber may see (`Audience`, judged from the event alone, no query). A stream that connects or resumes
+reads its own catch-up from `Last-Event-ID` first (the database stays the truth) and then takes the feed's
+frames, skipping what its catch-up already sent. Each subscriber's queue is bounded: a console that does not
+keep up is dropped (its stream ends; the browser reconnects with the last id it got and catches up) and
+never holds back the others. The feed runs while anyone subscribes, on the event loop of the first one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import anyio
+
+from alerts import service as alerts
+from alerts.schemas import AlertRead
+from api.notify import ALERTS, SESSIONS, Notifier
+from db.session import SessionFactory, session_scope
+
+__all__ = [
+    "READ_LIMIT",
+    "AlertCursor",
+    "AlertEvent",
+    "AlertFeed",
+    "Audience",
+    "SessionWatch",
+    "Subscriber",
+    "alert_events",
+    "read_changes",
+]
+
+log = logging.getLogger(__name__)
+
+READ_LIMIT = 200
+# the feed starts this many ids below the newest change, so a change that committed out of order while it
+# started still reaches the streams (each skips what it already sent or what lies below its own start)
+START_BACK = 50
+
+
+GAP_WAIT_S = 5.0
+
+
+class AlertCursor:
+    """Tracks what was sent: the highest contiguous id, and ids above it already sent."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self._sent: set[int] = set()
+        self._gap_since: float | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """True while ids above a gap were sent (the gap may still fill)."""
+        return bool(self._sent)
+
+    def fresh(self, ids: list[int]) -> list[int]:
+        """The ids not yet sent."""
+        return [i for i in ids if i not in self._sent]
+
+    def mark(self, ids: list[int], now: float) -> None:
+        """Record sent ids and move the cursor over what is contiguous (or over a gap that stayed empty)."""
+        self._sent.update(ids)
+        while self.after + 1 in self._sent:
+            self.after += 1
+            self._sent.discard(self.after)
+        if self._sent and self._gap_since is None:
+            self._gap_since = now
+        elif not self._sent:
+            self._gap_since = None
+        if self._gap_since is not None and now - self._gap_since > GAP_WAIT_S:
+            self.after = min(self._sent) if self._sent else self.after
+            self._sent.discard(self.after)
+            self._gap_since = None
+
+
+class SessionWatch:
+    """When a stream checks that its session or token still lives: when the database notifies that a session
+    ended or a user was disabled, when it expires (`ends_at`, monotonic), and otherwise every `fallback_s`;
+    without a listening connection (SQLite, or the connection is lost) every `every_s`."""
+
+    def __init__(
+        self,
+        alive: Callable[[], bool],
+        notifier: Notifier | None,
+        *,
+        every_s: float,
+        fallback_s: float,
+        ends_at: float | None,
+    ) -> None:
+        self.alive, self.notifier = alive, notifier
+        self.every_s, self.fallback_s, self.ends_at = every_s, fallback_s, ends_at
+        self.seen = self._generation()
+        self.last = time.monotonic()
+
+    def _generation(self) -> int:
+        return self.notifier.generation(SESSIONS) if self.notifier is not None else 0
+
+    def _period(self) -> float:
+        listening = self.notifier is not None and self.notifier.listening
+        return self.fallback_s if listening else self.every_s
+
+    async def ended(self) -> bool:
+        """Check the session if a check is due; True when it has ended."""
+        now = time.monotonic()
+        expired = self.ends_at is not None and now >= self.ends_at
+        if not (self._generation() != self.seen or expired or now - self.last >= self._period()):
+            return False
+        self.seen, self.last = self._generation(), now
+        if not await anyio.to_thread.run_sync(self.alive):
+            return True
+        if expired:  # still live by the database's clock: look again shortly
+            self.ends_at = now + self.every_s
+        return False
+
+    def wait_s(self) -> float:
+        """Seconds until the next check is due at the latest."""
+        due = self.last + self._period()
+        if self.ends_at is not None:
+            due = min(due, self.ends_at)
+        return max(due - time.monotonic(), 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEvent:
+    """One alert change as every stream sends it: the encoded SSE frame and what rights are judged on."""
+
+    id: int
+    frame: bytes
+    camera: str
+    routed_to: str | None
+
+
+Audience = Callable[[AlertEvent], bool]
+
+
+def everyone(_event: AlertEvent) -> bool:
+    """The audience of a stream whose subscriber may see every alert."""
+    return True
+
+
+def read_changes(factory: SessionFactory, after: int, limit: int = READ_LIMIT) -> list[AlertEvent]:
+    """The alert changes above `after` (at most `limit`, oldest first), each serialised once."""
+    with session_scope(factory) as session:
+        out = []
+        for change, alert in alerts.changes_after(session, after=after, limit=limit):
+            body = {
+                "action": change.action,
+                "actor": change.actor,
+                "alert": AlertRead.model_validate(alert).model_dump(mode="json"),
+            }
+            data = json.dumps(body, ensure_ascii=False)
+            frame = f"id: {change.id}\nevent: alert\ndata: {data}\n\n".encode()
+            out.append(AlertEvent(change.id, frame, alert.camera_name, alert.routed_to))
+        return out
+
+
+class Subscriber:
+    """One stream's bounded queue of events from the feed."""
+
+    def __init__(self, audience: Audience, after: int, capacity: int) -> None:
+        self.audience, self.after, self.capacity = audience, after, capacity
+        self.queue: deque[AlertEvent] = deque()
+        self.wake = asyncio.Event()
+        self.dropped = False  # set when the queue overflowed; the stream then ends
+
+    def offer(self, events: list[AlertEvent]) -> None:
+        """Queue the events this subscriber may see; drop the subscriber if they do not fit."""
+        if self.dropped:
+            return
+        mine = [e for e in events if e.id > self.after and self.audience(e)]
+        if len(self.queue) + len(mine) > self.capacity:
+            self.dropped = True
+            self.queue.clear()
+            self.wake.set()
+        elif mine:
+            self.queue.extend(mine)
+            self.wake.set()
+
+    async def take(self, within_s: float) -> list[AlertEvent]:
+        """The queued events, waiting at most `within_s` for some."""
+        if not self.queue and not self.dropped:
+            with anyio.move_on_after(within_s):
+                await self.wake.wait()
+        self.wake.clear()
+        out = list(self.queue)
+        self.queue.clear()
+        return out
+
+
+class AlertFeed:
+    """The process's one reader of alert changes and its subscribers."""
+
+    def __init__(
+        self,
+        factory: SessionFactory,
+        notifier: Notifier | None,
+        *,
+        poll_s: float = 0.15,
+        heartbeat_s: float = 15.0,
+        capacity: int = 500,
+        linger_s: float = 5.0,
+    ) -> None:
+        self.factory, self.notifier = factory, notifier
+        self.poll_s, self.heartbeat_s, self.capacity, self.linger_s = poll_s, heartbeat_s, capacity, linger_s
+        self.subscribers: set[Subscriber] = set()
+        self.reads = 0  # how many times the feed read the database (a test counts them)
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def subscribe(self, after: int, audience: Audience = everyone) -> Subscriber:
+        """A new subscriber to the changes above `after`; starts the reader on this event loop if it is not
+        running."""
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._loop is not loop:
+            if self._loop is not loop:
+                self.subscribers = set()
+            self._loop = loop
+            self._task = loop.create_task(self._run(), name="alert-feed")
+        sub = Subscriber(audience, after, self.capacity)
+        self.subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        """Forget `sub` (its stream ended)."""
+        self.subscribers.discard(sub)
+
+    async def _read(self, after: int) -> list[AlertEvent]:
+        self.reads += 1
+        return await anyio.to_thread.run_sync(read_changes, self.factory, after)
+
+    async def _run(self) -> None:
+        cursor = AlertCursor(max(await anyio.to_thread.run_sync(self._head) - START_BACK, 0))
+        idle_since: float | None = None
+        while True:
+            if self.subscribers:
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > self.linger_s:
+                return
+            seen = self._generations()
+            try:
+                full = await self._step(cursor)
+            except Exception:
+                log.warning("alert feed: reading the changes failed; trying again", exc_info=True)
+                await anyio.sleep(max(self.poll_s, 1.0))
+                continue
+            if full:
+                continue  # more are waiting
+            await self._wait(seen, cursor.waiting)
+            if self.notifier is not None and self.notifier.generation(SESSIONS) != seen[SESSIONS]:
+                for sub in list(self.subscribers):
+                    sub.wake.set()  # a session ended somewhere: every stream checks its own
+
+    async def _step(self, cursor: AlertCursor) -> bool:
+        """Read the changes after the cursor once and hand the fresh ones out; True if the read was full."""
+        events = await self._read(cursor.after)
+        fresh = set(cursor.fresh([e.id for e in events]))
+        out = [e for e in events if e.id in fresh]
+        if out:
+            for sub in list(self.subscribers):
+                sub.offer(out)
+        cursor.mark(sorted(fresh), time.monotonic())
+        return len(events) >= READ_LIMIT
+
+    def _head(self) -> int:
+        with session_scope(self.factory) as session:
+            return alerts.last_change_id(session)
+
+    def _generations(self) -> dict[str, int]:
+        if self.notifier is None:
+            return {ALERTS: 0, SESSIONS: 0}
+        return {ALERTS: self.notifier.generation(ALERTS), SESSIONS: self.notifier.generation(SESSIONS)}
+
+    async def _wait(self, seen: dict[str, int], gap: bool) -> None:
+        if self.notifier is None:
+            await anyio.sleep(self.poll_s)
+            return
+        # a gap in the ids may be an uncommitted change: look again soon rather than on the fallback
+        within = self.poll_s * 4 if gap else self.heartbeat_s
+        await self.notifier.wait_any(seen, within_s=within, poll_s=self.poll_s)
+
+
+async def _catch_up(feed: AlertFeed, after: int, audience: Audience) -> tuple[list[bytes], set[int]]:
+    """The frames above `after` read by this stream itself, and every id it read."""
+    frames: list[bytes] = []
+    read: set[int] = set()
+    while True:
+        events = await anyio.to_thread.run_sync(read_changes, feed.factory, after)
+        read.update(e.id for e in events)
+        frames.extend(e.frame for e in events if audience(e))
+        if len(events) < READ_LIMIT:
+            return frames, read
+        after = events[-1].id
+
+
+async def alert_events(
+    feed: AlertFeed,
+    *,
+    after: int,
+    audience: Audience = everyone,
+    alive: Callable[[], bool] | None = None,
+    alive_every_s: float = 2.0,
+    alive_fallback_s: float = 60.0,
+    ends_at: float | None = None,
+) -> AsyncIterator[bytes]:
+    """Yield SSE frames of the alert changes after `after` that `audience` may see, until the client goes
+    away, the feed drops this stream (too slow), or `alive()` says the caller's session or token ended (then
+    an `ended` event; see `SessionWatch` for when it is asked)."""
+    sub = feed.subscribe(after, audience)
+    try:
+        watch = (
+            None
+            if alive is None
+            else SessionWatch(
+                alive, feed.notifier, every_s=alive_every_s, fallback_s=alive_fallback_s, ends_at=ends_at
+            )
+        )
+        yield b"retry: 2000\n\n"
+        frames, sent = await _catch_up(feed, after, audience)
+        for frame in frames:
+            yield frame
+        last_beat = time.monotonic()
+        while not sub.dropped:
+            if watch is not None and await watch.ended():
+                yield b"event: ended\ndata: your session has ended; sign in again\n\n"
+                return
+            within = feed.heartbeat_s - (time.monotonic() - last_beat)
+            if watch is not None:
+                within = min(within, watch.wait_s())
+            for event in await sub.take(max(within, 0.0)):
+                if event.id not in sent:
+                    yield event.frame
+            if time.monotonic() - last_beat >= feed.heartbeat_s:
+                last_beat = time.monotonic()
+                yield b": keep-alive\n\n"
+    finally:
+        with contextlib.suppress(Exception):
+            feed.unsubscribe(sub)
