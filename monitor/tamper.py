@@ -55,6 +55,7 @@ _SIM_RATE = 0.05
 _GRID = 8
 _MIN_TEXTURED_SHARE = 0.2
 _EPS = 1e-3
+_AVG_RATE = 0.3  # per frame: the running mean keeps about 0.42 of the sensor noise
 _HIDDEN_SHARE = 0.7  # share of the textured cells a cover must hide when it leaves part of the picture
 # A frame whose mean change from the previous one exceeds this many times the scene's usual change (plus
 # a level) is checked at once; the usual change is followed on healthy frames.
@@ -88,6 +89,7 @@ class _Measure(NamedTuple):
     contrast: NDArray[np.float32]
     mid: NDArray[np.float32]
     sharp: NDArray[np.float32]
+    sharp_mean: NDArray[np.float32]  # the same on the running mean of the frames
 
     @property
     def detail(self) -> float:
@@ -126,9 +128,11 @@ class TamperDetector:
         grid = self._cells[::-1]
         self._ref_mid = np.zeros(grid, dtype=np.float32)
         self._ref_sharp = np.zeros(grid, dtype=np.float32)
+        self._ref_sharp_mean = np.zeros(grid, dtype=np.float32)
         self._ref_detail = 0.0
         self._ref_sim = 1.0
         self._still_share = 0.0
+        self._avg = np.zeros(shape, dtype=np.float32)  # running mean of the frames (noise averaged out)
         self._still_since: float | None = None  # time of the frame a run of repeats started from
         self._previous_ts = 0.0
         self._healthy_run = 0.0  # the longest run of repeats of the healthy picture (seconds, decaying)
@@ -180,6 +184,10 @@ class TamperDetector:
         self._seen += 1
         still = self._seen > 1 and change <= _STILL_LEVELS
         np.copyto(self._previous, image)
+        if self._seen == 1:
+            np.copyto(self._avg, image, casting="unsafe")
+        else:
+            cv2.accumulateWeighted(image, self._avg, _AVG_RATE)
         previous_ts, self._previous_ts = self._previous_ts, ts
         if self._seen == 1:
             return False
@@ -253,7 +261,16 @@ class TamperDetector:
         )
         if comparable and not moved:
             self._ref_sim += sim_rate * (sim0 - self._ref_sim)
-        ratio = _median(m.sharp[textured] / self._ref_sharp[textured]) if has_texture else 1.0
+        # Sharpness of this frame (a blur shows at once) and of the running mean of the frames (a blur
+        # shows on a noisy sensor too, where the noise keeps this frame's fine detail up).
+        ratio = (
+            min(
+                _median(m.sharp[textured] / self._ref_sharp[textured]),
+                _median(m.sharp_mean[textured] / self._ref_sharp_mean[textured]),
+            )
+            if has_texture
+            else 1.0
+        )
         defocused = not moved and has_texture and ratio < p.defocus_ratio
         return TamperState(
             defocused=defocused,
@@ -284,7 +301,22 @@ class TamperDetector:
         contrast = np.sqrt(np.maximum(square - mean * mean, 0.0)) + 1.0
         f32 = np.float32
         sharp = np.asarray(fine / contrast, dtype=f32)
-        return _Measure(float(std[0, 0]), np.asarray(contrast, f32), np.asarray(mid, f32), sharp)
+        return _Measure(
+            float(std[0, 0]), np.asarray(contrast, f32), np.asarray(mid, f32), sharp, self._sharpness()
+        )
+
+    def _sharpness(self) -> NDArray[np.float32]:
+        """Per cell the fine detail over the contrast of the running mean of the last frames: sensor noise
+        (new in every frame) averages out there, the scene's texture does not, so a blur on a noisy sensor
+        shows as it does on a clean one."""
+        cells, avg = self._cells, self._avg
+        cv2.GaussianBlur(avg, (0, 0), 1.0, dst=self._coarse)
+        cv2.absdiff(avg, self._coarse, dst=self._tmp)
+        fine = cv2.resize(self._tmp, cells, interpolation=cv2.INTER_AREA)
+        mean = cv2.resize(avg, cells, interpolation=cv2.INTER_AREA)
+        cv2.multiply(avg, avg, dst=self._tmp)
+        square = cv2.resize(self._tmp, cells, interpolation=cv2.INTER_AREA)
+        return np.asarray(fine / (np.sqrt(np.maximum(square - mean * mean, 0.0)) + 1.0), dtype=np.float32)
 
     def _view_map(self) -> None:
         """The view to compare: band-pass of the log image at `_VIEW_WIDTH` px (smooth light cancels)."""
@@ -306,6 +338,7 @@ class TamperDetector:
     def _learn(self, m: _Measure, *, rate: float) -> None:
         cv2.accumulateWeighted(m.mid, self._ref_mid, rate)
         cv2.accumulateWeighted(m.sharp, self._ref_sharp, rate)
+        cv2.accumulateWeighted(m.sharp_mean, self._ref_sharp_mean, rate)
         self._ref_detail += rate * (m.detail - self._ref_detail)
         cv2.accumulateWeighted(self._view, self._ref_view, rate)
 

@@ -222,3 +222,15 @@ def test_stream_that_repeats_now_and_then_is_frozen_when_it_sticks():
     events = [e for e in run(DetectConfig(), _repeating_now_and_then(START)) if e.kind != EventKind.MOTION]
     assert [e.kind for e in events] == [EventKind.FROZEN]
     assert START <= events[0].start_ts <= START + 1.0
+
+
+def test_defocus_on_a_noisy_sensor_is_defocused():
+    # Noise 12 (a night sensor) is added after the optics: the blurred picture keeps it, so this frame's
+    # fine detail barely falls; in the running mean of the frames the noise averages out and the blur shows.
+    rng = np.random.default_rng(31)
+    base = scene(31)
+    frames = []
+    for i in range(round(LENGTH * FPS)):
+        picture = cv2.GaussianBlur(base, (0, 0), 3.0) if START <= i / FPS < END else base
+        frames.append(np.clip(picture + rng.normal(0, 12.0, base.shape), 0, 255).astype(np.uint8))
+    assert _tampered_kinds(frames) == [EventKind.DEFOCUSED]
