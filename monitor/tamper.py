@@ -46,6 +46,13 @@ _STILL_LEVELS = 0.02
 _STILL_SHARE_MAX = 0.6
 # A run of repeats is stuck once longer than this and than twice the healthy picture's longest run.
 _MIN_STUCK_S = 0.3
+# A fresh frame inside a stuck run that changes the picture by more than this (mean levels) is a live scene's
+# key frame (fresh sensor noise, encoded anew: 2.3-4 levels measured with x264 at CRF 26) and ends the run;
+# a key frame re-quantising a frozen picture changes it by less (0.25-0.5 at CRF 26-35), and the run goes
+# on. A live still scene behind strong compression decodes to repeated frames between its key frames and
+# must not read as frozen across them. The price: at 150 kbit/s a frozen picture's first key frames
+# change it by 0.9-1.3 levels, and each restarts the run.
+_REFRESH_LEVELS = 0.5
 _STILL_RATE = 0.02
 _VIEW_WIDTH = 80
 _SEARCH = (8, 5)  # view shifts searched (x, y), in view pixels: 10 % of the width either way
@@ -179,8 +186,8 @@ class TamperDetector:
     def _frozen(self, image: NDArray[np.uint8], change: float, ts: float) -> bool:
         """True when frames have repeated the previous one for longer than the healthy picture ever
         repeats (a stream at a low bit rate repeats a frame now and then, a stuck one for seconds), in a
-        scene whose healthy frames mostly do not repeat. One fresh frame within a stuck run (a key frame
-        re-quantising the frozen picture) does not end it."""
+        scene whose healthy frames mostly do not repeat. One fresh frame within a stuck run that changes the
+        picture only slightly (a key frame re-quantising the frozen picture) does not end it."""
         self._seen += 1
         still = self._seen > 1 and change <= _STILL_LEVELS
         np.copyto(self._previous, image)
@@ -206,7 +213,9 @@ class TamperDetector:
         if frozen:
             self._stuck, self._grace = True, 1
         elif not still:
-            self._stuck, self._grace = self._stuck and self._grace > 0, self._grace - 1
+            refresh = change > _REFRESH_LEVELS
+            self._stuck = self._stuck and self._grace > 0 and not refresh
+            self._grace -= 1
         if not frozen and not self._last.covered:
             rate = 1.0 / (self._seen - 1) if learning else _STILL_RATE
             self._still_share += rate * (float(still) - self._still_share)
