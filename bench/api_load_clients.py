@@ -116,6 +116,15 @@ async def _subscriber(client: httpx.AsyncClient, stats: Stats, stop: float, head
             stats.error(route, repr(exc))
 
 
+def _racing_queues(alert_ids: list[int], n: int) -> list[list[int]]:
+    """`n` queues of alerts to acknowledge, each alert in two of them, so acknowledgements race."""
+    queues: list[list[int]] = [[] for _ in range(n)]
+    for i, alert_id in enumerate(alert_ids):
+        queues[i % n].append(alert_id)
+        queues[(i + 1) % n].append(alert_id)
+    return queues
+
+
 async def _run_clients(
     base: str,
     tokens: list[str],
@@ -127,11 +136,7 @@ async def _run_clients(
 ) -> Stats:
     stats = Stats()
     stop = time.perf_counter() + seconds
-    # Each alert is offered twice (to two different clients), so acknowledgements race.
-    queues: list[list[int]] = [[] for _ in range(max(1, clients // 5))]
-    for i, alert_id in enumerate(alert_ids):
-        queues[i % len(queues)].append(alert_id)
-        queues[(i + 1) % len(queues)].append(alert_id)
+    queues = _racing_queues(alert_ids, max(1, clients // 5))
     tasks = []
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     opened = []
@@ -241,12 +246,7 @@ async def _run_consoles(
     """`consoles` operator consoles, each with its own connection for requests and one for its SSE stream."""
     stats = Stats()
     stop = time.perf_counter() + seconds
-    queues: list[list[int]] = [[] for _ in range(max(1, consoles // 2))]
-    for i, alert_id in enumerate(
-        alert_ids
-    ):  # each alert offered to two consoles, so some acknowledgements race
-        queues[i % len(queues)].append(alert_id)
-        queues[(i + 1) % len(queues)].append(alert_id)
+    queues = _racing_queues(alert_ids, max(1, consoles // 2))
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     opened = []
     tasks = []

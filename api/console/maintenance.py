@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from access.roles import Role
 from api.console.routes import render
+from api.console.shift_common import back
 from api.deps import (
     ANY_USER,
     CurrentToken,
@@ -33,10 +34,6 @@ from maintenance.schemas import CheckAnswer, EquipmentCreate
 router = APIRouter(include_in_schema=False)
 
 Note = Annotated[str, Form(max_length=4000)]
-
-
-def _back(path: str) -> RedirectResponse:
-    return RedirectResponse(path, status_code=303)
 
 
 @router.get("/faults", dependencies=[Depends(ANY_USER)])
@@ -76,7 +73,7 @@ def report_fault_form(
         now=now_of(request),
     )
     audit_as(request, "fault.report", f"fault:{fault.id}")
-    return _back(f"/faults/{fault.id}")
+    return back(f"/faults/{fault.id}")
 
 
 def _actions_for(fault: Fault, roles: frozenset[Role]) -> list[Action]:
@@ -129,7 +126,7 @@ def _transition(
         duplicate_of_id=duplicate_of_id,
         now=now_of(request),
     )
-    return _back(f"/faults/{fault_id}")
+    return back(f"/faults/{fault_id}")
 
 
 @router.post("/faults/{fault_id}/work/{action}", dependencies=[Depends(FAULT_TECHS)])
@@ -175,7 +172,7 @@ def fault_note_form(
     """Add a note."""
     audit_as(request, "fault.note", f"fault:{fault_id}")
     faults.add_note(session, fault_id=fault_id, user=user, note=note.strip(), now=now_of(request))
-    return _back(f"/faults/{fault_id}")
+    return back(f"/faults/{fault_id}")
 
 
 @router.post("/faults/{fault_id}/photos", dependencies=[Depends(ANY_USER)])
@@ -199,7 +196,7 @@ def fault_photo_form(
         settings=settings.maintenance,
         now=now_of(request),
     )
-    return _back(f"/faults/{fault_id}")
+    return back(f"/faults/{fault_id}")
 
 
 @router.get("/maintenance", dependencies=[Depends(MAINTENANCE_STAFF)])
@@ -237,7 +234,7 @@ def create_equipment_form(
     )
     equipment = equipment_service.create(session, data=data, now=now_of(request))
     audit_as(request, "equipment.create", f"equipment:{equipment.id}")
-    return _back("/maintenance/equipment")
+    return back("/maintenance/equipment")
 
 
 @router.get("/maintenance/checks", dependencies=[Depends(MAINTENANCE_STAFF)])
@@ -277,4 +274,4 @@ def complete_check_form(
         note=note.strip(),
         now=now_of(request),
     )
-    return _back("/maintenance/checks")
+    return back("/maintenance/checks")
