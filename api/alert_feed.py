@@ -328,8 +328,8 @@ async def alert_events(
         )
         yield b"retry: 2000\n\n"
         frames, sent = await _catch_up(feed, after, audience)
-        for frame in frames:
-            yield frame
+        if frames:
+            yield b"".join(frames)
         last_beat = time.monotonic()
         while not sub.dropped:
             if watch is not None and await watch.ended():
@@ -338,9 +338,11 @@ async def alert_events(
             within = feed.heartbeat_s - (time.monotonic() - last_beat)
             if watch is not None:
                 within = min(within, watch.wait_s())
-            for event in await sub.take(max(within, 0.0)):
-                if event.id not in sent:
-                    yield event.frame
+            # what one wake-up brought goes out as one write: a batch of escalations is a write per stream,
+            # not a write per event per stream
+            chunk = b"".join(e.frame for e in await sub.take(max(within, 0.0)) if e.id not in sent)
+            if chunk:
+                yield chunk
             if time.monotonic() - last_beat >= feed.heartbeat_s:
                 last_beat = time.monotonic()
                 yield b": keep-alive\n\n"

@@ -69,13 +69,19 @@ class Reader:
         self.ended = False
 
     async def run(self) -> None:
-        async for frame in self.frames:
-            text = frame.decode()
-            if text.startswith("id: "):
+        async for chunk in self.frames:
+            for text in _frames(chunk):
+                if not text.startswith("id: "):
+                    continue
                 head, _, rest = text.partition("\n")
                 self.ids.append(int(head[4:]))
                 self.alerts.append(json.loads(rest.split("data: ", 1)[1])["alert"]["id"])
         self.ended = True
+
+
+def _frames(chunk: bytes) -> list[str]:
+    """The SSE frames in one write of a stream (what one wake-up brought is written at once)."""
+    return [frame + "\n\n" for frame in chunk.decode().split("\n\n") if frame]
 
 
 async def _until(check: object, within_s: float = 15.0) -> None:
@@ -202,7 +208,7 @@ def test_a_slow_stream_is_dropped_without_holding_back_the_others_and_resumes(
             assert slow_sub.dropped
             rest = [frame async for frame in slow]  # the dropped stream ends by itself
             tg.cancel_scope.cancel()
-        sent = [f.decode() for f in got + rest if f.startswith(b"id: ")]
+        sent = [f for chunk in got + rest for f in _frames(chunk) if f.startswith("id: ")]
         last_id = int(sent[-1].split("\n")[0][4:])
         # the browser reconnects with Last-Event-ID: its own catch-up sends everything after it
         resumed = Reader(alert_events(feed, after=last_id))
