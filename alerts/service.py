@@ -26,7 +26,9 @@ from db.transition import claim
 __all__ = [
     "RaisedAlert",
     "acknowledge",
+    "change_ids_after",
     "changes_after",
+    "changes_by_id",
     "close",
     "dispatch",
     "escalate_overdue",
@@ -337,6 +339,29 @@ def changes_after(session: Session, *, after: int, limit: int = 200) -> list[tup
         .where(AlertChange.id > after)
         .order_by(AlertChange.id)
         .limit(limit)
+    )
+    return [(change, alert) for change, alert in session.execute(stmt)]
+
+
+def change_ids_after(session: Session, *, after: int, limit: int = 200) -> list[int]:
+    """The ids `changes_after` would return, without loading the rows (a catch-up that has most of them)."""
+    stmt = (
+        select(AlertChange.id)
+        .join(Alert, Alert.id == AlertChange.alert_id)
+        .where(AlertChange.id > after)
+        .order_by(AlertChange.id)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def changes_by_id(session: Session, *, ids: Sequence[int]) -> list[tuple[AlertChange, Alert]]:
+    """The alert changes with these ids, oldest first, each with its alert."""
+    stmt = (
+        select(AlertChange, Alert)
+        .join(Alert, Alert.id == AlertChange.alert_id)
+        .where(AlertChange.id.in_(list(ids)))
+        .order_by(AlertChange.id)
     )
     return [(change, alert) for change, alert in session.execute(stmt)]
 
