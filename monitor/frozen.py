@@ -34,8 +34,9 @@ _MIN_STUCK_S = 0.3
 _REFRESH_LEVELS = 0.5
 # Share of the picture's cells a refresh reaches (a key frame: all of them).
 _WHOLE = 0.5
-# Refreshes (their median change over the cells) that fell to this share of the first one (never growing by more than `_GROWING` on the way)
-# are a frozen picture's re-encodings converging; a live scene's stay within a few per cent.
+# Refreshes (their median change over the cells) that fell to this share of the first one, never growing
+# by more than `_GROWING` from one to the next, are a frozen picture's re-encodings converging; a live
+# scene's stay within a few per cent of each other.
 _CONVERGED = 0.85
 _GROWING = 1.03
 # Refreshes a doubt waits for before the run counts as a live scene's after all.
@@ -49,7 +50,7 @@ class _Doubt(NamedTuple):
 
     first: float
     last: float
-    count: int
+    refreshes: int
     healthy_run: float
     still_share: float
 
@@ -135,10 +136,10 @@ class FrozenCheck:
                 self._stuck, self._grace = True, 1
                 self._doubt = doubt._replace(last=size)
                 return
-            elif doubt.count >= _DOUBT_REFRESHES:
+            elif doubt.refreshes >= _DOUBT_REFRESHES:
                 self._doubt = None  # as steady as a live scene's key frames
             else:
-                self._doubt = doubt._replace(last=size, count=doubt.count + 1)
+                self._doubt = doubt._replace(last=size, refreshes=doubt.refreshes + 1)
         refresh = change > _REFRESH_LEVELS
         if self._stuck and refresh and self._doubt is None:
             size = cells()[1]

@@ -186,7 +186,9 @@ class TamperDetector:
         """The change from the previous frame per cell: the share of the cells it reaches and its median
         over the cells (a key frame changes the whole picture, an on-screen clock's tick a few cells)."""
         np.copyto(self._tmp, cv2.absdiff(image, self._previous), casting="unsafe")
-        cells = cv2.resize(self._tmp, self._cells, interpolation=cv2.INTER_AREA).ravel()
+        cells = np.asarray(
+            cv2.resize(self._tmp, self._cells, interpolation=cv2.INTER_AREA), np.float32
+        ).ravel()
         return float(np.count_nonzero(cells > STILL_LEVELS)) / cells.size, _median(cells)
 
     def _check(self, image: NDArray[np.uint8], frozen: bool, elapsed: float) -> TamperState:
