@@ -11,9 +11,11 @@ measured per cell (a coarse grid) and judged by the median over the cells with t
   against the reference over small shifts: a re-aim shows as a clearly better match at a shift, a view
   turned away as no match at all. A scene whose healthy views barely match their own reference (too
   plain, a test pattern) cannot be compared: "unknown", never `moved`;
-- frozen: the frame repeats the previous one (mean change under a hundredth of a level) while the picture
-  is not covered, in a scene whose healthy frames do not repeat: a noise-free static scene whose frames
-  repeat while live cannot tell stuck from still ("unknown", never `frozen`).
+- frozen (`monitor/frozen.py`): frames repeat the previous one (mean change under two hundredths of a
+  level) for longer than the healthy picture ever does, while the picture is not covered, in a scene whose
+  healthy frames do not repeat: a noise-free static scene whose frames repeat while live cannot tell stuck
+  from still ("unknown", never `frozen`). Key frames refresh a frozen picture and a live still one alike;
+  how the refreshes go on (converging or steady) tells them apart.
 The checks report per-frame conditions; the pipeline turns them into events with hold times.
 
 Cadence: a healthy, quiet picture is checked at `idle_check_hz`; the full `check_hz` applies while the
