@@ -72,6 +72,9 @@ def make_formatter(*, json_format: bool) -> logging.Formatter:
     return JsonFormatter() if json_format else PlainFormatter()
 
 
+_CHATTY = ("apscheduler.executors.default", "apscheduler.scheduler")
+
+
 def configure_logging(level: str = "INFO", *, json_format: bool = True) -> None:
     """Send logs to stderr as JSON lines (or plain text)."""
     handler = logging.StreamHandler(sys.stderr)
@@ -82,3 +85,8 @@ def configure_logging(level: str = "INFO", *, json_format: bool = True) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # APScheduler logs every run of every job at INFO (about ten lines a second here); its warnings (a run
+    # missed, a job that raised) still pass. At DEBUG it says everything.
+    quiet = logging.DEBUG if logging.getLogger().level <= logging.DEBUG else logging.WARNING
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(quiet)

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from monitor.events import Box
+from monitor.grid import median
 
 __all__ = ["FineCheck"]
 
@@ -92,9 +93,9 @@ class FineCheck:
         residual = np.asarray(
             cv2.blur(fine[y0:y1, x0:x1].astype(np.float32) - prediction, (3, 3)), np.float32
         )
-        centre = _median(residual)
+        centre = median(residual)
         deviation = np.abs(residual - centre)
-        sigma = max(_SIGMA_FLOOR, 1.4826 * _median(deviation))
+        sigma = max(_SIGMA_FLOOR, 1.4826 * median(deviation))
         changed = (deviation > _K_SIGMA * sigma + _RELATIVE * prediction).astype(np.uint8)
         contours, _ = cv2.findContours(changed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         best: tuple[float, Box] | None = None
@@ -112,10 +113,3 @@ class FineCheck:
                 )
                 best = (area, found)
         return None if best is None else best[1]
-
-
-def _median(values: NDArray[np.float32]) -> float:
-    """Median (upper) of an array's values; np.median costs several times more on small arrays."""
-    flat = values.ravel()
-    k = flat.size // 2
-    return float(np.partition(flat, k)[k])

@@ -288,6 +288,7 @@ def demo(
         data_dir=data_dir,
         database={"url": f"sqlite:///{data_dir.resolve() / 'controlroom.db'}"},
         cameras=demo_cameras(),
+        logging={"json": False},  # read by a person at a terminal, not by a log collector
     )
     database = open_database(settings, require_schema=False)
     upgrade(database.engine)
