@@ -1,9 +1,7 @@
-"""Server-Sent Events of camera states (the alert stream is `api.alert_feed`), MJPEG, and the wall's
-multiplexed live video."""
+"""MJPEG and the wall's multiplexed live video (the SSE streams are `api.alert_feed` and `api.camera_feed`)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import struct
@@ -14,15 +12,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import anyio
 
 from api.context import LiveView
-from api.notify import CAMERAS, Notifier
-from db.session import SessionFactory, session_scope
-from devices.camera import service as cameras
-from devices.camera.schemas import CameraHealthRead
 
 __all__ = [
     "MJPEG_BOUNDARY",
     "WALL_MAX_CAMERAS",
-    "camera_events",
     "mjpeg_frames",
     "mux_live",
 ]
@@ -30,32 +23,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MJPEG_BOUNDARY = "controlroomframe"
-
-
-def _camera_states(factory: SessionFactory) -> str:
-    with session_scope(factory) as session:
-        rows, _ = cameras.list_(session, limit=10_000, offset=0, enabled=True)
-        return json.dumps([CameraHealthRead.model_validate(c).model_dump(mode="json") for c in rows])
-
-
-async def camera_events(
-    factory: SessionFactory, *, notifier: Notifier, poll_s: float = 3.0, heartbeat_s: float = 15.0
-) -> AsyncIterator[bytes]:
-    """Yield the health, lease and decode mode of every enabled camera as an SSE frame whenever one of them
-    changes (woken by the database's notifications; every `poll_s` on SQLite)."""
-    previous = ""
-    last_beat = time.monotonic()
-    yield b"retry: 2000\n\n"
-    while True:
-        seen = notifier.generation(CAMERAS)
-        data = await anyio.to_thread.run_sync(_camera_states, factory)
-        if data != previous:
-            previous = data
-            yield f"event: cameras\ndata: {data}\n\n".encode()
-        if time.monotonic() - last_beat > heartbeat_s:
-            last_beat = time.monotonic()
-            yield b": keep-alive\n\n"
-        await notifier.wait(CAMERAS, seen=seen, within_s=heartbeat_s, poll_s=poll_s)
 
 
 async def mjpeg_frames(live: LiveView, camera_name: str, fps: float) -> AsyncIterator[bytes]:

@@ -195,6 +195,14 @@ class WorkerSettings(StrictSchema):
         default=SecretStr(""),
         description="Shared secret API processes send to workers (X-Controlroom-Internal) for live pictures.",
     )
+    processes: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Capture processes on this machine: `serve` runs at least this many processes "
+        "(PostgreSQL only), each a worker of its own (`<worker_id>`, `<worker_id>.2`, …) with a fair share "
+        "of the cameras, so that capture uses more than one core.",
+    )
     quiet_after_s: float = Field(
         default=60,
         ge=0,

@@ -20,7 +20,7 @@ from typing import Any
 
 import av
 
-__all__ = ["LivePacket", "PacketHub", "Viewer"]
+__all__ = ["LivePacket", "PacketHub", "Sink", "Viewer", "live_packet"]
 
 _MOVFLAGS = "frag_keyframe+empty_moov+default_base_moof+frag_every_frame"
 _BROWSER_CODECS = frozenset({"h264", "hevc"})
@@ -38,6 +38,13 @@ class LivePacket:
     time_base: Fraction
 
 
+def live_packet(packet: Any) -> LivePacket | None:
+    """A copy of a demuxed packet that outlives the reader's buffer; None for an empty or untimed one."""
+    if not packet.size or packet.pts is None or packet.dts is None or packet.time_base is None:
+        return None
+    return LivePacket(bytes(packet), packet.pts, packet.dts, packet.is_keyframe, packet.time_base)
+
+
 class Viewer:
     """One browser watching a camera live: a bounded queue of packets from a keyframe on."""
 
@@ -50,7 +57,7 @@ class Viewer:
     def fmp4(self, *, idle_timeout_s: float = 10.0) -> Iterator[bytes]:
         """Fragmented MP4 bytes: the init segment, then fragments as packets arrive; ends when the camera
         stops sending for `idle_timeout_s`, is reconnected, or this viewer fell behind."""
-        sink = _Sink()
+        sink = Sink()
         out = av.open(sink, mode="w", format="mp4", options={"movflags": _MOVFLAGS, "flush_packets": "1"})
         stream = out.add_stream_from_template(self.template)
         origin: int | None = None
@@ -91,14 +98,17 @@ class PacketHub:
 
     def put(self, packet: Any, stream: Any) -> None:
         """Called by the reader for each demuxed video packet of `stream` (a new stream ends the viewers)."""
-        if not packet.size or packet.pts is None or packet.dts is None or packet.time_base is None:
-            return
+        item = live_packet(packet)
+        if item is not None:
+            self.put_item(item, stream)
+
+    def put_item(self, item: LivePacket, stream: Any) -> None:
+        """`put` for a packet already copied out (`live_packet`), e.g. shared with the recorder's feed."""
         with self._lock:
             if stream is not self._source:
                 self._switch(stream)
             if self._template is None:
                 return  # not a codec that MP4 carries to a browser: the MJPEG view serves this camera
-            item = LivePacket(bytes(packet), packet.pts, packet.dts, packet.is_keyframe, packet.time_base)
             if item.keyframe:
                 self._gop = [item]
                 self._keyframe.notify_all()
@@ -121,7 +131,7 @@ class PacketHub:
         try:
             if stream.codec_context.codec.canonical_name not in _BROWSER_CODECS:  # h264 also from libx264
                 return
-            holder = av.open(_Sink(), mode="w", format="mp4")
+            holder = av.open(Sink(), mode="w", format="mp4")
             self._template, self._holder = holder.add_stream_from_template(stream), holder
         except (av.error.FFmpegError, ValueError, TypeError) as exc:
             log.warning("live passthrough unavailable for this stream: %s", exc)
@@ -162,8 +172,8 @@ class PacketHub:
         self._viewers.clear()
 
 
-class _Sink:
-    """A write-only file for the muxer; `take()` returns what was written since the last call."""
+class Sink:
+    """A write-only file for a muxer; `take()` returns what was written since the last call."""
 
     def __init__(self) -> None:
         self._parts: list[bytes] = []

@@ -1,6 +1,8 @@
-"""The per-camera recorder: reads the camera's main stream with PyAV and remuxes its video packets by stream
-copy into keyframe-aligned segments, in a thread of its own. A demo camera's packets come from the H.264
-its reader encodes (`devices.demo_feed`) instead of a connection of the recorder's own.
+"""The per-camera recorder: remuxes the camera's video packets by stream copy into keyframe-aligned
+segments, in a thread of its own. Where the camera's reader in this process reads the recorded stream (no
+separate sub stream), the packets are the ones that reader demuxes anyway (`devices.packet_feed`, a bounded
+queue: a slow disk never stalls the reader); otherwise the recorder reads the main stream over a connection
+of its own. A demo camera's packets come from the H.264 its reader encodes (`devices.demo_feed`).
 
 A lost stream closes the current segment cleanly and reconnects (a gap in the index, never a corrupt file).
 A full disk aborts the current segment, reports a fault, and waits until there is room again.
@@ -14,7 +16,8 @@ import enum
 import errno
 import logging
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -23,6 +26,7 @@ import av.video.stream
 
 from core.clock import utcnow
 from devices import demo_feed
+from devices.packet_feed import PacketFeed
 from footage.anchor import Anchor
 from footage.segments import SegmentWritten
 from footage.storage import Storage, hash_file
@@ -154,8 +158,10 @@ class Recorder:
         segment_s: float = 10.0,
         reconnect_s: float = 2.0,
         open_timeout_s: float = 10.0,
+        feed: Callable[[], PacketFeed | None] | None = None,
     ) -> None:
         self.camera_id, self.camera_name, self.url = camera_id, camera_name, url
+        self.feed = feed  # the packets of the camera's reader in this process, instead of a connection
         self.storage, self.sink = storage, sink
         self.segment_s, self.reconnect_s, self.open_timeout_s = segment_s, reconnect_s, open_timeout_s
         self.state = RecorderState.STOPPED
@@ -177,6 +183,10 @@ class Recorder:
         self._thread = threading.Thread(target=self._run, name=f"record-{self.camera_name}", daemon=True)
         self._thread.start()
 
+    def request_stop(self) -> None:
+        """Ask the thread to stop (it finishes its segment); `stop()` waits for it."""
+        self._stop.set()
+
     def stop(self, timeout: float = 15.0) -> None:
         """Stop recording; the segment being written is finished and reported."""
         self._stop.set()
@@ -193,6 +203,9 @@ class Recorder:
                 continue
             if self.url.startswith("demo://"):
                 self._record_demo()
+                continue
+            if self.feed is not None:
+                self._record_feed(self.feed)
                 continue
             try:
                 container = av.open(self.url, options=self._options(), timeout=(self.open_timeout_s,) * 2)
@@ -216,6 +229,22 @@ class Recorder:
             return
         try:
             self._record(subscription.packets(), subscription.stream)
+        finally:
+            subscription.close()
+
+    def _record_feed(self, feed_of: Callable[[], PacketFeed | None]) -> None:
+        """The packets the camera's reader demuxes anyway (`devices.packet_feed`), from its next keyframe."""
+        feed, subscription = feed_of(), None
+        deadline = time.monotonic() + self.open_timeout_s
+        while feed is not None and subscription is None and not self._stop.is_set():
+            subscription = feed.subscribe(0.5)  # waits for the reader's stream, a stop within half a second
+            if time.monotonic() > deadline:
+                break
+        if subscription is None:
+            self._lost("the camera's reader is not running here")
+            return
+        try:
+            self._record(subscription.packets(self.open_timeout_s, self._stop), subscription.stream)
         finally:
             subscription.close()
 

@@ -8,8 +8,10 @@ calls `.stop()` when it stops.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -22,6 +24,7 @@ from db.writer import Job, WriterThread
 from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
+from devices.packet_feed import PacketFeed
 from footage import segments
 from footage.jobs import RetentionReport, raise_storage_alert, run_retention
 from footage.recorder import Recorder, orphan_segments, repair_camera_folder
@@ -55,6 +58,9 @@ class FootageRuntime:
         self.storage = Storage.of(settings)
         self.box = CredentialBox(settings.auth.secret_key.get_secret_value())
         self.recorders: dict[int, Recorder] = {}
+        # the packets of a camera's reader in this process (the capture runtime's `feed_of`): a camera whose
+        # reader reads the recorded stream is recorded from them instead of a second connection
+        self.feeds: Callable[[str], PacketFeed | None] | None = None
         self.writer = WriterThread("footage-writer", maxsize=10_000)
         self.writer.start()
         self._lock = threading.Lock()
@@ -68,22 +74,26 @@ class FootageRuntime:
                 select(Camera).where(Camera.worker_id == self.worker_id, Camera.enabled.is_(True))
             ).all()
             wanted = {
-                c.id: (c.name, cameras.stream_url(c, self.box))
+                c.id: (c.name, cameras.stream_url(c, self.box), cameras.stream_url(c, self.box, sub=True))
                 for c in rows
                 if RecordingConfig.model_validate(c.recording or {}).mode != "off"
             }
         with self._lock:
             for camera_id in set(self.recorders) - set(wanted):
                 self.recorders.pop(camera_id).stop()
-            for camera_id, (name, url) in wanted.items():
+            for camera_id, (name, url, read_url) in wanted.items():
                 running = self.recorders.get(camera_id)
                 if running is not None and running.url != url:  # the camera's URL changed: follow it
                     log.info("camera %s: stream URL changed; restarting its recorder", name)
                     self.recorders.pop(camera_id).stop()
                 if camera_id not in self.recorders:
-                    self.record(camera_id, name, url)
+                    self.record(camera_id, name, url, shared=read_url == url)
 
-    def record(self, camera_id: int, name: str, url: str) -> Recorder | None:
+    def _feed(self, name: str) -> Callable[[], PacketFeed | None] | None:
+        feeds = self.feeds
+        return None if feeds is None else functools.partial(feeds, name)
+
+    def record(self, camera_id: int, name: str, url: str, *, shared: bool = False) -> Recorder | None:
         """Repair what a crash left of this camera, then start recording it."""
         if not url.startswith(_RECORDABLE):
             log.warning("camera %s: its stream cannot be recorded (not rtsp/http/file/demo)", name)
@@ -103,6 +113,7 @@ class FootageRuntime:
             segment_s=self.settings.footage.segment_s,
             reconnect_s=self.settings.footage.reconnect_s,
             open_timeout_s=self.settings.footage.open_timeout_s,
+            feed=self._feed(name) if shared else None,
         )
         self.recorders[camera_id] = recorder
         recorder.start()
@@ -111,6 +122,8 @@ class FootageRuntime:
     def stop(self) -> None:
         """Stop every recorder (finishing their segments) and write what is pending."""
         with self._lock:
+            for recorder in self.recorders.values():
+                recorder.request_stop()  # all at once: each finishes its segment in parallel
             for recorder in self.recorders.values():
                 recorder.stop()
             self.recorders.clear()

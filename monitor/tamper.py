@@ -11,9 +11,11 @@ measured per cell (a coarse grid) and judged by the median over the cells with t
   against the reference over small shifts: a re-aim shows as a clearly better match at a shift, a view
   turned away as no match at all. A scene whose healthy views barely match their own reference (too
   plain, a test pattern) cannot be compared: "unknown", never `moved`;
-- frozen: the frame repeats the previous one (mean change under a hundredth of a level) while the picture
-  is not covered, in a scene whose healthy frames do not repeat: a noise-free static scene whose frames
-  repeat while live cannot tell stuck from still ("unknown", never `frozen`).
+- frozen (`monitor/frozen.py`): frames repeat the previous one (mean change under two hundredths of a
+  level) for longer than the healthy picture ever does, while the picture is not covered, in a scene whose
+  healthy frames do not repeat: a noise-free static scene whose frames repeat while live cannot tell stuck
+  from still ("unknown", never `frozen`). Key frames refresh a frozen picture and a live still one alike;
+  how the refreshes go on (converging or steady) tells them apart.
 The checks report per-frame conditions; the pipeline turns them into events with hold times.
 
 Cadence: a healthy, quiet picture is checked at `idle_check_hz`; the full `check_hz` applies while the
@@ -34,26 +36,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from config.detection import TamperParams
+from monitor.frozen import STILL_LEVELS, FrozenCheck
 
 __all__ = ["TamperDetector", "TamperState"]
 
-# Mean absolute change (levels) below which a frame repeats the previous one: a stuck stream repeats the
-# decoder's picture (an encoder re-quantising a frozen picture changes it by hundredths of a level on
-# average), a live one, even a static scene behind strong compression, changes by tenths at least.
-_STILL_LEVELS = 0.02
-# Share of repeated frames in the healthy picture above which `frozen` cannot be judged (a live,
-# noise-free static scene repeats most frames; a stream at a low bit rate repeats some).
-_STILL_SHARE_MAX = 0.6
-# A run of repeats is stuck once longer than this and than twice the healthy picture's longest run.
-_MIN_STUCK_S = 0.3
-# A fresh frame inside a stuck run that changes the picture by more than this (mean levels) is a live scene's
-# key frame (fresh sensor noise, encoded anew: 2.3-4 levels measured with x264 at CRF 26) and ends the run;
-# a key frame re-quantising a frozen picture changes it by less (0.25-0.5 at CRF 26-35), and the run goes
-# on. A live still scene behind strong compression decodes to repeated frames between its key frames and
-# must not read as frozen across them. The price: at 150 kbit/s a frozen picture's first key frames
-# change it by 0.9-1.3 levels, and each restarts the run.
-_REFRESH_LEVELS = 0.5
-_STILL_RATE = 0.02
 _VIEW_WIDTH = 80
 _SEARCH = (8, 5)  # view shifts searched (x, y), in view pixels: 10 % of the width either way
 _SHIFT_GAIN = 0.15  # a shifted match must beat the unshifted one by this much
@@ -138,12 +124,8 @@ class TamperDetector:
         self._ref_sharp_mean = np.zeros(grid, dtype=np.float32)
         self._ref_detail = 0.0
         self._ref_sim = 1.0
-        self._still_share = 0.0
         self._avg = np.zeros(shape, dtype=np.float32)  # running mean of the frames (noise averaged out)
-        self._still_since: float | None = None  # time of the frame a run of repeats started from
-        self._previous_ts = 0.0
-        self._healthy_run = 0.0  # the longest run of repeats of the healthy picture (seconds, decaying)
-        self._stuck, self._grace = False, 0
+        self._frozen_check = FrozenCheck()
 
     def reset(self) -> None:
         """Forget the reference view (e.g. after an operator accepts a re-aimed camera)."""
@@ -184,44 +166,32 @@ class TamperDetector:
         return state
 
     def _frozen(self, image: NDArray[np.uint8], change: float, ts: float) -> bool:
-        """True when frames have repeated the previous one for longer than the healthy picture ever
-        repeats (a stream at a low bit rate repeats a frame now and then, a stuck one for seconds), in a
-        scene whose healthy frames mostly do not repeat. One fresh frame within a stuck run that changes the
-        picture only slightly (a key frame re-quantising the frozen picture) does not end it."""
+        """Judge `frozen`, then keep this frame (for the next frame's change and the running mean)."""
         self._seen += 1
-        still = self._seen > 1 and change <= _STILL_LEVELS
+        learning = self._frames <= self._learn_frames
+        frozen = self._frozen_check.update(
+            change,
+            ts,
+            seen=self._seen,
+            learning=learning,
+            covered=self._last.covered,
+            cells=lambda: self._cell_change(image),
+        )
         np.copyto(self._previous, image)
         if self._seen == 1:
             np.copyto(self._avg, image, casting="unsafe")
         else:
             cv2.accumulateWeighted(image, self._avg, _AVG_RATE)
-        previous_ts, self._previous_ts = self._previous_ts, ts
-        if self._seen == 1:
-            return False
-        ended = 0.0  # a run of repeats that ended on this frame (seconds)
-        if not still:
-            if self._still_since is not None:
-                ended = previous_ts - self._still_since
-            self._still_since = None
-        elif self._still_since is None:
-            self._still_since = previous_ts
-        run = ts - self._still_since if self._still_since is not None else 0.0
-        learning = self._frames <= self._learn_frames
-        judged = not learning and self._still_share < _STILL_SHARE_MAX
-        long_run = run > max(_MIN_STUCK_S, 2.0 * self._healthy_run)
-        frozen = still and judged and (self._stuck or long_run)
-        if frozen:
-            self._stuck, self._grace = True, 1
-        elif not still:
-            refresh = change > _REFRESH_LEVELS
-            self._stuck = self._stuck and self._grace > 0 and not refresh
-            self._grace -= 1
-        if not frozen and not self._last.covered:
-            rate = 1.0 / (self._seen - 1) if learning else _STILL_RATE
-            self._still_share += rate * (float(still) - self._still_share)
-            ended = 0.0 if self._stuck else ended
-            self._healthy_run = max(ended, self._healthy_run * (1.0 - _STILL_RATE))
         return frozen
+
+    def _cell_change(self, image: NDArray[np.uint8]) -> tuple[float, float]:
+        """The change from the previous frame per cell: the share of the cells it reaches and its median
+        over the cells (a key frame changes the whole picture, an on-screen clock's tick a few cells)."""
+        np.copyto(self._tmp, cv2.absdiff(image, self._previous), casting="unsafe")
+        cells = np.asarray(
+            cv2.resize(self._tmp, self._cells, interpolation=cv2.INTER_AREA), np.float32
+        ).ravel()
+        return float(np.count_nonzero(cells > STILL_LEVELS)) / cells.size, _median(cells)
 
     def _check(self, image: NDArray[np.uint8], frozen: bool, elapsed: float) -> TamperState:
         """The covered, defocused and moved checks, learning while healthy (`elapsed` seconds since the

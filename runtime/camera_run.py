@@ -11,7 +11,8 @@ from config.detection import DetectConfig
 from devices.adapters.base import SnapshotBuffer
 from devices.camera.models import Camera
 from devices.health import Health
-from devices.passthrough import PacketHub
+from devices.packet_feed import PacketFeed
+from devices.passthrough import PacketHub, live_packet
 from monitor.pipeline import Detector
 from runtime.pictures import shown_jpeg
 
@@ -33,6 +34,7 @@ class CameraRun:
     reported: Health | None = None  # the health last written to the database
     added: float = field(default_factory=time.monotonic)
     hub: PacketHub = field(default_factory=PacketHub)  # compressed video for live passthrough
+    feed: PacketFeed = field(default_factory=PacketFeed)  # the same packets for this camera's recorder
     active_at: float = field(default_factory=time.monotonic)  # motion or a tamper sign last seen
     quiet: bool = False  # keyframes only: nothing moved for worker.quiet_after_s
     shed: bool = False  # keyframes only: the worker is overloaded (never for key cameras)
@@ -43,9 +45,20 @@ class CameraRun:
         self.snapshots = SnapshotBuffer(render=lambda frame, width: shown_jpeg(frame, self.detect, width))
 
     def tee(self, packet: object, stream: object) -> None:
-        """Hand a compressed packet to live passthrough, unless the camera has privacy masks (D6)."""
+        """Hand a compressed packet to the recorder's feed and to live passthrough, the latter unless the
+        camera has privacy masks (D6: recordings are blanked when played, live video cannot be)."""
+        item = live_packet(packet)
+        if item is None:
+            return
+        self.feed.put(item, stream)
         if not self.detect.privacy_masks:
-            self.hub.put(packet, stream)
+            self.hub.put_item(item, stream)
+
+    def stop(self) -> None:
+        """This camera is no longer read here: end its live viewers (they reconnect and find the new
+        owner) and its recorder's feed."""
+        self.hub.close_viewers()
+        self.feed.close()
 
     def reconfigure(self, camera: Camera, detect: DetectConfig) -> None:
         """Take new detection settings and masks at once: the next tile, MJPEG frame and alert snapshot are

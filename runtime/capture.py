@@ -33,6 +33,7 @@ from devices.camera import service as cameras
 from devices.camera.models import Camera
 from devices.credentials import CredentialBox
 from devices.health import Health, HealthChange
+from devices.packet_feed import PacketFeed
 from devices.supervisor import StreamSupervisor
 from devices.worker import service as workers
 from maintenance import auto as maintenance_auto
@@ -76,6 +77,8 @@ class CaptureRuntime:
     def stop(self) -> None:
         """Stop reading, flush pending writes, and give the leases back."""
         self.supervisor.stop()
+        for run in list(self._runs.values()):
+            run.feed.close()
         self.writer.stop(timeout=5)
         try:
             with session_scope(self.factory) as session:
@@ -105,7 +108,7 @@ class CaptureRuntime:
             )
         for name in set(self._runs) - set(owned):
             self.supervisor.remove(name)
-            self._runs.pop(name).hub.close_viewers()  # live viewers reconnect and find the new owner
+            self._runs.pop(name).stop()  # live viewers reconnect and find the new owner
         for name, camera in owned.items():
             if name not in self._runs:
                 self._add(camera, urls[name])
@@ -140,7 +143,7 @@ class CaptureRuntime:
         if url != run.url or detect.fps != run.detect.fps:
             log.info("camera %s: stream settings changed; restarting its reader", camera.name)
             self.supervisor.remove(camera.name)
-            run.hub.close_viewers()
+            run.stop()
             del self._runs[camera.name]
             self._add(camera, url)
             return
@@ -199,6 +202,11 @@ class CaptureRuntime:
                     camera.decode_mode = mode
 
         self._submit(write)
+
+    def feed_of(self, camera_name: str) -> PacketFeed | None:
+        """The packets the reader of `camera_name` demuxes, for its recorder (None: not read here)."""
+        run = self._runs.get(camera_name)
+        return run.feed if run is not None else None
 
     def decode_modes(self) -> dict[str, str]:
         """The decode mode of every camera read here (full, quiet, shed)."""

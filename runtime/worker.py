@@ -164,6 +164,7 @@ class Worker:
         if self.capture is not None:
             self.capture.start()
             self.footage = attach_footage(self)
+            self.footage.feeds = self.capture.feed_of  # record from the readers' packets (one demux)
             self._every(self.sync_leases, self.settings.worker.sync_every_s, "leases")
             self._every(self.apply_camera_changes, 1.0, "camera_changes")
         self._every(self.escalate, self.settings.alerts.escalation_check_s, "escalate")

@@ -10,13 +10,14 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from api import live_proxy
+from api.camera_feed import camera_events, camera_states
 from api.context import AppContext
 from api.deps import ANY_USER, IN_ROOM, SessionDep, SettingsDep, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.notify import Notifier
 from api.policies import ADMINS
 from api.schemas import Page, PageQuery
-from api.stream import MJPEG_BOUNDARY, WALL_MAX_CAMERAS, camera_events, mjpeg_frames, mux_live
+from api.stream import MJPEG_BOUNDARY, WALL_MAX_CAMERAS, mjpeg_frames, mux_live
 from core.errors import Conflict, NotFound, Unavailable
 from core.types import RowId
 from devices.camera import service as cameras
@@ -95,7 +96,7 @@ def stream_camera_states(request: Request) -> StreamingResponse:
     ctx = get_context(request)
     notifier = ctx.notifier or Notifier(ctx.settings.database.url.get_secret_value())
     return StreamingResponse(
-        camera_events(ctx.session_factory, notifier=notifier),
+        camera_events(camera_states(ctx.session_factory, notifier)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

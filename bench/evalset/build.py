@@ -94,6 +94,15 @@ _LATE_FIELDS = (
     "soft",
     "tamper_onset_s",
     "cover_share",
+    "cover_drift",
+    "cover_patchy",
+    "cover_lit",
+    "haze",
+    "moved_over_s",
+    "nudge",
+    "osd_clock",
+    "requantise",
+    "parked",
 )
 
 

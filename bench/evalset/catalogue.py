@@ -235,6 +235,7 @@ def _tamper_variety(split: str, seed: int, background: str) -> list[Scenario]:
             ceiling=235,
         ),
         *_tamper_conditions(make, seed + 16),
+        *_tamper_site(make, seed + 100),
     ]
 
 
@@ -263,10 +264,99 @@ def _tamper_conditions(make: Callable[..., Scenario], seed: int) -> list[Scenari
     ]
 
 
+def _tamper_site(make: Callable[..., Scenario], seed: int) -> list[Scenario]:
+    """The third round of tamper variety (2026-12-03, both splits): what a real site meets. Covers that are
+    not uniform (a hand that moves, a bag, spray paint that lets the scene show through in places), a cover
+    while the light changes; defocus by condensation and by a rain film (a veil: blur and low contrast);
+    a mount sagging over 10 s; frozen with an on-screen clock that keeps ticking, re-encoded on every
+    frame, at a low bit rate in a dim scene; and scenes where no tamper may be reported: a nudge of a few
+    pixels on a mostly plain wall, live scenes nearly still at night (little noise), also at a low bit
+    rate, a live scene with the clock, and a van parking close to the camera over 40 % of the view."""
+    low, night = {"bit_rate": 150_000}, {"dusk": (0.22, 0.22), "noise": 0.8}
+    frozen = {"tamper": (("frozen", 7, 16),)}
+    return [
+        make(
+            "covered_hand_moving",
+            seed,
+            22,
+            tamper=(("covered", 6, 16),),
+            cover_level=80,
+            cover_texture=14,
+            cover_drift=40,
+            tamper_onset_s=1.0,
+        ),
+        make(
+            "covered_bag",
+            seed + 1,
+            22,
+            tamper=(("covered", 6, 16),),
+            cover_level=55,
+            cover_texture=18,
+            cover_drift=8,
+        ),
+        make(
+            "covered_spray",
+            seed + 2,
+            22,
+            tamper=(("covered", 6, 17),),
+            cover_level=40,
+            cover_texture=5,
+            cover_patchy=0.3,
+            tamper_onset_s=2.0,
+        ),
+        make(
+            "covered_light_change",
+            seed + 3,
+            22,
+            tamper=(("covered", 6, 17),),
+            cover_level=60,
+            cover_texture=6,
+            cover_lit=True,
+            light_steps=((9, 1.7), (12, 0.55), (15, 1.0)),
+        ),
+        make(
+            "defocused_condensation",
+            seed + 4,
+            24,
+            tamper=(("defocused", 6, 19),),
+            defocus_sigma=3.0,
+            haze=0.55,
+            tamper_onset_s=3.0,
+        ),
+        make(
+            "defocused_rain_film",
+            seed + 5,
+            22,
+            tamper=(("defocused", 6, 17),),
+            defocus_sigma=1.8,
+            haze=0.3,
+            weather="rain",
+        ),
+        make("moved_sag", seed + 6, 24, tamper=(("moved", 5, 20),), moved_offset=(4, 30), moved_over_s=10.0),
+        make(
+            "moved_sag_sideways",
+            seed + 7,
+            24,
+            tamper=(("moved", 5, 20),),
+            moved_offset=(36, 6),
+            moved_over_s=10.0,
+        ),
+        make("frozen_osd_clock", seed + 8, 22, osd_clock=True, **frozen),
+        make("frozen_requantised", seed + 9, 22, requantise=True, **frozen),
+        make("frozen_low_bitrate_dim", seed + 10, 22, dusk=(0.45, 0.4), **low, **frozen),
+        make("frozen_osd_low_bitrate", seed + 11, 22, osd_clock=True, **low, **frozen),
+        make("nudge_plain_wall", seed + 12, 20, background="sparse", nudge=(8.0, 3, 2)),
+        make("still_night", seed + 13, 20, **night),
+        make("still_night_low_bitrate", seed + 14, 20, dusk=(0.3, 0.3), noise=1.5, **low),
+        make("osd_clock_only", seed + 15, 20, osd_clock=True),
+        make("van_parks_close", seed + 16, 22, parked=(6.0, 16.0)),
+    ]
+
+
 def synthetic_scenarios() -> list[Scenario]:
     """All synthetic scenarios of the full set: the original (tuning) scenes, and the phenomena scenes of
-    both splits (tuning: street backgrounds, seeds 51-99 and 151-166; test: yard backgrounds, seeds 101-149
-    and 201-216)."""
+    both splits (tuning: street backgrounds, seeds 51-99, 151-182 and 251-267; test: yard backgrounds, seeds
+    101-149, 201-232 and 301-317)."""
     return [
         *_people(),
         *_light(),

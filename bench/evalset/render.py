@@ -91,6 +91,20 @@ def plain_scene(rng: np.random.Generator, shape: tuple[int, int]) -> Image:
     return np.broadcast_to(level + grad, (h, w)).astype(np.float32).copy()
 
 
+def sparse_scene(rng: np.random.Generator, shape: tuple[int, int]) -> Image:
+    """A mostly plain picture (a corridor wall): a faint gradient with a door, a sign and a switch, so only
+    a few places have any texture."""
+    h, w = shape
+    img = plain_scene(rng, shape)
+    level = float(img.mean())
+    x = int(w * rng.uniform(0.15, 0.6))
+    cv2.rectangle(img, (x, int(0.35 * h)), (x + w // 10, int(0.8 * h)), level - rng.uniform(30, 50), -1)
+    x = int(w * rng.uniform(0.65, 0.8))
+    cv2.rectangle(img, (x, int(0.3 * h)), (x + w // 14, int(0.38 * h)), level + rng.uniform(40, 70), -1)
+    cv2.rectangle(img, (x, int(0.5 * h)), (x + w // 60, int(0.54 * h)), level + 25, -1)
+    return cv2.GaussianBlur(img, (0, 0), 0.8)
+
+
 @dataclass(frozen=True, slots=True)
 class Walker:
     """A person crossing the view: feet at (x0 + vx*(t - t0), y); `height` in pixels."""

@@ -78,6 +78,25 @@ class Scenario:
     # focus ring turned slowly; and the share of the width a cover hides (from the left; 1 = all of it).
     tamper_onset_s: float = 0.5
     cover_share: float = 1.0
+    # What a real site meets (the third round, `catalogue._tamper_site`): a cover that moves (a hand held
+    # over the lens wanders by this many 640-wide pixels), a cover whose opacity varies over the picture
+    # (spray paint: up to this share of the scene shows through), a translucent cover that follows the
+    # scene's light steps; a veil over a defocus (condensation, a rain film: this share of haze); a re-aim
+    # that takes this many seconds (a loose mount sagging); a small view shift that is no tamper (time, dx,
+    # dy in 640-wide pixels: a nudge on a plain scene); an on-screen clock drawn over the picture (it keeps
+    # ticking on a frozen one); a frozen picture re-encoded on every frame (a transcoder's changing
+    # quantiser: JPEG at a random quality).
+    cover_drift: float = 0.0
+    cover_patchy: float = 0.0
+    cover_lit: bool = False
+    haze: float = 0.0
+    moved_over_s: float = 0.0
+    nudge: tuple[float, int, int] | None = None
+    osd_clock: bool = False
+    requantise: bool = False
+    # A van that drives in close to the camera, stays parked over 40 % of the view from `parked[0]` and
+    # drives off at `parked[1]` (no tamper: the camera still sees its scene).
+    parked: tuple[float, float] | None = None
 
     def detect_config(self) -> dict[str, object]:
         """The `detect` settings (zones, masks) the clip is analysed with."""
@@ -139,13 +158,14 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
     rng = np.random.default_rng(s.seed)
     h, w = s.size
     margin = round(_MARGIN * w / 640)
-    scenes = {"yard": render.yard_scene, "plain": render.plain_scene}
+    scenes = {"yard": render.yard_scene, "plain": render.plain_scene, "sparse": render.sparse_scene}
     scene = scenes.get(s.background, render.textured_scene)(rng, (h + 2 * margin, w + 2 * margin))
     pool = render.lamp_pool(s.size, (w * 0.6, h * 0.75), h * 0.5)
     ir_view = _ir_view(scene[margin : margin + h, margin : margin + w], pool) if s.ir_at is not None else None
     crown, crown_mask = render.tree(rng, 90)
     texture_rng = np.random.default_rng(s.seed + 7919)  # its own stream: the other draws stay as they were
     cover_texture = s.cover_texture * render.smooth_noise(texture_rng, s.size, max(8, w // 10))
+    site = _Site.of(s)
     noise = render.SensorNoise(rng, s.size, s.noise, bank=3 if w > 1000 else 6)
     low = 16.0 if s.ceiling < 255 else 0.0
     previous: NDArray[np.uint8] | None = None
@@ -157,6 +177,7 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
             if "moved" in tamper
             else (0, 0)
         )
+        off = site.aim(off, t, tamper.get("moved"))
         view = scene[::-1, ::-1] if s.moved_away and "moved" in tamper else scene
         refl = view[margin + off[1] : margin + off[1] + h, margin + off[0] : margin + off[0] + w].copy()
         people = np.zeros(s.size, dtype=np.uint8)
@@ -166,6 +187,7 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
             render.paste(refl, leaves, crown_mask, s.tree_at[0] + sway, s.tree_at[1])
         for walker in s.walkers:
             render.draw_walker(refl, people, walker, t)
+        site.park(refl, t)
         if s.ir_at is not None and ir_view is not None and t >= s.ir_at:
             img = _ir_frame(ir_view, people, refl, t - s.ir_at)
         else:
@@ -175,7 +197,7 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
             img[y : y + fh, x : x + fw] += 90.0 * float(rng.random() > 0.5)
         if s.weather is not None:
             render.rain(rng, img, 250 if s.weather == "rain" else 140, snow=s.weather == "snow")
-        img = _tampered(s, img, tamper, rng, cover_texture)
+        img = _tampered(s, img, tamper, rng, site.texture(cover_texture, tamper), site, t)
         if s.ceiling < 255:
             np.clip(img, low, s.ceiling, out=img)
         frame = noise.add(img)
@@ -186,7 +208,96 @@ def render_frames(s: Scenario) -> Iterator[tuple[float, NDArray[np.uint8], NDArr
         if stuck and previous is not None:
             frame = previous
         previous = frame
-        yield t, frame, people
+        yield t, site.output(frame, t, stuck), people
+
+
+class _Site:
+    """The real-site phenomena of a scenario (`Scenario.cover_drift` and the fields after it): how they
+    change the aim, the cover's texture and level, and the frame as it leaves the camera."""
+
+    def __init__(self, s: Scenario, wide: NDArray[np.float32] | None, opacity: NDArray[np.float32] | None):
+        self.s, self.wide, self.opacity = s, wide, opacity
+        self.rng = np.random.default_rng(s.seed + 7933)
+
+    @classmethod
+    def of(cls, s: Scenario) -> _Site:
+        """The phenomena's fixed parts: a wider cover texture to wander over, the spray's opacity map."""
+        h, w = s.size
+        rng = np.random.default_rng(s.seed + 7927)
+        wide = opacity = None
+        if s.cover_drift > 0:
+            pad = round(s.cover_drift * w / 640)
+            wide = s.cover_texture * render.smooth_noise(rng, (h + 2 * pad, w + 2 * pad), max(8, w // 10))
+        if s.cover_patchy > 0:
+            u = render.smooth_noise(rng, s.size, max(8, w // 6))
+            u = (u - u.min()) / max(float(u.max() - u.min()), 1e-6)
+            opacity = (1.0 - s.cover_patchy * u).astype(np.float32)
+        return cls(s, wide, opacity)
+
+    def aim(self, off: tuple[int, int], t: float, moved_since: float | None) -> tuple[int, int]:
+        """The view's offset: a re-aim reached over `moved_over_s`, plus a nudge once it happened."""
+        s = self.s
+        scale = s.size[1] / 640
+        x, y = off
+        if moved_since is not None and s.moved_over_s > 0:
+            a = min(1.0, moved_since / s.moved_over_s)
+            x, y = round(a * x), round(a * y)
+        if s.nudge is not None and t >= s.nudge[0]:
+            x, y = x + round(s.nudge[1] * scale), y + round(s.nudge[2] * scale)
+        return x, y
+
+    def texture(self, base: NDArray[np.float32], tamper: dict[str, float]) -> NDArray[np.float32]:
+        """The cover's texture: wandering with the hand that holds it (`cover_drift`)."""
+        since = tamper.get("covered", tamper.get("covered_static"))
+        if self.wide is None or since is None:
+            return base
+        h, w = self.s.size
+        pad = (self.wide.shape[1] - w) // 2
+        dx = round(pad * (1 + math.sin(2 * math.pi * 0.4 * since)))
+        dy = round(pad * (1 + math.sin(2 * math.pi * 0.27 * since + 1.0)))
+        return self.wide[dy : dy + h, dx : dx + w]
+
+    def park(self, img: NDArray[np.float32], t: float) -> None:
+        """Draw the parked van (`parked`): in from the right over 1.5 s, off the same way."""
+        if self.s.parked is None:
+            return
+        t0, t1 = self.s.parked
+        shown = min(1.0, max(0.0, (t - t0) / 1.5)) - min(1.0, max(0.0, (t - t1) / 1.5))
+        if shown <= 0:
+            return
+        h, w = img.shape
+        x0 = round(w - shown * 0.4 * w)
+        y0, y1 = round(0.25 * h), round(0.95 * h)
+        cv2.rectangle(img, (x0, y0), (w, y1), 70, -1)
+        cv2.rectangle(img, (x0 + w // 40, y0 + h // 20), (x0 + w // 6, y0 + h // 5), 150, -1)
+        cv2.rectangle(img, (x0, y0 + h // 3), (w, y0 + h // 3 + 4), 40, -1)
+        for cx in (x0 + w // 12, x0 + w // 3):
+            cv2.circle(img, (cx, y1), h // 12, 25, -1)
+
+    def light(self, t: float) -> float:
+        """The light a translucent cover lets through, relative to the start (`cover_lit`)."""
+        return _last_step(self.s.light_steps, t) if self.s.cover_lit else 1.0
+
+    def spray(self, img: NDArray[np.float32], covered: NDArray[np.float32]) -> NDArray[np.float32]:
+        """A cover whose opacity varies over the picture (spray paint), or the cover as it is."""
+        if self.opacity is None:
+            return covered
+        return (img + self.opacity * (covered - img)).astype(np.float32)
+
+    def output(self, frame: NDArray[np.uint8], t: float, stuck: bool) -> NDArray[np.uint8]:
+        """The frame as the camera sends it: a frozen one re-encoded (`requantise`), the clock drawn on."""
+        if stuck and self.s.requantise:
+            quality = int(self.rng.integers(55, 91))
+            _, data = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
+            frame = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+        if self.s.osd_clock:
+            frame = frame.copy()
+            w = frame.shape[1]
+            text = f"2026-12-03 18:{int(t) // 60:02d}:{int(t) % 60:02d}"
+            org, size = (round(0.02 * w), round(0.06 * w)), 0.9 * w / 640
+            cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, 20, max(2, round(5 * w / 640)))
+            cv2.putText(frame, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, 235, max(1, round(2 * w / 640)))
+        return frame
 
 
 def _ir_view(day: NDArray[np.float32], pool: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -215,14 +326,20 @@ def _tampered(
     tamper: dict[str, float],
     rng: np.random.Generator,
     texture: NDArray[np.float32],
+    site: _Site,
+    t: float,
 ) -> NDArray[np.float32]:
     if "defocused" in tamper:
-        sigma = s.defocus_sigma * min(1.0, tamper["defocused"] / s.tamper_onset_s + 0.1)
-        img = cv2.GaussianBlur(img, (0, 0), sigma)
+        ramp = min(1.0, tamper["defocused"] / s.tamper_onset_s + 0.1)
+        img = cv2.GaussianBlur(img, (0, 0), s.defocus_sigma * ramp)
+        if s.haze > 0:  # condensation or a rain film: a veil of scattered light over the blur
+            veil = float(img.mean()) + 0.25 * (img - cv2.GaussianBlur(img, (0, 0), 40.0))
+            img = (img + min(1.0, ramp) * s.haze * (veil - img)).astype(np.float32)
     for kind in ("covered", "covered_static"):
         if kind in tamper:
             amount = min(1.0, tamper[kind] / s.tamper_onset_s)
-            covered = render.cover(img, rng, s.cover_level, amount) + amount * texture
+            covered = render.cover(img, rng, s.cover_level * site.light(t), amount) + amount * texture
+            covered = site.spray(img, covered)
             if s.cover_share < 1.0:  # a soft-edged cover over the left part of the picture
                 w = img.shape[1]
                 edge = np.clip((s.cover_share * w - np.arange(w, dtype=np.float32)) / (0.04 * w), 0.0, 1.0)

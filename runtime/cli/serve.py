@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
 import logging
-import os
 import secrets
 import signal
 import socket
@@ -17,7 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import SecretStr
 from sqlalchemy import make_url
 
 from access.roles import Role
@@ -27,6 +23,16 @@ from core.actor import Actor
 from core.clock import utcnow
 from core.logging import configure_logging
 from runtime.cli.common import Database, fail, load, open_database, require_real_secret
+from runtime.cli.processes import (
+    GRACEFUL_STOP_S,
+    bind,
+    exit_on_sigterm,
+    fork_process,
+    plan,
+    register_workers,
+    stop_children,
+    url_of,
+)
 from runtime.demo import demo_cameras, ensure_demo_shift
 from runtime.migrate import upgrade
 
@@ -37,12 +43,11 @@ ProcessesOpt = Annotated[
     typer.Option(
         min=1,
         max=64,
-        help="API processes sharing the port (PostgreSQL only); the first one also runs the capture worker.",
+        help="API processes sharing the port (PostgreSQL only); the first worker.processes of them (1 by "
+        "default, at least that many processes) also run a capture worker each.",
     ),
 ]
 log = logging.getLogger("controlroom.serve")
-
-GRACEFUL_STOP_S = 5  # open streams are cut this long after SIGTERM
 
 DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("admin", "Ada Admin", (Role.ADMIN,)),
@@ -93,102 +98,6 @@ def _adopt_rule_file(settings: Settings, database: Database) -> None:
             typer.echo(f"duty rules from the file: version {row.version}")
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    """Bind the listening socket first, so that a busy port is one clear line (exit 2) before anything starts."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        reason = (
-            "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be opened ({exc.strerror})"
-        )
-        fail(f"port {port} on {host} {reason}: stop what uses it or choose another with --port")
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def _url(sock: socket.socket) -> str:
-    host, port = sock.getsockname()[:2]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def _share_the_worker(settings: Settings) -> tuple[Settings, socket.socket | None]:
-    """With several processes on one port, the capture worker lives in the first one only; the others relay
-    its live pictures through the worker's internal routes (as API processes on other machines do). Without a
-    configured `worker.advertise_url`, the first process listens on a loopback port of its own for that, with
-    a secret made here (the children inherit both)."""
-    if not settings.worker.enabled or settings.worker.advertise_url:
-        return settings, None
-    internal = _bind("127.0.0.1", 0)
-    secret = settings.worker.internal_secret.get_secret_value()
-    worker = settings.worker.model_copy(
-        update={
-            "advertise_url": _url(internal),
-            "internal_secret": SecretStr(secret if len(secret) >= 16 else secrets.token_urlsafe(24)),
-        }
-    )
-    return settings.model_copy(update={"worker": worker}), internal
-
-
-def _fork_api_process(settings: Settings, database: Database, sock: socket.socket) -> int:
-    """Fork one API-only process (no capture worker) that serves `sock`; return its pid."""
-    import uvicorn
-
-    from api.app import create_app
-
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 0
-    parent = os.getppid()
-
-    def orphaned() -> None:  # the first process was killed outright (kill -9): do not serve on alone
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    try:  # the child: its own connections (the parent's pool was emptied before the fork), its own app
-        threading.Thread(target=orphaned, name="orphaned", daemon=True).start()
-        api_only = settings.model_copy(
-            update={"worker": settings.worker.model_copy(update={"enabled": False})}
-        )
-        app = create_app(api_only, engine=database.engine)
-        uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False)).run(sockets=[sock])
-    except BaseException:
-        log.exception("an API process failed")
-        code = 1
-    finally:
-        os._exit(code)
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _stop_children(children: list[int], timeout_s: float = 15) -> None:
-    for pid in children:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    waiting = set(children)
-    while waiting and time.monotonic() < deadline:
-        for pid in list(waiting):
-            with contextlib.suppress(ChildProcessError):
-                if os.waitpid(pid, os.WNOHANG)[0] == 0:
-                    continue
-            waiting.discard(pid)
-        time.sleep(0.05)
-    for pid in waiting:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-
-
 def _run(
     settings: Settings,
     database: Database,
@@ -204,21 +113,25 @@ def _run(
     from api.app import create_app
     from runtime.worker import Worker
 
-    sock = sock or _bind(host, port)
+    sock = sock or bind(host, port)
     configure_logging(settings.logging.level, json_format=settings.logging.json_format)
     _import_cameras(settings, database)
     _adopt_rule_file(settings, database)
-    sockets = [sock]
+    plans = plan(settings, processes)
+    first = plans[0]
+    sockets = [sock] if first.internal is None else [sock, first.internal]
     children: list[int] = []
     if processes > 1:
-        settings, internal = _share_the_worker(settings)
+        register_workers(plans, database)
         database.engine.dispose()  # no pooled connection may cross the fork
-        children = [_fork_api_process(settings, database, sock) for _ in range(processes - 1)]
+        children = [fork_process(each, plans, database, sock) for each in plans[1:]]
+        for each in plans[1:]:
+            if each.internal is not None:
+                each.internal.close()  # served by its own process
         # uvicorn re-raises the SIGTERM it handled once it has stopped; exit through `finally` (which stops
         # the other processes) instead of dying there
-        signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        if internal is not None:
-            sockets.append(internal)
+        signal.signal(signal.SIGTERM, exit_on_sigterm)
+    settings = first.settings
     app = create_app(settings, engine=database.engine)
     worker = Worker(settings, database.factory)
     app.state.ctx.live = worker.capture
@@ -226,13 +139,14 @@ def _run(
     # that the worker still stops its readers and gives its leases back before a service manager kills it
     config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=GRACEFUL_STOP_S)
     server = uvicorn.Server(config)
-    url = _url(sock)
+    url = url_of(sock)
 
     def announce() -> None:  # once the server answers, so that the last lines on screen are the useful ones
         while not server.started and not server.should_exit:
             time.sleep(0.05)
         if server.started:
-            suffix = f" ({processes} processes)" if processes > 1 else ""
+            capturing = sum(p.captures for p in plans)
+            suffix = f" ({processes} processes, {capturing} capturing)" if processes > 1 else ""
             (banner or (lambda u: typer.echo(f"controlroom: serving on {u}{suffix}")))(url)
 
     worker.start()
@@ -240,18 +154,23 @@ def _run(
     try:
         server.run(sockets=sockets)
     finally:
-        _stop_children(children)
+        stop_children(children)
         worker.stop()
-        for each in sockets:
-            each.close()
+        for listener in sockets:
+            listener.close()
 
 
 def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000, processes: ProcessesOpt = 1) -> None:
     """Run the web service (console and API) with the configured database."""
     settings = load()
     require_real_secret(settings)
+    if settings.worker.enabled:
+        processes = max(processes, settings.worker.processes)
     if processes > 1 and make_url(settings.database.url.get_secret_value()).get_backend_name() == "sqlite":
-        fail("--processes above 1 needs PostgreSQL (SQLite takes one writer at a time): leave it at 1")
+        fail(
+            "--processes above 1 needs PostgreSQL (SQLite takes one writer at a time; worker.processes "
+            "counts too): leave it at 1"
+        )
     _run(settings, open_database(settings), host, port, processes=processes)
 
 
@@ -282,7 +201,7 @@ def demo(
     port: PortOpt = 8000,
 ) -> None:
     """Start a self-contained demo: SQLite in a local folder, sample users, built-in demo cameras."""
-    sock = _bind(host, port)  # a busy port is one line before anything is created
+    sock = bind(host, port)  # a busy port is one line before anything is created
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = load(
         data_dir=data_dir,

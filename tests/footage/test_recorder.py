@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import av
@@ -13,6 +14,11 @@ import pytest
 
 from config.footage import FootageSettings
 from core.clock import utcnow
+from devices.adapters.factory import open_source
+from devices.health import Backoff
+from devices.packet_feed import PacketFeed
+from devices.passthrough import live_packet
+from devices.supervisor import StreamSupervisor
 from footage.recorder import Recorder, orphan_segments, repair_camera_folder
 from footage.storage import Storage, hash_file
 from footage.writer import probe
@@ -25,16 +31,57 @@ def storage_at(root: Path, **settings: object) -> Storage:
     return Storage(root=root.resolve(), settings=FootageSettings(**{"min_free_mb": 0, **settings}))
 
 
-def recorder(storage: Storage, sink, url: str, *, segment_s: float = 2.0) -> Recorder:
-    return Recorder(
-        camera_id=1,
-        camera_name="cam",
-        url=url,
-        storage=storage,
-        sink=sink,
-        segment_s=segment_s,
-        reconnect_s=0.5,
-    )
+class ReaderFeed:
+    """The camera's real reader (supervised: it reconnects) teeing its demuxed packets into a feed, as the
+    capture worker's reader does for the camera's recorder."""
+
+    def __init__(self, url: str) -> None:
+        self.feed = PacketFeed()
+        self.supervisor = StreamSupervisor(backoff=Backoff(initial=0.2, cap=1.0))
+
+        def source() -> object:
+            reader = open_source(url, camera_id="cam", fps=5)
+            reader.packet_tap = self.tee  # type: ignore[attr-defined]
+            return reader
+
+        self.supervisor.add("cam", source)  # type: ignore[arg-type]
+        self.supervisor.start()
+
+    def tee(self, packet: object, stream: object) -> None:
+        item = live_packet(packet)
+        if item is not None:
+            self.feed.put(item, stream)
+
+    def stop(self) -> None:
+        self.supervisor.stop()
+        self.feed.close()
+
+
+@pytest.fixture(params=["own connection", "reader's packets"])
+def recorder(request) -> Iterator[Callable[..., Recorder]]:
+    """Makes a recorder of its own RTSP connection, or one fed the packets of the camera's reader."""
+    readers: list[ReaderFeed] = []
+
+    def make(storage: Storage, sink, url: str, *, segment_s: float = 2.0) -> Recorder:
+        feed = None
+        if request.param == "reader's packets":
+            reader = ReaderFeed(url)
+            readers.append(reader)
+            feed = lambda: reader.feed  # noqa: E731
+        return Recorder(
+            camera_id=1,
+            camera_name="cam",
+            url=url,
+            storage=storage,
+            sink=sink,
+            segment_s=segment_s,
+            reconnect_s=0.5,
+            feed=feed,
+        )
+
+    yield make
+    for reader in readers:
+        reader.stop()
 
 
 def packets(path: Path) -> list[tuple[bool, int]]:
@@ -42,7 +89,9 @@ def packets(path: Path) -> list[tuple[bool, int]]:
         return [(p.is_keyframe, p.size) for p in container.demux(container.streams.video[0]) if p.size]
 
 
-def test_segments_start_on_keyframes_carry_their_sha256_and_follow_each_other(rtsp_server, sink, tmp_path):
+def test_segments_start_on_keyframes_carry_their_sha256_and_follow_each_other(
+    rtsp_server, sink, tmp_path, recorder
+):
     storage = storage_at(tmp_path / "footage")
     rec = recorder(storage, sink, rtsp_server.url("cam"))
     rec.start()
@@ -64,7 +113,7 @@ def test_segments_start_on_keyframes_carry_their_sha256_and_follow_each_other(rt
 
 
 def test_segment_times_follow_the_pictures_despite_the_burst_read_while_connecting(
-    rtsp_server, sink, tmp_path
+    rtsp_server, sink, tmp_path, recorder
 ):
     """FFmpeg reads about a second of the stream ahead while probing it and hands those packets over at
     once: stamped by their arrival, every segment came out about that much late, ending after it had been
@@ -87,7 +136,7 @@ def test_segment_times_follow_the_pictures_despite_the_burst_read_while_connecti
         assert dt.timedelta(0) <= b.start - a.end < dt.timedelta(seconds=0.1)
 
 
-def test_a_reconnect_leaves_a_gap_in_the_index_and_no_corrupt_file(own_rtsp_server, sink, tmp_path):
+def test_a_reconnect_leaves_a_gap_in_the_index_and_no_corrupt_file(own_rtsp_server, sink, tmp_path, recorder):
     storage = storage_at(tmp_path / "footage")
     rec = recorder(storage, sink, own_rtsp_server.url("cam"))
     rec.start()
@@ -110,7 +159,7 @@ def test_a_reconnect_leaves_a_gap_in_the_index_and_no_corrupt_file(own_rtsp_serv
     assert not storage.part_files()
 
 
-def test_start_up_repairs_a_torn_segment_and_drops_an_unreadable_one(rtsp_server, sink, tmp_path):
+def test_start_up_repairs_a_torn_segment_and_drops_an_unreadable_one(rtsp_server, sink, tmp_path, recorder):
     storage = storage_at(tmp_path / "footage")
     rec = recorder(storage, sink, rtsp_server.url("cam"), segment_s=4)
     rec.start()
@@ -135,7 +184,7 @@ def test_start_up_repairs_a_torn_segment_and_drops_an_unreadable_one(rtsp_server
     assert not storage.part_files()
 
 
-def test_a_finished_file_missing_from_the_index_is_found_again(rtsp_server, sink, tmp_path):
+def test_a_finished_file_missing_from_the_index_is_found_again(rtsp_server, sink, tmp_path, recorder):
     storage = storage_at(tmp_path / "footage")
     rec = recorder(storage, sink, rtsp_server.url("cam"))
     rec.start()
@@ -151,7 +200,7 @@ def test_a_finished_file_missing_from_the_index_is_found_again(rtsp_server, sink
 
 
 def test_disk_full_stops_recording_cleanly_keeps_other_files_and_resumes_when_space_returns(
-    rtsp_server, sink, capped_dir
+    rtsp_server, sink, capped_dir, recorder
 ):
     storage = storage_at(capped_dir / "footage", min_free_mb=0.2)
     held = capped_dir / "footage" / "held-evidence.bin"
