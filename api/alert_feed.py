@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
+import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import anyio
 
 from alerts import service as alerts
+from alerts.models import Alert, AlertChange
 from alerts.schemas import AlertRead
 from api.notify import ALERTS, SESSIONS, Notifier
 from db.session import SessionFactory, session_scope
@@ -33,15 +36,18 @@ __all__ = [
     "AlertEvent",
     "AlertFeed",
     "Audience",
+    "FrameCache",
     "SessionWatch",
     "Subscriber",
     "alert_events",
+    "catch_up_changes",
     "read_changes",
 ]
 
 log = logging.getLogger(__name__)
 
 READ_LIMIT = 200
+FRAME_CACHE = 5000  # encoded events kept per process for catch-ups (a few MB)
 # the feed starts this many ids below the newest change, so a change that committed out of order while it
 # started still reaches the streams (each skips what it already sent or what lies below its own start)
 START_BACK = 50
@@ -148,20 +154,77 @@ def everyone(_event: AlertEvent) -> bool:
     return True
 
 
-def read_changes(factory: SessionFactory, after: int, limit: int = READ_LIMIT) -> list[AlertEvent]:
-    """The alert changes above `after` (at most `limit`, oldest first), each serialised once."""
+def _encode(change: AlertChange, alert: Alert) -> AlertEvent:
+    body = {
+        "action": change.action,
+        "actor": change.actor,
+        "alert": AlertRead.model_validate(alert).model_dump(mode="json"),
+    }
+    data = json.dumps(body, ensure_ascii=False)
+    frame = f"id: {change.id}\nevent: alert\ndata: {data}\n\n".encode()
+    return AlertEvent(change.id, frame, alert.camera_name, alert.routed_to)
+
+
+class FrameCache:
+    """The latest encoded events of this process by change id, shared by the feed and every stream's catch-up:
+    when many consoles catch up at once (an API process restarted, a network blip), each change is read and
+    encoded once, not once per console. An event shows its alert as it was when the process first read the
+    change (as the feed's events always do)."""
+
+    def __init__(self, capacity: int = FRAME_CACHE) -> None:
+        self.capacity = capacity
+        self._events: OrderedDict[int, AlertEvent] = OrderedDict()
+        self._lock = threading.Lock()
+        # held by a catch-up while it loads what is missing, so that streams catching up at once do not all
+        # encode the same changes: the next one finds them here
+        self.filling = threading.Lock()
+
+    def get_many(self, ids: list[int]) -> dict[int, AlertEvent]:
+        """The cached events among `ids`."""
+        with self._lock:
+            return {i: self._events[i] for i in ids if i in self._events}
+
+    def add(self, events: list[AlertEvent]) -> None:
+        """Keep `events`, forgetting the oldest beyond the capacity."""
+        with self._lock:
+            for e in events:
+                self._events[e.id] = e
+            while len(self._events) > self.capacity:
+                self._events.popitem(last=False)
+
+
+def read_changes(
+    factory: SessionFactory, after: int, limit: int = READ_LIMIT, *, cache: FrameCache | None = None
+) -> list[AlertEvent]:
+    """The alert changes above `after` (at most `limit`, oldest first), each serialised once (and kept in
+    `cache`)."""
     with session_scope(factory) as session:
-        out = []
-        for change, alert in alerts.changes_after(session, after=after, limit=limit):
-            body = {
-                "action": change.action,
-                "actor": change.actor,
-                "alert": AlertRead.model_validate(alert).model_dump(mode="json"),
-            }
-            data = json.dumps(body, ensure_ascii=False)
-            frame = f"id: {change.id}\nevent: alert\ndata: {data}\n\n".encode()
-            out.append(AlertEvent(change.id, frame, alert.camera_name, alert.routed_to))
-        return out
+        out = [
+            _encode(change, alert)
+            for change, alert in alerts.changes_after(session, after=after, limit=limit)
+        ]
+    if cache is not None:
+        cache.add(out)
+    return out
+
+
+def catch_up_changes(
+    factory: SessionFactory, after: int, cache: FrameCache, limit: int = READ_LIMIT
+) -> list[AlertEvent]:
+    """`read_changes` for a stream's catch-up: the ids are read, and only the changes `cache` lacks are loaded
+    and encoded (then kept there)."""
+    with cache.filling, session_scope(factory) as session:
+        ids = alerts.change_ids_after(session, after=after, limit=limit)
+        known = cache.get_many(ids)
+        missing = [i for i in ids if i not in known]
+        fresh = (
+            [_encode(change, alert) for change, alert in alerts.changes_by_id(session, ids=missing)]
+            if missing
+            else []
+        )
+        cache.add(fresh)
+    known.update((e.id, e) for e in fresh)
+    return [known[i] for i in ids if i in known]
 
 
 class Subscriber:
@@ -213,6 +276,7 @@ class AlertFeed:
         self.factory, self.notifier = factory, notifier
         self.poll_s, self.heartbeat_s, self.capacity, self.linger_s = poll_s, heartbeat_s, capacity, linger_s
         self.subscribers: set[Subscriber] = set()
+        self.frames = FrameCache()  # encoded events, shared with the streams' catch-ups
         self.reads = 0  # how many times the feed read the database (a test counts them)
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -236,7 +300,9 @@ class AlertFeed:
 
     async def _read(self, after: int) -> list[AlertEvent]:
         self.reads += 1
-        return await anyio.to_thread.run_sync(read_changes, self.factory, after)
+        return await anyio.to_thread.run_sync(
+            functools.partial(read_changes, self.factory, after, cache=self.frames)
+        )
 
     async def _run(self) -> None:
         cursor = AlertCursor(max(await anyio.to_thread.run_sync(self._head) - START_BACK, 0))
@@ -296,7 +362,7 @@ async def _catch_up(feed: AlertFeed, after: int, audience: Audience) -> tuple[li
     frames: list[bytes] = []
     read: set[int] = set()
     while True:
-        events = await anyio.to_thread.run_sync(read_changes, feed.factory, after)
+        events = await anyio.to_thread.run_sync(catch_up_changes, feed.factory, after, feed.frames)
         read.update(e.id for e in events)
         frames.extend(e.frame for e in events if audience(e))
         if len(events) < READ_LIMIT:
@@ -328,8 +394,8 @@ async def alert_events(
         )
         yield b"retry: 2000\n\n"
         frames, sent = await _catch_up(feed, after, audience)
-        for frame in frames:
-            yield frame
+        if frames:
+            yield b"".join(frames)
         last_beat = time.monotonic()
         while not sub.dropped:
             if watch is not None and await watch.ended():
@@ -338,9 +404,11 @@ async def alert_events(
             within = feed.heartbeat_s - (time.monotonic() - last_beat)
             if watch is not None:
                 within = min(within, watch.wait_s())
-            for event in await sub.take(max(within, 0.0)):
-                if event.id not in sent:
-                    yield event.frame
+            # what one wake-up brought goes out as one write: a batch of escalations is a write per stream,
+            # not a write per event per stream
+            chunk = b"".join(e.frame for e in await sub.take(max(within, 0.0)) if e.id not in sent)
+            if chunk:
+                yield chunk
             if time.monotonic() - last_beat >= feed.heartbeat_s:
                 last_beat = time.monotonic()
                 yield b": keep-alive\n\n"

@@ -16,6 +16,7 @@ from db.session import SessionFactory
 
 if TYPE_CHECKING:
     from api.alert_feed import AlertFeed
+    from api.token_cache import TokenCache
 
 __all__ = ["AppContext", "HttpMetrics", "LiveView"]
 
@@ -82,3 +83,4 @@ class AppContext:
     alert_feed: AlertFeed | None = (
         None  # the one reader of alert changes for every SSE stream (made at first use)
     )
+    token_cache: TokenCache | None = None  # resolved tokens for a second (api.token_cache); None: no cache

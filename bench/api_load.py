@@ -1,34 +1,46 @@
-"""API load benchmark on PostgreSQL against a served instance: a closed-loop saturation run and a run of
+"""API load benchmark on PostgreSQL against a served instance: a closed-loop saturation run and runs of
 operator consoles with think time.
 
-    .venv/bin/python -m bench.api_load [--model both|closed|consoles|sequential] [--seconds 60] [--processes 1]
-                                       [--clients 50] [--consoles 50] [--think 1.0] [--requests 200] [--pg URL]
+    .venv/bin/python -m bench.api_load [--model both|all|closed|consoles|operators|sequential] [--seconds 60]
+                                       [--processes 1] [--clients 50] [--consoles 50] [--think 1.0]
+                                       [--streams apart|inline] [--requests 200] [--pg URL]
 
 A throw-away database is created on the server of `--pg` (default postgresql+psycopg://postgres@127.0.0.1:5432/test),
 migrated, and seeded with operators (each checked in at a post of their own) and a backlog of new alerts. The
 server is `controlroom serve --processes N` in its own process(es), as a site runs it (capture worker off, log
 level WARNING, a config file written here, every CONTROLROOM_* variable removed). The clients run in this
-process (asyncio + httpx, one connection each), never in the server's.
+process (asyncio + httpx, one connection each), never in the server's; the consoles' SSE streams are read in
+a child process of their own (`--streams apart`, `bench/api_load_streams.py`) so that reading tens of
+thousands of events does not delay the timing of the requests; `--streams inline` reads them here as before.
 
-Two load models, each `--seconds` long, one after the other on the same server:
+The load models, each `--seconds` long, one after the other on the same server (`both`: closed loop and
+consoles; `all`: and operators):
 - **closed loop** (`--clients`, saturation): each client sends its next request as soon as the last one is
   answered, so the request rate is whatever the server sustains: it measures throughput, and its latencies are
   queueing times, not what a console sees. 40 % read the alert queue (`GET /api/v1/alerts`), 20 % append to the
   duty log (`POST /api/v1/duty-log`), 20 % acknowledge alerts (`POST /api/v1/alerts/{id}/acknowledge`; two
   clients race for each alert, so a 409 is an expected answer there), 10 % read the duty log, 10 % hold an SSE
   subscription (`GET /api/v1/alerts/stream`).
-- **consoles** (`--consoles`, the realistic model): each console acts about once per `--think` seconds
-  (exponential think time): 60 % refresh the alert queue, 15 % read the duty log, 15 % acknowledge (two consoles
-  are offered each alert), 10 % append to the duty log; and every console holds its own SSE stream.
+- **consoles** (`--consoles`): each console acts about once per `--think` seconds (exponential think time):
+  60 % refresh the alert queue, 15 % read the duty log, 15 % acknowledge (two consoles are offered each alert),
+  10 % append to the duty log; and every console holds its own SSE stream, from the change that was newest
+  when the database was seeded (after a closed-loop run, each stream first catches up that run's changes).
+- **operators** (`--model operators` or `all`): the consoles' operators at the console as shipped
+  (`api/console/static/alerts.js`): the page reads the queue once when it opens and from then on applies the
+  SSE events to it, never re-reading it; so each console reads the queue once (its first action), then
+  acknowledges, reads the duty log and appends at the consoles model's rates (0.4 actions per `--think`), and
+  its stream starts from the newest change when the run starts (as a page opened then does).
 Printed per run: requests, req/s and p50/p95/p99 per route (milliseconds, measured by the client from send to
 the whole answer), errors (any 5xx, transport error, or status that is not the expected one), throughput, the
-CPU seconds the server processes used (from /proc, all of `serve`'s processes; per request, SSE work included)
-and the CPU this client used, and the load average. Then the checks over both runs: every acknowledgement
-answered 200 is stored with that operator, every duty-log append answered 201 is stored, exactly one
-acknowledgement per alert, and both hash chains (the duty log and the audit log) verify. Goals (issue 16):
-0 errors, p95 <= 50 ms for reads and <= 100 ms for writes. `--model sequential` instead sends `--requests`
-requests of each route one at a time from one client and prints the server CPU per request of each route. PostgreSQL's own CPU is not counted. A benchmark: it
-prints, it never fails on the numbers.
+CPU seconds the server processes used (from /proc, all of `serve`'s processes; per request, SSE work included),
+the CPU this client used (and the SSE readers' process), how late the timing event loop woke from 10 ms sleeps
+(if that lag is small, the latencies are the server's, not the client's), and the load average. Then the checks
+over all runs: every acknowledgement answered 200 is stored with that operator, every duty-log append answered
+201 is stored, exactly one acknowledgement per alert, and both hash chains (the duty log and the audit log)
+verify. Goals (issue 16): 0 errors, p95 <= 50 ms for reads and <= 100 ms for writes. `--model sequential`
+instead sends `--requests` requests of each route one at a time from one client and prints the server CPU per
+request of each route. PostgreSQL's own CPU is not counted. A benchmark: it prints, it never fails on the
+numbers.
 """
 
 from __future__ import annotations
@@ -159,6 +171,15 @@ def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int],
         head = alerts.last_change_id(s)
     engine.dispose()
     return tokens, posts, ids, head
+
+
+def _head(url: str) -> int:
+    """The newest alert change now (where a console page that is opened now resumes its stream)."""
+    engine = make_engine(DatabaseSettings(url=url))
+    with session_scope(make_session_factory(engine)) as s:
+        head = alerts.last_change_id(s)
+    engine.dispose()
+    return head
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -293,9 +314,17 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=60, help="Length of each run.")
     parser.add_argument(
         "--model",
-        choices=["closed", "consoles", "both", "sequential"],
+        choices=["closed", "consoles", "operators", "both", "all", "sequential"],
         default="both",
-        help="Which load model(s) to run; `sequential`: server CPU per request of each route, one at a time.",
+        help="Which load model(s) to run (`both`: closed loop and consoles; `all`: and operators); "
+        "`sequential`: server CPU per request of each route, one at a time.",
+    )
+    parser.add_argument(
+        "--streams",
+        choices=["apart", "inline"],
+        default="apart",
+        help="Where the consoles' SSE streams are read: a process of their own (`apart`) or the process "
+        "that times the requests (`inline`, as before 2026-12-03 18:30).",
     )
     parser.add_argument(
         "--requests", type=int, default=200, help="Requests per route of `--model sequential`."
@@ -331,14 +360,17 @@ def main() -> None:
             f"load average {os.getloadavg()[0]:.1f}"
         )
         total = Stats()
-        half = len(alert_ids) // 2 if args.model == "both" else len(alert_ids)
-        runs = []
+        labels = {
+            "closed": ["closed loop"],
+            "consoles": ["consoles"],
+            "operators": ["operators"],
+            "both": ["closed loop", "consoles"],
+            "all": ["closed loop", "consoles", "operators"],
+        }.get(args.model, [])
         if args.model == "sequential":
             _sequential(base, server.pid, tokens[0], posts[0], alert_ids, args.requests, total)
-        if args.model in ("closed", "both"):
-            runs.append(("closed loop", alert_ids[:half]))
-        if args.model in ("consoles", "both"):
-            runs.append(("consoles", alert_ids[half:] if args.model == "both" else alert_ids))
+        share = len(alert_ids) // max(len(labels), 1)  # each run acknowledges alerts of its own
+        runs = [(label, alert_ids[i * share : (i + 1) * share]) for i, label in enumerate(labels)]
         for label, ids in runs:
             server_cpu0, client_cpu0 = _cpu_s(server.pid), time.process_time()
             if label == "closed loop":
@@ -347,15 +379,40 @@ def main() -> None:
                 )
                 stats = asyncio.run(_run_clients(base, tokens, posts, ids, head, args.clients, args.seconds))
             else:
+                refresh = label == "consoles"
+                what = (
+                    f"one action per {args.think:g} s on average (exponential think time)"
+                    if refresh
+                    else "the queue read once at page load, then SSE only; acknowledge, duty-log read and append "
+                    f"at the consoles' rates (one per {args.think / 0.4:g} s)"
+                )
                 print(
-                    f"\n== consoles: {args.consoles} consoles, one action per {args.think:g} s on average "
-                    f"(exponential think time) and one SSE stream each, {args.seconds:g} s"
+                    f"\n== {label}: {args.consoles} consoles, {what}, one SSE stream each "
+                    f"(read {'in a process of their own' if args.streams == 'apart' else 'in this process'}), "
+                    f"{args.seconds:g} s"
                 )
                 stats = asyncio.run(
-                    _run_consoles(base, tokens, posts, ids, head, args.consoles, args.seconds, args.think)
+                    _run_consoles(
+                        base,
+                        tokens,
+                        posts,
+                        ids,
+                        head if refresh else _head(url),  # a page opened now resumes from now
+                        args.consoles,
+                        args.seconds,
+                        args.think,
+                        refresh=refresh,
+                        streams_apart=args.streams == "apart",
+                    )
                 )
             server_cpu = _cpu_s(server.pid) - server_cpu0
             _print(stats, args.seconds, server_cpu, time.process_time() - client_cpu0)
+            lag = stats.loop_lag_ms
+            print(
+                f"client event loop lag (10 ms sleeps): p50 {_percentile(lag, 0.5):.1f} ms, "
+                f"p95 {_percentile(lag, 0.95):.1f} ms, max {max(lag, default=float('nan')):.1f} ms"
+                + (f"; SSE readers' process CPU {stats.stream_cpu_s:.1f} s" if stats.stream_cpu_s else "")
+            )
             print(f"load average {os.getloadavg()[0]:.1f}")
             _merge(total, stats)
         print()

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import httpx
 
+from bench.api_load_streams import StreamProcess, loop_lag
+
 _TLS = ssl.create_default_context()
 READS = {"GET /api/v1/alerts", "GET /api/v1/duty-log"}
 
@@ -28,6 +30,8 @@ class Stats:
         self.conflicts = 0
         self.appended: list[int] = []
         self.sse_events = 0
+        self.loop_lag_ms: list[float] = []  # how late the timing event loop woke (see api_load_streams)
+        self.stream_cpu_s = 0.0  # CPU of the SSE readers' own process, when they run apart
 
     def add(self, route: str, started: float) -> None:
         self.ms[route].append((time.perf_counter() - started) * 1000)
@@ -162,7 +166,9 @@ async def _run_clients(
             tasks.append(_log_reader(client, stats, stop, posts[n % len(tokens)]))
         else:
             tasks.append(_subscriber(client, stats, stop, head))
+    lag = asyncio.create_task(loop_lag(stop))
     await asyncio.gather(*tasks)
+    stats.loop_lag_ms = await lag
     for client in opened:
         await client.aclose()
     return stats
@@ -189,15 +195,22 @@ async def _console(
     who: str,
     n: int,
     think_s: float,
+    refresh: bool = True,
 ) -> None:
     """One operator's console: between actions a think time (exponential, mean `think_s`); each action is
     a refresh of the alert queue (60 %), a look at the duty log (15 %), an acknowledgement (15 %) or an
-    entry in the duty log (10 %). Its SSE stream is a separate task."""
+    entry in the duty log (10 %). Its SSE stream is a separate task.
+
+    `refresh=False` (the operators model) is the same operator at the console as shipped: the queue is
+    read once, when the page loads, and from then on kept up to date by the SSE stream, never re-read
+    (`api/console/static/alerts.js`); the other actions keep their rates (0.4 per `think_s`)."""
     rng = random.Random(n)
     await asyncio.sleep(rng.uniform(0, think_s))  # consoles do not start in step
     i = 0
+    first = True
     while time.perf_counter() < stop:
-        pick = rng.random()
+        pick = rng.random() if refresh else (0.0 if first else 0.60 + 0.40 * rng.random())
+        first = False
         started = time.perf_counter()
         try:
             if pick < 0.60:
@@ -230,7 +243,7 @@ async def _console(
                 stats.error(route, f"{r.status_code} {r.text[:100]}")
         except httpx.HTTPError as exc:
             stats.error(route, repr(exc))
-        await asyncio.sleep(rng.expovariate(1 / think_s))
+        await asyncio.sleep(rng.expovariate((1.0 if refresh else 0.40) / think_s))
 
 
 async def _run_consoles(
@@ -242,9 +255,17 @@ async def _run_consoles(
     consoles: int,
     seconds: float,
     think_s: float,
+    *,
+    refresh: bool = True,
+    streams_apart: bool = True,
 ) -> Stats:
-    """`consoles` operator consoles, each with its own connection for requests and one for its SSE stream."""
+    """`consoles` operator consoles, each with its own connection for requests and one for its SSE stream;
+    `streams_apart`: the streams are read in a process of their own (`api_load_streams`), so that reading
+    them does not delay the timing of the requests. `refresh`: see `_console`."""
     stats = Stats()
+    streams = None
+    if streams_apart:
+        streams = StreamProcess(base, [tokens[n % len(tokens)] for n in range(consoles)], head, seconds)
     stop = time.perf_counter() + seconds
     queues = _racing_queues(alert_ids, max(1, consoles // 2))
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
@@ -256,10 +277,7 @@ async def _run_consoles(
         client = httpx.AsyncClient(
             verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
         )
-        stream = httpx.AsyncClient(
-            verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
-        )
-        opened += [client, stream]
+        opened.append(client)
         tasks.append(
             _console(
                 client,
@@ -270,12 +288,27 @@ async def _run_consoles(
                 who=f"op{n % len(tokens)}",
                 n=n,
                 think_s=think_s,
+                refresh=refresh,
             )
         )
-        tasks.append(_subscriber(stream, stats, stop, head))
+        if streams is None:
+            stream = httpx.AsyncClient(
+                verify=_TLS, base_url=base, headers=headers, limits=limits, timeout=timeout
+            )
+            opened.append(stream)
+            tasks.append(_subscriber(stream, stats, stop, head))
+    lag = asyncio.create_task(loop_lag(stop))
     await asyncio.gather(*tasks)
+    stats.loop_lag_ms = await lag
     for client in opened:
         await client.aclose()
+    if streams is not None:
+        done = await asyncio.to_thread(streams.result, seconds + 60)
+        stats.sse_events += done.events
+        stats.stream_cpu_s = done.cpu_s
+        for what in done.errors:
+            route, _, detail = what.partition(": ")
+            stats.error(route, detail)
     return stats
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from core.clock import utcnow
 from db.base import Base, CreatedAtMixin, str_enum
 
-__all__ = ["Delivery", "DeliveryState", "OutboxMessage", "enqueue"]
+__all__ = ["Delivery", "DeliveryState", "OutboxMessage", "enqueue", "enqueue_many"]
 
 
 class DeliveryState(enum.StrEnum):
@@ -71,8 +71,24 @@ def enqueue(
     now: dt.datetime,
 ) -> OutboxMessage:
     """Add a message for each target in the caller's transaction; it is sent after the commit."""
-    message = OutboxMessage(topic=topic, payload=payload, created_at=now)
-    message.deliveries = [Delivery(target=target, next_attempt_at=now) for target in dict.fromkeys(targets)]
-    session.add(message)
+    return enqueue_many(session, messages=[(topic, payload)], targets=targets, now=now)[0]
+
+
+def enqueue_many(
+    session: Session,
+    *,
+    messages: Sequence[tuple[str, dict[str, Any]]],
+    targets: Sequence[str],
+    now: dt.datetime,
+) -> list[OutboxMessage]:
+    """`enqueue` for many `(topic, payload)` messages in one flush (a few statements, not a few per message)."""
+    out = []
+    for topic, payload in messages:
+        message = OutboxMessage(topic=topic, payload=payload, created_at=now)
+        message.deliveries = [
+            Delivery(target=target, next_attempt_at=now) for target in dict.fromkeys(targets)
+        ]
+        out.append(message)
+    session.add_all(out)
     session.flush()
-    return message
+    return out

@@ -123,6 +123,8 @@ class FootageRuntime:
         """Stop every recorder (finishing their segments) and write what is pending."""
         with self._lock:
             for recorder in self.recorders.values():
+                recorder.request_stop()  # all at once: each finishes its segment in parallel
+            for recorder in self.recorders.values():
                 recorder.stop()
             self.recorders.clear()
         self.writer.stop(timeout=10)

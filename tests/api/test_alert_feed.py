@@ -10,12 +10,14 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
 from sqlalchemy import Engine, event
 
 from alerts.models import Priority
+from api import alert_feed
 from api.alert_feed import AlertEvent, AlertFeed, alert_events
 from api.notify import Notifier
 from db.session import make_engine, make_session_factory, session_scope
@@ -69,13 +71,19 @@ class Reader:
         self.ended = False
 
     async def run(self) -> None:
-        async for frame in self.frames:
-            text = frame.decode()
-            if text.startswith("id: "):
+        async for chunk in self.frames:
+            for text in _frames(chunk):
+                if not text.startswith("id: "):
+                    continue
                 head, _, rest = text.partition("\n")
                 self.ids.append(int(head[4:]))
                 self.alerts.append(json.loads(rest.split("data: ", 1)[1])["alert"]["id"])
         self.ended = True
+
+
+def _frames(chunk: bytes) -> list[str]:
+    """The SSE frames in one write of a stream (what one wake-up brought is written at once)."""
+    return [frame + "\n\n" for frame in chunk.decode().split("\n\n") if frame]
 
 
 async def _until(check: object, within_s: float = 15.0) -> None:
@@ -147,6 +155,37 @@ def test_one_read_per_change_however_many_streams_listen(
         assert feed.notifier is not None and feed.notifier.listening
 
 
+def test_streams_catching_up_at_once_encode_each_change_once(
+    engine: Engine, make_feed: Callable[..., AlertFeed], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subscribers, changes = 10, 30
+    start = _head(engine)
+    raised = _raise(engine, "cam", changes)  # committed before anyone listens: every stream catches up
+    feed = make_feed()
+    encoded: list[int] = []
+    real_encode = alert_feed._encode
+
+    def counted(change: Any, alert: Any) -> AlertEvent:
+        encoded.append(change.id)
+        return real_encode(change, alert)
+
+    monkeypatch.setattr(alert_feed, "_encode", counted)
+
+    async def scenario() -> None:
+        readers = [Reader(alert_events(feed, after=start)) for _ in range(subscribers)]
+        async with anyio.create_task_group() as tg:
+            for r in readers:
+                tg.start_soon(r.run)
+            await _until(lambda: all(r.alerts == raised for r in readers))
+            tg.cancel_scope.cancel()
+
+    asyncio.run(scenario())
+    # the feed's own first read and one catch-up encode them; the other streams take the same bytes (each
+    # stream read and encoded all 30 itself before: 300 and more)
+    ours = [i for i in encoded if i > start]
+    assert len(ours) <= 2 * changes, len(ours)
+
+
 def test_a_stream_sees_only_what_its_audience_allows(
     engine: Engine, make_feed: Callable[..., AlertFeed]
 ) -> None:
@@ -202,7 +241,7 @@ def test_a_slow_stream_is_dropped_without_holding_back_the_others_and_resumes(
             assert slow_sub.dropped
             rest = [frame async for frame in slow]  # the dropped stream ends by itself
             tg.cancel_scope.cancel()
-        sent = [f.decode() for f in got + rest if f.startswith(b"id: ")]
+        sent = [f for chunk in got + rest for f in _frames(chunk) if f.startswith("id: ")]
         last_id = int(sent[-1].split("\n")[0][4:])
         # the browser reconnects with Last-Event-ID: its own catch-up sends everything after it
         resumed = Reader(alert_events(feed, after=last_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from access.roles import Role
@@ -133,6 +133,37 @@ def test_a_backlog_is_escalated_oldest_first_in_batches(session: Session) -> Non
     rest = alerts.escalate_overdue(session, settings=SETTINGS, leaders=["li"], now=now, limit=10)
     assert first == backlog[:2] and rest == backlog[2:]
     assert not_due.escalated_at is None
+
+
+def test_a_batch_is_escalated_in_a_few_statements_with_its_changes_in_order(session: Session) -> None:
+    cam = make_camera(session)
+    backlog = [make_alert(session, cam, zone=f"z{i}", now=_at(i)) for i in range(20)]
+    session.flush()
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    conn = session.connection()
+    event.listen(conn, "before_cursor_execute", note)
+    try:
+        done = alerts.escalate_overdue(session, settings=SETTINGS, leaders=["li"], now=_at(600), limit=20)
+    finally:
+        event.remove(conn, "before_cursor_execute", note)
+    assert done == backlog
+    # select, update, changes, outbox messages, their deliveries: not four round trips per alert (SQLite has no
+    # ordered RETURNING of many rows, so SQLAlchemy inserts row by row there: in-process, no round trips)
+    if session.get_bind().dialect.name == "postgresql":
+        assert len(statements) <= 8, statements
+    ids = [a.id for a in backlog]
+    changes = session.scalars(
+        select(AlertChange.alert_id)
+        .where(AlertChange.action == "escalated", AlertChange.alert_id.in_(ids))
+        .order_by(AlertChange.id)
+    ).all()
+    assert list(changes) == ids
+    topics = set(session.scalars(select(OutboxMessage.topic).where(OutboxMessage.topic.like("%/escalated"))))
+    assert {f"alerts/{i}/escalated" for i in ids} <= topics
 
 
 def test_an_acknowledged_alert_is_never_escalated(session: Session) -> None:
