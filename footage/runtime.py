@@ -87,7 +87,8 @@ class FootageRuntime:
                     log.info("camera %s: stream URL changed; restarting its recorder", name)
                     self.recorders.pop(camera_id).stop()
                 if camera_id not in self.recorders:
-                    self.record(camera_id, name, url, shared=read_url == url)
+                    shared = read_url == url and self.settings.footage.record_from_reader
+                    self.record(camera_id, name, url, shared=shared)
 
     def _feed(self, name: str) -> Callable[[], PacketFeed | None] | None:
         feeds = self.feeds
