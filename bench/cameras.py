@@ -184,7 +184,7 @@ def run_step(
     database, sharing the cameras by the product's fair shares (one machine using its cores)."""
     if processes > 1:
         return _run_processes(step, seconds, warmup, processes, pg)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         settings = _settings(step, tmp, f"sqlite:///{tmp}/bench.db")
         engine = make_engine(settings.database)
         upgrade(engine)
@@ -198,7 +198,7 @@ def run_step(
 
 def _child(url: str, index: int, processes: int, step: Step, seconds: float, warmup: float, out: Any) -> None:
     """One capture process: register, wait for the others (so the first claim takes a fair share), measure."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         settings = _settings(step, tmp, url, worker_id=f"bench-{index}", lease_s=600)
         engine = make_engine(settings.database)
         factory = make_session_factory(engine)
@@ -216,7 +216,7 @@ def _child(url: str, index: int, processes: int, step: Step, seconds: float, war
 
 def _run_processes(step: Step, seconds: float, warmup: float, processes: int, pg: str) -> dict[str, float]:
     context = multiprocessing.get_context("spawn")
-    with fresh_pg_database(pg) as url, tempfile.TemporaryDirectory() as tmp:
+    with fresh_pg_database(pg) as url, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         settings = _settings(step, tmp, url)
         engine = make_engine(settings.database)
         upgrade(engine)

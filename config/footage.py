@@ -25,6 +25,12 @@ class FootageSettings(StrictSchema):
         default=2.0, gt=0, le=300, description="Wait this long before reconnecting a lost camera."
     )
     open_timeout_s: float = Field(default=10.0, gt=0, le=120, description="Give up opening a stream after.")
+    record_from_reader: bool = Field(
+        default=True,
+        description="Record a camera from the packets its reader demuxes (one connection per camera); "
+        "false: each recorder opens a connection of its own, a second demux per camera, but recording then "
+        "keeps its pace when the reader falls behind (a CPU-starved worker before load shedding).",
+    )
     min_free_mb: float = Field(
         default=64, ge=0, le=1_000_000, description="Recording pauses while less than this is free."
     )

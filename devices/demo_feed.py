@@ -1,8 +1,8 @@
 """H.264 for demo cameras: the synthetic picture encoded with PyAV (libx264, ultrafast, zerolatency, a one
 second group of pictures), and the feed that carries the packets from the camera's reader to its recorder.
 
-A real camera sends compressed video that the reader demuxes (and tees to live passthrough) and the
-recorder copies into segments from its own connection. A demo camera has no network stream, so its reader
+A real camera sends compressed video that the reader demuxes and tees to live passthrough and to its
+recorder (`devices.packet_feed`), which copies it into segments. A demo camera has no network stream, so its reader
 encodes what it renders, once, and publishes each packet here under the camera's name; the recorder of that
 camera subscribes and copies the packets into segments exactly as it copies a real camera's (stream copy,
 cut on keyframes). Reader and recorder of one camera run in the worker that holds its lease.

@@ -183,6 +183,10 @@ class Recorder:
         self._thread = threading.Thread(target=self._run, name=f"record-{self.camera_name}", daemon=True)
         self._thread.start()
 
+    def request_stop(self) -> None:
+        """Ask the thread to stop (it finishes its segment); `stop()` waits for it."""
+        self._stop.set()
+
     def stop(self, timeout: float = 15.0) -> None:
         """Stop recording; the segment being written is finished and reported."""
         self._stop.set()

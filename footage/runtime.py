@@ -87,7 +87,8 @@ class FootageRuntime:
                     log.info("camera %s: stream URL changed; restarting its recorder", name)
                     self.recorders.pop(camera_id).stop()
                 if camera_id not in self.recorders:
-                    self.record(camera_id, name, url, shared=read_url == url)
+                    shared = read_url == url and self.settings.footage.record_from_reader
+                    self.record(camera_id, name, url, shared=shared)
 
     def _feed(self, name: str) -> Callable[[], PacketFeed | None] | None:
         feeds = self.feeds
@@ -122,6 +123,8 @@ class FootageRuntime:
     def stop(self) -> None:
         """Stop every recorder (finishing their segments) and write what is pending."""
         with self._lock:
+            for recorder in self.recorders.values():
+                recorder.request_stop()  # all at once: each finishes its segment in parallel
             for recorder in self.recorders.values():
                 recorder.stop()
             self.recorders.clear()
