@@ -213,17 +213,17 @@ def catch_up_changes(
 ) -> list[AlertEvent]:
     """`read_changes` for a stream's catch-up: the ids are read, and only the changes `cache` lacks are loaded
     and encoded (then kept there)."""
-    with cache.filling, session_scope(factory) as session:
+    with session_scope(factory) as session:
         ids = alerts.change_ids_after(session, after=after, limit=limit)
         known = cache.get_many(ids)
-        missing = [i for i in ids if i not in known]
-        fresh = (
-            [_encode(change, alert) for change, alert in alerts.changes_by_id(session, ids=missing)]
-            if missing
-            else []
-        )
-        cache.add(fresh)
-    known.update((e.id, e) for e in fresh)
+        if len(known) < len(ids):
+            with cache.filling:  # only while something is missing; another catch-up may have loaded it
+                known.update(cache.get_many([i for i in ids if i not in known]))
+                missing = [i for i in ids if i not in known]
+                if missing:
+                    fresh = [_encode(c, a) for c, a in alerts.changes_by_id(session, ids=missing)]
+                    cache.add(fresh)
+                    known.update((e.id, e) for e in fresh)
     return [known[i] for i in ids if i in known]
 
 

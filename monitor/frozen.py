@@ -7,10 +7,12 @@ key frame brings the sensor's fresh noise: such a "refresh" ends a stuck run. A 
 at key frames as well, by its re-encoding; what tells the two apart is how the refreshes go on. A live
 scene's key frames each bring new noise of the same statistics, so one refresh is as large as the one before
 (within a few per cent: the mean over the whole picture of independent noise); a frozen picture's
-re-encodings converge on the one picture they encode, so each refresh is clearly smaller than the one
-before (measured with x264 at 150 kbit/s: 1.1 -> 0.7 -> 0.3 levels, 0.9 -> 0.7 -> 0.3, 1.2 -> 0.6 -> 0.4;
-live key frames 2.02 -> 2.01, 0.55 -> 0.53 -> 0.53). So the run a refresh ended stays in doubt until the
-next refresh: a clearly smaller one resumes it as stuck, and the run is not taken as the healthy picture's.
+re-encodings converge on the one picture they encode, so the refreshes fall clearly below the first
+(measured with x264 at 150 kbit/s: 1.1 -> 0.7 -> 0.3 levels, 0.9 -> 0.7 -> 0.3, 1.2 -> 0.6 -> 0.4; on a
+noisy sensor the rate control makes them uneven: 1.9 -> 1.4 -> 1.0 -> 1.5 -> 1.3; live key frames
+2.02 -> 2.01, 0.55 -> 0.53 -> 0.53). So the run a refresh ended stays in doubt until the next refreshes: one
+that fell clearly resumes it as stuck, and the run is not taken as the healthy picture's; once resumed,
+only steady refreshes (a live scene's) or motion end it.
 """
 
 from __future__ import annotations
@@ -41,12 +43,15 @@ _CONVERGED = 0.85
 _GROWING = 1.03
 # Refreshes a doubt waits for before the run counts as a live scene's after all.
 _DOUBT_REFRESHES = 3
+# Steady refreshes in a row (each within `_GROWING` of the one before) that end a converged run.
+_STEADY_REFRESHES = 2
 _STILL_RATE = 0.02
 
 
 class _Doubt(NamedTuple):
-    """A stuck run that a refresh ended: the first and the last refresh since, how many came, and what the
-    healthy picture's statistics were before the run was taken as healthy."""
+    """A stuck run that a refresh ended: the first and the last refresh since, how many came (once the
+    run converged: how many steady ones in a row), and what the healthy picture's statistics were before
+    the run was taken as healthy."""
 
     first: float
     last: float
@@ -119,22 +124,27 @@ class FrozenCheck:
         """A frame that does not repeat the previous one. A refresh (a key frame after a run of repeats)
         ends a stuck run and puts the run in doubt; the refreshes after it either converge (a frozen
         picture re-encoded: the run is stuck again, and its statistics are not the healthy picture's) or
-        do not (a live scene's key frames: the doubt is over). Two fresh frames in a row are a live
-        picture."""
+        do not (a live scene's key frames: the doubt is over). Once converged, the re-encodings may go up
+        and down with the encoder's rate control; only refreshes as large as the ones before, twice in a
+        row (a live key frame's steadiness), end the run. Two fresh frames in a row are a live picture."""
         doubt = self._doubt
         if self._fresh:
             self._doubt = None
         elif doubt is not None and ended > _MIN_STUCK_S and (measured := cells())[0] >= _WHOLE:
             size = measured[1]
+            if self._stuck:  # converged earlier: only a live scene's steady key frames end the run
+                steady = doubt.refreshes + 1 if abs(size - doubt.last) <= (_GROWING - 1.0) * doubt.last else 0
+                if steady < _STEADY_REFRESHES:
+                    self._doubt = doubt._replace(last=size, refreshes=steady)
+                    return
+                self._doubt, self._stuck = None, False
+                return
             if size > _GROWING * doubt.last:
                 self._doubt = None  # a live scene's key frames
-            elif self._stuck:
-                self._doubt = doubt._replace(last=size)  # converged earlier: the run goes on
-                return
             elif size < _CONVERGED * doubt.first:
                 self.healthy_run, self.still_share = doubt.healthy_run, doubt.still_share
                 self._stuck, self._grace = True, 1
-                self._doubt = doubt._replace(last=size)
+                self._doubt = doubt._replace(last=size, refreshes=0)
                 return
             elif doubt.refreshes >= _DOUBT_REFRESHES:
                 self._doubt = None  # as steady as a live scene's key frames

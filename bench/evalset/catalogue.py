@@ -271,7 +271,8 @@ def _tamper_site(make: Callable[..., Scenario], seed: int) -> list[Scenario]:
     a mount sagging over 10 s; frozen with an on-screen clock that keeps ticking, re-encoded on every
     frame, at a low bit rate in a dim scene; and scenes where no tamper may be reported: a nudge of a few
     pixels on a mostly plain wall, live scenes nearly still at night (little noise), also at a low bit
-    rate, a live scene with the clock, and a van parking close to the camera over 40 % of the view."""
+    rate, a live scene with the clock, and a van parking close to the camera over 40 % of the view; and frozen
+    on a noisy sensor at 150 kbit/s, at 300 kbit/s and at night (little noise)."""
     low, night = {"bit_rate": 150_000}, {"dusk": (0.22, 0.22), "noise": 0.8}
     frozen = {"tamper": (("frozen", 7, 16),)}
     return [
@@ -350,13 +351,16 @@ def _tamper_site(make: Callable[..., Scenario], seed: int) -> list[Scenario]:
         make("still_night_low_bitrate", seed + 14, 20, dusk=(0.3, 0.3), noise=1.5, **low),
         make("osd_clock_only", seed + 15, 20, osd_clock=True),
         make("van_parks_close", seed + 16, 22, parked=(6.0, 16.0)),
+        make("frozen_noisy_low_bitrate", seed + 17, 24, noise=7.0, **low, tamper=(("frozen", 7, 20),)),
+        make("frozen_300k", seed + 18, 24, bit_rate=300_000, tamper=(("frozen", 7, 20),)),
+        make("frozen_night", seed + 19, 24, **night, tamper=(("frozen", 7, 20),)),
     ]
 
 
 def synthetic_scenarios() -> list[Scenario]:
     """All synthetic scenarios of the full set: the original (tuning) scenes, and the phenomena scenes of
-    both splits (tuning: street backgrounds, seeds 51-99, 151-182 and 251-267; test: yard backgrounds, seeds
-    101-149, 201-232 and 301-317)."""
+    both splits (tuning: street backgrounds, seeds 51-99, 151-182 and 251-270; test: yard backgrounds, seeds
+    101-149, 201-232 and 301-320)."""
     return [
         *_people(),
         *_light(),

@@ -126,3 +126,16 @@ def test_refreshes_that_fall_slowly_are_a_live_scene():
     refreshes = [0.0, *(1.0 * 0.98**k for k in range(12))]
     frozen = _feed(_check_after_live_start(), _keyed(refreshes), start=2.2)
     assert not any(frozen[10:])
+
+
+def test_a_frozen_run_stays_frozen_while_its_re_encodings_go_up_and_down():
+    # A noisy frozen picture at 150 kbit/s: the rate control makes its re-encodings uneven.
+    frozen = _feed(_check_after_live_start(), _keyed([0.0, 1.85, 1.39, 0.96, 1.49, 1.33, 1.1]), start=2.2)
+    assert all(f for i, f in enumerate(frozen) if i > 20 and i % GOP)
+
+
+def test_a_frozen_run_ends_when_the_key_frames_turn_steady():
+    # The camera recovers while nothing moves: its key frames bring fresh noise of one size again.
+    frozen = _feed(_check_after_live_start(), _keyed([0.0, 1.1, 0.7, 0.5, 0.5, 0.5, 0.5, 0.5]), start=2.2)
+    assert all(f for i, f in enumerate(frozen) if 20 < i < 50 and i % GOP)
+    assert not any(frozen[51:])
