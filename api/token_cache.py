@@ -1,6 +1,6 @@
 """A short per-process cache of the tokens that requests present, so that most requests do not look their
-token, user and roles up again (one round trip and the ORM rows of three tables: about a quarter of a
-list request's server CPU in `bench.api_load`).
+token, user and roles up again (one round trip and the ORM rows of three tables; measured in-process on
+PostgreSQL, 2026-12-03: 17.7 vs 18.9 ms CPU per alert-queue request, test client included).
 
 What is cached is the stored values (`access.auth.snapshot`), never an object of another request's session;
 every request still judges expiry, idleness, revocation and a disabled user on them at its own time
