@@ -2,8 +2,10 @@
 `worker.processes` of them (K, default 1) each run a capture worker of their own, so that one machine's
 capture uses its cores (one Python process holds about one core).
 
-K = 1: the first process alone captures; without a configured `worker.advertise_url` it listens on a
-loopback port of its own for the others' live relay (and makes an `internal_secret` if none is set).
+K = 1: the first process alone captures; it listens on a port of its own for the others' live relay (on
+loopback, or on the host of a configured `worker.advertise_url`, whose port is then replaced by the one the
+kernel chose: the shared port would hand a relay request to any process), and makes an `internal_secret`
+if none is set.
 K > 1: every capture process registers as a worker of its own (`<worker_id>`, `<worker_id>.2`, …), each
 with a listener of its own (on loopback, or on the host of a configured `advertise_url`), port chosen by
 the kernel, published as its address. All K are registered before any of them claims a camera, so the
@@ -104,13 +106,13 @@ def plan(settings: Settings, processes: int) -> list[ProcessPlan]:
     if processes == 1:
         return [ProcessPlan(settings)]
     first: list[ProcessPlan] = []
-    if captures == 1 and settings.worker.advertise_url:
-        first = [ProcessPlan(settings)]  # its internal routes are served on the port it was given
-    elif captures == 1:
-        first = [_capture_process(settings, settings.worker.worker_id, "127.0.0.1", _secret(settings))]
+    # every capture process listens on a port of its own even when an address is configured: on the shared
+    # port a relay request would land on any of the processes, and an API-only one does not read the camera
+    host = urlsplit(settings.worker.advertise_url).hostname or "127.0.0.1"
+    if captures == 1:
+        first = [_capture_process(settings, settings.worker.worker_id, host, _secret(settings))]
     elif captures > 1:
         base = settings.worker.worker_id or f"{socket.gethostname()}:{os.getpid()}"
-        host = urlsplit(settings.worker.advertise_url).hostname or "127.0.0.1"
         secret = _secret(settings)
         ids = [base] + [f"{base}.{i}" for i in range(2, captures + 1)]
         first = [_capture_process(settings, worker_id, host, secret) for worker_id in ids]
