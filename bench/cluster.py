@@ -98,9 +98,9 @@ def _sse_latency(url: str, events: int, notify: bool) -> tuple[list[float], floa
 
     fetch = feed_module.read_changes
 
-    def counted(f: object, after: int) -> object:
+    def counted(f: object, after: int, **kwargs: object) -> object:  # the feed passes its frame cache
         reads["n"] += 1
-        return fetch(f, after)  # type: ignore[arg-type]
+        return fetch(f, after, **kwargs)  # type: ignore[arg-type]
 
     feed_module.read_changes = counted  # type: ignore[assignment]
     is_live = tokens.is_live
