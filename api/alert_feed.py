@@ -28,6 +28,7 @@ from alerts import service as alerts
 from alerts.models import Alert, AlertChange
 from alerts.schemas import AlertRead
 from api.notify import ALERTS, SESSIONS, Notifier
+from api.session_watch import SessionWatch
 from db.session import SessionFactory, session_scope
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "AlertFeed",
     "Audience",
     "FrameCache",
-    "SessionWatch",
     "Subscriber",
     "alert_events",
     "catch_up_changes",
@@ -87,53 +87,6 @@ class AlertCursor:
             self.after = min(self._sent) if self._sent else self.after
             self._sent.discard(self.after)
             self._gap_since = None
-
-
-class SessionWatch:
-    """When a stream checks that its session or token still lives: when the database notifies that a session
-    ended or a user was disabled, when it expires (`ends_at`, monotonic), and otherwise every `fallback_s`;
-    without a listening connection (SQLite, or the connection is lost) every `every_s`."""
-
-    def __init__(
-        self,
-        alive: Callable[[], bool],
-        notifier: Notifier | None,
-        *,
-        every_s: float,
-        fallback_s: float,
-        ends_at: float | None,
-    ) -> None:
-        self.alive, self.notifier = alive, notifier
-        self.every_s, self.fallback_s, self.ends_at = every_s, fallback_s, ends_at
-        self.seen = self._generation()
-        self.last = time.monotonic()
-
-    def _generation(self) -> int:
-        return self.notifier.generation(SESSIONS) if self.notifier is not None else 0
-
-    def _period(self) -> float:
-        listening = self.notifier is not None and self.notifier.listening
-        return self.fallback_s if listening else self.every_s
-
-    async def ended(self) -> bool:
-        """Check the session if a check is due; True when it has ended."""
-        now = time.monotonic()
-        expired = self.ends_at is not None and now >= self.ends_at
-        if not (self._generation() != self.seen or expired or now - self.last >= self._period()):
-            return False
-        self.seen, self.last = self._generation(), now
-        if not await anyio.to_thread.run_sync(self.alive):
-            return True
-        if expired:  # still live by the database's clock: look again shortly
-            self.ends_at = now + self.every_s
-        return False
-
-    def wait_s(self) -> float:
-        """Seconds until the next check is due at the latest."""
-        due = self.last + self._period()
-        if self.ends_at is not None:
-            due = min(due, self.ends_at)
-        return max(due - time.monotonic(), 0.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import os
 import secrets
 import statistics
@@ -60,31 +59,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from core.clock import utcnow
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
 import yaml  # noqa: E402
-from sqlalchemy import func, make_url, select  # noqa: E402
+from sqlalchemy import make_url  # noqa: E402
 
-from access import auth  # noqa: E402
-from access.audit import service as audit  # noqa: E402
-from access.roles import Role  # noqa: E402
-from access.users.models import User, UserRole  # noqa: E402
-from alerts import service as alerts  # noqa: E402
-from alerts.models import Alert, AlertChange, AlertState, Priority  # noqa: E402
 from bench.api_load_clients import READS, Stats, _run_clients, _run_consoles, _run_sequential  # noqa: E402
-from config.alerting import AlertSettings  # noqa: E402
-from config.settings import DatabaseSettings  # noqa: E402
-from db.session import make_engine, make_session_factory, session_scope  # noqa: E402
-from runtime.migrate import upgrade  # noqa: E402
-from shift_logs.duty_log import service as duty_log  # noqa: E402
-from shift_logs.duty_log.models import DutyEntry  # noqa: E402
-from shift_logs.roster import presence  # noqa: E402
-from shift_logs.roster import service as roster  # noqa: E402
+from bench.api_load_db import newest_change, seed, verify  # noqa: E402
 from testkit.rtsp import free_port  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -128,60 +112,6 @@ def _start_server(
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _seed(url: str, operators: int, backlog: int) -> tuple[list[str], list[int], list[int], int]:
-    engine = make_engine(DatabaseSettings(url=url))
-    upgrade(engine)
-    factory = make_session_factory(engine)
-    tokens = []
-    now = dt.datetime.now(dt.UTC)
-    with session_scope(factory) as s:
-        posts = []
-        shift = roster.create_shift(
-            s,
-            name="bench",
-            starts_at=now - dt.timedelta(minutes=5),
-            ends_at=now + dt.timedelta(hours=4),
-            leader=None,
-        )
-        for i in range(operators):
-            user = User(username=f"op{i}", display_name=f"Operator {i}", password_hash="!")
-            user.role_rows = [UserRole(role=Role.OPERATOR)]
-            s.add(user)
-            s.flush()
-            post = roster.create_post(s, name=f"desk {i}")
-            posts.append(post.id)
-            roster.roster(s, shift_id=shift.id, post_id=post.id, user=user, now=now)
-            presence.check_in(s, user=user, post_id=post.id, now=now)  # entries are written at one's own post
-            tokens.append(auth.issue_api_token(s, user=user, name="bench", days=1, now=now).secret)
-        ids = []
-        for i in range(backlog):
-            alert = alerts.raise_alert(
-                s,
-                kind="motion",
-                camera_id=None,
-                camera_name=f"cam{i % 40}",
-                zone=f"z{i}",
-                priority=Priority.NORMAL,
-                score=0.5,
-                title=f"motion {i}",
-                settings=AlertSettings(),
-                now=utcnow(),
-            ).alert
-            ids.append(alert.id)
-        head = alerts.last_change_id(s)
-    engine.dispose()
-    return tokens, posts, ids, head
-
-
-def _head(url: str) -> int:
-    """The newest alert change now (where a console page that is opened now resumes its stream)."""
-    engine = make_engine(DatabaseSettings(url=url))
-    with session_scope(make_session_factory(engine)) as s:
-        head = alerts.last_change_id(s)
-    engine.dispose()
-    return head
-
-
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -214,43 +144,6 @@ def _print(stats: Stats, seconds: float, server_cpu: float, client_cpu: float) -
         f"{server_cpu / max(n, 1) * 1000:.1f} ms per request (SSE work included); "
         f"client CPU {client_cpu:.1f} s = {client_cpu / seconds:.2f} cores"
     )
-
-
-def _verify(url: str, stats: Stats) -> bool:
-    engine = make_engine(DatabaseSettings(url=url))
-    ok = True
-    with session_scope(make_session_factory(engine)) as s:
-        rows = s.execute(
-            select(Alert.id, Alert.state, Alert.acknowledged_by).where(Alert.id.in_(stats.acked))
-        )
-        stored = {row.id: row for row in rows}
-        missing = [
-            i
-            for i, who in stats.acked.items()
-            if i not in stored
-            or stored[i].state is not AlertState.ACKNOWLEDGED
-            or stored[i].acknowledged_by != who
-        ]
-        changes = s.execute(
-            select(AlertChange.alert_id, func.count())
-            .where(AlertChange.action == "acknowledged")
-            .group_by(AlertChange.alert_id)
-            .having(func.count() > 1)
-        ).all()
-        present = set(s.scalars(select(DutyEntry.id).where(DutyEntry.id.in_(stats.appended))))
-        lost = len(set(stats.appended) - present)
-        reports = duty_log.verify_all(s)
-        audit_report = audit.verify(s)
-    engine.dispose()
-    print(f"every acknowledgement stored with its operator: {not missing} ({len(missing)} missing)")
-    print(f"alerts with more than one acknowledgement: {len(changes)}")
-    print(f"every duty-log append stored: {lost == 0} ({lost} lost)")
-    logs_ok = all(r.ok for r in reports)
-    checked = sum(r.checked for r in reports)
-    print(f"duty-log chains verify: {logs_ok} ({len(reports)} posts, {checked} entries)")
-    print(f"audit chain verifies: {audit_report.broken is None} ({audit_report.checked} entries)")
-    ok = not missing and not changes and lost == 0 and logs_ok and audit_report.broken is None
-    return ok
 
 
 def _cpu_s(pid: int) -> float:
@@ -348,7 +241,7 @@ def main() -> None:
     url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
     server: subprocess.Popen[bytes] | None = None
     try:
-        tokens, posts, alert_ids, head = _seed(url, operators=10, backlog=args.backlog)
+        tokens, posts, alert_ids, head = seed(url, operators=10, backlog=args.backlog)
         port = free_port()
         workdir = Path(tempfile.mkdtemp(prefix="cr_bench_"))
         server = _start_server(url, port, args.processes, workdir, quiet=args.model == "sequential")
@@ -397,7 +290,7 @@ def main() -> None:
                         tokens,
                         posts,
                         ids,
-                        head if refresh else _head(url),  # a page opened now resumes from now
+                        head if refresh else newest_change(url),  # a page opened now resumes from now
                         args.consoles,
                         args.seconds,
                         args.think,
@@ -416,7 +309,7 @@ def main() -> None:
             print(f"load average {os.getloadavg()[0]:.1f}")
             _merge(total, stats)
         print()
-        intact = _verify(url, total)
+        intact = verify(url, total)
         print(f"\nverdict: {'all writes present, chains intact' if intact else 'CHECK FAILED'}")
     finally:
         if server is not None:
