@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -20,38 +18,10 @@ from alerts.models import Priority
 from api import alert_feed
 from api.alert_feed import AlertEvent, AlertFeed, alert_events
 from api.notify import Notifier
-from db.session import make_engine, make_session_factory, session_scope
-from runtime.migrate import upgrade
-from testkit.cluster import fresh_pg_database
-from tests.conftest import PG_ADMIN_URL, make_settings
+from db.session import make_session_factory, session_scope
 from tests.factories.alerts import make_alert, make_camera
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A migrated database whose commits other connections see (the feed reads on its own sessions)."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("feed") / "feed.db"
-        shutil.copy(sqlite_template, path)
-        yield f"sqlite:///{path}"
-        return
-    with fresh_pg_database(PG_ADMIN_URL) as url:
-        engine = make_engine(make_settings(url).database)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """The test's engine on the module's database."""
-    eng = make_engine(make_settings(db_url).database)
-    yield eng
-    eng.dispose()
 
 
 def _raise(engine: Engine, camera: str, n: int) -> list[int]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import anyio
 import pytest
@@ -19,36 +16,10 @@ from api.notify import Notifier
 from core.clock import utcnow
 from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
-from runtime.migrate import upgrade
-from testkit.cluster import fresh_pg_database
-from tests.conftest import PG_ADMIN_URL, make_settings
+from tests.conftest import make_settings
 from tests.factories.alerts import make_camera
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A migrated database whose commits other connections see (the feed reads on its own sessions)."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("cams") / "cams.db"
-        shutil.copy(sqlite_template, path)
-        yield f"sqlite:///{path}"
-        return
-    with fresh_pg_database(PG_ADMIN_URL) as url:
-        engine = make_engine(make_settings(url).database)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    eng = make_engine(make_settings(db_url).database)
-    yield eng
-    eng.dispose()
 
 
 class Reader:
