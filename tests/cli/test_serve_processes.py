@@ -53,6 +53,24 @@ def _wait(condition: str, check: object, timeout: float) -> None:
     raise AssertionError(f"timed out waiting for {condition}")
 
 
+def _config(
+    tmp_path: Path, url: str, worker: dict[str, object], cameras: list[dict[str, object]] | None = None
+) -> Path:
+    """The config file of a `serve` under test: the database, quiet plain logs, the worker settings."""
+    config = tmp_path / "serve.yaml"
+    data: dict[str, object] = {
+        "database": {"url": url, "pool_size": 4},
+        "auth": {"secret_key": SERVER_KEY},
+        "logging": {"level": "WARNING", "json": False},
+        "data_dir": str(tmp_path / "data"),
+        "worker": worker,
+    }
+    if cameras:
+        data["cameras"] = cameras
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return config
+
+
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_several_processes_share_the_port_and_stop_together(tmp_path: Path) -> None:
@@ -61,19 +79,7 @@ def test_several_processes_share_the_port_and_stop_together(tmp_path: Path) -> N
         upgrade(engine)
         with session_scope(make_session_factory(engine)) as session:
             token = make_api_token(session, make_user(session, username="olga"))
-        config = tmp_path / "serve.yaml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "database": {"url": url, "pool_size": 4},
-                    "auth": {"secret_key": SERVER_KEY},
-                    "logging": {"level": "WARNING", "json": False},
-                    "data_dir": str(tmp_path / "data"),
-                    "worker": {"worker_id": "only-worker", "sync_s": 1},
-                }
-            ),
-            encoding="utf-8",
-        )
+        config = _config(tmp_path, url, {"worker_id": "only-worker", "sync_s": 1})
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
         cmd = [sys.executable, "-m", "runtime.cli", "--config", str(config), "serve"]
@@ -161,19 +167,12 @@ def test_capture_processes_split_the_cameras_and_each_serves_its_live_view(tmp_p
         factory = make_session_factory(engine)
         with session_scope(factory) as session:
             token = make_api_token(session, make_user(session, username="olga"))
-        config = tmp_path / "serve.yaml"
-        config.write_text(
-            yaml.safe_dump(
-                {
-                    "database": {"url": url, "pool_size": 4},
-                    "auth": {"secret_key": SERVER_KEY},
-                    "logging": {"level": "WARNING", "json": False},
-                    "data_dir": str(tmp_path / "data"),
-                    "worker": {"worker_id": "box", "processes": 2, "sync_s": 1, "lease_s": 6},
-                    "cameras": [{"name": n, "url": rtsp.url(n), "detect": {"fps": 2}} for n in names],
-                }
-            ),
-            encoding="utf-8",
+        worker = {"worker_id": "box", "processes": 2, "sync_s": 1, "lease_s": 6}
+        config = _config(
+            tmp_path,
+            url,
+            worker,
+            cameras=[{"name": n, "url": rtsp.url(n), "detect": {"fps": 2}} for n in names],
         )
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("CONTROLROOM_")}
