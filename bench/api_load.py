@@ -3,7 +3,7 @@ operator consoles with think time.
 
     .venv/bin/python -m bench.api_load [--model both|all|closed|consoles|operators|sequential] [--seconds 60]
                                        [--processes 1] [--clients 50] [--consoles 50] [--think 1.0]
-                                       [--streams apart|inline] [--requests 200] [--pg URL]
+                                       [--streams apart|inline] [--requests 200] [--steady] [--pg URL]
 
 A throw-away database is created on the server of `--pg` (default postgresql+psycopg://postgres@127.0.0.1:5432/test),
 migrated, and seeded with operators (each checked in at a post of their own) and a backlog of new alerts. The
@@ -95,7 +95,8 @@ def _start_server(
     """`controlroom serve` as a deployment runs it (capture worker off), from a config file written here
     and with every CONTROLROOM_* variable removed from its environment. `quiet`: the backlog is not
     escalated during the run (acknowledgement targets of an hour), so that no background job's CPU is
-    counted to the routes measured one at a time."""
+    counted to the routes measured one at a time (`--model sequential`), or to measure a busy queue without
+    an escalation storm (`--steady`)."""
     config = workdir / "bench.yaml"
     values = {
         **_settings_overrides(url),
@@ -225,6 +226,13 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=1, help="`controlroom serve --processes N`.")
     parser.add_argument("--backlog", type=int, default=3000, help="New alerts seeded for acknowledgement.")
     parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="The backlog stays open but does not escalate during the run (acknowledgement targets of an "
+        "hour): a busy queue without an escalation storm. Without it, the backlog's escalations reach every "
+        "console during the run.",
+    )
+    parser.add_argument(
         "--pg", default=PG_ADMIN, help="A PostgreSQL server URL (a database is created on it)."
     )
     return parser.parse_args()
@@ -244,7 +252,9 @@ def main() -> None:
         tokens, posts, alert_ids, head = seed(url, operators=10, backlog=args.backlog)
         port = free_port()
         workdir = Path(tempfile.mkdtemp(prefix="cr_bench_"))
-        server = _start_server(url, port, args.processes, workdir, quiet=args.model == "sequential")
+        server = _start_server(
+            url, port, args.processes, workdir, quiet=args.steady or args.model == "sequential"
+        )
         base = f"http://127.0.0.1:{port}"
         _await_health(base, server, workdir)
         time.sleep(2)  # let the other API processes finish starting
