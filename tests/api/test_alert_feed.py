@@ -4,7 +4,6 @@ holding back the others, and a dropped stream resumes from its last event id wit
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -20,6 +19,7 @@ from api.alert_feed import AlertEvent, AlertFeed, alert_events
 from api.notify import Notifier
 from db.session import make_session_factory, session_scope
 from tests.factories.alerts import make_alert, make_camera
+from tests.support.aio import run_scenario
 
 pytestmark = pytest.mark.slow
 
@@ -120,7 +120,7 @@ def test_one_read_per_change_however_many_streams_listen(
         assert during_reads == during_feed >= 1
         assert sum(len(r.ids) for r in readers) == subscribers * changes
 
-    asyncio.run(scenario())
+    run_scenario(scenario)
     if db_url.startswith("postgresql"):
         assert feed.notifier is not None and feed.notifier.listening
 
@@ -149,7 +149,7 @@ def test_streams_catching_up_at_once_encode_each_change_once(
             await _until(lambda: all(r.alerts == raised for r in readers))
             tg.cancel_scope.cancel()
 
-    asyncio.run(scenario())
+    run_scenario(scenario)
     # the feed's own first read and one catch-up encode them; the other streams take the same bytes (each
     # stream read and encoded all 30 itself before: 300 and more)
     ours = [i for i in encoded if i > start]
@@ -183,7 +183,7 @@ def test_a_stream_sees_only_what_its_audience_allows(
         assert a.alerts == own
         assert not set(a.alerts) & set(early_b + other)
 
-    asyncio.run(scenario())
+    run_scenario(scenario)
 
 
 def test_a_slow_stream_is_dropped_without_holding_back_the_others_and_resumes(
@@ -222,4 +222,4 @@ def test_a_slow_stream_is_dropped_without_holding_back_the_others_and_resumes(
         seen = [json.loads(s.split("data: ", 1)[1])["alert"]["id"] for s in sent] + resumed.alerts
         assert seen == raised
 
-    asyncio.run(scenario())
+    run_scenario(scenario)

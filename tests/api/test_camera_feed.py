@@ -18,6 +18,7 @@ from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
 from tests.conftest import make_settings
 from tests.factories.alerts import make_camera
+from tests.support.aio import run_scenario
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +98,7 @@ def test_the_states_are_read_once_per_wake_up_however_many_streams_listen(
         assert 1 <= shared <= len(changes) + 2 * (seconds / states.poll_s + 1), (shared, seconds)
 
     try:
-        asyncio.run(scenario())
+        run_scenario(scenario)
         if db_url.startswith("postgresql"):
             assert notifier.listening
     finally:

@@ -64,7 +64,8 @@ def _step(tab: Page, action: str, stage: str, **fields: str) -> None:
         else:
             field.fill(value)
     form.locator("button[type=submit]").click()
-    expect(tab.locator("#stage")).to_have_text(stage)
+    # a step is a POST, a redirect and a page: on a loaded CI machine that once took longer than 5 s
+    expect(tab.locator("#stage")).to_have_text(stage, timeout=20_000)
 
 
 def _at(site: Live, moment: dt.datetime, tab: Page, username: str) -> None:
