@@ -8,17 +8,16 @@ import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import inspect, select, update
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from access.passwords import hash_password, needs_rehash, verify_password
 from access.signin import throttle
 from access.users import service as users
 from access.users.errors import LoginRefused, LoginThrottled
-from access.users.models import AuthToken, TokenKind, User, UserRole
+from access.users.models import AuthToken, TokenKind, User
 from config.settings import AuthSettings
 from core.clock import Clock
 from core.errors import ControlroomError, Forbidden, Invalid, Unauthenticated
@@ -26,19 +25,14 @@ from core.errors import ControlroomError, Forbidden, Invalid, Unauthenticated
 __all__ = [
     "IssuedToken",
     "LoginAttempt",
-    "TokenSnapshot",
     "attempt_login",
     "change_password",
-    "check_token",
-    "find_token",
     "hash_token",
     "issue_api_token",
     "issue_session",
     "reauthenticate",
     "resolve_token",
-    "restore",
     "revoke",
-    "snapshot",
 ]
 
 _TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -177,9 +171,12 @@ def issue_api_token(
     )
 
 
-def find_token(session: Session, *, secret: str, kind: TokenKind) -> AuthToken | None:
-    """The stored token for `secret` with its user and roles (one round trip), live or not."""
-    return (
+def resolve_token(
+    session: Session, *, secret: str, kind: TokenKind, auth: AuthSettings, now: dt.datetime
+) -> AuthToken | None:
+    """Return the live token for `secret` (not expired, revoked, idle too long, or of a disabled user)."""
+    # one round trip for the token, its user and the user's roles (every authenticated request does this)
+    token = (
         session.scalars(
             select(AuthToken)
             .where(AuthToken.token_hash == hash_token(secret), AuthToken.kind == kind)
@@ -188,25 +185,7 @@ def find_token(session: Session, *, secret: str, kind: TokenKind) -> AuthToken |
         .unique()
         .first()
     )
-
-
-def resolve_token(
-    session: Session, *, secret: str, kind: TokenKind, auth: AuthSettings, now: dt.datetime
-) -> AuthToken | None:
-    """Return the live token for `secret` (not expired, revoked, idle too long, or of a disabled user)."""
-    token = find_token(session, secret=secret, kind=kind)
-    if token is None:
-        return None
-    return check_token(session, token, auth=auth, now=now)
-
-
-def check_token(
-    session: Session, token: AuthToken, *, auth: AuthSettings, now: dt.datetime
-) -> AuthToken | None:
-    """`token` if it is live at `now` (not expired, revoked, idle too long, or of a disabled user); notes its
-    use at most once a minute (`_touch`)."""
-    kind = token.kind
-    if token.revoked_at is not None or token.expires_at <= now or token.user.disabled:
+    if token is None or token.revoked_at is not None or token.expires_at <= now or token.user.disabled:
         return None
     idle = dt.timedelta(minutes=auth.idle_minutes)
     if kind is TokenKind.SESSION and token.last_seen_at is not None and now - token.last_seen_at > idle:
@@ -232,37 +211,6 @@ def _touch(session: Session, token: AuthToken, now: dt.datetime) -> None:
             .execution_options(synchronize_session=False)
         )
     set_committed_value(token, "last_seen_at", now)  # this request's view, without an UPDATE by the ORM
-
-
-@dataclass(frozen=True, slots=True)
-class TokenSnapshot:
-    """The stored values of a token, its user and the user's roles (all plain: str, int, bool, datetime,
-    enum), from which `restore` rebuilds them in another session without a query."""
-
-    token: dict[str, Any]
-    user: dict[str, Any]
-    roles: tuple[dict[str, Any], ...]
-
-
-def _columns(obj: object) -> dict[str, Any]:
-    return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
-
-
-def snapshot(token: AuthToken) -> TokenSnapshot:
-    """The values of a token loaded by `find_token`, to be restored in another request's session."""
-    user = token.user
-    return TokenSnapshot(_columns(token), _columns(user), tuple(_columns(r) for r in user.role_rows))
-
-
-def restore(session: Session, snap: TokenSnapshot) -> AuthToken:
-    """The token of `snap` in `session`, as if loaded by `find_token` (persistent, unchanged), without SQL."""
-    user = User(**snap.user)
-    user.role_rows = [UserRole(**row) for row in snap.roles]
-    token = AuthToken(**snap.token)
-    token.user = user
-    for each in (token, user, *user.role_rows):
-        make_transient_to_detached(each)
-    return session.merge(token, load=False)
 
 
 def revoke(session: Session, *, token: AuthToken, now: dt.datetime) -> None:

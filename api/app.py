@@ -41,7 +41,6 @@ from api.routes.footage_media import router as footage_media_router
 from api.routes.internal_live import router as internal_live_router
 from api.routes.ptz import router as ptz_router
 from api.routes.shift_logs import router as shift_logs_router
-from api.token_cache import TokenCache
 from config.settings import Settings
 from core.clock import Clock, SystemClock
 from db.session import make_engine, make_session_factory
@@ -59,7 +58,6 @@ def create_app(settings: Settings, *, engine: Engine | None = None, clock: Clock
         clock=clock or SystemClock(),
         notifier=Notifier(settings.database.url.get_secret_value()),
     )
-    ctx.token_cache = TokenCache(engine, ctx.notifier)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

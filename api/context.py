@@ -16,7 +16,6 @@ from db.session import SessionFactory
 
 if TYPE_CHECKING:
     from api.alert_feed import AlertFeed
-    from api.token_cache import TokenCache
 
 __all__ = ["AppContext", "HttpMetrics", "LiveView"]
 
@@ -83,4 +82,3 @@ class AppContext:
     alert_feed: AlertFeed | None = (
         None  # the one reader of alert changes for every SSE stream (made at first use)
     )
-    token_cache: TokenCache | None = None  # resolved tokens for a second (api.token_cache); None: no cache

@@ -143,39 +143,21 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def _resolve(
-    request: Request, session: Session, settings: Settings, *, secret: str, kind: TokenKind
-) -> AuthToken | None:
-    """The live token for `secret`: from the process's short cache (`api.token_cache`) when it has it, else
-    from the database; liveness is judged now either way."""
-    cache = get_context(request).token_cache
-    if cache is None:
-        return auth.resolve_token(session, secret=secret, kind=kind, auth=settings.auth, now=now_of(request))
-    token_hash = auth.hash_token(secret)
-    snap = cache.get(kind, token_hash)
-    if snap is not None:
-        token: AuthToken | None = auth.restore(session, snap)
-    else:
-        generation = cache.generation()
-        token = auth.find_token(session, secret=secret, kind=kind)
-        if token is not None:
-            cache.put(kind, token_hash, auth.snapshot(token), generation)
-    if token is None:
-        return None
-    return auth.check_token(session, token, auth=settings.auth, now=now_of(request))
-
-
 def _token_from(request: Request, session: Session, settings: Settings) -> AuthToken:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        token = _resolve(request, session, settings, secret=header[7:].strip(), kind=TokenKind.API)
+        token = auth.resolve_token(
+            session, secret=header[7:].strip(), kind=TokenKind.API, auth=settings.auth, now=now_of(request)
+        )
         if token is None:
             raise Unauthenticated("the bearer token is invalid, expired or revoked")
         return token
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise Unauthenticated("sign in first")
-    token = _resolve(request, session, settings, secret=cookie, kind=TokenKind.SESSION)
+    token = auth.resolve_token(
+        session, secret=cookie, kind=TokenKind.SESSION, auth=settings.auth, now=now_of(request)
+    )
     if token is None:
         raise Unauthenticated("your session has ended; sign in again")
     if request.method in UNSAFE_METHODS:
