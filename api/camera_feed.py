@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-import weakref
 from collections.abc import AsyncIterator
 
 import anyio
@@ -19,9 +18,7 @@ from db.session import SessionFactory, session_scope
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraHealthRead
 
-__all__ = ["CameraStates", "camera_events", "camera_states", "read_states"]
-
-_SHARED: weakref.WeakKeyDictionary[SessionFactory, CameraStates] = weakref.WeakKeyDictionary()
+__all__ = ["CameraStates", "camera_events", "read_states"]
 
 
 def read_states(factory: SessionFactory) -> str:
@@ -61,14 +58,6 @@ class CameraStates:
                 self._frame = f"event: cameras\ndata: {data}\n\n".encode()
                 self._generation, self._read_at = seen, started
             return self._frame
-
-
-def camera_states(factory: SessionFactory, notifier: Notifier) -> CameraStates:
-    """The one `CameraStates` of the app whose sessions come from `factory` (made at first use)."""
-    states = _SHARED.get(factory)
-    if states is None or states.notifier is not notifier:
-        states = _SHARED[factory] = CameraStates(factory, notifier)
-    return states
 
 
 async def camera_events(states: CameraStates, *, heartbeat_s: float = 15.0) -> AsyncIterator[bytes]:

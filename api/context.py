@@ -16,6 +16,7 @@ from db.session import SessionFactory
 
 if TYPE_CHECKING:
     from api.alert_feed import AlertFeed
+    from api.camera_feed import CameraStates
 
 __all__ = ["AppContext", "HttpMetrics", "LiveView"]
 
@@ -82,3 +83,4 @@ class AppContext:
     alert_feed: AlertFeed | None = (
         None  # the one reader of alert changes for every SSE stream (made at first use)
     )
+    camera_states: CameraStates | None = None  # the one reader of camera states for every stream (likewise)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import httpx
 
-from bench.api_load_streams import StreamProcess, loop_lag
+from bench.api_load_streams import STREAM_ROUTE, StreamProcess, loop_lag, read_stream
 
 _TLS = ssl.create_default_context()
 READS = {"GET /api/v1/alerts", "GET /api/v1/duty-log"}
@@ -104,20 +104,10 @@ async def _acker(client: httpx.AsyncClient, stats: Stats, stop: float, queue: li
 
 
 async def _subscriber(client: httpx.AsyncClient, stats: Stats, stop: float, head: int) -> None:
-    route = "GET /api/v1/alerts/stream"
-    try:
-        async with client.stream("GET", "/api/v1/alerts/stream", params={"after": head}) as r:
-            if r.status_code != 200:
-                stats.error(route, str(r.status_code))
-                return
-            async for line in r.aiter_lines():
-                if line.startswith("id:"):
-                    stats.sse_events += 1
-                if time.perf_counter() >= stop:
-                    return
-    except httpx.HTTPError as exc:
-        if time.perf_counter() < stop:
-            stats.error(route, repr(exc))
+    events, error = await read_stream(client, head, stop)
+    stats.sse_events += events
+    if error:
+        stats.error(STREAM_ROUTE, error)
 
 
 def _racing_queues(alert_ids: list[int], n: int) -> list[list[int]]:

@@ -22,6 +22,9 @@ import httpx
 _TLS = ssl.create_default_context()
 
 
+STREAM_ROUTE = "GET /api/v1/alerts/stream"
+
+
 @dataclass
 class StreamResult:
     """What the streams' process did: events received, errors, and its CPU seconds."""
@@ -38,19 +41,29 @@ async def _stream(base: str, token: str, head: int, stop: float, result: StreamR
     async with httpx.AsyncClient(
         verify=_TLS, base_url=base, headers=headers, timeout=timeout, limits=limits
     ) as client:
-        try:
-            async with client.stream("GET", "/api/v1/alerts/stream", params={"after": head}) as r:
-                if r.status_code != 200:
-                    result.errors.append(f"GET /api/v1/alerts/stream: {r.status_code}")
-                    return
-                async for line in r.aiter_lines():
-                    if line.startswith("id:"):
-                        result.events += 1
-                    if time.perf_counter() >= stop:
-                        return
-        except httpx.HTTPError as exc:
-            if time.perf_counter() < stop:
-                result.errors.append(f"GET /api/v1/alerts/stream: {exc!r}")
+        events, error = await read_stream(client, head, stop)
+        result.events += events
+        if error:
+            result.errors.append(f"{STREAM_ROUTE}: {error}")
+
+
+async def read_stream(client: httpx.AsyncClient, head: int, stop: float) -> tuple[int, str | None]:
+    """Read the alert stream from change `head` until `stop` (perf_counter): the events received, and what
+    went wrong (a status that is not 200, or a transport error before `stop`), if anything."""
+    events = 0
+    try:
+        async with client.stream("GET", "/api/v1/alerts/stream", params={"after": head}) as r:
+            if r.status_code != 200:
+                return events, str(r.status_code)
+            async for line in r.aiter_lines():
+                if line.startswith("id:"):
+                    events += 1
+                if time.perf_counter() >= stop:
+                    break
+    except httpx.HTTPError as exc:
+        if time.perf_counter() < stop:
+            return events, repr(exc)
+    return events, None
 
 
 def _child(base: str, tokens: list[str], head: int, seconds: float, out: Any, ready: Any) -> None:

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from api import live_proxy
-from api.camera_feed import camera_events, camera_states
+from api.camera_feed import CameraStates, camera_events
 from api.context import AppContext
 from api.deps import ANY_USER, IN_ROOM, SessionDep, SettingsDep, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES
@@ -94,9 +94,11 @@ def stream_camera_states(request: Request) -> StreamingResponse:
     """Server-Sent Events: the health, owning worker and decode mode of every enabled camera, sent again
     whenever one of them changes."""
     ctx = get_context(request)
-    notifier = ctx.notifier or Notifier(ctx.settings.database.url.get_secret_value())
+    if ctx.camera_states is None:
+        notifier = ctx.notifier or Notifier(ctx.settings.database.url.get_secret_value())
+        ctx.camera_states = CameraStates(ctx.session_factory, notifier)
     return StreamingResponse(
-        camera_events(camera_states(ctx.session_factory, notifier)),
+        camera_events(ctx.camera_states),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
