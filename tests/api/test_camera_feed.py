@@ -94,7 +94,10 @@ def test_the_states_are_read_once_per_wake_up_however_many_streams_listen(
         # each stream saw each change; only the shared reader read the states, once per wake-up (a change, or
         # at most two timer ticks a period), not once per stream: before, 20 streams made 20 reads a wake-up
         assert all(r.seen[-len(changes) :] == changes for r in readers)
-        assert statements == shared * per_read
+        # the shared reader's statements only (a first read may issue more than later ones, so not an exact
+        # multiple: CI once saw 6 statements for 4 reads after a first read of 4); 20 streams reading for
+        # themselves would make about 20 times as many
+        assert statements <= shared * per_read
         assert 1 <= shared <= len(changes) + 2 * (seconds / states.poll_s + 1), (shared, seconds)
 
     try:
