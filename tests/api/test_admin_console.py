@@ -136,6 +136,22 @@ def test_a_rules_draft_is_checked_like_the_yaml_and_diffed(env: Env) -> None:
     )
 
 
+@pytest.mark.parametrize(("change_roles", "may"), [(["admin"], False), (["admin", "supervisor"], True)])
+def test_a_supervisor_edits_the_rules_only_where_change_roles_allows(
+    make_env, change_roles: list[str], may: bool
+) -> None:
+    env = make_env(duty_rules={"change_roles": change_roles})
+    supervisor = env.token(env.user(Role.SUPERVISOR, username="sam"))
+    page = env.client.get("/compliance", headers=supervisor)
+    assert page.status_code == 200 and ('id="rules-editor"' in page.text) is may
+    rules = default_rules().model_dump(mode="json")["rules"]
+    rules["min_rest"]["params"]["hours"] = 10
+    checked = env.client.post("/compliance/rules/check", json={"rules": rules}, headers=supervisor)
+    assert checked.status_code == (200 if may else 403)
+    saved = env.client.put("/api/v1/duty-rules", json={"rules": rules, **WHY}, headers=supervisor)
+    assert saved.status_code == (200 if may else 403), saved.text
+
+
 def test_stream_test_shows_a_picture_or_says_why_not(env: Env) -> None:
     admin = env.token(env.user(Role.ADMIN, username="root"))
     ok = env.client.post("/admin/cameras/test", json={"url": "demo://gate?seed=1"}, headers=admin).json()
