@@ -108,6 +108,11 @@ def test_a_report_is_followed_from_phone_to_review_with_every_step_on_the_timeli
         "review",
     ]
     assert timeline[4].actor_label == "unit: Street office" and timeline[4].actor_id is None
+    # each step that moved the report on is measured against the deadline of the stage it left: the unit
+    # replied two days after its own deadline; the answer had none (a concluded report waits for no limit)
+    assert [s.late for s in timeline] == [None, False, False, None, True, False, None, False, False]
+    assert (timeline[4].due_kind, timeline[4].due_at) == ("unit_reply", T0 + 7 * DAY)
+    assert (timeline[1].due_kind, timeline[1].due_at) == ("acceptance", T0 + 15 * DAY)
     log = session.scalars(select(DutyEntry.text).where(DutyEntry.ref == f"incident:{rid}")).all()
     assert len(log) == 9 and not any("Wang Fang" in t for t in log)
     with pytest.raises(ReplyLinkInvalid):
