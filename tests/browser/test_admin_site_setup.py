@@ -82,6 +82,13 @@ def _rtsp_camera(page: Page, url: str, stream: str) -> None:
 def _onvif_camera(page: Page, url: str, cam: Ipycam) -> None:
     page.goto(f"{url}/admin/cameras")
     page.get_by_label("ONVIF address").fill("127.0.0.1")
+    page.locator("#onvif-discover").click()  # WS-Discovery: multicast, and a unicast probe to the address
+    found = page.locator("#onvif-found button", has_text="/onvif/device_service").first
+    expect(found).to_contain_text("127.0.0.1", timeout=10000)
+    page.get_by_label("ONVIF address").fill("")
+    found.click()
+    expect(page.get_by_label("ONVIF address")).to_have_value("127.0.0.1")
+    # other ipycams (other test processes) share UDP 3702, so the one that answered may not be this one
     page.get_by_label("Port").fill(str(cam.onvif_port))
     add = page.locator("#add-camera")
     add.get_by_label("User name").fill(ONVIF_USER)
