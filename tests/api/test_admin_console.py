@@ -85,10 +85,16 @@ def test_unlock_reset_and_revoke_tokens(env: Env) -> None:
     )
     assert revoked.status_code == 200
     assert env.client.get("/api/v1/cameras", headers=olga_token).status_code == 401
+    revoke_entry = _last_audit(env, "user.token_revoke")
+    assert revoke_entry["before"]["revoked"] is False and revoke_entry["after"]["revoked"] is True
     reset = env.client.post(f"/admin/users/{olga.id}/password", json=WHY, headers=admin)
     assert reset.status_code == 200
     login = {"username": "olga", "password": reset.json()["password"]}
     assert env.client.post("/api/v1/auth/login", json=login).status_code == 200
+    reset_entry = _last_audit(env, "user.password_reset")
+    assert reset_entry["reason"] == "staff change" and reset_entry["before"]["roles"] == ["operator"]
+    assert reset_entry["after"]["password"] == "one-time, shown once"
+    assert reset.json()["password"] not in str(reset_entry)
     no_reason = env.client.post(f"/admin/users/{olga.id}/unlock", json={}, headers=admin)
     assert no_reason.status_code == 422 and no_reason.json()["errors"][0]["field"] == "body.reason"
 
