@@ -123,6 +123,10 @@ def advance(
     if not move.allowed:
         raise _refused(current, incident_id, action)
     changes: dict[str, Any] = dict(values or {})
+    # a step that moves the report on is measured against the deadline of the stage it leaves
+    met = (
+        (str(incident.due_kind), incident.due_at) if move.target is not current and incident.due_at else None
+    )
     if move.target is not current:
         kind, due = due_for(
             move.target,
@@ -156,6 +160,8 @@ def advance(
             actor_label=label,
             at=now,
             note=note,
+            due_kind=met[0] if met else None,
+            due_at=met[1] if met else None,
         )
     )
     session.flush()

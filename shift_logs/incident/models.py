@@ -111,6 +111,14 @@ class IncidentStep(Base):
     actor_label: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[dt.datetime]
     note: Mapped[str] = mapped_column(Text, default="")
+    # the deadline the report ran against when a step moved it on (None: no deadline, or before migration 0201)
+    due_kind: Mapped[str | None] = mapped_column(String(16), default=None)
+    due_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    @property
+    def late(self) -> bool | None:
+        """True when the step was taken after its deadline, False when on time, None without a deadline."""
+        return None if self.due_at is None else self.at > self.due_at
 
 
 class Transfer(Base):

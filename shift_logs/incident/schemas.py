@@ -212,6 +212,9 @@ class StepRead(ReadSchema):
     actor_label: str
     at: dt.datetime
     note: str
+    due_kind: DueKind | None = None
+    due_at: dt.datetime | None = None
+    late: bool | None = None
 
 
 class TransferRead(ReadSchema):

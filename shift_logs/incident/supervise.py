@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from alerts import service as alerts
 from alerts.models import Priority
 from config.alerting import AlertSettings
+from core.messages import Message
 from shift_logs.incident.errors import IncidentNotFound
 from shift_logs.incident.models import Incident
 from shift_logs.incident.workflow import FINAL_STAGES, Finding
+from shift_logs.roster import service as roster
 from shift_logs.rules import service as compliance
 from shift_logs.rules.facts import Violation
 from shift_logs.rules.model import Severity
@@ -47,7 +49,8 @@ def report_overdue(incident: Incident, now: dt.datetime) -> bool:
 def escalate(
     session: Session, incident: Incident, *, now: dt.datetime, alert_settings: AlertSettings | None
 ) -> None:
-    """An overdue step: a compliance violation (rule report_deadlines) and an alert to the shift leader."""
+    """An overdue step: a compliance violation (rule report_deadlines) and an alert addressed to the shift
+    leader on duty (every shift leader when no shift is running)."""
     kind = str(incident.due_kind)
     code = incident.ref_code or str(incident.id)
     message = f"report {code}: {kind} deadline passed ({incident.stage})"
@@ -60,19 +63,32 @@ def escalate(
         message=message,
     )
     compliance.record(session, [violation], origin="report", now=now)
-    if alert_settings is not None:
-        alerts.raise_alert(
-            session,
-            kind="report.overdue",
-            camera_id=None,
-            camera_name="",
-            zone=f"report:{incident.id}",
-            priority=Priority.HIGH,
-            score=1.0,
-            title=message[:200],
-            settings=alert_settings,
-            now=now,
-        )
+    if alert_settings is None:
+        return
+    raised = alerts.raise_alert(
+        session,
+        kind="report.overdue",
+        camera_id=None,
+        camera_name="",
+        zone=f"report:{incident.id}",
+        priority=Priority.HIGH,
+        score=1.0,
+        title=message[:200],
+        message=Message(
+            "msg.alert.report_overdue",
+            {
+                "code": code,
+                "due": Message(f"rep.due.{kind}"),
+                "due_at": incident.due_at.isoformat() if incident.due_at else "",
+                "stage": Message(f"rep.stage.{incident.stage}"),
+            },
+        ),
+        settings=alert_settings,
+        now=now,
+    )
+    if raised.created:  # addressed to the shift leader on duty at once, like the duty rules' own alerts
+        leaders = roster.leaders_on_duty(session, now=now) or alerts.default_leaders(session, now)
+        raised.alert.escalated_at, raised.alert.escalated_to = now, leaders
 
 
 def by_code(session: Session, code: str) -> Incident:

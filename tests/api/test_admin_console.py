@@ -85,10 +85,16 @@ def test_unlock_reset_and_revoke_tokens(env: Env) -> None:
     )
     assert revoked.status_code == 200
     assert env.client.get("/api/v1/cameras", headers=olga_token).status_code == 401
+    revoke_entry = _last_audit(env, "user.token_revoke")
+    assert revoke_entry["before"]["revoked"] is False and revoke_entry["after"]["revoked"] is True
     reset = env.client.post(f"/admin/users/{olga.id}/password", json=WHY, headers=admin)
     assert reset.status_code == 200
     login = {"username": "olga", "password": reset.json()["password"]}
     assert env.client.post("/api/v1/auth/login", json=login).status_code == 200
+    reset_entry = _last_audit(env, "user.password_reset")
+    assert reset_entry["reason"] == "staff change" and reset_entry["before"]["roles"] == ["operator"]
+    assert reset_entry["after"]["password"] == "one-time, shown once"
+    assert reset.json()["password"] not in str(reset_entry)
     no_reason = env.client.post(f"/admin/users/{olga.id}/unlock", json={}, headers=admin)
     assert no_reason.status_code == 422 and no_reason.json()["errors"][0]["field"] == "body.reason"
 
@@ -134,6 +140,22 @@ def test_a_rules_draft_is_checked_like_the_yaml_and_diffed(env: Env) -> None:
     assert (
         env.client.post("/compliance/rules/check", json={"rules": rules}, headers=operator).status_code == 403
     )
+
+
+@pytest.mark.parametrize(("change_roles", "may"), [(["admin"], False), (["admin", "supervisor"], True)])
+def test_a_supervisor_edits_the_rules_only_where_change_roles_allows(
+    make_env, change_roles: list[str], may: bool
+) -> None:
+    env = make_env(duty_rules={"change_roles": change_roles})
+    supervisor = env.token(env.user(Role.SUPERVISOR, username="sam"))
+    page = env.client.get("/compliance", headers=supervisor)
+    assert page.status_code == 200 and ('id="rules-editor"' in page.text) is may
+    rules = default_rules().model_dump(mode="json")["rules"]
+    rules["min_rest"]["params"]["hours"] = 10
+    checked = env.client.post("/compliance/rules/check", json={"rules": rules}, headers=supervisor)
+    assert checked.status_code == (200 if may else 403)
+    saved = env.client.put("/api/v1/duty-rules", json={"rules": rules, **WHY}, headers=supervisor)
+    assert saved.status_code == (200 if may else 403), saved.text
 
 
 def test_stream_test_shows_a_picture_or_says_why_not(env: Env) -> None:

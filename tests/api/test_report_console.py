@@ -119,3 +119,37 @@ def test_the_disposal_report_prints_with_the_leaders_text(env: Env, lang: str, h
         env.client.get("/reports/disposal/print", headers=env.token(env.user(Role.OPERATOR))).status_code
         == 403
     )
+
+
+def test_a_share_with_nothing_to_divide_is_a_dash_on_the_page_in_the_csv_and_in_both_prints(env: Env) -> None:
+    """One report taken on 28 November: its acceptance falls due in December, so in November no report was due
+    an answer, none was visited, none concluded: those shares read "—", never "0.0%"."""
+    env.app.state.ctx.clock = FixedClock(T0 + dt.timedelta(days=3))
+    lead = env.user(Role.SHIFT_LEADER)
+    made = env.client.post(
+        "/api/v1/incidents/reports",
+        json={"channel": "phone", "reporter_name": "Wang Fang", "category": "conduct", "content": "rude"},
+        headers=env.token(lead),
+    )
+    assert made.status_code == 201, made.text
+    env.app.state.ctx.clock = FixedClock(T0 + dt.timedelta(days=8))
+    h, query = env.token(lead), "period=month&at=2026-11"
+
+    def row(page: str, key: str) -> str:
+        return page.split(f'data-key="{key}"', 1)[1].split("</tr>", 1)[0]
+
+    for lang in ("en", "zh"):
+        for path in ("/reports", "/reports/print"):
+            page = env.client.get(f"{path}?{query}&lang={lang}", headers=h)
+            assert page.status_code == 200, page.text[:300]
+            cells = row(page.text, "incidents.reports_answered_in_time_share")
+            assert '<td class="num">—</td>' in cells and "0.0%" not in cells, path
+            assert "0.0%" not in row(page.text, "disposal.satisfaction_share"), path
+        printed = env.client.get(f"/reports/disposal/print?{query}&lang={lang}", headers=h).text
+        for key in ("accepted_in_time_share", "concluded_in_time_share", "satisfaction_share"):
+            assert '<td class="num">—</td><td class="num">—</td>' in row(printed, key), key
+        assert '<td class="num">1</td>' in row(printed, "received")
+    csv_text = env.client.get(f"/reports/csv?{query}", headers=h).text
+    assert "incidents,figures,reports_answered_in_time_share,share,—,—," in csv_text
+    assert "disposal,figures,accepted_in_time_share,share,—,—," in csv_text
+    assert "0.0," not in csv_text.split("disposal,figures,satisfaction_share,", 1)[1].split("\n", 1)[0]

@@ -45,7 +45,10 @@ def test_deciding_steps_need_a_leader_and_out_of_order_steps_name_the_stage(env:
     found = env.client.get(f"/api/v1/incidents/by-code/{code.lower()}", headers=env.token(op)).json()
     assert found["id"] == rid and found["reporter_name"] is None
     steps = env.client.get(f"/api/v1/incidents/{rid}/steps", headers=env.token(op)).json()
-    assert [s["action"] for s in steps] == ["receive", "accept"]
+    assert [(s["action"], s["due_kind"], s["late"]) for s in steps] == [
+        ("receive", None, None),
+        ("accept", "acceptance", False),
+    ]
     with env.session() as s:
         audited = s.execute(
             select(AuditEntry.action, AuditEntry.outcome).where(AuditEntry.target == f"incident:{rid}")

@@ -1,7 +1,7 @@
 """End to end: from an empty database (one bootstrap admin), an administrator sets up a site entirely in
 Chromium — users, a real RTSP camera (tested first) and an ONVIF camera (described, profile picked), a
 zone and a privacy mask drawn on the picture, a post with its cameras and roles, and a duty-rule change
-that the operator then has to confirm."""
+that the operator made on the users page, signing in with the one-time password, is then asked to confirm."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from devices.camera import service as cameras
 from shift_logs.roster import post_admin
 from shift_logs.rules import store
 from tests.browser.admin_support import click_at, live_with_worker
+from tests.browser.conftest import Live
 from tests.support.app_env import Env
 from tests.support.peers import Ipycam, RtspServer, make_clip, missing_peer
 from tests.support.screenshots import screenshot_dir
@@ -48,7 +49,9 @@ def onvif(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ipycam]:
     cam.stop()
 
 
-def _users(page: Page, url: str) -> None:
+def _users(page: Page, url: str) -> dict[str, str]:
+    """Two users made on the page; their one-time passwords as shown once."""
+    passwords = {}
     for username, role in (("olga", "Operator"), ("li", "Shift leader")):
         page.goto(f"{url}/admin/users")
         add = page.locator("#add-user")
@@ -57,6 +60,8 @@ def _users(page: Page, url: str) -> None:
         add.get_by_label("Reason (audited)").fill("new site")
         add.get_by_role("button", name="Create user").click()
         expect(page.locator("#one-time-password")).not_to_be_empty()
+        passwords[username] = page.locator("#one-time-password").inner_text()
+    return passwords
 
 
 def _rtsp_camera(page: Page, url: str, stream: str) -> None:
@@ -77,6 +82,13 @@ def _rtsp_camera(page: Page, url: str, stream: str) -> None:
 def _onvif_camera(page: Page, url: str, cam: Ipycam) -> None:
     page.goto(f"{url}/admin/cameras")
     page.get_by_label("ONVIF address").fill("127.0.0.1")
+    page.locator("#onvif-discover").click()  # WS-Discovery: multicast, and a unicast probe to the address
+    found = page.locator("#onvif-found button", has_text="/onvif/device_service").first
+    expect(found).to_contain_text("127.0.0.1", timeout=10000)
+    page.get_by_label("ONVIF address").fill("")
+    found.click()
+    expect(page.get_by_label("ONVIF address")).to_have_value("127.0.0.1")
+    # other ipycams (other test processes) share UDP 3702, so the one that answered may not be this one
     page.get_by_label("Port").fill(str(cam.onvif_port))
     add = page.locator("#add-camera")
     add.get_by_label("User name").fill(ONVIF_USER)
@@ -137,13 +149,22 @@ def _rules(page: Page, url: str) -> None:
     expect(page.locator("#rules-message")).to_contain_text(re.compile(r"Saved as version \d+"))
 
 
+def _operator_asked_to_confirm(page: Page, live: Live, password: str, version: int) -> None:
+    """The operator made on the users page signs in with the one-time password and is asked to confirm."""
+    page.context.clear_cookies()
+    live.login(page, "olga", password)
+    expect(page.locator('#duty-bar [data-k="rules"]')).to_contain_text(f"v{version}")
+    page.goto(f"{live.url}/compliance")
+    expect(page.locator("#confirm-rules")).to_be_visible()
+
+
 def test_an_admin_sets_up_a_site_in_the_browser(
     make_env: Callable[..., Env], page: Page, rtsp: RtspServer, onvif: Ipycam
 ) -> None:
     with live_with_worker(make_env) as (live, worker):
         live.env.user(Role.ADMIN, username="root")
         live.login(page, "root")
-        _users(page, live.url)
+        passwords = _users(page, live.url)
         _rtsp_camera(page, live.url, rtsp.url("front"))
         _onvif_camera(page, live.url, onvif)
         with live.env.session() as s:
@@ -161,9 +182,13 @@ def test_an_admin_sets_up_a_site_in_the_browser(
             detect = cameras.require(s, front_id).detect
             (post,) = post_admin.list_all(s)
             rest = store.in_force(s).rules.min_rest.params.hours
+            version = store.version_at(s)
+            assert version is not None
+            version_number = version.version
         assert [z["name"] for z in detect["zones"]] == ["zone-1"]
         assert (
             detect["privacy_masks"][0]["name"] == "door" and len(detect["privacy_masks"][0]["polygon"]) == 3
         )
         assert post.cameras == ["front", "yard"] and post.roles == ["operator"]
         assert rest == 10
+        _operator_asked_to_confirm(page, live, passwords["olga"], version_number)

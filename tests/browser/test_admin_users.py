@@ -1,13 +1,23 @@
 """/admin/users in Chromium: create a user (one-time password shown once), the last admin refused with
-the reason on the page, a user's tokens listed and revoked, filters, and the page in Chinese."""
+the reason on the page, a user's tokens listed and revoked, a locked user unlocked and given a new
+one-time password, disabled and enabled again with another language, filters, and the page in Chinese."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from playwright.sync_api import Page, expect
 
 from access.roles import Role
+from access.users import service as users
 from tests.browser.conftest import Live
 from tests.support.screenshots import screenshot_dir
+
+
+def _signs_in(live: Live, username: str, password: str) -> int:
+    return live.env.client.post(
+        "/api/v1/auth/login", json={"username": username, "password": password}
+    ).status_code
 
 
 def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: Page) -> None:
@@ -45,6 +55,41 @@ def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: 
     page.locator("#edit-reason").fill("lost laptop")
     page.locator("#tokens .revoke-token").click()
     expect(page.locator("#tokens tr")).to_have_count(0)
+
+    # olga locked out: listed as locked, unlocked, a new one-time password, disabled, then enabled in Chinese
+    with live.env.session() as s:
+        locked = users.require(s, olga.id)
+        locked.failed_logins, locked.locked_until = 5, dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    page.goto(f"{live.url}/admin/users?state=locked")
+    expect(page.locator("#users tbody tr")).to_have_count(1)
+    olga_row = page.locator('#users tr:has-text("olga")')
+    expect(olga_row).to_contain_text("Locked")
+    olga_row.locator(".edit-user").click()
+    page.locator("#edit-reason").fill("forgot her password")
+    page.locator("#unlock").click()
+    expect(page.locator("#admin-message")).to_have_text("Saved.")
+    page.locator("#reset-password").click()
+    expect(page.locator("#one-time")).to_be_visible()
+    olga_password = page.locator("#one-time-password").inner_text()
+    assert _signs_in(live, "olga", olga_password) == 200
+
+    edit.get_by_label("Disabled (ends all sessions)").check()
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-message")).to_have_text("Saved.")
+    page.goto(f"{live.url}/admin/users?state=disabled")
+    expect(page.locator("#users tbody tr")).to_have_count(1)
+    expect(olga_row).to_contain_text("Disabled")
+    assert _signs_in(live, "olga", olga_password) != 200
+    olga_row.locator(".edit-user").click()
+    edit.get_by_label("Disabled (ends all sessions)").uncheck()
+    edit.get_by_label("Default language").select_option("zh")
+    edit.get_by_label("Reason (audited)").fill("back from leave")
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-message")).to_have_text("Saved.")
+    page.goto(f"{live.url}/admin/users?q=olga")
+    expect(olga_row).to_contain_text("Enabled")
+    expect(olga_row).to_contain_text("zh")
+    assert _signs_in(live, "olga", olga_password) == 200
 
     page.goto(f"{live.url}/admin/users?role=shift_leader")
     expect(page.locator("#users tbody tr")).to_have_count(1)

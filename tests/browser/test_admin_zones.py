@@ -1,5 +1,6 @@
 """The zone editor in Chromium: a privacy mask drawn with the mouse, an exclusion mask added and moved with
-the keyboard, the detector preview, one audited save, and the next live tile blanked under the mask."""
+the keyboard, the detector preview, a zone named with its sensitivity and smallest object (a box to scale)
+and another deleted, one audited save, and the next live tile blanked under the mask."""
 
 from __future__ import annotations
 
@@ -67,6 +68,25 @@ def test_masks_drawn_with_mouse_and_keyboard_blank_the_live_tile(
         expect(page.locator("#preview-result")).to_have_attribute(
             "data-boxes", re.compile(r"\d+"), timeout=30000
         )
+
+        # a zone with its sensitivity and smallest object (a box to scale on the picture); another deleted
+        page.locator("#new-kind").select_option("zones")
+        for _ in range(2):
+            page.locator("#add-shape").click()
+        expect(page.locator("#shapes")).to_contain_text("Zone · zone-2 (4)")
+        page.locator("#delete-shape").click()
+        expect(page.locator("#shapes")).not_to_contain_text("zone-2")
+        page.locator(".select-shape", has_text="zone-1").click()
+        page.locator("#shape-name").fill("driveway")
+        page.locator("#shape-sensitivity").fill("80")
+        page.locator("#shape-min-area").fill("64")
+        size = page.locator("#overlay rect.min-size")
+        expect(size).to_have_attribute("width", "64")
+        drawn, picture = size.bounding_box(), page.locator("#overlay").bounding_box()
+        assert drawn is not None and picture is not None
+        assert abs(drawn["width"] / picture["width"] - 64 / W) < 0.01  # to scale with the picture
+        page.locator("#preview").click()  # again, with the zone: motion is looked for only inside it
+        expect(page.locator("#preview-result")).to_contain_text("frames", timeout=30000)
         page.screenshot(path=str(screenshot_dir() / "admin-zones.png"), full_page=True)
         page.locator("#reason").fill("privacy of the neighbours' windows")
         page.locator("#save").click()
@@ -81,6 +101,8 @@ def test_masks_drawn_with_mouse_and_keyboard_blank_the_live_tile(
         assert abs(min(xs) - 0.05 * W) < 6 and abs(max(xs) - 0.45 * W) < 6
         assert abs(min(ys) - 0.1 * H) < 6 and abs(max(ys) - 0.6 * H) < 6
         assert detect["exclusion_masks"][0]["polygon"][0] == [178, 150]
+        (zone,) = detect["zones"]
+        assert (zone["name"], zone["sensitivity"], zone["min_size_px"]) == ("driveway", 80, 64)
         assert entries[0].detail["reason"] == "privacy of the neighbours' windows"
 
         # the next live tile an operator sees is blanked under the privacy mask

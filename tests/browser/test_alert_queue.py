@@ -184,3 +184,42 @@ def test_actions_that_do_not_apply_are_not_offered_and_mute_is_logged(live: Live
     expect(page.locator(f'tr.alert-row[data-id="{post_alert}"] [data-f="what"]')).to_have_text(
         "违反值班规则 · 告警确认时限"
     )
+
+
+TONES = """
+window.__tones = [];
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (when) {
+  window.__tones.push(Math.round(this.frequency.value));
+  return start.call(this, when);
+};
+"""
+
+
+def test_the_sound_is_per_priority_and_repeats_until_acknowledged(live: Live, page: Page) -> None:
+    with live.env.session() as s:
+        high = make_alert(s, make_camera(s, name="gate"), priority=Priority.HIGH, now=NOW).id
+        normal = make_alert(s, make_camera(s, name="yard"), now=NOW - dt.timedelta(minutes=1)).id
+    live.env.user(Role.OPERATOR, username="olga")
+    page.clock.install()
+    live.login(page, "olga")
+    page.add_init_script(TONES)
+    page.goto(f"{live.url}/alerts")
+    table = page.locator("table[data-sounding]")
+    expect(table).to_have_attribute("data-sounding", "high")
+    tones = lambda: page.evaluate("window.__tones")  # noqa: E731
+    assert tones() == [988, 988, 988]  # high: three tones at once
+    page.clock.run_for(5000)
+    assert tones() == [988] * 6  # and again 5 s later, nobody having acknowledged
+    page.locator(f'tr.alert-row[data-id="{high}"]').focus()
+    page.keyboard.press("a")
+    expect(page.locator(f'tr.alert-row[data-id="{high}"]')).to_have_attribute("data-state", "acknowledged")
+    page.clock.run_for(5000)
+    expect(table).to_have_attribute("data-sounding", "normal")
+    assert tones() == [988] * 6 + [660]  # a normal alert still waits: one low tone
+    page.locator(f'tr.alert-row[data-id="{normal}"]').focus()
+    page.keyboard.press("a")
+    expect(page.locator(f'tr.alert-row[data-id="{normal}"]')).to_have_attribute("data-state", "acknowledged")
+    page.clock.run_for(10000)
+    expect(table).to_have_attribute("data-sounding", "")
+    assert tones() == [988] * 6 + [660]  # silent once every alert is acknowledged

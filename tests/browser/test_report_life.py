@@ -150,6 +150,14 @@ def test_a_report_from_phone_to_review_in_the_console(site: Live, tabs: Any) -> 
         "visit",
         "review",
     ]
+    late = lena.locator("#timeline ol li").evaluate_all(
+        "items => items.map(i => i.querySelector('[data-late]')?.dataset.late ?? '')"
+    )
+    assert late == ["", "no", "no", "", "yes", "no", "", "no", "no"]  # the unit replied after its 5 days
+    expect(lena.locator('#timeline li[data-action="unit_reply"] [data-late]')).to_contain_text("late")
+    expect(lena.locator('#timeline li[data-action="conclude"]')).to_contain_text(
+        "False accusation: The guard"
+    )
     expect(lena.locator("#clarification")).to_contain_text("Guard Li cleared")
     lena.screenshot(path=str(shots / "report-timeline.png"), full_page=True)
 

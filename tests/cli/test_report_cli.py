@@ -15,6 +15,7 @@ from db.session import make_engine
 from runtime.cli import app
 from tests.conftest import make_settings
 from tests.factories.reports import TZ, seed
+from tests.support.terminal import on_a_terminal
 
 
 @dataclass
@@ -81,3 +82,14 @@ def test_bad_input_exits_2_with_one_clear_line(url, args, words):
     result = run(url, *args)
     assert result.returncode == 2
     assert words in result.stderr and result.stderr.startswith("error: ")
+
+
+def test_a_report_on_a_terminal_shows_progress_and_piped_prints_only_the_report(url, tmp_path: Path):
+    variables = {"CONTROLROOM_DATABASE__URL": url, "CONTROLROOM_SITE__TIMEZONE": TZ}
+    args = ["report", "--period", "month", "--at", "2026-11", "--format", "csv"]
+    code, out, drawn = on_a_terminal(args, tmp_path, variables)
+    assert code == 0, drawn
+    assert "report month 2026-11" in drawn, drawn  # the bar on stderr while it works
+    assert out.startswith("section,") and "report month" not in out, out[:200]
+    piped = run(url, "--period", "month", "--at", "2026-11", "--format", "csv")
+    assert piped.returncode == 0 and "report month" not in piped.stderr, piped.stderr

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import Field, SecretStr
 
-from api.console.admin.schemas import OnvifAsk, StreamTest
+from api.console.admin.schemas import OnvifAsk, OnvifDiscover, StreamTest
 from api.console.routes import render
 from api.deps import CurrentToken, SessionDep, SettingsDep, audit_as
 from api.policies import ADMINS
@@ -135,10 +135,12 @@ def describe_onvif(body: OnvifAsk) -> dict[str, Any]:
 
 
 @router.post("/admin/cameras/onvif/discover")
-def discover_onvif() -> dict[str, Any]:
-    """WS-Discovery on the local network (multicast; answers only where the network lets them through)."""
+def discover_onvif(body: OnvifDiscover | None = None) -> dict[str, Any]:
+    """WS-Discovery: a multicast probe on the local network (answered only where the network lets it
+    through) and, when an address is typed, a unicast probe to it (which passes where multicast does not)."""
+    hosts = [body.host] if body is not None and body.host else []
     try:
-        found = discover(timeout=2.0)
+        found = discover(hosts=hosts, timeout=2.0)
     except OSError as exc:
         return {"ok": False, "reason": "network", "message": str(exc), "devices": []}
     return {"ok": True, "devices": [asdict(d) for d in found]}

@@ -9,7 +9,7 @@ from pydantic import Field
 from access.roles import Role
 from core.schemas import WriteSchema
 
-__all__ = ["OnvifAsk", "PostEdit", "Reason", "StreamTest", "UserAdd", "UserEdit"]
+__all__ = ["OnvifAsk", "OnvifDiscover", "PostEdit", "Reason", "StreamTest", "UserAdd", "UserEdit"]
 
 
 class Reason(WriteSchema):
@@ -68,3 +68,9 @@ class OnvifAsk(WriteSchema):
     port: int = Field(default=80, ge=1, le=65535)
     user: str = Field(default="", max_length=128)
     password: str = Field(default="", max_length=256)
+
+
+class OnvifDiscover(WriteSchema):
+    """Where to look for ONVIF devices: the local network by multicast, and `host` by a unicast probe."""
+
+    host: str = Field(default="", max_length=255, pattern=r"^[A-Za-z0-9_.:\[\]-]*$")

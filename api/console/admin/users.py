@@ -116,8 +116,10 @@ def reset_user_password(
 ) -> dict[str, Any]:
     """A new one-time password (shown once); the user's sessions and tokens end."""
     user = users.require(session, user_id)
+    before = {**admin.snapshot(user, now=now), "password": "unchanged"}
     password = admin.reset_password(session, user=user, now=now)
-    _audit(request, "user.password_reset", user, body.reason, sessions_ended=True)
+    after = {**admin.snapshot(user, now=now), "password": "one-time, shown once"}
+    _audit(request, "user.password_reset", user, body.reason, before=before, after=after, sessions_ended=True)
     return {**_row(user, now), "password": password}
 
 
@@ -151,5 +153,14 @@ def revoke_user_token(
     """End one of the user's sessions or tokens: the service of DELETE /api/v1/auth/tokens/{id}."""
     user = users.require(session, user_id)
     ended = tokens.revoke(session, caller=token.user, token_id=token_id, owner_id=user.id, now=now)
-    _audit(request, "user.token_revoke", user, body.reason, token_id=ended.id, kind=ended.kind.value)
+    _audit(
+        request,
+        "user.token_revoke",
+        user,
+        body.reason,
+        token_id=ended.id,
+        kind=ended.kind.value,
+        before={"token": ended.id, "revoked": False},
+        after={"token": ended.id, "revoked": True},
+    )
     return {"id": ended.id, "revoked": True}

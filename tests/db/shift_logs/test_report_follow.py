@@ -14,9 +14,12 @@ from sqlalchemy.orm import Session
 from access.roles import Role
 from access.users.models import User, UserRole
 from alerts.models import Alert
+from api.console.i18n import render_message
 from config.alerting import AlertSettings
+from core.messages import message_of
 from db.outbox import OutboxMessage
 from db.session import make_session_factory, session_scope
+from reports.service import build_report
 from shift_logs.duty_log.models import DutyEntry
 from shift_logs.incident import follow, supervise, transfer
 from shift_logs.incident import service as incidents
@@ -25,8 +28,9 @@ from shift_logs.incident.models import Incident, IncidentStep, Transfer
 from shift_logs.incident.workflow import DueKind, Finding, Stage
 from shift_logs.rules.models import Violation
 from shift_logs.unit import service as units
+from tests.conftest import make_settings
 from tests.factories.access import make_user
-from tests.factories.shift_logs import T0, make_post, make_report
+from tests.factories.shift_logs import T0, make_post, make_report, make_shift
 
 SECRET = b"test-secret"
 DAY = dt.timedelta(days=1)
@@ -104,6 +108,11 @@ def test_a_report_is_followed_from_phone_to_review_with_every_step_on_the_timeli
         "review",
     ]
     assert timeline[4].actor_label == "unit: Street office" and timeline[4].actor_id is None
+    # each step that moved the report on is measured against the deadline of the stage it left: the unit
+    # replied two days after its own deadline; the answer had none (a concluded report waits for no limit)
+    assert [s.late for s in timeline] == [None, False, False, None, True, False, None, False, False]
+    assert (timeline[4].due_kind, timeline[4].due_at) == ("unit_reply", T0 + 7 * DAY)
+    assert (timeline[1].due_kind, timeline[1].due_at) == ("acceptance", T0 + 15 * DAY)
     log = session.scalars(select(DutyEntry.text).where(DutyEntry.ref == f"incident:{rid}")).all()
     assert len(log) == 9 and not any("Wang Fang" in t for t in log)
     with pytest.raises(ReplyLinkInvalid):
@@ -144,16 +153,18 @@ def test_forged_or_expired_reply_links_are_refused(session: Session) -> None:
         transfer.open_link(session, token=f"{int(tid) + 1}.{nonce}.{exp}.{sig}", secret=SECRET, now=T0)
 
 
-def test_overdue_steps_raise_an_alert_and_a_compliance_violation_once_and_the_next_step_resolves_it(
+def test_overdue_steps_raise_an_alert_to_the_leader_on_duty_and_a_compliance_violation_once_and_the_next_step_resolves_it(
     session: Session,
 ) -> None:
     lead = make_user(session, roles=(Role.SHIFT_LEADER,))
+    on_duty = make_user(session, roles=(Role.SHIFT_LEADER,))
     report = make_report(session, opened_by=lead)
     follow.accept(session, incident_id=report.id, user=lead, now=T0, decision="ok")
     transfer.transfer(
         session, incident_id=report.id, unit_id=_unit(session), user=lead, now=T0, note="", secret=SECRET
     )
     late = T0 + 16 * DAY
+    make_shift(session, starts_at=late - dt.timedelta(hours=2), leader=on_duty)
     assert incidents.is_overdue(report, late)
     settings = AlertSettings()
     assert [i.id for i in incidents.flag_overdue(session, now=late, alert_settings=settings)] == [report.id]
@@ -163,6 +174,23 @@ def test_overdue_steps_raise_an_alert_and_a_compliance_violation_once_and_the_ne
     assert violation is not None and violation.rule_id == "report_deadlines" and violation.resolution is None
     alert = session.scalar(select(Alert).where(Alert.zone == f"report:{report.id}"))
     assert alert is not None and alert.kind == "report.overdue"
+    # addressed to the leader of the shift running now at once, not only after the acknowledgement target
+    assert (alert.escalated_at, alert.escalated_to) == (late, [on_duty.username])
+    said = message_of(alert.message)
+    assert said is not None
+    assert render_message("zh", said).startswith(f"报告 {report.ref_code} 超期：承办单位回复期限")
+    # counted in compliance: the periodic report's compliance section has it under its rule
+    figures = build_report(
+        session,
+        period="day",
+        at=late.date().isoformat(),
+        scope="all",
+        settings=make_settings("sqlite://"),
+        now=late,
+    ).section("compliance")
+    assert {r.label: r.current for r in next(t for t in figures.tables if t.key == "by_rule").rows} == {
+        "report_deadlines": 1
+    }
     transfer.reply(session, incident_id=report.id, user=lead, now=late + DAY, text="done")
     session.refresh(violation)
     assert violation.resolution is not None

@@ -91,7 +91,7 @@
   document.getElementById("onvif-discover").addEventListener("click", async function () {
     const list = document.getElementById("onvif-found");
     list.textContent = "…";
-    const result = await api.send("POST", "/admin/cameras/onvif/discover");
+    const result = await api.send("POST", "/admin/cameras/onvif/discover", { host: document.getElementById("onvif-host").value.trim() });
     list.textContent = "";
     const devices = result.ok ? result.data.devices : [];
     if (!devices.length) { const li = document.createElement("li"); li.textContent = strings.none; list.appendChild(li); }
