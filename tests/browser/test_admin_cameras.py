@@ -1,7 +1,8 @@
 """/admin/cameras in Chromium with a real RTSP camera and a capture worker: the list shows health, lease
 holder and last error; the stored stream is tested from the edit panel; the URL with a login, recording,
 retention and key flag are edited (the password is never shown back), and a camera is disabled: every
-change audited with its reason and applied to the running worker without a restart."""
+change audited with its reason and applied to the running worker without a restart. The PTZ home preset
+of an ONVIF camera (ipycam) is set from the same form: an unknown preset is refused in plain words."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from config.cameras import CameraConfig
 from devices.camera import service as cameras
 from devices.credentials import CredentialBox
 from tests.browser.admin_support import live_with_worker
+from tests.browser.conftest import Live
+from tests.factories.devices import make_ptz_camera
 from tests.support.app_env import Env
+from tests.support.onvif_peer import PROFILE, PtzPeer, ptz_peer
 from tests.support.peers import RtspServer, free_port, make_clip, missing_peer
 
 pytestmark = [pytest.mark.rtsp, pytest.mark.slow]
@@ -122,3 +126,36 @@ def test_cameras_page_lists_health_and_applies_edits_live(
         assert "dead" not in capture._runs and "front" in capture._runs
         page.reload()
         expect(dead_row).to_contain_text("disabled")
+
+
+@pytest.fixture(scope="module")
+def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PtzPeer]:
+    """ipycam behind the repairing proxy (presets that parse)."""
+    with ptz_peer(tmp_path_factory.mktemp("ipycam")) as started:
+        yield started
+
+
+def test_the_ptz_home_preset_is_set_from_the_edit_form(live: Live, page: Page, peer: PtzPeer) -> None:
+    box = CredentialBox(live.env.settings.auth.secret_key.get_secret_value())
+    with live.env.session() as s:
+        camera_id = make_ptz_camera(s, box, port=peer.repaired_port, name="dock").id
+    with peer.client() as client:
+        gate = str(client.ptz_call("SetPreset", {"ProfileToken": PROFILE, "PresetName": "gate"}))
+    live.env.user(Role.ADMIN, username="root")
+    live.login(page, "root")
+    page.goto(f"{live.url}/admin/cameras")
+    _edit(page, "dock")
+    edit = page.locator("#edit-camera")
+    edit.locator('input[name="reason"]').fill("the gate is what matters at night")
+    edit.locator('input[name="home_preset"]').fill("no-such-preset")
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-message")).to_contain_text(
+        "preset: camera 'dock' has no preset 'no-such-preset'"
+    )
+    edit.locator('input[name="home_preset"]').fill(gate)
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator("#admin-message")).to_have_text("Saved.")
+    with live.env.session() as s:
+        assert cameras.require(s, camera_id).home_preset == gate
+        entries, _ = audit.list_(s, limit=1, offset=0, action="camera.ptz.set_home")
+    assert entries[0].detail["reason"] == "the gate is what matters at night"

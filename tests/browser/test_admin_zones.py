@@ -68,7 +68,6 @@ def test_masks_drawn_with_mouse_and_keyboard_blank_the_live_tile(
         expect(page.locator("#preview-result")).to_have_attribute(
             "data-boxes", re.compile(r"\d+"), timeout=30000
         )
-        page.screenshot(path=str(screenshot_dir() / "admin-zones.png"), full_page=True)
 
         # a zone with its sensitivity and smallest object (a box to scale on the picture); another deleted
         page.locator("#new-kind").select_option("zones")
@@ -86,6 +85,9 @@ def test_masks_drawn_with_mouse_and_keyboard_blank_the_live_tile(
         drawn, picture = size.bounding_box(), page.locator("#overlay").bounding_box()
         assert drawn is not None and picture is not None
         assert abs(drawn["width"] / picture["width"] - 64 / W) < 0.01  # to scale with the picture
+        page.locator("#preview").click()  # again, with the zone: motion is looked for only inside it
+        expect(page.locator("#preview-result")).to_contain_text("frames", timeout=30000)
+        page.screenshot(path=str(screenshot_dir() / "admin-zones.png"), full_page=True)
         page.locator("#reason").fill("privacy of the neighbours' windows")
         page.locator("#save").click()
         expect(page.locator("#admin-message")).to_have_text("Saved.")
