@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from api import live_proxy
 from api.camera_feed import CameraStates, camera_events
 from api.context import AppContext
-from api.deps import ANY_USER, IN_ROOM, SessionDep, SettingsDep, audit_as, get_context, now_of
+from api.deps import ANY_USER, IN_ROOM, CurrentToken, SessionDep, SettingsDep, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.notify import Notifier
 from api.policies import ADMINS
 from api.schemas import Page, PageQuery
+from api.session_watch import watch_token
 from api.stream import MJPEG_BOUNDARY, WALL_MAX_CAMERAS, mjpeg_frames, mux_live
 from core.errors import Conflict, NotFound, Unavailable
 from core.types import RowId
@@ -90,15 +91,16 @@ def _live_opener(ctx: AppContext, session: Session, row: Camera) -> Callable[[],
 
 
 @router.get("/stream", dependencies=[Depends(ANY_USER)])
-def stream_camera_states(request: Request) -> StreamingResponse:
+def stream_camera_states(request: Request, token: CurrentToken) -> StreamingResponse:
     """Server-Sent Events: the health, owning worker and decode mode of every enabled camera, sent again
-    whenever one of them changes."""
+    whenever one of them changes; ends (`event: ended`) when the caller's session or token does."""
     ctx = get_context(request)
     if ctx.camera_states is None:
         notifier = ctx.notifier or Notifier(ctx.settings.database.url.get_secret_value())
         ctx.camera_states = CameraStates(ctx.session_factory, notifier)
+    watch = watch_token(ctx.session_factory, lambda: ctx.clock.now(), token, ctx.camera_states.notifier)
     return StreamingResponse(
-        camera_events(ctx.camera_states),
+        camera_events(ctx.camera_states, watch=watch),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
