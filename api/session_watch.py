@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import TYPE_CHECKING
 
 import anyio
@@ -12,13 +12,15 @@ from access import tokens
 from api.notify import SESSIONS, Notifier
 from db.session import session_scope
 
+Chunk = str | bytes | memoryview  # what a Starlette StreamingResponse sends
+
 if TYPE_CHECKING:
     import datetime as dt
 
     from access.users.models import AuthToken
     from db.session import SessionFactory
 
-__all__ = ["SessionWatch", "watch_token"]
+__all__ = ["SessionWatch", "until_ended", "watch_token"]
 
 
 class SessionWatch:
@@ -87,3 +89,17 @@ def watch_token(
             return tokens.is_live(session, token_id=token_id, now=now())
 
     return SessionWatch(alive, notifier, every_s=every_s, fallback_s=fallback_s, ends_at=ends_at)
+
+
+async def until_ended(chunks: AsyncIterable[Chunk], watch: SessionWatch) -> AsyncIterator[Chunk]:
+    """Pass a live stream's chunks on until `watch` says its session ended: live video ends with the
+    session, as the SSE streams do (checked before each chunk; live streams send chunks all the time)."""
+    try:
+        async for chunk in chunks:
+            if await watch.ended():
+                return
+            yield chunk
+    finally:
+        close = getattr(chunks, "aclose", None)
+        if close is not None:
+            await close()
