@@ -109,15 +109,20 @@ def reauthenticate(
     refused: Callable[[], ControlroomError],
     now: dt.datetime,
 ) -> None:
-    """Check a signed-in user's password again (password change, signatures). A wrong one raises
-    `refused()` marked as a failed sign-in, which the HTTP layer counts after the rollback; after too many,
-    LoginThrottled without checking."""
+    """Check a signed-in user's password again (password change, signatures); call it before any change.
+    A wrong one is counted in this transaction and raises `refused()` marked as a failed sign-in, whose
+    transaction the HTTP layer commits (with just the count) instead of rolling it back; after too many,
+    LoginThrottled without checking. One check per user at a time (the count is read and written under a
+    per-user lock), so concurrent guesses cannot slip past the limit."""
+    throttle.lock_reauth(session, user.username)
     wait = throttle.reauth_wait_s(session, username=user.username, auth=auth, now=now)
     if wait > 0:
         raise LoginThrottled(
             f"too many wrong passwords; try again in {math.ceil(wait)} s", retry_after_s=wait
         )
     if user.disabled or not verify_password(user.password_hash, password):
+        address = str(session.info.get("client_address", ""))  # set by the HTTP layer's session
+        throttle.record_failure(session, username=user.username, address=address, now=now)
         error = refused()
         error.failed_login = user.username
         raise error

@@ -25,7 +25,7 @@ from access.users.models import AuthToken, TokenKind, User
 from api.context import AppContext
 from config.settings import Settings
 from core.actor import Actor
-from core.errors import Forbidden, Unauthenticated
+from core.errors import ControlroomError, Forbidden, Unauthenticated
 
 __all__ = [
     "ANY_USER",
@@ -120,11 +120,20 @@ def _audit_action(request: Request) -> str:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request. A state-changing request that succeeds is audited inside it; the request
-    counts as audited only once that commit succeeded (a failed commit leaves the row to the middleware)."""
+    counts as audited only once that commit succeeded (a failed commit leaves the row to the middleware).
+    A wrong password at re-authentication (an error with `failed_login`) commits instead of rolling back:
+    its transaction holds only the counted failure (`access.auth.reauthenticate` runs before any change),
+    written before the answer and under the check's lock, so no guess goes uncounted."""
     factory = get_context(request).session_factory
     recorded = False
     with factory.begin() as session:
-        yield session
+        session.info["client_address"] = request.client.host if request.client else ""
+        try:
+            yield session
+        except ControlroomError as exc:
+            if exc.failed_login:
+                session.commit()
+            raise
         if request.method in UNSAFE_METHODS and not getattr(request.state, "audited", False):
             audit.record(
                 session,

@@ -107,8 +107,6 @@ def _localized(request: Request, exc: ControlroomError) -> str:
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ControlroomError)
     status = status_for(exc)
-    if exc.failed_login:
-        request.state.failed_login = exc.failed_login  # counted by the middleware, after the rollback
     if status == 401 and _wants_html(request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     message = _localized(request, exc)

@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from access.audit import service as audit
-from access.signin import throttle
 from api.context import AppContext
 from api.deps import UNSAFE_METHODS
 from api.errors import internal_error, problem_response
@@ -94,8 +93,6 @@ class RequestMiddleware:
             status,
             extra={"status": status, "ms": round(elapsed * 1000, 1), "route": route_path},
         )
-        if state.get("failed_login"):
-            await anyio.to_thread.run_sync(self._count_failed_login, scope, state["failed_login"])
         if state.get("refusal"):  # e.g. a throttled sign-in, refused without being checked
             self._note_refusal(scope, method, status, str(state["refusal"]))
             return
@@ -112,18 +109,6 @@ class RequestMiddleware:
         client = scope.get("client")
         address = client[0] if client else ""
         self.refusals.note(client=address, method=method, path=scope["path"], status=status, reason=reason)
-
-    def _count_failed_login(self, scope: Scope, username: str) -> None:
-        """A wrong password at re-authentication counts toward the sign-in throttle; the request's own
-        transaction was rolled back, so it is written here."""
-        client = scope.get("client")
-        try:
-            with session_scope(self.ctx.session_factory) as session:
-                throttle.record_failure(
-                    session, username=username, address=client[0] if client else "", now=self.ctx.clock.now()
-                )
-        except Exception:
-            log.exception("could not count a failed re-authentication")
 
     def _audit_failure(self, scope: Scope, state: dict[str, Any], status: int) -> None:
         user_id, username = state.get("user_ref") or (None, "anonymous")

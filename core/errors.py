@@ -34,8 +34,8 @@ class ControlroomError(Exception):
     """Base of every error controlroom raises on purpose; `code` is a stable machine-readable name."""
 
     code = "error"
-    # the user name whose password check failed, when this error is one: the HTTP layer counts it toward
-    # the sign-in throttle after the request's transaction has rolled back
+    # the user name whose password check failed, when this error is one: the failure is already counted in
+    # the request's transaction, which the HTTP layer then commits instead of rolling back
     failed_login: str = ""
     # the message as a catalogue key with parameters (core.messages.Message), when the console should show
     # it in the reader's language; the API keeps `message` (English) and adds the key and parameters

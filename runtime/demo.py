@@ -54,6 +54,8 @@ _POSTS = (
     ("desk-2", "Desk 2 · buildings", ("lobby", "corridor"), "operator2"),
 )
 _CHECKLIST = ("keys", "radios", "room clean, no personal items")
+# operator posts: a leader cannot roster maintenance, an administrator or a supervisor onto them
+_POST_ROLES = ("operator",)
 SHIFT_HOURS = 12
 
 
@@ -66,7 +68,7 @@ def ensure_demo_shift(session: Session, *, now: dt.datetime) -> str:
     for name, title, cams, _who in _POSTS:
         if name not in posts:
             posts[name] = roster.create_post(
-                session, name=name, title=title, checklist=_CHECKLIST, cameras=cams
+                session, name=name, title=title, checklist=_CHECKLIST, cameras=cams, roles=_POST_ROLES
             )
     # any shift running now (a later one a leader added does not count): a second start adds none
     upcoming = roster.list_shifts(session, limit=100, offset=0, since=now)[0]

@@ -9,8 +9,10 @@
   names exist. Wrong passwords at re-authentication (password change, handover signatures) count too.
 
 Failures are rows in `login_failures` (a sliding window any process sees); the check and the insert of a
-sign-in run under a per-address lock (PostgreSQL advisory lock; SQLite writers are serialised by BEGIN
-IMMEDIATE), so concurrent clients cannot slip extra guesses past the limit.
+sign-in run under a per-address lock, those of a re-authentication under a per-user lock (PostgreSQL
+advisory locks; SQLite writers are serialised by BEGIN IMMEDIATE), and a failed re-authentication's count is
+committed with its transaction (the HTTP layer commits instead of rolling back), so concurrent clients cannot
+slip extra guesses past the limit.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from access.signin.models import LoginFailure
 from config.settings import AuthSettings
 from db.transition import serialize
 
-__all__ = ["clear", "lock_address", "reauth_wait_s", "record_failure", "wait_s"]
+__all__ = ["clear", "lock_address", "lock_reauth", "reauth_wait_s", "record_failure", "wait_s"]
 
 _BACKOFF_BASE_S = 2.0
 
@@ -37,6 +39,11 @@ def _key(username: str) -> str:
 def lock_address(session: Session, address: str) -> None:
     """Serialise sign-ins from one address until the transaction ends (PostgreSQL; SQLite already is)."""
     serialize(session, f"signin:{address}")
+
+
+def lock_reauth(session: Session, username: str) -> None:
+    """Serialise one user's re-authentications until the transaction ends (PostgreSQL; SQLite already is)."""
+    serialize(session, f"reauth:{_key(username)}")
 
 
 def _backoff_s(failures: int, auth: AuthSettings) -> float:

@@ -44,6 +44,10 @@ def _param(language: str, name: str, value: object, timezone: str) -> object:
             return value
     if name == "alert_kind" and isinstance(value, str):  # an alert kind, in the reader's words
         return translate(language, f"kind.{value}")
+    if name == "roles" and isinstance(
+        value, str
+    ):  # role names ("operator, shift_leader"), in the reader's words
+        return ", ".join(translate(language, f"role.{role.strip()}") for role in value.split(","))
     return value
 
 

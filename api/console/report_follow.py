@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from access.roles import LEAD, ROOM
+from access.users import service as users
 from access.users.models import User
 from api.console.routes import render
 from api.console.shift_common import back, from_local_input
@@ -36,7 +37,13 @@ def report_context(session: Session, incident: Incident, viewer: User, now: dt.d
     lead = viewer.has_any(LEAD)
     actions = [a for a in allowed_actions(incident.stage) if lead or a not in DECIDING]
     unit_names = {u.id: u.name for u in units.list_(session)}
+    leaders = {u.id: u for role in sorted(LEAD) for u in users.with_role(session, role)}
     return {
+        "leaders": sorted(leaders.values(), key=lambda u: u.username),
+        "owner": session.get(User, incident.owner_id) if incident.owner_id is not None else None,
+        "related": session.get(Incident, incident.related_to_id)
+        if incident.related_to_id is not None
+        else None,
         "steps": follow.steps(session, incident.id),
         "transfers": transfer.list_transfers(session, incident.id),
         "unit_names": unit_names,
@@ -73,7 +80,8 @@ def _take(  # noqa: C901 - one branch per step, each a single service call
     elif action is Action.REFUSE:
         follow.refuse(session, decision=form.get("decision", ""), **kw)
     elif action is Action.CHECK:
-        owner = user.id if form.get("own") == "on" else None
+        chosen = form.get("owner_id", "")
+        owner = int(chosen) if chosen.isdigit() else None
         follow.check(session, note=form.get("note", ""), owner_id=owner, **kw)
     elif action is Action.OPEN_CASE:
         follow.open_case(session, note=form.get("note", ""), **kw)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from access.roles import LEAD
 from access.users.models import User
 from core.actor import SYSTEM
 from core.messages import Message
@@ -267,6 +268,10 @@ def check(
     owner_id: int | None = None,
 ) -> Incident:
     """Start the initial check; an important matter can be owned by a named leader from here on."""
+    if owner_id is not None:
+        owner = session.get(User, owner_id)
+        if owner is None or owner.disabled or not owner.has_any(LEAD):
+            raise ReportInvalid("the owner must be a shift leader or supervisor", field="owner_id")
     values = {"owner_id": owner_id} if owner_id is not None else {}
     return advance(
         session,

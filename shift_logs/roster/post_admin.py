@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from core.messages import Message
 from devices.camera import service as camera_registry
 from shift_logs.roster.errors import UnknownCamera, WrongRoleForPost
 from shift_logs.roster.models import Post
@@ -31,10 +32,14 @@ def check_role_allowed(post: Post, user: User, *, field: str = "user_id") -> Non
     """Raise WrongRoleForPost (naming `field`) when the post names roles and `user` holds none of them."""
     allowed = set(post.roles or [])
     if allowed and not allowed & {r.value for r in user.roles}:
-        raise WrongRoleForPost(
-            f"{user.username} holds none of the roles post {post.name} allows: {', '.join(sorted(allowed))}",
-            field=field,
+        roles = ", ".join(sorted(allowed))
+        refused = WrongRoleForPost(
+            f"{user.username} holds none of the roles post {post.name} allows: {roles}", field=field
         )
+        refused.said = Message(
+            "msg.roster.wrong_role", {"user": user.username, "post": post.name, "roles": roles}
+        )
+        raise refused
 
 
 def update_post(

@@ -107,3 +107,47 @@ def test_two_concurrent_accepts_give_one_success_and_one_conflict(env: Env) -> N
     assert sorted(r.status_code for r in results) == [200, 409]
     loser = next(r for r in results if r.status_code == 409)
     assert "accepted" in loser.json()["detail"]
+
+
+def test_a_matter_owned_by_a_named_leader_is_checked_investigated_and_closed_and_a_refusal_is_final(
+    env: Env,
+) -> None:
+    env.app.state.ctx.clock = FixedClock(T0)
+    op, lead = env.user(Role.OPERATOR), env.user(Role.SHIFT_LEADER, username="lena")
+    h_op, h_lead = env.token(op), env.token(lead)
+    rid = _post(env, "/api/v1/incidents/reports", op, REPORT).json()["id"]
+    _post(env, f"/api/v1/incidents/{rid}/accept", lead, {"decision": "accepted"})
+    for owner in (op.id, 999_999):  # an operator, or nobody, cannot own a matter
+        refused = _post(env, f"/api/v1/incidents/{rid}/check", op, {"note": "first look", "owner_id": owner})
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "owner_id", refused.text
+    page = env.client.get(f"/incidents/{rid}", headers=h_op).text
+    assert f'<option value="{lead.id}">' in page.split('id="step-check"', 1)[1].split("</form>", 1)[0]
+    assert f'<option value="{op.id}">' not in page
+
+    def form(step: str, **data: str) -> None:
+        response = env.client.post(f"/incidents/{rid}/steps/{step}", data=data, headers=h_op)
+        assert response.status_code == 200, response.text[:300]
+
+    form("check", note="important: the gate team", owner_id=str(lead.id))
+    form("open_case", note="the check warrants a case")
+    concluded = _post(
+        env, f"/api/v1/incidents/{rid}/conclude", lead, {"finding": "substantiated", "summary": "it happened"}
+    )
+    assert concluded.status_code == 200 and concluded.json()["owner_id"] == lead.id
+    form("answer", via="letter")
+    form("visit", satisfied="yes", note="content")
+    page = env.client.get(f"/incidents/{rid}", headers=h_op).text
+    assert "lena" in page.split('id="owner"', 1)[1].split("</dd>", 1)[0] and 'id="steps"' not in page
+    steps = env.client.get(f"/api/v1/incidents/{rid}/steps", headers=h_op).json()
+    assert [s["to_stage"] for s in steps] == [
+        "received", "accepted", "checking", "investigating", "concluded", "answered", "closed",
+    ]  # fmt: skip
+
+    other = _post(env, "/api/v1/incidents/reports", op, REPORT).json()
+    assert (
+        _post(env, f"/api/v1/incidents/{other['id']}/refuse", lead, {"decision": "not ours"}).status_code
+        == 200
+    )
+    assert _post(env, f"/api/v1/incidents/{other['id']}/accept", lead, {"decision": "x"}).status_code == 409
+    assert 'id="steps"' not in env.client.get(f"/incidents/{other['id']}", headers=h_lead).text
+    assert env.client.get(f"/api/v1/public/reports/{other['ref_code']}").json()["stage"] == "refused"

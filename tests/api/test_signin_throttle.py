@@ -17,6 +17,7 @@ from access.audit.models import AuditEntry
 from access.roles import Role
 from access.signin.models import LoginFailure
 from access.users.models import User
+from core.clock import FixedClock, utcnow
 from tests.factories.access import DEFAULT_PASSWORD
 from tests.support.app_env import Env
 from tests.support.live_server import LiveServer
@@ -108,4 +109,66 @@ def test_concurrent_guesses_on_postgresql_stop_exactly_at_the_address_limit(
         with env.session() as s:
             s.execute(delete(LoginFailure))
             for user in s.scalars(select(User).where(User.username == name)):
+                s.delete(user)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("parallel", [True, False], ids=["concurrent", "back-to-back"])
+def test_wrong_passwords_at_re_authentication_over_http_stop_exactly_at_the_limit_on_postgresql(
+    make_env: Callable[..., Env], pg_url: str, pg_engine: object, parallel: bool
+) -> None:
+    env = make_env(pg_url, auth={"lockout_attempts": 3, "lockout_minutes": 5})
+    env.app.state.ctx.clock = FixedClock(utcnow())  # the back-off cannot run out during the burst
+    name = f"reauth-{uuid.uuid4().hex[:8]}"  # the PostgreSQL database is shared by the run: removed after
+    headers = env.token(env.user(username=name))
+    body = {"current_password": "not my password", "new_password": "a brand new password"}
+    try:
+        with LiveServer(env.app) as server:
+
+            def change(_: int) -> int:
+                with httpx.Client(base_url=server.url, timeout=30, headers=headers) as http:
+                    return http.post("/api/v1/auth/password", json=body).status_code
+
+            if parallel:
+                with ThreadPoolExecutor(max_workers=12) as pool:
+                    answers = sorted(pool.map(change, range(24)))
+            else:  # each answer is read before the next request: the failure must be counted by then
+                answers = [change(i) for i in range(8)]
+        assert answers == [401] * 3 + [429] * (len(answers) - 3)
+        with env.session() as s:
+            counted = s.scalar(
+                select(func.count()).select_from(LoginFailure).where(LoginFailure.username == name)
+            )
+        assert counted == 3
+    finally:
+        with env.session() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.username == name))
+            for user in s.scalars(select(User).where(User.username == name)):
+                s.delete(user)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_concurrent_guesses_neither_lock_the_last_admin_out_nor_tell_names_apart(
+    make_env: Callable[..., Env], pg_url: str, pg_engine: object
+) -> None:
+    env = make_env(pg_url, auth={"lockout_attempts": 3, "lockout_minutes": 60, "address_max_failures": 1000})
+    env.app.state.ctx.clock = FixedClock(utcnow())  # the back-off cannot run out during the burst
+    admin, nobody = f"ada-{uuid.uuid4().hex[:8]}", f"nobody-{uuid.uuid4().hex[:8]}"
+    env.user(Role.ADMIN, username=admin)  # the only admin of this app's users
+    try:
+
+        def burst(name: str, address: str) -> list[tuple[int, str, str]]:
+            client = TestClient(env.app, client=(address, 40000))
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                return sorted(pool.map(lambda _: _shape(_login(client, name)), range(12)))
+
+        known, unknown = burst(admin, "203.0.113.9"), burst(nobody, "203.0.113.10")
+        assert known == unknown
+        assert [status for status, _, _ in known] == [401] * 3 + [429] * 9
+        admin_desk = TestClient(env.app, client=("10.0.0.7", 40000))
+        assert _login(admin_desk, admin, DEFAULT_PASSWORD).status_code == 200
+    finally:
+        with env.session() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.username.in_([admin, nobody])))
+            for user in s.scalars(select(User).where(User.username == admin)):
                 s.delete(user)

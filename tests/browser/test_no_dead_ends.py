@@ -94,3 +94,54 @@ def test_a_leader_gives_a_roster_entry_to_another_person_and_removes_one(live: L
         assert s.scalars(select(RosterEntry)).all() == []
         actions = [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.actor == "li"))]
         assert "roster.change_person" in actions and "roster.remove" in actions
+
+
+def test_the_demo_posts_refuse_a_role_they_do_not_allow_in_the_readers_language(
+    live: Live, page: Page
+) -> None:
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from runtime.demo import ensure_demo_shift
+    from shift_logs.roster import service as roster
+    from shift_logs.roster.models import RosterEntry, Shift
+    from tests.factories.alerts import make_camera
+
+    people = {}
+    for username, role in (
+        ("leader", Role.SHIFT_LEADER),
+        ("operator", Role.OPERATOR),
+        ("operator2", Role.OPERATOR),
+        ("ma", Role.MAINTENANCE),
+        ("sam", Role.SUPERVISOR),
+        ("wang", Role.OPERATOR),
+    ):
+        people[username] = live.env.user(role, username=username).id
+    now = dt.datetime.now(dt.UTC)
+    with live.env.session() as s:
+        for name in ("gate", "parking", "lobby", "corridor"):
+            make_camera(s, name=name)
+        ensure_demo_shift(s, now=now)
+        demo_end = s.scalars(select(Shift)).one().ends_at
+        later = demo_end + dt.timedelta(hours=12)  # rested after the demo shift
+        night = roster.create_shift(
+            s, name="night", starts_at=later, ends_at=later + dt.timedelta(hours=8), leader=None
+        )
+        night_id = night.id
+    live.login(page, "leader")
+    page.goto(f"{live.url}/roster?lang=zh")
+    form = page.locator("form[action='/roster/entries']")
+    form.locator("select[name=shift_id]").select_option(value=str(night_id))
+    form.locator("select[name=post_id]").select_option(label="Desk 1 · perimeter")
+    # maintenance and a supervisor are refused on an operator post, the reason in the reader's language
+    for refused in ("ma", "sam"):
+        form.locator("select[name=user_id]").select_option(value=str(people[refused]))
+        form.get_by_role("button").click()
+        expect(form.get_by_role("alert")).to_have_text(f"{refused} 不具备岗位 desk-1 允许的角色：值班员")
+    form.locator("select[name=user_id]").select_option(value=str(people["wang"]))
+    with page.expect_navigation():
+        form.get_by_role("button").click()
+    with live.env.session() as s:
+        on_night = s.scalars(select(RosterEntry).where(RosterEntry.shift_id == night_id)).all()
+        assert [(e.user.username, e.post.name) for e in on_night] == [("wang", "desk-1")]

@@ -166,13 +166,27 @@ def test_a_report_from_phone_to_review_in_the_console(site: Live, tabs: Any) -> 
     expect(public.locator("#public-stage")).to_have_text("Closed")
     expect(public.locator("body")).not_to_contain_text("Wang")
 
+    # the leader writes the two free-text parts on /reports and prints the disposal report (a new tab)
+    lena.goto(f"{url}/reports?period=month&at=2026-11")
+    form = lena.locator("#disposal-form")
     for lang, heading in (("zh", "信访举报办理情况报告"), ("en", "Report on the handling")):
-        lena.goto(
-            f"{url}/reports/disposal/print?period=month&at=2026-11&lang={lang}"
-            "&problems=One+unit+replied+late.&next_steps=Agree+reply+times+with+the+parks+department."
-        )
-        expect(lena.locator("h1")).to_contain_text(heading)
-        expect(lena.locator('tr[data-key="false_accusation"] td').nth(1)).to_have_text("1")
-        expect(lena.locator('tr[data-key="clarified"] td').nth(1)).to_have_text("1")
-        expect(lena.locator("#problems")).to_have_text("One unit replied late.")
-        lena.screenshot(path=str(shots / f"disposal-print-{lang}.png"), full_page=True)
+        if not form.evaluate("e => e.open"):
+            form.locator("summary").click()
+        form.locator("[name=problems]").fill("One unit replied late.")
+        form.locator("[name=next_steps]").fill("Agree reply times with the parks department.")
+        form.locator("[name=lang]").select_option(lang)
+        with lena.context.expect_page() as opened:
+            form.locator("button[type=submit]").click()
+        doc = opened.value
+        doc.wait_for_load_state()
+        expect(doc.locator("h1")).to_contain_text(heading)
+        expect(doc.locator('tr[data-key="received"] td').nth(1)).to_have_text("1")
+        expect(doc.locator('tr[data-key="transferred"] td').nth(1)).to_have_text("1")
+        expect(doc.locator('tr[data-key="false_accusation"] td').nth(1)).to_have_text("1")
+        expect(doc.locator('tr[data-key="clarified"] td').nth(1)).to_have_text("1")
+        expect(doc.locator('tr[data-key="satisfaction_share"] td').nth(1)).to_have_text("0.0%")
+        expect(doc.locator('tr[data-key="satisfaction_share"] td').nth(2)).to_have_text("—")
+        expect(doc.locator("#problems")).to_have_text("One unit replied late.")
+        expect(doc.locator("body")).not_to_contain_text("Wang Fang")
+        doc.screenshot(path=str(shots / f"disposal-print-{lang}.png"), full_page=True)
+        doc.close()
