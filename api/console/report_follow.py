@@ -41,6 +41,9 @@ def report_context(session: Session, incident: Incident, viewer: User, now: dt.d
     return {
         "leaders": sorted(leaders.values(), key=lambda u: u.username),
         "owner": session.get(User, incident.owner_id) if incident.owner_id is not None else None,
+        "related": session.get(Incident, incident.related_to_id)
+        if incident.related_to_id is not None
+        else None,
         "steps": follow.steps(session, incident.id),
         "transfers": transfer.list_transfers(session, incident.id),
         "unit_names": unit_names,

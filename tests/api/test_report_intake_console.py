@@ -60,7 +60,8 @@ def test_anonymous_collective_joint_and_related_reports_are_recorded_and_counted
     assert "Typed By Mistake" not in page
     assert {"en": "Anonymous", "zh": "匿名"}[lang] in page.split('id="reporter"', 1)[1].split("</dd>", 1)[0]
     page = env.client.get(f"/incidents/{letter}?lang={lang}", headers=h_op).text
-    assert f'href="/incidents/{visit}"' in page and "(31)" in page and "Zhou Min" not in page
+    assert f'<a id="related" href="/incidents/{visit}">{first_code}</a>' in page
+    assert "(31)" in page and "Zhou Min" not in page
 
     env.app.state.ctx.clock = FixedClock(T0 + dt.timedelta(days=10))
     got = env.client.get("/api/v1/reports?period=month&at=2026-11", headers=env.token(lead))

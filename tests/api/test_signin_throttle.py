@@ -145,3 +145,30 @@ def test_wrong_passwords_at_re_authentication_over_http_stop_exactly_at_the_limi
             s.execute(delete(LoginFailure).where(LoginFailure.username == name))
             for user in s.scalars(select(User).where(User.username == name)):
                 s.delete(user)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_concurrent_guesses_neither_lock_the_last_admin_out_nor_tell_names_apart(
+    make_env: Callable[..., Env], pg_url: str, pg_engine: object
+) -> None:
+    env = make_env(pg_url, auth={"lockout_attempts": 3, "lockout_minutes": 60, "address_max_failures": 1000})
+    env.app.state.ctx.clock = FixedClock(utcnow())  # the back-off cannot run out during the burst
+    admin, nobody = f"ada-{uuid.uuid4().hex[:8]}", f"nobody-{uuid.uuid4().hex[:8]}"
+    env.user(Role.ADMIN, username=admin)  # the only admin of this app's users
+    try:
+
+        def burst(name: str, address: str) -> list[tuple[int, str, str]]:
+            client = TestClient(env.app, client=(address, 40000))
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                return sorted(pool.map(lambda _: _shape(_login(client, name)), range(12)))
+
+        known, unknown = burst(admin, "203.0.113.9"), burst(nobody, "203.0.113.10")
+        assert known == unknown
+        assert [status for status, _, _ in known] == [401] * 3 + [429] * 9
+        admin_desk = TestClient(env.app, client=("10.0.0.7", 40000))
+        assert _login(admin_desk, admin, DEFAULT_PASSWORD).status_code == 200
+    finally:
+        with env.session() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.username.in_([admin, nobody])))
+            for user in s.scalars(select(User).where(User.username == admin)):
+                s.delete(user)

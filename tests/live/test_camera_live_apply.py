@@ -1,17 +1,22 @@
 """Camera settings are one source of truth, applied live (D6, R2): a privacy mask added through the API
 blanks the next snapshot, tile, MJPEG frame and alert snapshot of a real RTSP camera within 2 s without a
-restart, and survives a restart that re-imports the config file; a new URL is followed within 2 s."""
+restart, and survives a restart that re-imports the config file; the next export of footage recorded from
+that camera is blanked too; a new URL is followed within 2 s."""
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import av
 import cv2
 import httpx
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from access.roles import Role
 from api.app import create_app
@@ -19,6 +24,7 @@ from config.cameras import CameraConfig
 from db.session import make_engine, make_session_factory, session_scope
 from devices.camera import service as cameras
 from devices.credentials import CredentialBox
+from footage.models import Segment
 from runtime.pictures import shown_jpeg
 from runtime.worker import Worker
 from tests.conftest import make_settings
@@ -58,8 +64,8 @@ def _wait(check: Callable[[], bool], timeout: float) -> float:
 class Site:
     """The database, the app and one worker, restartable."""
 
-    def __init__(self, url: str, camera: CameraConfig, data_dir: Path) -> None:
-        self.settings = make_settings(url, worker={"lease_s": 30}, data_dir=data_dir)
+    def __init__(self, url: str, camera: CameraConfig, data_dir: Path, **overrides: object) -> None:
+        self.settings = make_settings(url, worker={"lease_s": 30}, data_dir=data_dir, **overrides)
         self.engine = make_engine(self.settings.database)
         self.factory = make_session_factory(self.engine)
         self.camera = camera
@@ -159,6 +165,53 @@ def test_a_new_url_is_followed_by_the_running_reader_and_recorder(
                 APPLY_S + SLACK_S,
             )
             _wait(lambda: worker.capture.snapshot_jpeg("gate") is not None, 10)
+    finally:
+        site.stop()
+        site.engine.dispose()
+
+
+def test_a_mask_set_through_the_api_blanks_the_next_export_of_footage_recorded_from_the_camera(
+    sqlite_url: str, server: RtspServer, tmp_path: Path
+) -> None:
+    camera = CameraConfig(
+        name="gate",
+        url=server.url("cam"),  # type: ignore[arg-type]
+        detect={"fps": 5},  # type: ignore[arg-type]
+        recording={"mode": "continuous"},  # type: ignore[arg-type]
+    )
+    site = Site(sqlite_url, camera, tmp_path, footage={"segment_s": 2})
+    admin = site.env.token(site.env.user(Role.ADMIN, username="ada"))
+    boss = site.env.token(site.env.user(Role.SUPERVISOR, username="sue"))  # standing access (R7)
+    site.start()
+    try:
+        with LiveServer(site.app) as live, httpx.Client(base_url=live.url, timeout=10) as http:
+            [row] = http.get("/api/v1/cameras", headers=admin).json()["items"]
+
+            def recorded() -> list[Segment]:
+                with site.env.session() as s:
+                    return list(s.scalars(select(Segment).order_by(Segment.start)))
+
+            _wait(lambda: len(recorded()) >= 2, 40)
+            first = recorded()[0]
+
+            def export() -> bytes:
+                span = {"cameras": ["gate"], "start": first.start.isoformat(), "end": first.end.isoformat()}
+                made = http.post("/api/v1/footage/exports", json=span, headers=boss)
+                assert made.status_code == 202, made.text
+                url = f"/api/v1/footage/exports/{made.json()['id']}"
+                _wait(lambda: http.get(url, headers=boss).json()["state"] != "running", 30)
+                assert http.get(url, headers=boss).json()["state"] == "done"
+                with zipfile.ZipFile(io.BytesIO(http.get(f"{url}/download", headers=boss).content)) as z:
+                    return z.read("gate.mp4")
+
+            def brightest(mp4: bytes) -> int:
+                with av.open(io.BytesIO(mp4)) as c:
+                    return int(next(c.decode(video=0)).to_ndarray(format="gray").max())
+
+            assert brightest(export()) > 100  # testsrc2 before the mask
+            body = {"detect": {"fps": 5, "privacy_masks": [{"polygon": EVERYTHING}]}, "reason": "privacy"}
+            assert http.patch(f"/api/v1/cameras/{row['id']}", json=body, headers=admin).status_code == 200
+            assert brightest(export()) < 30, "the same footage, exported after the mask, is blanked"
     finally:
         site.stop()
         site.engine.dispose()
