@@ -277,16 +277,18 @@ def roster_add_shift(
     request: Request,
     session: SessionDep,
     token: CurrentToken,
+    settings: SettingsDep,
     name: Annotated[str, Form(min_length=1, max_length=100)],
     starts_at: Annotated[str, Form(max_length=20)],
     ends_at: Annotated[str, Form(max_length=20)],
 ) -> Response:
-    """Create a shift led by the signed-in leader."""
+    """Create a shift led by the signed-in leader (no longer than a console session covers)."""
     audit_as(request, "shift.create", f"shift:{name}")
     start = from_local_input(request, starts_at, "starts_at")
     end = from_local_input(request, ends_at, "ends_at")
     assert start is not None and end is not None
-    roster.create_shift(session, name=name, starts_at=start, ends_at=end, leader=token.user)
+    longest = roster.longest_shift(settings.auth.session_minutes)
+    roster.create_shift(session, name=name, starts_at=start, ends_at=end, leader=token.user, longest=longest)
     return back("/roster")
 
 

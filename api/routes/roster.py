@@ -70,12 +70,19 @@ def list_shifts(session: SessionDep, page: PageQuery, since: UtcDateTime | None 
 
 
 @router.post("/shifts", response_model=ShiftRead, status_code=201, dependencies=[Depends(Allow(*LEAD))])
-def create_shift(body: ShiftCreate, request: Request, session: SessionDep) -> ShiftRead:
-    """Create a shift with its leader."""
+def create_shift(
+    body: ShiftCreate, request: Request, session: SessionDep, settings: SettingsDep
+) -> ShiftRead:
+    """Create a shift with its leader (no longer than a console session covers)."""
     audit_as(request, "shift.create", f"shift:{body.name}")
     leader = users.require(session, body.leader_id) if body.leader_id else None
     shift = roster.create_shift(
-        session, name=body.name, starts_at=body.starts_at, ends_at=body.ends_at, leader=leader
+        session,
+        name=body.name,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        leader=leader,
+        longest=roster.longest_shift(settings.auth.session_minutes),
     )
     return ShiftRead.model_validate(shift)
 

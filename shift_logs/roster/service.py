@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.users.models import User
+from core.messages import Message
 from db import lookup
 from devices.camera import service as camera_registry
 from shift_logs.roster import post_admin
@@ -77,12 +78,33 @@ def list_posts(session: Session) -> list[Post]:
     return list(session.scalars(select(Post).where(Post.active.is_(True)).order_by(Post.name)))
 
 
+def longest_shift(session_minutes: int) -> dt.timedelta:
+    """The longest shift a console session of `session_minutes` covers: the session less an hour for the
+    handover (a 13 h session: 12 h shifts)."""
+    return dt.timedelta(minutes=session_minutes - 60 if session_minutes > 120 else session_minutes)
+
+
 def create_shift(
-    session: Session, *, name: str, starts_at: dt.datetime, ends_at: dt.datetime, leader: User | None
+    session: Session,
+    *,
+    name: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    leader: User | None,
+    longest: dt.timedelta | None = None,
 ) -> Shift:
-    """Create a shift (a working period of the room) with its leader."""
+    """Create a shift (a working period of the room) with its leader, no longer than `longest` when given
+    (so that a console session covers the whole shift)."""
     if ends_at <= starts_at:
         raise InvalidWindow("a shift must end after it starts", field="ends_at")
+    if longest is not None and ends_at - starts_at > longest:
+        hours = f"{longest.total_seconds() / 3600:g}"
+        refused = InvalidWindow(
+            f"a shift may last at most {hours} h, so that a console session covers it",
+            field="ends_at",
+        )
+        refused.said = Message("msg.roster.shift_too_long", {"hours": hours})
+        raise refused
     shift = Shift(name=name, starts_at=starts_at, ends_at=ends_at, leader_id=leader.id if leader else None)
     session.add(shift)
     session.flush()

@@ -52,3 +52,31 @@ def test_the_wall_stays_signed_in_and_other_pages_sign_out(idle_live: Live, page
     page.clock.run_for(6000)
     # polled, not one navigation event: the sign-out goes through a redirect that may abort the first one
     expect(page).to_have_url(f"{live.url}/login", timeout=10000)
+
+
+def test_a_shift_longer_than_a_session_covers_is_refused_in_the_readers_language(
+    live: Live, page: Page
+) -> None:
+    from sqlalchemy import select
+
+    from access.roles import Role
+    from shift_logs.roster.models import Shift
+
+    live.env.user(Role.SHIFT_LEADER, username="li")
+    assert live.env.settings.auth.session_minutes == 13 * 60  # the default: 12 h shifts and their handover
+    live.login(page, "li")
+    page.goto(f"{live.url}/roster?lang=zh")
+    form = page.locator("form[action='/roster/shifts']")
+    day = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
+    form.locator("input[name=name]").fill("long")
+    form.locator("input[name=starts_at]").fill(f"{day}T06:00")
+    form.locator("input[name=ends_at]").fill(f"{day}T20:00")  # 14 h: the session would end before it
+    form.get_by_role("button").click()
+    expect(form.get_by_role("alert")).to_have_text("一个班次最长 12 小时，以便控制台会话覆盖整个班次")
+    form.locator("input[name=ends_at]").fill(f"{day}T18:00")  # 12 h
+    with page.expect_navigation():
+        form.get_by_role("button").click()
+    with live.env.session() as s:
+        assert [(sh.name, sh.ends_at - sh.starts_at) for sh in s.scalars(select(Shift))] == [
+            ("long", dt.timedelta(hours=12))
+        ]
