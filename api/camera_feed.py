@@ -13,7 +13,8 @@ from collections.abc import AsyncIterator
 
 import anyio
 
-from api.notify import CAMERAS, Notifier
+from api.notify import CAMERAS, SESSIONS, Notifier
+from api.session_watch import SessionWatch
 from db.session import SessionFactory, session_scope
 from devices.camera import service as cameras
 from devices.camera.schemas import CameraHealthRead
@@ -60,13 +61,19 @@ class CameraStates:
             return self._frame
 
 
-async def camera_events(states: CameraStates, *, heartbeat_s: float = 15.0) -> AsyncIterator[bytes]:
+async def camera_events(
+    states: CameraStates, *, heartbeat_s: float = 15.0, watch: SessionWatch | None = None
+) -> AsyncIterator[bytes]:
     """Yield the camera states as an SSE frame whenever they change (woken by the database's notifications;
-    every `poll_s` on SQLite), and a comment line as a heartbeat."""
+    every `poll_s` on SQLite), and a comment line as a heartbeat; end with an `ended` event once `watch` says
+    the caller's session or token ended."""
     notifier, previous = states.notifier, b""
     last_beat = time.monotonic()
     yield b"retry: 2000\n\n"
     while True:
+        if watch is not None and await watch.ended():
+            yield b"event: ended\ndata: your session has ended; sign in again\n\n"
+            return
         seen = notifier.generation(CAMERAS)
         frame = await states.frame(seen)
         if frame != previous:
@@ -75,4 +82,6 @@ async def camera_events(states: CameraStates, *, heartbeat_s: float = 15.0) -> A
         if time.monotonic() - last_beat > heartbeat_s:
             last_beat = time.monotonic()
             yield b": keep-alive\n\n"
-        await notifier.wait(CAMERAS, seen=seen, within_s=heartbeat_s, poll_s=states.poll_s)
+        waits = {CAMERAS: seen} if watch is None else {CAMERAS: seen, SESSIONS: watch.seen}
+        within = heartbeat_s if watch is None else min(heartbeat_s, watch.wait_s())
+        await notifier.wait_any(waits, within_s=within, poll_s=states.poll_s)

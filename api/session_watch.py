@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable
+from typing import TYPE_CHECKING
 
 import anyio
 
+from access import tokens
 from api.notify import SESSIONS, Notifier
+from db.session import session_scope
 
-__all__ = ["SessionWatch"]
+Chunk = str | bytes | memoryview  # what a Starlette StreamingResponse sends
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from access.users.models import AuthToken
+    from db.session import SessionFactory
+
+__all__ = ["SessionWatch", "until_ended", "watch_token"]
 
 
 class SessionWatch:
@@ -57,3 +68,38 @@ class SessionWatch:
         if self.ends_at is not None:
             due = min(due, self.ends_at)
         return max(due - time.monotonic(), 0.0)
+
+
+def watch_token(
+    factory: SessionFactory,
+    now: Callable[[], dt.datetime],
+    token: AuthToken,
+    notifier: Notifier | None,
+    *,
+    every_s: float = 2.0,
+    fallback_s: float = 60.0,
+) -> SessionWatch:
+    """The watch of a stream opened with `token` (a console session or a bearer token): it ends with the
+    token's logout, revocation or expiry, or its user being disabled. `now` reads the app's clock."""
+    token_id = token.id
+    ends_at = time.monotonic() + (token.expires_at - now()).total_seconds()  # checked then
+
+    def alive() -> bool:
+        with session_scope(factory) as session:
+            return tokens.is_live(session, token_id=token_id, now=now())
+
+    return SessionWatch(alive, notifier, every_s=every_s, fallback_s=fallback_s, ends_at=ends_at)
+
+
+async def until_ended(chunks: AsyncIterable[Chunk], watch: SessionWatch) -> AsyncIterator[Chunk]:
+    """Pass a live stream's chunks on until `watch` says its session ended: live video ends with the
+    session, as the SSE streams do (checked before each chunk; live streams send chunks all the time)."""
+    try:
+        async for chunk in chunks:
+            if await watch.ended():
+                return
+            yield chunk
+    finally:
+        close = getattr(chunks, "aclose", None)
+        if close is not None:
+            await close()

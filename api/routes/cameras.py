@@ -9,14 +9,16 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from access.users.models import AuthToken
 from api import live_proxy
 from api.camera_feed import CameraStates, camera_events
 from api.context import AppContext
-from api.deps import ANY_USER, IN_ROOM, SessionDep, SettingsDep, audit_as, get_context, now_of
+from api.deps import ANY_USER, IN_ROOM, CurrentToken, SessionDep, SettingsDep, audit_as, get_context, now_of
 from api.errors import PROBLEM_RESPONSES
 from api.notify import Notifier
 from api.policies import ADMINS
 from api.schemas import Page, PageQuery
+from api.session_watch import until_ended, watch_token
 from api.stream import MJPEG_BOUNDARY, WALL_MAX_CAMERAS, mjpeg_frames, mux_live
 from core.errors import Conflict, NotFound, Unavailable
 from core.types import RowId
@@ -53,6 +55,7 @@ def list_camera_health(session: SessionDep) -> list[CameraHealthRead]:
 def stream_wall_live(
     request: Request,
     session: SessionDep,
+    token: CurrentToken,
     camera: Annotated[
         list[RowId],
         Query(min_length=1, max_length=WALL_MAX_CAMERAS, description="Camera ids, in the wall's tile order."),
@@ -64,11 +67,19 @@ def stream_wall_live(
     ctx = get_context(request)
     rows = [cameras.require(session, camera_id) for camera_id in camera]
     opens = [_live_opener(ctx, session, row) for row in rows]
-    return StreamingResponse(
+    response = StreamingResponse(
         mux_live(opens),
         media_type="application/octet-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+    return _with_session(response, ctx, token)
+
+
+def _with_session(response: StreamingResponse, ctx: AppContext, token: AuthToken) -> StreamingResponse:
+    """Live video ends with the viewer's session (logout, revocation, expiry, a disabled user), as SSE does."""
+    watch = watch_token(ctx.session_factory, lambda: ctx.clock.now(), token, ctx.notifier)
+    response.body_iterator = until_ended(response.body_iterator, watch)
+    return response
 
 
 def _live_opener(ctx: AppContext, session: Session, row: Camera) -> Callable[[], Iterator[bytes] | None]:
@@ -90,15 +101,16 @@ def _live_opener(ctx: AppContext, session: Session, row: Camera) -> Callable[[],
 
 
 @router.get("/stream", dependencies=[Depends(ANY_USER)])
-def stream_camera_states(request: Request) -> StreamingResponse:
+def stream_camera_states(request: Request, token: CurrentToken) -> StreamingResponse:
     """Server-Sent Events: the health, owning worker and decode mode of every enabled camera, sent again
-    whenever one of them changes."""
+    whenever one of them changes; ends (`event: ended`) when the caller's session or token does."""
     ctx = get_context(request)
     if ctx.camera_states is None:
         notifier = ctx.notifier or Notifier(ctx.settings.database.url.get_secret_value())
         ctx.camera_states = CameraStates(ctx.session_factory, notifier)
+    watch = watch_token(ctx.session_factory, lambda: ctx.clock.now(), token, ctx.camera_states.notifier)
     return StreamingResponse(
-        camera_events(ctx.camera_states),
+        camera_events(ctx.camera_states, watch=watch),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -180,6 +192,7 @@ def stream_camera_mjpeg(
     camera_id: RowId,
     request: Request,
     session: SessionDep,
+    token: CurrentToken,
     fps: Annotated[float, Query(gt=0, le=30, description="Frames per second sent.")] = 5,
 ) -> StreamingResponse:
     """The camera live as MJPEG (multipart JPEG; privacy masks blanked), at up to `fps`; relayed from the
@@ -187,20 +200,23 @@ def stream_camera_mjpeg(
     camera = cameras.require(session, camera_id)
     ctx = get_context(request)
     if ctx.live is not None and ctx.live.reads(camera.name):
-        return StreamingResponse(
+        local = StreamingResponse(
             mjpeg_frames(ctx.live, camera.name, fps),
             media_type=f"multipart/x-mixed-replace; boundary={MJPEG_BOUNDARY}",
             headers={"Cache-Control": "no-store"},
         )
+        return _with_session(local, ctx, token)
     address = _reader(ctx, session, camera.name)
     relayed = live_proxy.open_stream(ctx, address, camera.name, "mjpeg", {"fps": str(fps)})
     if relayed is None:
         raise Unavailable(f"camera {camera.name!r} is not read by any worker right now")
-    return live_proxy.RelayedStream(relayed)
+    return _with_session(live_proxy.RelayedStream(relayed), ctx, token)
 
 
 @router.get("/{camera_id}/live.mp4", dependencies=[Depends(WATCHERS)])
-def stream_camera_live_mp4(camera_id: RowId, request: Request, session: SessionDep) -> StreamingResponse:
+def stream_camera_live_mp4(
+    camera_id: RowId, request: Request, session: SessionDep, token: CurrentToken
+) -> StreamingResponse:
     """The camera live as its own H.264 in fragmented MP4, without re-encoding (for `<video>`); starts at
     the latest keyframe; relayed from the worker that reads the camera when that is another process. Cameras
     with privacy masks are shown only blanked, through the MJPEG view."""
@@ -213,8 +229,9 @@ def stream_camera_live_mp4(camera_id: RowId, request: Request, session: SessionD
         relayed = live_proxy.open_stream(ctx, _reader(ctx, session, camera.name), camera.name, "live.mp4")
         if relayed is None:
             raise no_video
-        return live_proxy.RelayedStream(relayed)
+        return _with_session(live_proxy.RelayedStream(relayed), ctx, token)
     chunks = ctx.live.live_fmp4(camera.name)
     if chunks is None:
         raise no_video
-    return StreamingResponse(chunks, media_type="video/mp4", headers={"Cache-Control": "no-store"})
+    local = StreamingResponse(chunks, media_type="video/mp4", headers={"Cache-Control": "no-store"})
+    return _with_session(local, ctx, token)

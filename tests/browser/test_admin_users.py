@@ -76,6 +76,7 @@ def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: 
     edit.get_by_label("Disabled (ends all sessions)").check()
     edit.get_by_role("button", name="Save").click()
     expect(page.locator("#admin-message")).to_have_text("Saved.")
+    expect(page.locator("#edit-panel")).to_be_hidden()  # the page reloads itself after saving
     page.goto(f"{live.url}/admin/users?state=disabled")
     expect(page.locator("#users tbody tr")).to_have_count(1)
     expect(olga_row).to_contain_text("Disabled")
@@ -86,6 +87,7 @@ def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: 
     edit.get_by_label("Reason (audited)").fill("back from leave")
     edit.get_by_role("button", name="Save").click()
     expect(page.locator("#admin-message")).to_have_text("Saved.")
+    expect(page.locator("#edit-panel")).to_be_hidden()
     page.goto(f"{live.url}/admin/users?q=olga")
     expect(olga_row).to_contain_text("Enabled")
     expect(olga_row).to_contain_text("zh")

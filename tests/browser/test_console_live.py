@@ -4,6 +4,7 @@ tiles update, an alert arrives live, one key acknowledges it, the language switc
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -68,8 +69,14 @@ def test_wall_tiles_update_and_an_alert_is_acknowledged_with_one_key(demo_live: 
     page.wait_for_url(re.compile(r"/cameras/\d+\?fullscreen=1$"))
     page.wait_for_function(
         "() => { const v = document.getElementById('live-video'); return v && v.readyState >= 2 && v.currentTime > 1; }",
-        timeout=60000,
+        timeout=20000,
     )
+    # it plays on at the camera's pace, near the live edge (a seek a second to the edge froze it)
+    position = "() => { const v = document.getElementById('live-video'); return [v.currentTime, v.buffered.end(v.buffered.length - 1)]; }"
+    (start, _), started = page.evaluate(position), time.monotonic()
+    page.wait_for_timeout(6000)
+    (now, edge), waited = page.evaluate(position), time.monotonic() - started
+    assert now - start > 0.7 * waited and edge - now < 3, (start, now, edge, waited)
     page.screenshot(path=str(SCREENSHOTS / "camera.png"))
 
     page.goto(f"{demo_live.url}/alerts")
@@ -78,8 +85,17 @@ def test_wall_tiles_update_and_an_alert_is_acknowledged_with_one_key(demo_live: 
     expect(first_new).to_be_visible(timeout=40000)
     alert_id = first_new.get_attribute("data-id")
     row = page.locator(f'tr.alert-row[data-id="{alert_id}"]')
-    page.screenshot(path=str(SCREENSHOTS / "alerts.png"))
+    # the row shows the alert's snapshot as a thumbnail (a picture, not a broken image), larger on focus
+    thumb = row.locator('[data-f="thumb"] img')
+    expect(thumb).to_have_count(1)
+    loaded = f"() => {{ const i = document.querySelector('tr.alert-row[data-id=\"{alert_id}\"] td.thumb img'); return i && i.complete && i.naturalWidth > 0; }}"
+    page.wait_for_function(loaded, timeout=15000)
+    small = thumb.bounding_box()
     row.focus()
+    page.wait_for_timeout(400)  # the thumbnail grows over 0.15 s
+    large = thumb.bounding_box()
+    assert small is not None and large is not None and large["width"] >= 3 * small["width"], (small, large)
+    page.screenshot(path=str(SCREENSHOTS / "alerts.png"))
     page.keyboard.press("a")
     expect(row).to_have_class(re.compile("state-acknowledged"), timeout=5000)
     with demo_live.env.session() as s:

@@ -90,6 +90,9 @@ def test_a_report_on_a_terminal_shows_progress_and_piped_prints_only_the_report(
     code, out, drawn = on_a_terminal(args, tmp_path, variables)
     assert code == 0, drawn
     assert "report month 2026-11" in drawn, drawn  # the bar on stderr while it works
+    assert f"database: {url} (" in drawn and "CONTROLROOM_DATA_DIR" in drawn, (
+        drawn
+    )  # which one, and how to change
     assert out.startswith("section,") and "report month" not in out, out[:200]
     piped = run(url, "--period", "month", "--at", "2026-11", "--format", "csv")
     assert piped.returncode == 0 and "report month" not in piped.stderr, piped.stderr

@@ -1,4 +1,4 @@
-// The focused camera: its own H.264 in a <video> (no re-encoding), kept at the live edge; the MJPEG view
+// The focused camera: its own H.264 in a <video> (no re-encoding), kept near the live edge; the MJPEG view
 // when that cannot be had (a demo camera, no keyframe yet, a browser without H.264).
 (function () {
   "use strict";
@@ -22,10 +22,13 @@
   video.addEventListener("canplay", function () { if (video.paused) video.play().catch(function () {}); });
   // the stream ends when the camera reconnects: start again from its next keyframe
   video.addEventListener("ended", function () { video.src = base + "?t=" + Date.now(); });
+  // kept near the live edge by playing a little faster while behind, never by seeking: a seek in a
+  // progressive live stream restarts Chromium's pipeline, and one a second froze the picture
   setInterval(function () {
     if (fellBack || !video.buffered.length) return;
-    const edge = video.buffered.end(video.buffered.length - 1);
-    if (edge - video.currentTime > 1.5) video.currentTime = edge - 0.2;
+    const behind = video.buffered.end(video.buffered.length - 1) - video.currentTime;
+    if (behind > 1.5) video.playbackRate = 1.1;
+    else if (behind < 1.0) video.playbackRate = 1.0;
   }, 1000);
 })();
 
