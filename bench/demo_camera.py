@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.demo_camera [--frames 300] [--fps 10] [--size 640x360]
 
 The demo's cameras (`demo://…`) render a synthetic scene; since they also encode it with PyAV (libx264,
-ultrafast, zerolatency, one thread, a keyframe a second: `devices.demo_feed`) they are recorded and shown as
+ultrafast, zerolatency, one thread, a keyframe a second: `devices.demo_encoder`) they are recorded and shown as
 passthrough video like real cameras. In the same process and run, the same seeded scene is rendered
 `--frames` times without pacing, once as the baseline (render only, what a demo camera cost before) and
 once rendering and encoding (what the capture worker now does per frame). Both are CPU time of the process

@@ -2,7 +2,8 @@
 segments, in a thread of its own. Where the camera's reader in this process reads the recorded stream (no
 separate sub stream), the packets are the ones that reader demuxes anyway (`devices.packet_feed`, a bounded
 queue: a slow disk never stalls the reader); otherwise the recorder reads the main stream over a connection
-of its own. A demo camera's packets come from the H.264 its reader encodes (`devices.demo_feed`).
+of its own. A demo camera's packets are the H.264 its reader encodes (`devices.demo_encoder`), through the
+same feed: a demo camera is recorded only where its reader runs.
 
 A lost stream closes the current segment cleanly and reconnects (a gap in the index, never a corrupt file).
 A full disk aborts the current segment, reports a fault, and waits until there is room again.
@@ -25,7 +26,6 @@ import av
 import av.video.stream
 
 from core.clock import utcnow
-from devices import demo_feed
 from devices.packet_feed import PacketFeed
 from footage.anchor import Anchor
 from footage.segments import SegmentWritten
@@ -201,11 +201,11 @@ class Recorder:
                 self._enter_fault("storage_full", f"less than {self._room_needed() / 1e6:.1f} MB free")
                 self._stop.wait(1.0)
                 continue
-            if self.url.startswith("demo://"):
-                self._record_demo()
-                continue
             if self.feed is not None:
                 self._record_feed(self.feed)
+                continue
+            if self.url.startswith("demo://"):
+                self._lost("a demo camera is recorded from its reader, which does not run in this process")
                 continue
             try:
                 container = av.open(self.url, options=self._options(), timeout=(self.open_timeout_s,) * 2)
@@ -220,17 +220,6 @@ class Recorder:
                 self._record(container.demux(stream), stream)
             finally:
                 container.close()
-
-    def _record_demo(self) -> None:
-        """A demo camera: the H.264 its reader encodes (`devices.demo_feed`), copied like a real stream."""
-        subscription = demo_feed.feed(self.camera_name).subscribe(self.open_timeout_s)
-        if subscription is None:
-            self._lost("the demo camera is not running")
-            return
-        try:
-            self._record(subscription.packets(), subscription.stream)
-        finally:
-            subscription.close()
 
     def _record_feed(self, feed_of: Callable[[], PacketFeed | None]) -> None:
         """The packets the camera's reader demuxes anyway (`devices.packet_feed`), from its next keyframe."""

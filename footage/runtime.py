@@ -74,7 +74,7 @@ class FootageRuntime:
                 select(Camera).where(Camera.worker_id == self.worker_id, Camera.enabled.is_(True))
             ).all()
             wanted = {
-                c.id: (c.name, cameras.stream_url(c, self.box), cameras.stream_url(c, self.box, sub=True))
+                c.id: self._urls(c)
                 for c in rows
                 if RecordingConfig.model_validate(c.recording or {}).mode != "off"
             }
@@ -89,6 +89,15 @@ class FootageRuntime:
                 if camera_id not in self.recorders:
                     shared = read_url == url and self.settings.footage.record_from_reader
                     self.record(camera_id, name, url, shared=shared)
+
+    def _urls(self, camera: Camera) -> tuple[str, str, str]:
+        """The camera's name, recorded (main) URL and the URL its reader reads, each unsealed once."""
+        url = cameras.stream_url(camera, self.box)
+        return (
+            camera.name,
+            url,
+            cameras.stream_url(camera, self.box, sub=True) if camera.sub_url_sealed else url,
+        )
 
     def _feed(self, name: str) -> Callable[[], PacketFeed | None] | None:
         feeds = self.feeds
@@ -114,7 +123,8 @@ class FootageRuntime:
             segment_s=self.settings.footage.segment_s,
             reconnect_s=self.settings.footage.reconnect_s,
             open_timeout_s=self.settings.footage.open_timeout_s,
-            feed=self._feed(name) if shared else None,
+            # a demo camera has no stream to connect to: its reader's encoded packets are all there is
+            feed=self._feed(name) if shared or url.startswith("demo://") else None,
         )
         self.recorders[camera_id] = recorder
         recorder.start()

@@ -41,7 +41,7 @@ def demo_cameras() -> list[CameraConfig]:
                     "key": key,
                     "url": f"demo://{name}?seed={seed}&fps=10&people=25&light=90",
                     "detect": detect,
-                    # demo cameras encode H.264 (devices.demo_feed), recorded like any camera's stream
+                    # demo cameras encode H.264 (devices.demo_encoder), recorded like any camera's stream
                     "recording": {"mode": "continuous", "retain_days": 7},
                 }
             )

@@ -30,7 +30,7 @@ def open_source(
     """Return an unopened source: rtsp(s):// -> RTSP, http(s):// -> MJPEG, demo:// -> synthetic, else a file.
 
     `loop` applies to files; `realtime` (pacing to the clock) defaults to off for files, on for demo://;
-    `encode` makes a demo:// camera encode H.264 as well (live passthrough and recording, `devices.demo_feed`).
+    `encode` makes a demo:// camera encode H.264 as well (live passthrough and recording, `devices.demo_encoder`).
     """
     scheme = scheme_of(url_or_spec)
     for network in (RtspSource, MjpegSource):

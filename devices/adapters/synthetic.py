@@ -3,9 +3,9 @@ and a light that switches sometimes. Deterministic from its seed, paced to real 
 
 `demo://lobby?seed=1&fps=10&width=640&height=360&people=20&light=60` (people/light: mean seconds between events).
 
-With `encode=True` (the capture worker) each picture is also encoded to H.264 (`devices.demo_feed`): the
-packets go to `packet_tap` (live passthrough, as a real camera's demuxed packets do) and to the camera's
-demo feed, from which its recorder copies them into segments.
+With `encode=True` (the capture worker) each picture is also encoded to H.264 (`devices.demo_encoder`): the
+packets go to `packet_tap` as a real camera's demuxed packets do (the capture worker's tee: live passthrough
+and the camera's `devices.packet_feed`, from which its recorder copies them into segments).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from devices import demo_feed
 from devices.adapters.base import SourceBase, StreamInfo
+from devices.demo_encoder import H264Encoder
 from monitor.frames import Frame, scaled_size
 
 __all__ = ["Person", "SyntheticSource"]
@@ -95,7 +95,7 @@ class SyntheticSource(SourceBase):
         self._bg: NDArray[np.uint8] = np.zeros((1, 1), np.uint8)
         self._noise: list[tuple[NDArray[np.uint8], NDArray[np.uint8]]] = []
         self.encode = encode
-        self._encoder: demo_feed.H264Encoder | None = None
+        self._encoder: H264Encoder | None = None
         # called with (packet, stream) for every encoded packet (live passthrough), as PyAvSource does
         self.packet_tap: Callable[[Any, Any], None] | None = None
 
@@ -130,7 +130,7 @@ class SyntheticSource(SourceBase):
         self._next_light = self._gap(self.light_every)
         self.info = StreamInfo(codec="synthetic", width=self.width, height=self.height, fps=self.fps)
         if self.encode:
-            self._encoder = demo_feed.H264Encoder(self.width, self.height, self.fps, self._chroma)
+            self._encoder = H264Encoder(self.width, self.height, self.fps, self._chroma)
             self.info = StreamInfo(codec="h264", width=self.width, height=self.height, fps=self.fps)
 
     def _gap(self, mean_seconds: float) -> int:
@@ -182,17 +182,13 @@ class SyntheticSource(SourceBase):
         self.stats.frames_decoded += 1
         return self._deliver(frame)
 
-    def _publish(self, encoder: demo_feed.H264Encoder, image: NDArray[np.uint8]) -> None:
-        """Encode the picture and hand its packets to live passthrough and to the recorder's feed."""
-        packets = encoder.encode(image)
-        if not packets:
-            return
-        feed = demo_feed.feed(self.camera_id)
-        for packet in packets:
+    def _publish(self, encoder: H264Encoder, image: NDArray[np.uint8]) -> None:
+        """Encode the picture and tee its packets (live passthrough and the recorder's feed), as a real
+        camera's reader tees the packets it demuxes."""
+        for packet in encoder.encode(image):
             self.stats.bytes_read += packet.size
             if self.packet_tap is not None:
                 self.packet_tap(packet, encoder.stream)
-            feed.publish(packet, encoder)
 
     def _schedule(self, n: int) -> None:
         if n >= self._next_person:
@@ -245,8 +241,6 @@ class SyntheticSource(SourceBase):
             time.sleep(delay)
 
     def close(self) -> None:
-        """End the encoder's feed; safe to call twice."""
+        """Drop the encoder (a reopened camera encodes a new stream); safe to call twice."""
         self.people_in_view = []
-        encoder, self._encoder = self._encoder, None
-        if encoder is not None:
-            demo_feed.feed(self.camera_id).stop(encoder)
+        self._encoder = None

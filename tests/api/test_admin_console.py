@@ -212,6 +212,7 @@ def test_zone_preview_runs_the_detector_on_the_draft(env: Env) -> None:
         ("/admin/cameras/{id}/zones", "Zones and masks · gate", "区域与遮挡 · gate"),
         ("/admin/posts", "Roles allowed", "允许的角色"),
         ("/compliance", "Change the duty rules", "修改值班规则"),
+        ("/account/password", "Change your password", "修改密码"),
     ],
 )
 def test_every_admin_page_in_both_languages(env: Env, path: str, english: str, chinese: str) -> None:

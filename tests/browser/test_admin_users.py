@@ -1,6 +1,7 @@
 """/admin/users in Chromium: create a user (one-time password shown once), the last admin refused with
 the reason on the page, a user's tokens listed and revoked, a locked user unlocked and given a new
-one-time password, disabled and enabled again with another language, filters, and the page in Chinese."""
+one-time password, disabled and enabled again with another language, then choosing her own password on
+/account/password; filters, and the page in Chinese."""
 
 from __future__ import annotations
 
@@ -92,6 +93,25 @@ def test_users_page_creates_edits_and_explains_the_last_admin(live: Live, page: 
     expect(olga_row).to_contain_text("Enabled")
     expect(olga_row).to_contain_text("zh")
     assert _signs_in(live, "olga", olga_password) == 200
+
+    # olga chooses her own password in the console (in Chinese, her language): her name at the top opens it
+    page.context.clear_cookies()
+    live.login(page, "olga", olga_password)
+    page.locator("header .who").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("修改密码")
+    form = page.locator("#password-form")
+    form.get_by_label("当前密码").fill(olga_password)
+    form.get_by_label("新密码", exact=True).fill("olga-own-choice-1")
+    form.get_by_label("再次输入新密码").fill("olga-own-choice-2")
+    form.get_by_role("button", name="修改密码").click()
+    expect(page.locator("#admin-message")).to_have_text("两次输入的新密码不一致。")
+    form.get_by_label("再次输入新密码").fill("olga-own-choice-1")
+    form.get_by_role("button", name="修改密码").click()
+    expect(page.locator("#admin-message")).to_have_text("密码已修改。")
+    assert _signs_in(live, "olga", olga_password) != 200  # the administrator's password no longer works
+    assert _signs_in(live, "olga", "olga-own-choice-1") == 200
+    page.context.clear_cookies()
+    live.login(page, "root")
 
     page.goto(f"{live.url}/admin/users?role=shift_leader")
     expect(page.locator("#users tbody tr")).to_have_count(1)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from access.roles import Role
 from access.users.models import User
+from config.detection import DetectConfig
 from core.clock import utcnow
 from db.session import make_session_factory
 from devices.adapters.factory import open_source
@@ -31,6 +32,7 @@ from devices.credentials import CredentialBox
 from footage.models import Segment
 from footage.runtime import FootageRuntime
 from maintenance.models import EquipmentKind
+from runtime.camera_run import CameraRun
 from shift_logs.roster import service as roster
 from tests.browser.conftest import Live
 from tests.factories.access import DEFAULT_PASSWORD
@@ -125,8 +127,11 @@ def floor(make_env: Any, tmp_path: Any) -> Iterator[tuple[Live, dict[str, Any]]]
     with env.session() as s:  # (last: merging the detached users above would put their old names back)
         for user in s.scalars(select(User).where(User.username.in_(list(PEOPLE)))):
             user.display_name = PEOPLE[user.username][1]
-    # the camera's reader encodes what it renders (as the capture worker does); the recorder copies that
+    # the camera's reader encodes what it renders and tees the packets into the camera's feed (as the capture
+    # worker does); the recorder copies them from there
     source = open_source(DEMO, camera_id="gate", realtime=True, encode=True)
+    camera = CameraRun(camera_id=0, name="gate", title="Gate", key=False, detect=DetectConfig())
+    source.packet_tap = camera.tee
     reading = threading.Event()
 
     def read() -> None:
@@ -137,6 +142,7 @@ def floor(make_env: Any, tmp_path: Any) -> Iterator[tuple[Live, dict[str, Any]]]
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     runtime = FootageRuntime(env.settings, make_session_factory(env.engine), worker_id="w1")
+    runtime.feeds = {"gate": camera.feed}.get
     runtime.sync()
     try:
         with LiveServer(env.app) as server:

@@ -1,6 +1,6 @@
 """Demo cameras encode H.264 (PyAV, libx264): the recorder copies those packets into keyframe-aligned,
-hashed, playable colour segments through the same path as a real stream, and live passthrough gets the
-same packets as fragmented MP4 for `<video>`."""
+hashed, playable colour segments through the same path as a real stream (the capture worker's tee into the
+camera's packet feed), and live passthrough gets the same packets as fragmented MP4 for `<video>`."""
 
 from __future__ import annotations
 
@@ -12,44 +12,46 @@ import av
 import numpy as np
 import pytest
 
+from config.detection import DetectConfig
 from config.footage import FootageSettings
 from devices.adapters.factory import open_source
 from devices.adapters.synthetic import SyntheticSource
-from devices.passthrough import PacketHub
 from footage.recorder import Recorder
 from footage.storage import Storage, hash_file
+from runtime.camera_run import CameraRun
 from tests.footage.conftest import CollectingSink
 
 URL = "demo://lobby?seed=2&fps=20&width=320&height=180&people=2&light=600"
 
 
 @pytest.fixture
-def demo_camera() -> Iterator[tuple[SyntheticSource, PacketHub]]:
-    """A demo camera read (and encoded) in its own thread, as the capture worker does, teeing to a hub."""
+def demo_camera() -> Iterator[tuple[SyntheticSource, CameraRun]]:
+    """A demo camera read (and encoded) in its own thread, teeing its packets as the capture worker does."""
     source = open_source(URL, camera_id="demo-rec", realtime=True, encode=True)
     assert isinstance(source, SyntheticSource)
-    hub = PacketHub()
-    source.packet_tap = hub.put
+    camera = CameraRun(camera_id=7, name="demo-rec", title="Lobby", key=False, detect=DetectConfig())
+    source.packet_tap = camera.tee
     stop = threading.Event()
 
-    def run() -> None:
+    def read() -> None:
         with source:
             while not stop.is_set():
                 source.read()
 
-    thread = threading.Thread(target=run, daemon=True)
+    thread = threading.Thread(target=read, daemon=True)
     thread.start()
     try:
-        yield source, hub
+        yield source, camera
     finally:
         stop.set()
         thread.join(10)
 
 
 def test_a_demo_camera_is_recorded_by_stream_copy_and_played_live(
-    demo_camera: tuple[SyntheticSource, PacketHub], sink: CollectingSink, tmp_path: Path
+    demo_camera: tuple[SyntheticSource, CameraRun], sink: CollectingSink, tmp_path: Path
 ) -> None:
-    source, hub = demo_camera
+    source, run = demo_camera
+    hub = run.hub
     root = tmp_path / "footage"
     root.mkdir()
     storage = Storage(root=root.resolve(), settings=FootageSettings(min_free_mb=0))
@@ -61,6 +63,7 @@ def test_a_demo_camera_is_recorded_by_stream_copy_and_played_live(
         sink=sink,
         segment_s=1.0,
         reconnect_s=0.2,
+        feed=lambda: run.feed,
     )
     recorder.start()
     try:
