@@ -70,6 +70,14 @@ def test_order_holds_under_live_updates_and_focus_moves_on(live: Live, page: Pag
     assert ranked(order_of(page)), order_of(page)
     page.keyboard.press("ArrowDown")
     expect(page.locator("tr.alert-row:not([hidden])").nth(1)).to_be_focused()
+    # F (false alarm) on it: the row leaves the queue and the keyboard goes to the row that was below it
+    shown = page.locator("tr.alert-row:not([hidden])")
+    closed_id, below_id = shown.nth(1).get_attribute("data-id"), shown.nth(2).get_attribute("data-id")
+    page.keyboard.press("f")
+    expect(page.locator(f'tr.alert-row:not([hidden])[data-id="{closed_id}"]')).to_have_count(0)
+    expect(page.locator(f'tr.alert-row[data-id="{below_id}"]')).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(shown.nth(2)).to_be_focused()
 
 
 def test_filters_pages_and_groups_keep_working_live(live: Live, page: Page) -> None:
