@@ -234,7 +234,8 @@ def change_password(
     keep_token_id: int | None = None,
     now: dt.datetime,
 ) -> User:
-    """Change the user's password after checking the current one (throttled); end their other sessions."""
+    """Change the user's password after checking the current one (throttled); end their other sessions.
+    Clears the mark of a password someone else set (the caller audits that); never sets it."""
     reauthenticate(
         session,
         user=user,
@@ -246,6 +247,7 @@ def change_password(
     users.check_password_rules(new, min_length=auth.min_password_length, username=user.username)
     user.password_hash = hash_password(new)
     user.password_changed_at = now
+    user.must_change_password = False
     users.revoke_tokens(session, user=user, keep_id=keep_token_id, now=now)
     session.flush()
     return user

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from access import auth
 from access.audit import service as audit
 from access.roles import ALL_ROLES, ROOM, Role
+from access.users.errors import PasswordChangeRequired
 from access.users.models import AuthToken, TokenKind, User
 from api.context import AppContext
 from config.settings import Settings
@@ -176,8 +177,28 @@ def _token_from(request: Request, session: Session, settings: Settings) -> AuthT
     return token
 
 
+# what a user whose password someone else set (an administrator's one-time password) may still do:
+# change it (the page and the API), sign out, and read who they are
+PASSWORD_CHANGE_ROUTES = frozenset(
+    {"/account/password", "/api/v1/auth/password", "/api/v1/auth/logout", "/api/v1/auth/me", "/logout"}
+)
+
+
+def _check_password_change(request: Request, user: User) -> None:
+    if not user.must_change_password:
+        return
+    route = request.scope.get("route")
+    if getattr(route, "path_format", None) in PASSWORD_CHANGE_ROUTES:
+        return
+    raise PasswordChangeRequired(
+        "your password was set by an administrator: change it first (POST /api/v1/auth/password, "
+        "or /account/password in the console)"
+    )
+
+
 def current_token(request: Request, session: SessionDep, settings: SettingsDep) -> AuthToken:
-    """The caller's live session or API token; 401 without one."""
+    """The caller's live session or API token; 401 without one; 403 password_change_required, except on
+    PASSWORD_CHANGE_ROUTES, while the user's password is one someone else set."""
     cached: AuthToken | None = getattr(request.state, "token", None)
     if cached is not None:
         return cached
@@ -186,6 +207,7 @@ def current_token(request: Request, session: SessionDep, settings: SettingsDep) 
     request.state.user = token.user
     request.state.user_ref = (token.user.id, token.user.username)  # plain values survive a rollback
     request.state.user_language = token.user.language  # an error page's language, after a rollback too
+    _check_password_change(request, token.user)
     return token
 
 

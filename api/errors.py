@@ -109,6 +109,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     status = status_for(exc)
     if status == 401 and _wants_html(request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if exc.code == "password_change_required" and _wants_html(request):
+        return RedirectResponse("/account/password", status_code=303)  # the page says why
     message = _localized(request, exc)
     if page := _html(request, status, exc.code, message):
         return page

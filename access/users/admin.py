@@ -87,10 +87,12 @@ def unlock(session: Session, *, user: User) -> User:
 
 
 def reset_password(session: Session, *, user: User, now: dt.datetime) -> str:
-    """Give `user` a new one-time password (returned once), unlock them and end their sessions and tokens."""
+    """Give `user` a new one-time password (returned once), to be changed at their next sign-in; unlock
+    them and end their sessions and tokens."""
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.password_changed_at = now
+    user.must_change_password = True
     unlock(session, user=user)
     users.revoke_tokens(session, user=user, now=now)
     session.flush()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from core.errors import Conflict, Invalid, NotFound, Throttled, Unauthenticated
+from core.errors import Conflict, Forbidden, Invalid, NotFound, Throttled, Unauthenticated
 
 __all__ = [
     "AccountLocked",
     "LastAdmin",
     "LoginRefused",
     "LoginThrottled",
+    "PasswordChangeRequired",
     "TokenNotFound",
     "UserNotFound",
     "UsernameTaken",
@@ -63,3 +64,10 @@ class LoginThrottled(Throttled):
     name exists or not."""
 
     code = "login_throttled"
+
+
+class PasswordChangeRequired(Forbidden):
+    """The user signed in with a password someone else set (a one-time password from an administrator):
+    until they choose their own, they may only change it or sign out."""
+
+    code = "password_change_required"

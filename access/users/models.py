@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from access.roles import Role
@@ -28,6 +28,8 @@ class User(CreatedAtMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(default=None)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # set by someone else (an administrator's one-time password): only changing it is allowed until then
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"

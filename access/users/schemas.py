@@ -43,6 +43,9 @@ class UserRead(ReadSchema):
     language: str
     disabled: bool
     locked_until: dt.datetime | None
+    must_change_password: bool = Field(
+        description="Signed in with a password someone else set: only changing it (and signing out) is allowed."
+    )
     created_at: dt.datetime
 
 
@@ -62,6 +65,11 @@ class UserCreate(WriteSchema):
     display_name: str = Field(default="", max_length=200)
     roles: list[Role] = Field(min_length=1, max_length=5, description="At least one role.")
     language: Literal["en", "zh"] = "en"
+    must_change_password: bool = Field(
+        default=True,
+        description="The password is set by the caller, not the user: the user must change it at the first "
+        "sign-in (until then every other request answers 403 password_change_required).",
+    )
 
 
 class UserUpdate(WriteSchema):

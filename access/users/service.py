@@ -86,9 +86,11 @@ def create(
     display_name: str = "",
     language: str = "en",
     min_password_length: int = 10,
+    must_change_password: bool = False,
     now: dt.datetime,
 ) -> User:
-    """Create a user with a hashed password and the given roles."""
+    """Create a user with a hashed password and the given roles; `must_change_password` when someone else
+    chose the password (the user may only change it until they have)."""
     if get_by_username(session, username) is not None:
         raise UsernameTaken(f"user name {username!r} is taken")
     check_password_rules(password, min_length=min_password_length, username=username)
@@ -98,6 +100,7 @@ def create(
         password_hash=hash_password(password),
         language=language,
         password_changed_at=now,
+        must_change_password=must_change_password,
     )
     user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
     session.add(user)

@@ -66,7 +66,8 @@ def render(
     settings = get_context(request).settings
     user = token.user if token is not None else None
     lang = language_of(request, user)
-    nav = nav_for(user)
+    # a password someone else set leaves only /account/password: no menu leading to refusals
+    nav = nav_for(user) if user is None or not user.must_change_password else []
     context = {
         "lang": lang,
         "t": lambda key, **params: translate(lang, key, **params),

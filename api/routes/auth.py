@@ -66,9 +66,25 @@ def read_me(user: CurrentUser) -> UserRead:
 
 @router.post("/password", dependencies=[Depends(ANY_USER)], status_code=204)
 def change_password(
-    body: PasswordChange, session: SessionDep, settings: SettingsDep, token: CurrentToken, now: NowDep
+    body: PasswordChange,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: CurrentToken,
+    now: NowDep,
 ) -> Response:
-    """Change your password; your other sessions end."""
+    """Change your password; your other sessions end. After a password someone else set (an
+    administrator's one-time password) this is the one thing the user may do, and it lifts that mark."""
+    was_set_by_other = token.user.must_change_password
+    audit_as(
+        request,
+        "user.password_change",
+        f"user:{token.user.username}",
+        detail={
+            "before": {"must_change_password": was_set_by_other},
+            "after": {"must_change_password": False},
+        },
+    )
     auth.change_password(
         session,
         user=token.user,

@@ -33,7 +33,8 @@ def list_users(session: SessionDep, page: PageQuery) -> Page[UserRead]:
 def create_user(
     body: UserCreate, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> UserRead:
-    """Create a user (audited with the account's name, roles and language)."""
+    """Create a user (audited with the account's name, roles and language). The password is the caller's
+    choice, so by default the user must change it at the first sign-in (`must_change_password`)."""
     user = users.create(
         session,
         username=body.username,
@@ -42,11 +43,11 @@ def create_user(
         display_name=body.display_name,
         language=body.language,
         min_password_length=settings.auth.min_password_length,
+        must_change_password=body.must_change_password,
         now=now,
     )
-    audit_as(
-        request, "user.create", f"user:{user.username}", detail={"after": accounts.snapshot(user, now=now)}
-    )
+    after = {**accounts.snapshot(user, now=now), "must_change_password": user.must_change_password}
+    audit_as(request, "user.create", f"user:{user.username}", detail={"after": after})
     return UserRead.model_validate(user)
 
 

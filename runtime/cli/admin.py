@@ -58,13 +58,26 @@ def user_add(
         str | None, typer.Option(help="Password (asked for when omitted).", envvar="CONTROLROOM_NEW_PASSWORD")
     ] = None,
     language: Annotated[str, typer.Option(help="Console language: en or zh.")] = "en",
+    one_time: Annotated[
+        bool,
+        typer.Option(
+            "--one-time",
+            help="Generate a one-time password, print it once; the user must change it at the first sign-in.",
+        ),
+    ] = False,
 ) -> None:
-    """Create a user with one or more roles."""
+    """Create a user with one or more roles (with your password for them, or --one-time)."""
     if language not in ("en", "zh"):
         fail("--language must be en or zh")
+    if one_time and password:
+        fail("--one-time generates the password: give no --password")
     settings = load()
     database = open_database(settings)
-    secret = _read_password(password, settings.auth.min_password_length)
+    secret = (
+        accounts.one_time_password()
+        if one_time
+        else _read_password(password, settings.auth.min_password_length)
+    )
     now = utcnow()
     with database.session() as session:
         user = users.create(
@@ -75,6 +88,7 @@ def user_add(
             display_name=display_name,
             language=language,
             min_password_length=settings.auth.min_password_length,
+            must_change_password=one_time,
             now=now,
         )
         audit.record(
@@ -82,10 +96,36 @@ def user_add(
             actor=Actor.system("cli"),
             action="users.create",
             target=f"user:{user.id}",
-            detail={"after": accounts.snapshot(user, now=now)},
+            detail={"after": {**accounts.snapshot(user, now=now), "must_change_password": one_time}},
             now=now,
         )
         typer.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(sorted(user.roles))}")
+    if one_time:
+        typer.echo(f"one-time password (shown once; to be changed at the first sign-in): {secret}")
+
+
+@user_app.command("reset-password")
+def user_reset_password(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Give a user a new one-time password (printed once, to be changed at the next sign-in); unlock them
+    and end their sessions and tokens."""
+    database = open_database(load())
+    now = utcnow()
+    with database.session() as session:
+        user = users.require_by_username(session, username)
+        before = {**accounts.snapshot(user, now=now), "must_change_password": user.must_change_password}
+        secret = accounts.reset_password(session, user=user, now=now)
+        audit.record(
+            session,
+            actor=Actor.system("cli"),
+            action="users.password_reset",
+            target=f"user:{user.id}",
+            detail={
+                "before": before,
+                "after": {**accounts.snapshot(user, now=now), "must_change_password": True},
+            },
+            now=now,
+        )
+    typer.echo(f"{username}: sessions and tokens ended; one-time password (shown once): {secret}")
 
 
 @user_app.command("list")

@@ -52,7 +52,8 @@ def test_user_changes_and_token_mints_store_what_changed(env: Env) -> None:
     assert created.status_code == 201
     entry = _last(env, "user.create")
     assert entry.target == "user:olga" and entry.detail["after"]["roles"] == ["operator"]
-    assert "password" not in str(entry.detail)
+    assert body["password"] not in str(entry.detail) and "hash" not in str(entry.detail)
+    assert entry.detail["after"]["must_change_password"] is True  # the admin chose it: olga changes it
     patch = {"roles": ["operator", "shift_leader"]}
     assert (
         env.client.patch(f"/api/v1/users/{created.json()['id']}", json=patch, headers=admin).status_code

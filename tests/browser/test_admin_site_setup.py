@@ -150,9 +150,20 @@ def _rules(page: Page, url: str) -> None:
 
 
 def _operator_asked_to_confirm(page: Page, live: Live, password: str, version: int) -> None:
-    """The operator made on the users page signs in with the one-time password and is asked to confirm."""
+    """The operator made on the users page signs in with the one-time password, replaces it (the console
+    holds her on /account/password until then) and is asked to confirm."""
     page.context.clear_cookies()
-    live.login(page, "olga", password)
+    page.goto(f"{live.url}/login")
+    page.get_by_label("User name").fill("olga")
+    page.get_by_label("Password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{live.url}/account/password")
+    form = page.locator("#password-form")
+    form.get_by_label("Current password").fill(password)
+    form.get_by_label("New password", exact=True).fill("olga-own-password")
+    form.get_by_label("New password again").fill("olga-own-password")
+    form.get_by_role("button", name="Change password").click()
+    page.wait_for_url(f"{live.url}/")
     expect(page.locator('#duty-bar [data-k="rules"]')).to_contain_text(f"v{version}")
     page.goto(f"{live.url}/compliance")
     expect(page.locator("#confirm-rules")).to_be_visible()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.support.app_env import Env
 
 
 def run(
@@ -118,3 +122,40 @@ def test_every_command_has_help() -> None:
         for name, sub in getattr(command, "commands", {}).items():
             pending.append(((*path, name), sub))
     assert not missing, f"commands without help: {missing}"
+
+
+def test_one_time_passwords_from_the_shell_must_be_changed_at_the_first_sign_in(
+    db: Path, make_env: Callable[..., Env]
+) -> None:
+    add = run("user", "add", "mei", "-r", "operator", "--one-time", db=db)
+    assert add.returncode == 0, add.stderr
+    one_time = add.stdout.strip().rsplit(" ", 1)[-1]
+    assert "one-time password" in add.stdout and len(one_time) >= 10
+    assert (
+        run(
+            "user", "add", "x", "-r", "operator", "--one-time", "--password", "a long password", db=db
+        ).returncode
+        == 2
+    )
+    typed = run("user", "add", "olga", "-r", "operator", "--password", "a long password", db=db)
+    assert typed.returncode == 0  # the shell's own password (as for the first admin): not marked
+    env = make_env(f"sqlite:///{db}")
+    for name, password, allowed in (("mei", one_time, 403), ("olga", "a long password", 200)):
+        env.login(name, password)
+        answer = env.client.get("/api/v1/cameras")
+        assert answer.status_code == allowed, name
+    reset = run("user", "reset-password", "olga", db=db)
+    assert reset.returncode == 0, reset.stderr
+    assert env.client.get("/api/v1/cameras").status_code == 401  # olga's session ended
+    env.login("olga", reset.stdout.strip().rsplit(" ", 1)[-1])
+    refused = env.client.get("/api/v1/cameras")
+    assert refused.status_code == 403 and refused.json()["code"] == "password_change_required"
+    assert "a long password" not in reset.stdout
+    verify = run("audit", "verify", db=db)
+    assert verify.returncode == 0, verify.stderr
+    conn = sqlite3.connect(db)
+    (detail,) = conn.execute("SELECT detail FROM audit_log WHERE action = 'users.password_reset'").fetchone()
+    conn.close()
+    entry = json.loads(detail)
+    assert entry["before"]["must_change_password"] is False and entry["after"]["must_change_password"] is True
+    assert reset.stdout.strip().rsplit(" ", 1)[-1] not in detail

@@ -61,7 +61,7 @@ def users_page(
 def add_user(
     body: UserAdd, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> dict[str, Any]:
-    """Create a user with a one-time password, returned once."""
+    """Create a user with a one-time password, returned once and to be changed at the first sign-in."""
     password = admin.one_time_password()
     user = users.create(
         session,
@@ -71,9 +71,11 @@ def add_user(
         display_name=body.display_name,
         language=body.language,
         min_password_length=settings.auth.min_password_length,
+        must_change_password=True,
         now=now,
     )
-    _audit(request, "user.create", user, body.reason, before=None, after=admin.snapshot(user, now=now))
+    after = {**admin.snapshot(user, now=now), "must_change_password": True}
+    _audit(request, "user.create", user, body.reason, before=None, after=after)
     return {**_row(user, now), "password": password}
 
 
@@ -114,11 +116,20 @@ def unlock_user(
 def reset_user_password(
     user_id: int, body: Reason, request: Request, session: SessionDep, now: NowDep
 ) -> dict[str, Any]:
-    """A new one-time password (shown once); the user's sessions and tokens end."""
+    """A new one-time password (shown once, to be changed at the next sign-in); the user's sessions and
+    tokens end."""
     user = users.require(session, user_id)
-    before = {**admin.snapshot(user, now=now), "password": "unchanged"}
+    before = {
+        **admin.snapshot(user, now=now),
+        "password": "unchanged",
+        "must_change_password": user.must_change_password,
+    }
     password = admin.reset_password(session, user=user, now=now)
-    after = {**admin.snapshot(user, now=now), "password": "one-time, shown once"}
+    after = {
+        **admin.snapshot(user, now=now),
+        "password": "one-time, shown once",
+        "must_change_password": True,
+    }
     _audit(request, "user.password_reset", user, body.reason, before=before, after=after, sessions_ended=True)
     return {**_row(user, now), "password": password}
 

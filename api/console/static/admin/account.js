@@ -13,7 +13,12 @@
     const result = await api.send("POST", "/api/v1/auth/password", {
       current_password: form.current_password.value, new_password: form.new_password.value,
     });
-    if (result.ok) { form.reset(); api.show(message, strings.changed, false); return; }
+    if (result.ok) {
+      form.reset(); api.show(message, strings.changed, false);
+      // after a password someone else set, the console opens again: on to the user's own page
+      if (strings.then) { window.location.assign(strings.then); }
+      return;
+    }
     api.show(message, api.problem(result), true);
   });
 })();
