@@ -122,9 +122,11 @@ def raise_alert(
     snapshot: bytes | None = None,
     now: dt.datetime,
     message: Message | None = None,
+    count: int = 1,
 ) -> RaisedAlert:
     """Open an alert, or fold a repeat (same camera, kind, zone within the cooldown) into the open one.
-    `title` is English; `message` the same as a catalogue key with parameters (the reader's language)."""
+    `title` is English; `message` the same as a catalogue key with parameters (the reader's language);
+    `count` events of one cause found at once are one alert (or one repeat) counting them all."""
     since = now - dt.timedelta(seconds=settings.cooldown_s)
     open_one = session.scalar(
         select(Alert)
@@ -140,7 +142,7 @@ def raise_alert(
         .with_for_update()
     )
     if open_one is not None:
-        open_one.last_seen, open_one.event_count = now, open_one.event_count + 1
+        open_one.last_seen, open_one.event_count = now, open_one.event_count + count
         open_one.score = max(open_one.score, score)
         if priority is Priority.HIGH:
             open_one.priority = Priority.HIGH
@@ -160,6 +162,7 @@ def raise_alert(
         last_seen=now,
         created_at=now,
         has_snapshot=snapshot is not None,
+        event_count=count,
     )
     session.add(alert)
     session.flush()

@@ -15,11 +15,13 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from alerts.escalation import retry_delay
 from config.alerting import DeliverySettings, MqttSettings, ResponderConfig
@@ -130,12 +132,23 @@ def publishers_for(
     return out
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A claimed delivery, read out of its transaction: what to send where."""
+
+    delivery_id: int
+    target: str
+    topic: str
+    payload: Mapping[str, Any]
+
+
 def _claim(
     factory: SessionFactory, worker_id: str, settings: DeliverySettings, now: dt.datetime
-) -> list[int]:
+) -> list[_Job]:
     with session_scope(factory) as session:
         stmt = (
             select(Delivery)
+            .options(joinedload(Delivery.message).lazyload(OutboxMessage.deliveries))
             .where(
                 Delivery.state == DeliveryState.PENDING,
                 Delivery.next_attempt_at <= now,
@@ -143,51 +156,70 @@ def _claim(
             )
             .order_by(Delivery.id)
             .limit(settings.batch)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=Delivery)
         )
         rows = list(session.scalars(stmt))
         for row in rows:
             row.claimed_by, row.claimed_until = worker_id, now + dt.timedelta(seconds=CLAIM_S)
-        return [row.id for row in rows]
+        return [_Job(row.id, row.target, row.message.topic, row.message.payload) for row in rows]
 
 
-def _send_one(
+def _send(job: _Job, publishers: Mapping[str, Publisher]) -> tuple[str | None, bool]:
+    """Send one claimed message: (the error or None, whether retrying can help)."""
+    publisher = publishers.get(job.target)
+    if publisher is None:
+        return f"no publisher configured for {job.target}", False
+    try:
+        publisher.publish(job.topic, job.payload)
+    except DeliveryError as exc:
+        return str(exc)[:2000], True
+    return None, True
+
+
+def _record(
     factory: SessionFactory,
-    delivery_id: int,
-    publishers: Mapping[str, Publisher],
+    outcomes: list[tuple[int, str | None, bool]],
+    worker_id: str,
     settings: DeliverySettings,
     now: dt.datetime,
     rng: random.Random,
-) -> bool:
+) -> int:
+    """Write what happened to a batch in one transaction (a claim that expired meanwhile and was taken over
+    by another worker is left to it); return how many were delivered."""
+    delivered = 0
     with session_scope(factory) as session:
-        delivery = session.get(Delivery, delivery_id)
-        if delivery is None or delivery.state is not DeliveryState.PENDING:
-            return False
-        message: OutboxMessage = delivery.message
-        publisher = publishers.get(delivery.target)
-        delivery.attempts += 1
-        delivery.claimed_by = delivery.claimed_until = None
-        if publisher is None:
-            delivery.state, delivery.last_error = (
-                DeliveryState.FAILED,
-                f"no publisher configured for {delivery.target}",
+        rows = {
+            row.id: row
+            for row in session.scalars(
+                select(Delivery).where(Delivery.id.in_([delivery_id for delivery_id, _, _ in outcomes]))
             )
-            return False
-        try:
-            publisher.publish(message.topic, message.payload)
-        except DeliveryError as exc:
-            delivery.last_error = str(exc)[:2000]
-            if delivery.attempts >= settings.max_attempts:
-                delivery.state = DeliveryState.FAILED
-                log.error("giving up delivery %d to %s: %s", delivery.id, delivery.target, exc)
+        }
+        for delivery_id, error, retry in outcomes:
+            delivery = rows.get(delivery_id)
+            if delivery is None or delivery.state is not DeliveryState.PENDING:
+                continue
+            if delivery.claimed_by not in (worker_id, None):
+                continue
+            delivery.attempts += 1
+            delivery.claimed_by = delivery.claimed_until = None
+            if error is None:
+                delivery.state, delivery.delivered_at, delivery.last_error = (
+                    DeliveryState.DELIVERED,
+                    now,
+                    None,
+                )
+                delivered += 1
+            elif not retry or delivery.attempts >= settings.max_attempts:
+                delivery.state, delivery.last_error = DeliveryState.FAILED, error
+                if retry:
+                    log.error("giving up delivery %d to %s: %s", delivery.id, delivery.target, error)
             else:
+                delivery.last_error = error
                 wait = retry_delay(
                     delivery.attempts, base_s=settings.backoff_base_s, cap_s=settings.backoff_cap_s, rng=rng
                 )
                 delivery.next_attempt_at = now + dt.timedelta(seconds=wait)
-            return False
-        delivery.state, delivery.delivered_at, delivery.last_error = DeliveryState.DELIVERED, now, None
-        return True
+    return delivered
 
 
 def deliver_due(
@@ -199,10 +231,12 @@ def deliver_due(
     clock: Clock | None = None,
     rng: random.Random | None = None,
 ) -> int:
-    """Send every due delivery once; return how many were delivered."""
+    """Send every due delivery once; return how many were delivered. A batch is claimed in one
+    transaction, sent, and its outcomes written in one more (not one transaction per message)."""
     clock = clock or SystemClock()
     rng = rng or random.Random()
-    delivered = 0
-    for delivery_id in _claim(factory, worker_id, settings, clock.now()):
-        delivered += _send_one(factory, delivery_id, publishers, settings, clock.now(), rng)
-    return delivered
+    jobs = _claim(factory, worker_id, settings, clock.now())
+    if not jobs:
+        return 0
+    outcomes = [(job.delivery_id, *_send(job, publishers)) for job in jobs]
+    return _record(factory, outcomes, worker_id, settings, clock.now(), rng)

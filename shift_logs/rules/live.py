@@ -122,11 +122,17 @@ def live_facts(session: Session, now: dt.datetime) -> LiveFacts:
     running = session.scalars(
         select(RosterEntry).where(RosterEntry.starts_at <= now, RosterEntry.ends_at > now)
     )
-    waiting = session.scalars(select(Alert).where(Alert.state == AlertState.NEW, Alert.kind != ALERT_KIND))
+    waiting = session.execute(  # columns, not objects: a backlog can be thousands of alerts
+        select(Alert.id, Alert.priority, Alert.first_seen, Alert.camera_name).where(
+            Alert.state == AlertState.NEW, Alert.kind != ALERT_KIND
+        )
+    )
     return LiveFacts(
         posts=[_post_watch(session, entry, now) for entry in running],
         ended=_ended(session, now),
-        alerts=[AlertFact(a.id, a.priority.value, a.first_seen, a.camera_name) for a in waiting],
+        alerts=[
+            AlertFact(i, priority.value, first_seen, camera) for i, priority, first_seen, camera in waiting
+        ],
         cameras=[CameraFact(c.name, c.key, c.ptz_moved_at) for c in session.scalars(select(Camera))],
     )
 
@@ -141,16 +147,23 @@ def _leader(session: Session, now: dt.datetime) -> list[str]:
 
 
 def _alert_leader(
-    session: Session, v: Violation, rules: DutyRules, settings: Settings, now: dt.datetime
+    session: Session,
+    found: list[Violation],
+    leaders: list[str],
+    rules: DutyRules,
+    settings: Settings,
+    now: dt.datetime,
 ) -> None:
-    leaders = _leader(session, now)
+    """One alert to the leader for the new violations of one rule at one post, counting them: a backlog of
+    500 late alerts is one `ack_targets` alert counting 500, not 500 more alerts in the queue."""
+    v = found[0]
     raised = alerts.raise_alert(
         session,
         kind=ALERT_KIND,
         camera_id=None,
         camera_name=v.post,
         zone=v.rule_id,
-        priority=Priority.HIGH if v.severity is Severity.BLOCK else Priority.NORMAL,
+        priority=Priority.HIGH if any(f.severity is Severity.BLOCK for f in found) else Priority.NORMAL,
         score=1.0,
         title=f"[{v.clause} {v.rule_id}] {v.message}"[:300],
         message=Message(
@@ -160,6 +173,7 @@ def _alert_leader(
         else None,
         settings=alert_settings_from(rules, settings.alerts),
         now=now,
+        count=len(found),
     )
     if raised.created:
         raised.alert.escalated_at, raised.alert.escalated_to = now, leaders
@@ -190,10 +204,14 @@ def evaluate_live(session: Session, now: dt.datetime, settings: Settings) -> lis
     found = ev.evaluate(rules, live_facts(session, now), now)
     added = service.record(session, found, origin="live", now=now)
     new_keys = {row.key for row in added}
+    by_cause: dict[tuple[str, str], list[Violation]] = {}
     for v in found:
         if v.key in new_keys:
-            _alert_leader(session, v, rules, settings, now)
+            by_cause.setdefault((v.post, v.rule_id), []).append(v)
             _file_flag(session, v, now)
+    leaders = _leader(session, now) if by_cause else []
+    for group in by_cause.values():
+        _alert_leader(session, group, leaders, rules, settings, now)
     service.resolve_keys(
         session, origin="live", keep={v.key for v in found}, by=SYSTEM.name, how="condition ended", now=now
     )

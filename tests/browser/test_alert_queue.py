@@ -231,3 +231,29 @@ def test_the_sound_is_per_priority_and_repeats_until_acknowledged(live: Live, pa
     page.clock.run_for(10000)
     expect(table).to_have_attribute("data-sounding", "")
     assert tones() == [988] * 6 + [660]  # silent once every alert is acknowledged
+
+
+# the browser's autoplay policy, which headless Chromium does not apply: audio made before any gesture
+# starts suspended and sounds only once the page resumes it
+SUSPENDED_AUDIO = """
+window.__resumed = 0;
+const Real = window.AudioContext;
+window.AudioContext = class extends Real {
+  constructor() { super(); this.__state = "suspended"; window.__audio = this; }
+  get state() { return this.__state; }
+  resume() { window.__resumed += 1; this.__state = "running"; return super.resume(); }
+};
+"""
+
+
+def test_the_first_key_lets_a_sound_made_before_any_gesture_play(live: Live, page: Page) -> None:
+    with live.env.session() as s:
+        make_alert(s, make_camera(s, name="gate"), priority=Priority.HIGH, now=NOW)
+    live.env.user(Role.OPERATOR, username="olga")
+    live.login(page, "olga")
+    page.add_init_script(SUSPENDED_AUDIO)
+    page.goto(f"{live.url}/alerts")
+    expect(page.locator("table[data-sounding]")).to_have_attribute("data-sounding", "high")
+    assert page.evaluate("window.__audio.state") == "suspended"  # sounded at load, before any gesture
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("window.__resumed > 0 && window.__audio.state === 'running'")

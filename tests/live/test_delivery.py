@@ -125,3 +125,23 @@ def test_a_target_without_a_publisher_is_marked_failed(factory) -> None:
     assert deliver_due(factory, {}, SETTINGS, worker_id="w", clock=FixedClock(T0)) == 0
     row = _state(factory)
     assert row.state is DeliveryState.FAILED and "no publisher" in (row.last_error or "")
+
+
+def test_a_batch_is_sent_in_one_pass_and_a_message_another_worker_holds_is_left_to_it(factory) -> None:
+    clock = FixedClock(T0)
+    ids = [_enqueue(factory) for _ in range(30)]
+    with session_scope(factory) as s:  # the first message's claim expired and worker w2 took it over
+        taken = s.scalars(select(Delivery).order_by(Delivery.id)).first()
+        assert taken is not None
+        taken.claimed_by, taken.claimed_until = "w2", T0 + dt.timedelta(minutes=1)
+    with Subscriber() as sub:
+        publisher = MqttPublisher(MqttSettings(enabled=True, topic_prefix=sub.prefix), "t9")
+        assert deliver_due(factory, {"mqtt": publisher}, SETTINGS, worker_id="w1", clock=clock) == 29
+        got = [sub.get() for _ in range(29)]
+        publisher.close()
+    assert len(got) == 29
+    with session_scope(factory) as s:
+        rows = s.scalars(select(Delivery).order_by(Delivery.id)).all()
+        assert [r.message_id for r in rows] == ids
+        assert rows[0].state is DeliveryState.PENDING and rows[0].claimed_by == "w2" and rows[0].attempts == 0
+        assert all(r.state is DeliveryState.DELIVERED and r.attempts == 1 for r in rows[1:])

@@ -54,6 +54,9 @@
     } catch (e) { /* no audio device */ }
   }
   setInterval(sound, 5000);
+  // a browser starts audio made before any key or click "suspended" (autoplay policy): the first one resumes it
+  function unlock() { try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); if (audio.state === "suspended") audio.resume().catch(function () {}); } catch (e) { /* no audio device */ } }
+  ["keydown", "pointerdown"].forEach(function (type) { document.addEventListener(type, unlock, true); });
   muteButton.addEventListener("click", async function () {
     const result = await cr.post("/alerts/sound", { muted: !muted });
     if (!result.ok) { toast(t("alerts.failed")); return; }

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from access.audit.models import AuditEntry
 from access.roles import Role
 from alerts import service as alerts
-from alerts.models import Alert, Priority
+from alerts.models import Alert, AlertChange, Priority
 from core.actor import Actor
 from core.clock import utcnow
 from db.chain import verify_chain
@@ -98,6 +98,33 @@ def test_a_shift_past_a_missed_break_and_an_unacknowledged_alert_alerts_the_lead
     assert len(session.scalars(select(Alert).where(Alert.kind == ALERT_KIND)).all()) == 2
     open_rows, _ = compliance.list_(session, limit=10, offset=0, state="open")
     assert {r.rule_id for r in open_rows} == {"screen_break", "ack_targets"}
+
+
+def test_a_backlog_of_late_alerts_is_one_leader_alert_counting_them_in_one_change(session: Session) -> None:
+    settings = make_settings("sqlite://")
+    ann, _ = _staffed(session)
+    later = T0 + 10 * M
+
+    def late_alert(n: int, camera: str) -> None:
+        alerts.raise_alert(
+            session, kind="motion", camera_id=None, camera_name=camera, zone=f"z{n}", priority=Priority.NORMAL,
+            score=1, title="someone", settings=settings.alerts, now=later - 5 * M,
+        )  # fmt: skip
+
+    def leader_alert() -> tuple[int, list[str]]:
+        (alert,) = session.scalars(select(Alert).where(Alert.kind == ALERT_KIND, Alert.zone == "ack_targets"))
+        changes = session.scalars(select(AlertChange.action).where(AlertChange.alert_id == alert.id)).all()
+        return alert.event_count, sorted(changes)
+
+    presence.touch(session, user=ann, now=later)  # type: ignore[arg-type]
+    for n, camera in enumerate(["gate"] * 5 + ["yard"] * 2):
+        late_alert(n, camera)
+    found = evaluate_live(session, later, settings)
+    assert sum(v.rule_id == "ack_targets" for v in found) == 7  # every late alert is a violation (compliance)
+    assert leader_alert() == (7, ["created"])  # one alert counting seven, one change (one console event)
+    late_alert(9, "gate")
+    evaluate_live(session, later + M, settings)
+    assert leader_alert() == (8, ["created", "repeated"])
 
 
 def test_live_evaluation_of_a_quiet_room_finds_nothing_and_resolves_ended_conditions(
