@@ -5,7 +5,9 @@ her page, and the administrator's password no longer works."""
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from access.audit.models import AuditEntry
 from access.roles import Role
 from tests.browser.conftest import Live
 
@@ -49,6 +51,11 @@ def test_a_one_time_password_must_be_changed_before_anything_else(live: Live, pa
     form.get_by_label("New password again").fill("nina-chose-this-1")
     form.get_by_role("button", name="Change password").click()
     page.wait_for_url(f"{live.url}/")  # on to her own page
+    with live.env.session() as s:  # the page's own scripts made no refused calls (into the audit log)
+        refused = s.scalars(
+            select(AuditEntry.action).where(AuditEntry.actor == "nina", AuditEntry.outcome == "refused")
+        ).all()
+    assert refused == []
     alerts = page.locator("header nav").get_by_role("link", name="Alerts", exact=True)
     expect(alerts).to_be_visible()
     alerts.click()

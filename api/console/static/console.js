@@ -87,11 +87,12 @@
   }
   if (bar) { refreshBar(); setInterval(refreshBar, 15000); }
 
-  // Console activity (D2): input on any page tells the server the operator is at the console (once a minute).
+  // Console activity (D2): input on any page tells the server the operator is at the console (once a minute);
+  // not while held on /account/password (data-held: a password someone else set, nothing else is allowed).
   let lastBeat = 0;
   function heartbeat() {
     const now = Date.now();
-    if (!csrf || now - lastBeat < 60000) return;
+    if (!csrf || body.dataset.held !== undefined || now - lastBeat < 60000) return;
     lastBeat = now;
     fetch("/api/v1/presence/activity", {
       method: "POST", headers: { "X-CSRF-Token": csrf }, credentials: "same-origin",
