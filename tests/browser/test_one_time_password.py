@@ -30,6 +30,9 @@ def test_a_one_time_password_must_be_changed_before_anything_else(live: Live, pa
     add.get_by_role("button", name="Create user").click()
     expect(page.locator("#one-time-password")).not_to_be_empty()
     one_time = page.locator("#one-time-password").inner_text()
+    expect(page.locator("#one-time")).to_contain_text("must then choose their own password")
+    page.goto(f"{live.url}/admin/users")
+    expect(page.locator('#users tr:has-text("nina") .must-change')).to_have_text("password to be changed")
 
     page.context.clear_cookies()
     page.goto(f"{live.url}/login")
@@ -63,5 +66,10 @@ def test_a_one_time_password_must_be_changed_before_anything_else(live: Live, pa
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.goto(f"{live.url}/account/password")
     expect(page.locator("#must-change")).to_have_count(0)
+    page.context.clear_cookies()
+    live.login(page, "root")
+    page.goto(f"{live.url}/admin/users")
+    expect(page.locator('#users tr:has-text("nina")')).to_contain_text("Enabled")
+    expect(page.locator('#users tr:has-text("nina") .must-change')).to_have_count(0)
     assert _signs_in(live, "nina", one_time) == 401  # the administrator's password no longer works
     assert _signs_in(live, "nina", "nina-chose-this-1") == 200

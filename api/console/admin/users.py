@@ -27,7 +27,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(ADMINS)])
 
 
 def _row(user: User, now: dt.datetime) -> dict[str, Any]:
-    return {"id": user.id, "username": user.username, **admin.snapshot(user, now=now)}
+    return {
+        "id": user.id,
+        "username": user.username,
+        **admin.snapshot(user, now=now),
+        "must_change_password": user.must_change_password,
+    }
 
 
 def _audit(request: Request, action: str, user: User, reason: str, **detail: Any) -> None:
